@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.20;
+
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IAudits} from "./IAudits.sol";
+import {IEvidence} from "./IEvidence.sol";
+import {IMembership} from "./IMembership.sol";
+import {IMilestones} from "./IMilestones.sol";
+import {IPrograms} from "./IPrograms.sol";
+
+/// @title The grant registry: members, programs, projects, milestones, audits and the anchor book
+interface IGrantRegistry is IAccessControl, IMembership, IEvidence, IPrograms, IMilestones, IAudits {
+    /// @notice The deployed version, semantic versioning.
+    function version() external view returns (string memory);
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.20;
+
+/// @title Membership of the registry: roles and company accounts
+/// @notice The city admin, auditors and consortium members hold AccessControl roles (their changes
+/// are OpenZeppelin's `RoleGranted`/`RoleRevoked` events). A company account is bound to exactly one
+/// company identity (the hash of its business registration number) and may write only for that
+/// company's projects.
+interface IMembership {
+    /// @notice `account` now acts for the company `companyId`.
+    event CompanyAccountBound(address indexed account, bytes32 indexed companyId, address indexed admin);
+    /// @notice `account` no longer acts for the company `companyId`.
+    event CompanyAccountUnbound(address indexed account, bytes32 indexed companyId, address indexed admin);
+    /// @notice The company may not receive new grants before `until` (unix seconds), set by audit `auditId`.
+    event CompanyRestrictionSet(bytes32 indexed companyId, uint40 until, uint32 indexed auditId);
+
+    /// @notice A company identity of zero was given.
+    error MembershipCompanyIdZero();
+    /// @notice The zero address was given as an account.
+    error MembershipAccountZero();
+    /// @notice `account` is already bound to `companyId`; unbind it first.
+    error MembershipAccountAlreadyBound(address account, bytes32 companyId);
+    /// @notice `account` is not bound to any company.
+    error MembershipAccountNotBound(address account);
+    /// @notice `account` would hold `role` and a company binding at once (separation of duties).
+    error MembershipRoleConflict(address account, bytes32 role);
+    /// @notice `account` holds no registry role and no company binding.
+    error MembershipNotParticipant(address account);
+    /// @notice The company is restricted from new grants until `until` (unix seconds).
+    error MembershipCompanyRestricted(bytes32 companyId, uint40 until);
+
+    /// @notice Role of the city program office: opens programs, registers projects, binds companies.
+    function ADMIN_ROLE() external view returns (bytes32);
+
+    /// @notice Role of the city auditors and evaluators.
+    function AUDITOR_ROLE() external view returns (bytes32);
+
+    /// @notice Role of consortium partners that run nodes and may anchor documents.
+    function MEMBER_ROLE() external view returns (bytes32);
+
+    /// @notice Role of registry contracts (the outcome registry) that check company rights and anchor
+    /// documents here on behalf of the accounts that call them.
+    function MODULE_ROLE() external view returns (bytes32);
+
+    /// @notice Binds `account` to the company `companyId` so it can write for that company's projects.
+    /// @param account The company staff account.
+    /// @param companyId keccak256 of the company's business registration number.
+    /// Requirements:
+    /// - caller holds `ADMIN_ROLE`;
+    /// - `account` is not bound yet and holds no admin or auditor role.
+    function bindCompanyAccount(address account, bytes32 companyId) external;
+
+    /// @notice Removes the company binding of `account`. The records it wrote stay.
+    /// @param account The company staff account.
+    /// Requirements:
+    /// - caller holds `ADMIN_ROLE`;
+    /// - `account` is bound.
+    function unbindCompanyAccount(address account) external;
+
+    /// @notice The company `account` is bound to, or zero.
+    /// @param account Any account.
+    function companyOf(address account) external view returns (bytes32);
+
+    /// @notice Until when (unix seconds) `companyId` is barred from new grants; zero when never.
+    /// @param companyId A company identity.
+    function restrictionOf(bytes32 companyId) external view returns (uint40);
+
+    /// @notice Whether `account` holds any registry role or a company binding.
+    /// @param account Any account.
+    function isParticipant(address account) external view returns (bool);
+}

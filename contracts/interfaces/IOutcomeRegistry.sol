@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.20;
+
+import {ICommercialization} from "./ICommercialization.sol";
+import {IGrantRegistry} from "./IGrantRegistry.sol";
+import {IOutcomes} from "./IOutcomes.sol";
+
+/// @title The outcome registry: R&D outcomes, IP status and commercialization reports
+interface IOutcomeRegistry is IOutcomes, ICommercialization {
+    /// @notice The grant registry that holds roles, companies, projects and anchors.
+    function grantRegistry() external view returns (IGrantRegistry);
+
+    /// @notice The deployed version, semantic versioning.
+    function version() external view returns (string memory);
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.20;
+
+import {IpStatus, Outcome, OutcomeType} from "../Common.sol";
+
+/// @title R&D outcomes and the status of the intellectual property they carry
+/// @notice Nothing is deleted: a correction is a new outcome that points at the original through
+/// `amends`, and a revocation keeps the record and states a reason.
+interface IOutcomes {
+    /// @notice A company recorded an outcome of its project.
+    event OutcomeAdded(
+        uint32 indexed outcomeId,
+        uint32 indexed projectId,
+        address indexed submitter,
+        OutcomeType outcomeType,
+        string externalId,
+        bytes32 evidenceHash
+    );
+    /// @notice Outcome `outcomeId` corrects outcome `originalId`, for the reason in `reasonHash`.
+    event OutcomeAmended(
+        uint32 indexed outcomeId,
+        uint32 indexed originalId,
+        address indexed submitter,
+        OutcomeType outcomeType,
+        string externalId,
+        bytes32 evidenceHash,
+        bytes32 reasonHash
+    );
+    /// @notice An outcome was withdrawn; the record stays, marked revoked.
+    event OutcomeRevocation(uint32 indexed outcomeId, address indexed actor, bytes32 reasonHash);
+    /// @notice The intellectual-property status of an outcome changed.
+    event IpStatusChanged(
+        uint32 indexed outcomeId, address indexed actor, IpStatus from, IpStatus to, bytes32 evidenceHash
+    );
+
+    /// @notice No outcome has id `outcomeId`.
+    error OutcomeNotFound(uint32 outcomeId);
+    /// @notice `OutcomeType.None` is not an outcome type.
+    error OutcomeTypeMissing();
+    /// @notice The outcome was revoked and cannot change any more.
+    error OutcomeAlreadyRevoked(uint32 outcomeId);
+    /// @notice The outcome was already corrected by `amendedBy`; act on that one instead.
+    error OutcomeAlreadyAmended(uint32 outcomeId, uint32 amendedBy);
+    /// @notice Outcomes of type `outcomeType` carry no intellectual-property status.
+    error OutcomeNotIntellectualProperty(uint32 outcomeId, OutcomeType outcomeType);
+    /// @notice An IP status cannot go from `from` to `to`.
+    error OutcomeIpTransitionInvalid(uint32 outcomeId, IpStatus from, IpStatus to);
+
+    /// @notice Records an R&D outcome of the caller's project.
+    /// @param projectId The project.
+    /// @param outcomeType The national outcome category.
+    /// @param externalId Patent number, DOI, registration number...; may be empty.
+    /// @param evidenceHash SHA-256 of the evidence document; required.
+    /// @return outcomeId The new outcome's id, counting from 1.
+    /// Requirements:
+    /// - caller acts for the project's company;
+    /// - the project is active or completed.
+    function addOutcome(uint32 projectId, OutcomeType outcomeType, string calldata externalId, bytes32 evidenceHash)
+        external
+        returns (uint32 outcomeId);
+
+    /// @notice Corrects an outcome by recording a new one that points at it.
+    /// @param originalId The outcome being corrected; it must not be revoked or already amended.
+    /// @param outcomeType The corrected category.
+    /// @param externalId The corrected external identifier.
+    /// @param evidenceHash SHA-256 of the corrected evidence; required.
+    /// @param reasonHash Hash of the document explaining the correction; required.
+    /// @return outcomeId The new outcome's id.
+    /// Requirements:
+    /// - caller acts for the company of the original's project.
+    function amendOutcome(
+        uint32 originalId,
+        OutcomeType outcomeType,
+        string calldata externalId,
+        bytes32 evidenceHash,
+        bytes32 reasonHash
+    ) external returns (uint32 outcomeId);
+
+    /// @notice Withdraws an outcome, keeping the record and the reason.
+    /// @param outcomeId The outcome.
+    /// @param reasonHash Hash of the document stating the reason; required.
+    /// Requirements:
+    /// - caller acts for the project's company or holds `AUDITOR_ROLE`;
+    /// - the outcome is not revoked yet.
+    function revokeOutcome(uint32 outcomeId, bytes32 reasonHash) external;
+
+    /// @notice Records a change of intellectual-property status (filed, registered, licensed,
+    /// transferred, lapsed). Lapsed is final, and registered rights never return to filed.
+    /// @param outcomeId The outcome; a patent, software, plant-variety or technology-transfer outcome.
+    /// @param newStatus The new status.
+    /// @param evidenceHash SHA-256 of the supporting document; required.
+    /// Requirements:
+    /// - caller acts for the project's company;
+    /// - the outcome is neither revoked nor amended.
+    function updateIpStatus(uint32 outcomeId, IpStatus newStatus, bytes32 evidenceHash) external;
+
+    /// @notice An outcome by id.
+    /// @param outcomeId The outcome.
+    function getOutcome(uint32 outcomeId) external view returns (Outcome memory);
+
+    /// @notice How many outcomes exist (ids run from 1 to this number).
+    function outcomeCount() external view returns (uint32);
+}

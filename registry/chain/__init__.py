@@ -1,0 +1,1 @@
+"""Everything that talks to the chain: compile, deploy, connect, send, decode reverts."""

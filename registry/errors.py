@@ -1,0 +1,84 @@
+"""The exception tree of the registry: one root, typed subclasses that carry what went wrong.
+
+Each message says what was wrong and what to do, in words a clerk can act on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RegistryError(Exception):
+    """Root of every error the registry raises on purpose."""
+
+
+class ConfigurationError(RegistryError):
+    """A setting, file or tool the registry needs is missing or wrong."""
+
+
+class CompilerError(ConfigurationError):
+    """The Solidity compiler failed or reported errors."""
+
+
+class ChainUnreachable(RegistryError):
+    """No JSON-RPC endpoint answers at the configured URL."""
+
+    def __init__(self, rpc_url: str, reason: str) -> None:
+        self.rpc_url = rpc_url
+        self.reason = reason
+        super().__init__(
+            f"no chain answers at {rpc_url} ({reason}); start one with `rnd-registry chain up` "
+            "or set RND_RPC_URL"
+        )
+
+
+class NetworkMismatch(RegistryError):
+    """The endpoint serves another chain than the deployment manifest names."""
+
+    def __init__(self, expected: int, actual: int) -> None:
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"the chain at the RPC URL has chain id {actual}, but the deployment is on chain {expected}; "
+            "point RND_RPC_URL at the right chain or deploy again"
+        )
+
+
+class DeploymentMissing(RegistryError):
+    """No deployment manifest exists where one is expected."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(f"no deployment manifest at {path}; run `rnd-registry deploy` first")
+
+
+class CodeMismatch(RegistryError):
+    """The code at a manifest address is not the registry contract the manifest describes."""
+
+    def __init__(self, contract: str, address: str) -> None:
+        self.contract = contract
+        self.address = address
+        super().__init__(
+            f"the code at {address} is not the {contract} of this deployment (the chain was reset or the "
+            "manifest is stale); run `rnd-registry deploy` again"
+        )
+
+
+class ContractRevert(RegistryError):
+    """A registry contract refused a call with one of its custom errors.
+
+    `error` is the Solidity error name and `args` its arguments by name, decoded from the revert data.
+    """
+
+    def __init__(self, error: str, args: dict[str, Any], data: bytes) -> None:
+        self.error = error
+        self.args_by_name = args
+        self.data = data
+        rendered = ", ".join(f"{name}={_render(value)}" for name, value in args.items())
+        super().__init__(f"{error}({rendered})")
+
+
+def _render(value: Any) -> str:
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    return str(value)

@@ -1,0 +1,59 @@
+"""Every setting of the registry in one place, read from `RND_*` environment variables or `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Each field maps to `RND_<FIELD>` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="RND_", env_file=".env", extra="ignore")
+
+    project_root: Path = Field(
+        default=PROJECT_ROOT, description="Checkout holding contracts/ and node_modules/."
+    )
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / ".rnd-registry",
+        description="Chain state, deployment manifest, keystores and documents of this installation.",
+    )
+    rpc_url: str = Field(default="http://127.0.0.1:8545", description="JSON-RPC endpoint of the chain.")
+    chain_id: int | None = Field(
+        default=None, description="Chain id the registry must find at rpc_url; taken from the manifest if unset."
+    )
+    evm_version: str | None = Field(
+        default=None, description="EVM target of the contracts (paris, shanghai, cancun); contracts/build.json if unset."
+    )
+    anvil_host: str = "127.0.0.1"
+    anvil_port: int = 8545
+    anvil_chain_id: int = 31337
+    admin_transfer_delay: int = Field(
+        default=2 * 24 * 3600,
+        description="Seconds a transfer of the top admin role waits, visible to all, before it can complete.",
+    )
+    rpc_timeout: float = Field(default=10.0, description="Seconds one JSON-RPC request may take.")
+    rpc_retries: int = Field(default=4, description="Retries of a transient RPC failure, with backoff.")
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.data_dir / "deployment.json"
+
+    @property
+    def chain_dir(self) -> Path:
+        return self.data_dir / "chain"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.project_root / "build" / "contracts"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read once."""
+    return Settings()

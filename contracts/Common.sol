@@ -141,13 +141,12 @@ struct Project {
     uint96 plannedTranches;
 }
 
-/// @notice A milestone's current state; its history lives in the events.
+/// @notice A milestone's current state; its history (when submitted, with what) lives in the events.
 struct Milestone {
     MilestoneStatus status;
     uint16 attempts;
     uint40 dueDate;
     uint96 tranche;
-    uint40 lastSubmittedAt;
     bytes32 descriptionHash;
 }
 

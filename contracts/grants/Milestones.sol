@@ -31,7 +31,6 @@ abstract contract Milestones is Programs, IMilestones {
             attempts: 0,
             dueDate: dueDate,
             tranche: tranche,
-            lastSubmittedAt: 0,
             descriptionHash: descriptionHash
         });
         _anchorIfAny(descriptionHash, AnchorKind.MilestoneDescription, _msgSender());
@@ -95,7 +94,6 @@ abstract contract Milestones is Programs, IMilestones {
         uint16 attempt = milestone.attempts + 1;
         milestone.status = MilestoneStatus.Submitted;
         milestone.attempts = attempt;
-        milestone.lastSubmittedAt = uint40(block.timestamp);
         emit MilestoneSubmitted(projectId, milestoneIndex, account, attempt, evidenceHashes);
     }
 

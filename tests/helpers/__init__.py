@@ -1,0 +1,1 @@
+"""Shared test helpers: chain fixtures' building blocks and the registry harness."""

@@ -1,0 +1,177 @@
+"""A registry harness for tests: actors with roles, senders, exact-error assertions, record helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from eth_account.signers.local import LocalAccount
+from eth_typing import ChecksumAddress
+from eth_utils import keccak
+from web3 import Web3
+from web3.contract import Contract
+from web3.logs import DISCARD
+from web3.types import TxReceipt
+
+from registry.chain.devkeys import dev_account
+from registry.chain.forwarder import SignedRequest, sign_request
+from registry.chain.reverts import RevertDecoder
+from registry.chain.transactions import TransactionSender
+from registry.errors import ContractRevert
+
+COMPANY_A = keccak(text="brn:131-81-00001")  # hash of a business registration number
+COMPANY_B = keccak(text="brn:131-81-00002")
+DAY = 24 * 3600
+BUDGET = 1_000_000_000
+CAP = 100_000_000
+
+
+def doc(label: str) -> bytes:
+    """A stand-in SHA-256 document hash, distinct per label."""
+    return keccak(text=f"document:{label}")
+
+
+@dataclass(frozen=True)
+class Actors:
+    """Anvil dev accounts by the role the fixtures gave them."""
+
+    admin: ChecksumAddress
+    auditor: ChecksumAddress
+    member: ChecksumAddress
+    company_a: ChecksumAddress
+    company_b: ChecksumAddress
+    outsider: ChecksumAddress
+    relayer: ChecksumAddress
+    company_a2: ChecksumAddress
+
+    @classmethod
+    def from_dev_accounts(cls) -> Actors:
+        return cls(*(dev_account(i).address for i in range(8)))
+
+    def key(self, address: str) -> LocalAccount:
+        for i in range(10):
+            if dev_account(i).address == address:
+                return dev_account(i)
+        raise KeyError(address)
+
+
+@dataclass
+class RegistryHarness:
+    """The deployed registry contracts and the operations tests need, with exact-error checks."""
+
+    w3: Web3
+    grants: Contract
+    outcomes: Contract
+    forwarder: Contract
+    decoder: RevertDecoder
+    actors: Actors
+    _senders: dict[str, TransactionSender] = field(default_factory=dict)
+
+    # sending -----------------------------------------------------------------------------------
+    def send(self, sender: str, call: Any) -> TxReceipt:
+        if sender not in self._senders:
+            self._senders[sender] = TransactionSender(self.w3, Web3.to_checksum_address(sender), self.decoder)
+        return self._senders[sender].send(call)
+
+    def reverts(self, sender: str, call: Any, error: str, **args: Any) -> ContractRevert:
+        """Asserts that `sender` calling `call` fails with exactly `error(**args)` and changes nothing."""
+        block = self.w3.eth.block_number
+        with pytest.raises(ContractRevert) as caught:
+            self.send(sender, call)
+        assert caught.value.error == error, f"expected {error}, got {caught.value}"
+        if args:
+            assert caught.value.args_by_name == args
+        assert self.w3.eth.block_number == block, "a refused call must not be mined"
+        return caught.value
+
+    def events(self, receipt: TxReceipt, contract: Contract, name: str) -> list[dict[str, Any]]:
+        return [dict(e["args"]) for e in contract.events[name]().process_receipt(receipt, errors=DISCARD)]
+
+    def event(self, receipt: TxReceipt, contract: Contract, name: str) -> dict[str, Any]:
+        found = self.events(receipt, contract, name)
+        assert len(found) == 1, f"expected one {name}, found {len(found)}"
+        return found[0]
+
+    # time --------------------------------------------------------------------------------------
+    def now(self) -> int:
+        return int(self.w3.eth.get_block("latest")["timestamp"])
+
+    def advance(self, seconds: int) -> None:
+        self.w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
+        self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+
+    # roles -------------------------------------------------------------------------------------
+    def role(self, name: str) -> bytes:
+        return bytes(getattr(self.grants.functions, name)().call())
+
+    # records -----------------------------------------------------------------------------------
+    def create_program(
+        self, *, budget: int = BUDGET, cap: int = CAP, name: str = "New-growth-engine R&D", year: int = 2021,
+        sender: str | None = None,
+    ) -> int:
+        terms = (name, year, budget, cap, "D.N.A.", doc(f"program:{name}"), "https://example.org/program")
+        receipt = self.send(sender or self.actors.admin, self.grants.functions.createProgram(terms))
+        return int(self.event(receipt, self.grants, "ProgramCreated")["programId"])
+
+    def project_terms(self, program_id: int, *, company: bytes = COMPANY_A, amount: int = CAP) -> tuple[Any, ...]:
+        start = self.now()
+        return (program_id, company, amount, start, start + 300 * DAY, doc(f"plan:{program_id}:{amount}"))
+
+    def register_project(
+        self, program_id: int, *, company: bytes = COMPANY_A, amount: int = CAP, sender: str | None = None
+    ) -> int:
+        terms = self.project_terms(program_id, company=company, amount=amount)
+        receipt = self.send(sender or self.actors.admin, self.grants.functions.registerProject(terms))
+        return int(self.event(receipt, self.grants, "ProjectRegistered")["projectId"])
+
+    def plan_milestone(self, project_id: int, *, tranche: int = CAP // 4, sender: str | None = None) -> int:
+        call = self.grants.functions.planMilestone(project_id, self.now() + 30 * DAY, tranche, doc("milestone"))
+        receipt = self.send(sender or self.actors.admin, call)
+        return int(self.event(receipt, self.grants, "MilestonePlanned")["milestoneIndex"])
+
+    def funded_project(self, *, company: bytes = COMPANY_A) -> int:
+        """A program with one active project of `company`."""
+        return self.register_project(self.create_program(), company=company)
+
+    def submitted_milestone(self, project_id: int | None = None) -> tuple[int, int]:
+        project_id = project_id or self.funded_project()
+        index = self.plan_milestone(project_id)
+        self.send(self.actors.company_a, self.grants.functions.submitMilestone(project_id, index, [doc("evidence")]))
+        return project_id, index
+
+    def add_outcome(self, project_id: int, *, outcome_type: int = 2, external_id: str = "10-2021-0012345",
+                    sender: str | None = None) -> int:
+        call = self.outcomes.functions.addOutcome(project_id, outcome_type, external_id, doc(f"outcome:{external_id}"))
+        receipt = self.send(sender or self.actors.company_a, call)
+        return int(self.event(receipt, self.outcomes, "OutcomeAdded")["outcomeId"])
+
+    def report(self, project_id: int, *, year: int = 2022, figures: tuple[int, int, int, int] = (
+            500_000_000, 200_000_000, 10_000_000, 3), sender: str | None = None) -> int:
+        call = self.outcomes.functions.reportCommercialization(project_id, year, figures, doc(f"report:{year}"))
+        receipt = self.send(sender or self.actors.company_a, call)
+        return int(self.event(receipt, self.outcomes, "CommercializationReported")["reportId"])
+
+    # signed submissions ------------------------------------------------------------------------
+    @staticmethod
+    def calldata(call: Any) -> bytes:
+        """The ABI-encoded call data of a bound contract function call."""
+        return bytes.fromhex(call._encode_transaction_data()[2:])
+
+    def sign(
+        self, signer: str, target: Contract, data: bytes, *, nonce: int | None = None, deadline: int | None = None,
+        chain_id: int | None = None, forwarder: str | None = None,
+    ) -> SignedRequest:
+        account = self.actors.key(signer)
+        return sign_request(
+            account,
+            forwarder=forwarder or self.forwarder.address,
+            chain_id=chain_id if chain_id is not None else self.w3.eth.chain_id,
+            target=target.address,
+            data=data,
+            nonce=self.forwarder.functions.nonces(account.address).call() if nonce is None else nonce,
+            deadline=deadline if deadline is not None else self.now() + 3600,
+        )
+
+    def relay(self, request: SignedRequest, *, relayer: str | None = None) -> TxReceipt:
+        return self.send(relayer or self.actors.relayer, self.forwarder.functions.execute(request.execute_args()))

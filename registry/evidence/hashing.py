@@ -23,7 +23,7 @@ _HEX_HASH = re.compile(r"(?:0[xX])?([0-9a-fA-F]{64})")
 _EXAMPLE = "0x" + hashlib.sha256(b"").hexdigest()
 
 
-class InvalidDocumentHash(RegistryError): - named for the problem, like registry.errors
+class InvalidDocumentHash(RegistryError):
     """A text or value that should be a SHA-256 document hash is not one."""
 
     def __init__(self, text: str, problem: str) -> None:

@@ -23,7 +23,7 @@ from registry.errors import RegistryError
 from registry.evidence.hashing import HASH_SIZE, InvalidDocumentHash, hash_to_hex
 
 
-class EmptyBatch(RegistryError): - named for the problem, like registry.errors
+class EmptyBatch(RegistryError):
     """A Merkle batch was asked for with no document in it."""
 
     def __init__(self, source: str) -> None:

@@ -1,0 +1,1 @@
+"""The `rnd-registry` command line: one module per command group."""

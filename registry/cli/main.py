@@ -1,0 +1,19 @@
+"""Entry point of `rnd-registry`: registers every command group."""
+
+from __future__ import annotations
+
+import typer
+
+from registry.cli import chain, deploy
+
+app = typer.Typer(
+    name="rnd-registry",
+    help="Public registry of city-funded R&D: programs, projects, milestones, outcomes, commercialization, audits.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(chain.app, name="chain")
+app.command(name="deploy")(deploy.deploy)
+
+if __name__ == "__main__":
+    app()

@@ -25,10 +25,12 @@ class Settings(BaseSettings):
     )
     rpc_url: str = Field(default="http://127.0.0.1:8545", description="JSON-RPC endpoint of the chain.")
     chain_id: int | None = Field(
-        default=None, description="Chain id the registry must find at rpc_url; taken from the manifest if unset."
+        default=None,
+        description="Chain id the registry must find at rpc_url; taken from the manifest if unset.",
     )
     evm_version: str | None = Field(
-        default=None, description="EVM target of the contracts (paris, shanghai, cancun); contracts/build.json if unset."
+        default=None,
+        description="EVM target of the contracts (paris, shanghai, cancun); contracts/build.json if unset.",
     )
     anvil_host: str = "127.0.0.1"
     anvil_port: int = 8545

@@ -45,7 +45,9 @@ def main() -> int:
         admin, auditor, company = (TransactionSender(w3, dev_account(i), decoder) for i in (0, 1, 3))
         manifest = deploy_registry(w3, admin, artifacts, admin_transfer_delay=3600)
         grants = w3.eth.contract(address=manifest.address(GRANT_REGISTRY), abi=artifacts[GRANT_REGISTRY].abi)
-        outcomes = w3.eth.contract(address=manifest.address(OUTCOME_REGISTRY), abi=artifacts[OUTCOME_REGISTRY].abi)
+        outcomes = w3.eth.contract(
+            address=manifest.address(OUTCOME_REGISTRY), abi=artifacts[OUTCOME_REGISTRY].abi
+        )
         forwarder = w3.eth.contract(address=manifest.address(FORWARDER), abi=artifacts[FORWARDER].abi)
         g, o = grants.functions, outcomes.functions
         now = int(w3.eth.get_block("latest")["timestamp"])
@@ -59,34 +61,65 @@ def main() -> int:
         admin.send(g.grantRole(g.AUDITOR_ROLE().call(), auditor.address))
         company_id = keccak(text="brn:131-81-10001")
         measure("bind company account", admin, g.bindCompanyAccount(company.address, company_id))
-        measure("create program", admin, g.createProgram(
-            ("New-growth-engine R&D", 2021, 800_000_000, 100_000_000, "D.N.A.", doc("notice"), "")))
-        measure("register project", admin, g.registerProject(
-            (1, company_id, 100_000_000, now, now + 300 * 86400, doc("plan"))))
+        measure(
+            "create program",
+            admin,
+            g.createProgram(
+                ("New-growth-engine R&D", 2021, 800_000_000, 100_000_000, "D.N.A.", doc("notice"), "")
+            ),
+        )
+        measure(
+            "register project",
+            admin,
+            g.registerProject((1, company_id, 100_000_000, now, now + 300 * 86400, doc("plan"))),
+        )
         for i in range(3):
-            measure("plan milestone", admin, g.planMilestone(1, now + (i + 1) * 30 * 86400, 20_000_000, doc(f"m{i}")))
+            measure(
+                "plan milestone",
+                admin,
+                g.planMilestone(1, now + (i + 1) * 30 * 86400, 20_000_000, doc(f"m{i}")),
+            )
         measure("submit milestone (1 evidence)", company, g.submitMilestone(1, 1, [doc("evidence-1")]))
         measure("reject milestone", auditor, g.rejectMilestone(1, 1, doc("reason")))
         measure("resubmit milestone (1 evidence)", company, g.submitMilestone(1, 1, [doc("evidence-2")]))
         measure("approve milestone", auditor, g.approveMilestone(1, 1, doc("review")))
-        measure("submit milestone (3 evidence)", company, g.submitMilestone(1, 2, [doc(f"e3-{i}") for i in range(3)]))
+        measure(
+            "submit milestone (3 evidence)",
+            company,
+            g.submitMilestone(1, 2, [doc(f"e3-{i}") for i in range(3)]),
+        )
 
         call = g.submitMilestone(1, 3, [doc("evidence-relayed")])
         request = sign_request(
-            dev_account(3), forwarder=forwarder.address, chain_id=w3.eth.chain_id, target=grants.address,
-            data=bytes.fromhex(call._encode_transaction_data()[2:]), nonce=0, deadline=now + 3600)
-        measure("submit milestone, signed and relayed", admin, forwarder.functions.execute(request.execute_args()))
+            dev_account(3),
+            forwarder=forwarder.address,
+            chain_id=w3.eth.chain_id,
+            target=grants.address,
+            data=bytes.fromhex(call._encode_transaction_data()[2:]),
+            nonce=0,
+            deadline=now + 3600,
+        )
+        measure(
+            "submit milestone, signed and relayed", admin, forwarder.functions.execute(request.execute_args())
+        )
 
-        measure("add outcome (patent application)", company, o.addOutcome(1, 2, "10-2021-0123456", doc("patent")))
+        measure(
+            "add outcome (patent application)", company, o.addOutcome(1, 2, "10-2021-0123456", doc("patent"))
+        )
         measure("update IP status", company, o.updateIpStatus(1, 1, doc("filing")))
-        measure("report commercialization", company, o.reportCommercialization(
-            1, 2022, (350_000_000, 500_000_000, 0, 4), doc("report")))
+        measure(
+            "report commercialization",
+            company,
+            o.reportCommercialization(1, 2022, (350_000_000, 500_000_000, 0, 4), doc("report")),
+        )
         measure("verify report", auditor, o.verifyReport(1, doc("note")))
         measure("record audit", auditor, g.recordAudit(1, (2, doc("findings"), 0, 0)))
 
         documents = [doc(f"batch-doc-{i}") for i in range(256)]
         tree = MerkleTree.build(documents)
-        batch = measure("anchor batch of 256 documents", admin, g.anchorBatch(tree.root, 256, doc("manifest")))
+        batch = measure(
+            "anchor batch of 256 documents", admin, g.anchorBatch(tree.root, 256, doc("manifest"))
+        )
         singles = sum(int(admin.send(g.anchorDocument(d))["gasUsed"]) for d in documents)
         gas["anchor 256 documents one by one (baseline)"] = singles
     finally:
@@ -100,11 +133,15 @@ def main() -> int:
     relayed = gas["submit milestone, signed and relayed"]
     per_doc = batch / 256
     print()
-    print(f"milestone submission, 1 evidence: {submit:,} gas (target <= {MILESTONE_TARGET:,}); "
-          f"relayed: {relayed:,} ({relayed / submit:.2f}x); EAS attestation reference ~{EAS_REFERENCE:,} "
-          f"({EAS_REFERENCE / submit:.1f}x ours)")
-    print(f"batch of 256: {per_doc:,.1f} gas per document (target <= {BATCH_PER_DOC_TARGET}); one by one: "
-          f"{singles / 256:,.0f} per document ({singles / batch:.0f}x the batch)")
+    print(
+        f"milestone submission, 1 evidence: {submit:,} gas (target <= {MILESTONE_TARGET:,}); "
+        f"relayed: {relayed:,} ({relayed / submit:.2f}x); EAS attestation reference ~{EAS_REFERENCE:,} "
+        f"({EAS_REFERENCE / submit:.1f}x ours)"
+    )
+    print(
+        f"batch of 256: {per_doc:,.1f} gas per document (target <= {BATCH_PER_DOC_TARGET}); one by one: "
+        f"{singles / 256:,.0f} per document ({singles / batch:.0f}x the batch)"
+    )
     ok = submit <= MILESTONE_TARGET and per_doc <= BATCH_PER_DOC_TARGET
     print("targets met" if ok else "TARGET MISSED")
     return 0 if ok else 1

@@ -14,9 +14,9 @@ from __future__ import annotations
 import hashlib
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
-from eth_utils import keccak, to_checksum_address
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 
 from registry.chain.connection import connect
 from registry.chain.deployment import GRANT_REGISTRY, OUTCOME_REGISTRY, DeploymentManifest
@@ -29,7 +29,12 @@ from registry.settings import get_settings
 
 PROGRAMS = [
     ("R&D기획 컨설팅 지원 (R&D planning consulting support)", 200_000_000, 20_000_000, "R&D planning"),
-    ("신성장동력 R&D사업 (New-growth-engine R&D)", 800_000_000, 100_000_000, "D.N.A. (data, network, AI), blockchain"),
+    (
+        "신성장동력 R&D사업 (New-growth-engine R&D)",
+        800_000_000,
+        100_000_000,
+        "D.N.A. (data, network, AI), blockchain",
+    ),
     ("R&D성과 사업화 지원 (R&D commercialization support)", 600_000_000, 100_000_000, "Commercialization"),
 ]
 COMPANIES = {  # dev account index -> (business registration number, description)
@@ -91,33 +96,67 @@ class Seeder:
         ]
         for number, (program, company, amount, start, end) in enumerate(projects, start=1):
             plan = self.doc(f"project-{number}-plan.txt", f"Project {number} plan, program {program}")
-            admin.send(g.registerProject((program, company_ids[company], amount, unix(start), unix(end), plan)))
+            admin.send(
+                g.registerProject((program, company_ids[company], amount, unix(start), unix(end), plan))
+            )
 
         # Project 1: two milestones; the first is rejected once, resubmitted and approved.
         company_a = self.senders[3]
-        admin.send(g.planMilestone(1, unix("2021-08-31"), 40_000_000, self.doc("p1-m1.txt", "Prototype of AI data pipeline")))
-        admin.send(g.planMilestone(1, unix("2021-12-15"), 60_000_000, self.doc("p1-m2.txt", "Pilot with city data")))
-        company_a.send(g.submitMilestone(1, 1, [self.doc("p1-m1-evidence-v1.txt", "Interim report, first draft")]))
+        admin.send(
+            g.planMilestone(
+                1, unix("2021-08-31"), 40_000_000, self.doc("p1-m1.txt", "Prototype of AI data pipeline")
+            )
+        )
+        admin.send(
+            g.planMilestone(1, unix("2021-12-15"), 60_000_000, self.doc("p1-m2.txt", "Pilot with city data"))
+        )
+        company_a.send(
+            g.submitMilestone(1, 1, [self.doc("p1-m1-evidence-v1.txt", "Interim report, first draft")])
+        )
         auditor.send(g.rejectMilestone(1, 1, self.doc("p1-m1-rejection.txt", "Test results missing")))
-        company_a.send(g.submitMilestone(1, 1, [self.doc("p1-m1-evidence-v2.txt", "Interim report with test results")]))
+        company_a.send(
+            g.submitMilestone(1, 1, [self.doc("p1-m1-evidence-v2.txt", "Interim report with test results")])
+        )
         auditor.send(g.approveMilestone(1, 1, self.doc("p1-m1-review.txt", "Approved; tranche 1 released")))
         company_a.send(g.submitMilestone(1, 2, [self.doc("p1-m2-evidence.txt", "Pilot report")]))
 
         # Outcomes of project 1 and IP status.
-        company_a.send(o.addOutcome(1, int(OutcomeType.PATENT_APPLICATION), "10-2021-0123456",
-                                    self.doc("p1-patent.txt", "Patent application receipt")))
-        company_a.send(o.updateIpStatus(1, int(IpStatus.FILED), self.doc("p1-patent-filed.txt", "Filing receipt")))
-        company_a.send(o.addOutcome(1, int(OutcomeType.SOFTWARE), "C-2021-034567",
-                                    self.doc("p1-software.txt", "Software registration certificate")))
+        company_a.send(
+            o.addOutcome(
+                1,
+                int(OutcomeType.PATENT_APPLICATION),
+                "10-2021-0123456",
+                self.doc("p1-patent.txt", "Patent application receipt"),
+            )
+        )
+        company_a.send(
+            o.updateIpStatus(1, int(IpStatus.FILED), self.doc("p1-patent-filed.txt", "Filing receipt"))
+        )
+        company_a.send(
+            o.addOutcome(
+                1,
+                int(OutcomeType.SOFTWARE),
+                "C-2021-034567",
+                self.doc("p1-software.txt", "Software registration certificate"),
+            )
+        )
 
         # Commercialization of project 4, verified by the auditor.
-        company_a.send(o.reportCommercialization(4, 2022, (350_000_000, 500_000_000, 0, 4),
-                                                 self.doc("p4-2022-report.txt", "2022 commercialization report")))
+        company_a.send(
+            o.reportCommercialization(
+                4,
+                2022,
+                (350_000_000, 500_000_000, 0, 4),
+                self.doc("p4-2022-report.txt", "2022 commercialization report"),
+            )
+        )
         auditor.send(o.verifyReport(1, self.doc("p4-2022-verification.txt", "Checked against tax invoices")))
 
         # Project 3 finished and evaluated.
         admin.send(g.completeProject(3, self.doc("p3-final.txt", "Final consulting report")))
-        auditor.send(g.recordAudit(3, (int(Grade.GOOD), self.doc("p3-evaluation.txt", "Final evaluation"), 0, 0)))
+        auditor.send(
+            g.recordAudit(3, (int(Grade.GOOD), self.doc("p3-evaluation.txt", "Final evaluation"), 0, 0))
+        )
         print(f"demo data added: 3 programs, 4 projects; documents in {self.documents}")
         for index, (brn, what) in COMPANIES.items():
             print(f"  company {brn} ({what}): account {to_checksum_address(dev_account(index).address)}")

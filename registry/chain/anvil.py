@@ -16,8 +16,12 @@ from pathlib import Path
 
 from registry.errors import ChainUnreachable, ConfigurationError
 
-_PLATFORMS = {("Linux", "x86_64"): "linux-amd64", ("Linux", "aarch64"): "linux-arm64",
-              ("Darwin", "arm64"): "darwin-arm64", ("Darwin", "x86_64"): "darwin-amd64"}
+_PLATFORMS = {
+    ("Linux", "x86_64"): "linux-amd64",
+    ("Linux", "aarch64"): "linux-arm64",
+    ("Darwin", "arm64"): "darwin-arm64",
+    ("Darwin", "x86_64"): "darwin-amd64",
+}
 
 
 def anvil_binary(project_root: Path) -> Path:
@@ -109,8 +113,16 @@ def start_anvil(
     rpc_url = f"http://{host}:{port}"
     if rpc_chain_id(rpc_url) is not None:
         raise ConfigurationError(f"something already answers at {rpc_url}; stop it or choose another port")
-    args = [str(anvil_binary(project_root)), "--host", host, "--port", str(port), "--chain-id", str(chain_id),
-            "--quiet"]
+    args = [
+        str(anvil_binary(project_root)),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--chain-id",
+        str(chain_id),
+        "--quiet",
+    ]
     if state_path is not None:
         state_path.parent.mkdir(parents=True, exist_ok=True)
         args += ["--state", str(state_path), "--state-interval", "5", "--preserve-historical-states"]
@@ -119,8 +131,9 @@ def start_anvil(
     args += extra_args or []
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - owned by the child
     try:
-        process = subprocess.Popen(args, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-                                   start_new_session=detach)
+        process = subprocess.Popen(
+            args, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=detach
+        )
     finally:
         if log_path:
             log.close()  # type: ignore[union-attr]

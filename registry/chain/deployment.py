@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from eth_typing import ChecksumAddress
-from eth_utils import keccak, to_checksum_address
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from web3 import Web3
@@ -78,8 +79,10 @@ class DeploymentManifest(_Model):
         try:
             return cls.model_validate_json(path.read_text())
         except ValueError as exc:
-            raise RegistryError(f"the deployment manifest {path} is damaged ({exc.__class__.__name__}); "
-                                "deploy again or restore it") from None
+            raise RegistryError(
+                f"the deployment manifest {path} is damaged ({exc.__class__.__name__}); "
+                "deploy again or restore it"
+            ) from None
 
 
 def runtime_code_matches(artifact: Artifact, onchain: bytes) -> bool:
@@ -95,7 +98,9 @@ def runtime_code_matches(artifact: Artifact, onchain: bytes) -> bool:
     return expected == actual
 
 
-def check_deployment(w3: Web3, manifest: DeploymentManifest, artifacts: dict[str, Artifact] | None = None) -> None:
+def check_deployment(
+    w3: Web3, manifest: DeploymentManifest, artifacts: dict[str, Artifact] | None = None
+) -> None:
     """Raises unless the chain is the manifest's and holds the manifest's code at its addresses.
 
     With `artifacts`, the code must also be what the current sources compile to.
@@ -126,7 +131,9 @@ def deploy_registry(
         factory = w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
         receipt = sender.send(factory.constructor(*args))
         receipts[name] = receipt
-        return to_checksum_address(receipt["contractAddress"])
+        address = receipt["contractAddress"]
+        assert address is not None, f"deploying {name} created no contract"
+        return to_checksum_address(address)
 
     forwarder = deploy(FORWARDER)
     grants = deploy(GRANT_REGISTRY, sender.address, admin_transfer_delay, forwarder)
@@ -182,7 +189,9 @@ def ensure_deployed(
             check_deployment(w3, manifest, artifacts)
             return manifest, True
         except (NetworkMismatch, CodeMismatch, RegistryError):
-            stale = manifest_path.with_name(f"{manifest_path.stem}.replaced-{int(datetime.now(UTC).timestamp())}.json")
+            stale = manifest_path.with_name(
+                f"{manifest_path.stem}.replaced-{int(datetime.now(UTC).timestamp())}.json"
+            )
             manifest_path.replace(stale)
     manifest = deploy_registry(w3, sender, artifacts, admin_transfer_delay=admin_transfer_delay)
     manifest.write(manifest_path)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from eth_abi import decode as abi_decode
-from eth_utils import keccak, to_checksum_address
+from eth_abi.abi import decode as abi_decode
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from web3.exceptions import ContractLogicError
 
 from registry.errors import ContractRevert
@@ -26,7 +27,7 @@ def _canonical_type(entry: dict[str, Any]) -> str:
     kind = str(entry["type"])
     if kind.startswith("tuple"):
         inner = ",".join(_canonical_type(c) for c in entry["components"])
-        return f"({inner}){kind[len('tuple'):]}"
+        return f"({inner}){kind[len('tuple') :]}"
     return kind
 
 

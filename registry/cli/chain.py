@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-
 from typing import Annotated
 
 import typer
@@ -16,7 +15,6 @@ from registry.settings import get_settings
 app = typer.Typer(help="Run the local development chain (anvil), kept in the data directory between runs.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-
 
 
 def _running() -> AnvilProcess | None:
@@ -33,7 +31,9 @@ def _running() -> AnvilProcess | None:
 
 @app.command()
 def up(
-    hardfork: Annotated[str | None, typer.Option(help="EVM hardfork of the chain, e.g. paris or cancun.")] = None,
+    hardfork: Annotated[
+        str | None, typer.Option(help="EVM hardfork of the chain, e.g. paris or cancun.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Start the local chain in the background; its blocks persist in the data directory.
@@ -63,7 +63,8 @@ def up(
         {"rpcUrl": node.rpc_url, "pid": node.pid, "started": started},
         as_json=as_json,
         text=lambda: console.print(
-            f"chain {'started' if started else 'already running'} at [bold]{node.rpc_url}[/bold] (pid {node.pid})"
+            f"chain {'started' if started else 'already running'} "
+            f"at [bold]{node.rpc_url}[/bold] (pid {node.pid})"
         ),
     )
 

@@ -107,14 +107,21 @@ class RegistryHarness:
 
     # records -----------------------------------------------------------------------------------
     def create_program(
-        self, *, budget: int = BUDGET, cap: int = CAP, name: str = "New-growth-engine R&D", year: int = 2021,
+        self,
+        *,
+        budget: int = BUDGET,
+        cap: int = CAP,
+        name: str = "New-growth-engine R&D",
+        year: int = 2021,
         sender: str | None = None,
     ) -> int:
         terms = (name, year, budget, cap, "D.N.A.", doc(f"program:{name}"), "https://example.org/program")
         receipt = self.send(sender or self.actors.admin, self.grants.functions.createProgram(terms))
         return int(self.event(receipt, self.grants, "ProgramCreated")["programId"])
 
-    def project_terms(self, program_id: int, *, company: bytes = COMPANY_A, amount: int = CAP) -> tuple[Any, ...]:
+    def project_terms(
+        self, program_id: int, *, company: bytes = COMPANY_A, amount: int = CAP
+    ) -> tuple[Any, ...]:
         start = self.now()
         return (program_id, company, amount, start, start + 300 * DAY, doc(f"plan:{program_id}:{amount}"))
 
@@ -126,7 +133,9 @@ class RegistryHarness:
         return int(self.event(receipt, self.grants, "ProjectRegistered")["projectId"])
 
     def plan_milestone(self, project_id: int, *, tranche: int = CAP // 4, sender: str | None = None) -> int:
-        call = self.grants.functions.planMilestone(project_id, self.now() + 30 * DAY, tranche, doc("milestone"))
+        call = self.grants.functions.planMilestone(
+            project_id, self.now() + 30 * DAY, tranche, doc("milestone")
+        )
         receipt = self.send(sender or self.actors.admin, call)
         return int(self.event(receipt, self.grants, "MilestonePlanned")["milestoneIndex"])
 
@@ -137,18 +146,36 @@ class RegistryHarness:
     def submitted_milestone(self, project_id: int | None = None) -> tuple[int, int]:
         project_id = project_id or self.funded_project()
         index = self.plan_milestone(project_id)
-        self.send(self.actors.company_a, self.grants.functions.submitMilestone(project_id, index, [doc("evidence")]))
+        self.send(
+            self.actors.company_a, self.grants.functions.submitMilestone(project_id, index, [doc("evidence")])
+        )
         return project_id, index
 
-    def add_outcome(self, project_id: int, *, outcome_type: int = 2, external_id: str = "10-2021-0012345",
-                    sender: str | None = None) -> int:
-        call = self.outcomes.functions.addOutcome(project_id, outcome_type, external_id, doc(f"outcome:{external_id}"))
+    def add_outcome(
+        self,
+        project_id: int,
+        *,
+        outcome_type: int = 2,
+        external_id: str = "10-2021-0012345",
+        sender: str | None = None,
+    ) -> int:
+        call = self.outcomes.functions.addOutcome(
+            project_id, outcome_type, external_id, doc(f"outcome:{external_id}")
+        )
         receipt = self.send(sender or self.actors.company_a, call)
         return int(self.event(receipt, self.outcomes, "OutcomeAdded")["outcomeId"])
 
-    def report(self, project_id: int, *, year: int = 2022, figures: tuple[int, int, int, int] = (
-            500_000_000, 200_000_000, 10_000_000, 3), sender: str | None = None) -> int:
-        call = self.outcomes.functions.reportCommercialization(project_id, year, figures, doc(f"report:{year}"))
+    def report(
+        self,
+        project_id: int,
+        *,
+        year: int = 2022,
+        figures: tuple[int, int, int, int] = (500_000_000, 200_000_000, 10_000_000, 3),
+        sender: str | None = None,
+    ) -> int:
+        call = self.outcomes.functions.reportCommercialization(
+            project_id, year, figures, doc(f"report:{year}")
+        )
         receipt = self.send(sender or self.actors.company_a, call)
         return int(self.event(receipt, self.outcomes, "CommercializationReported")["reportId"])
 
@@ -159,8 +186,15 @@ class RegistryHarness:
         return bytes.fromhex(call._encode_transaction_data()[2:])
 
     def sign(
-        self, signer: str, target: Contract, data: bytes, *, nonce: int | None = None, deadline: int | None = None,
-        chain_id: int | None = None, forwarder: str | None = None,
+        self,
+        signer: str,
+        target: Contract,
+        data: bytes,
+        *,
+        nonce: int | None = None,
+        deadline: int | None = None,
+        chain_id: int | None = None,
+        forwarder: str | None = None,
     ) -> SignedRequest:
         account = self.actors.key(signer)
         return sign_request(
@@ -174,4 +208,6 @@ class RegistryHarness:
         )
 
     def relay(self, request: SignedRequest, *, relayer: str | None = None) -> TxReceipt:
-        return self.send(relayer or self.actors.relayer, self.forwarder.functions.execute(request.execute_args()))
+        return self.send(
+            relayer or self.actors.relayer, self.forwarder.functions.execute(request.execute_args())
+        )

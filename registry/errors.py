@@ -70,12 +70,38 @@ class ContractRevert(RegistryError):
     `error` is the Solidity error name and `args` its arguments by name, decoded from the revert data.
     """
 
-    def __init__(self, error: str, args: dict[str, Any], data: bytes) -> None:
+    def __init__(self, error: str, args: dict[str, Any], data: bytes, explanation: str | None = None) -> None:
         self.error = error
         self.args_by_name = args
         self.data = data
+        self.explanation = explanation
         rendered = ", ".join(f"{name}={_render(value)}" for name, value in args.items())
-        super().__init__(f"{error}({rendered})")
+        self.signature = f"{error}({rendered})"
+        super().__init__(f"{explanation} [{self.signature}]" if explanation else self.signature)
+
+
+class RecordNotFound(ContractRevert):
+    """The registry holds no record with the given id."""
+
+
+class Unauthorized(ContractRevert):
+    """The account may not do this: it lacks the role, or acts for another company."""
+
+
+class InvalidState(ContractRevert):
+    """The record's current status does not allow this step."""
+
+
+class LimitExceeded(ContractRevert):
+    """An amount is above a cap, a budget or a grant."""
+
+
+class InvalidInput(ContractRevert):
+    """A required value is missing or malformed."""
+
+
+class SignatureRejected(ContractRevert):
+    """A signed submission is expired, replayed, or not signed by its claimed signer for this chain."""
 
 
 def _render(value: Any) -> str:

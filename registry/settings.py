@@ -23,6 +23,10 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / ".rnd-registry",
         description="Chain state, deployment manifest, keystores and documents of this installation.",
     )
+    document_store_dir: Path = Field(
+        default_factory=lambda fields: Path(fields["data_dir"]) / "documents",
+        description="Off-chain documents, addressed by SHA-256; <data_dir>/documents unless set.",
+    )
     rpc_url: str = Field(default="http://127.0.0.1:8545", description="JSON-RPC endpoint of the chain.")
     chain_id: int | None = Field(
         default=None,
@@ -41,6 +45,20 @@ class Settings(BaseSettings):
     )
     rpc_timeout: float = Field(default=10.0, description="Seconds one JSON-RPC request may take.")
     rpc_retries: int = Field(default=4, description="Retries of a transient RPC failure, with backoff.")
+    gas_price: int | None = Field(
+        default=None,
+        description="Fixed gas price in wei, e.g. 0 on a consortium chain without fees; node's if unset.",
+    )
+    keystore_dir: Path = Field(
+        default_factory=lambda fields: Path(fields["data_dir"]) / "keystore",
+        description="Encrypted keystore files of the people who sign, one <label>.json each; "
+        "<data_dir>/keystore unless set.",
+    )
+    keystore_scrypt_n: int = Field(
+        default=262144,
+        description="Test-only: scrypt cost (N) of new keystores. Keep eth-account's standard 2**18 in use; "
+        "tests lower it to run fast.",
+    )
 
     @property
     def manifest_path(self) -> Path:

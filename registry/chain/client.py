@@ -1,0 +1,621 @@
+"""The typed registry client: one operation per registry action, validated inputs, decoded records.
+
+    client = RegistryClient.open(account=unlock("city-admin", password))
+    written = client.execute(client.ops.create_program(ProgramTerms(...)))
+    written.record, written.transaction_hash, written.block_number
+
+An operation can also be signed for someone else to relay (`client.sign(op)`, `client.relay(req)`),
+which records it in the signer's name. Opening a client checks the chain id and that the code at
+the manifest's addresses is the registry's; every refusal arrives as a `ContractRevert` subclass
+that names the contract's custom error and says what it means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from eth_account.signers.local import LocalAccount
+from eth_typing import ChecksumAddress
+from eth_utils.address import to_checksum_address
+from web3 import Web3
+from web3.contract import Contract
+from web3.contract.contract import ContractFunction
+from web3.exceptions import ContractLogicError
+from web3.logs import DISCARD
+from web3.types import BlockIdentifier, TxReceipt
+
+from registry.chain.connection import connect
+from registry.chain.deployment import (
+    FORWARDER,
+    GRANT_REGISTRY,
+    OUTCOME_REGISTRY,
+    DeploymentManifest,
+    check_deployment,
+)
+from registry.chain.forwarder import SignedRequest, sign_request
+from registry.chain.reverts import RevertDecoder
+from registry.chain.transactions import TransactionSender
+from registry.domain.enums import AnchorKind, IpStatus, OutcomeType
+from registry.domain.records import (
+    Anchor,
+    Audit,
+    AuditResult,
+    Batch,
+    CommercializationFigures,
+    CommercializationReport,
+    Milestone,
+    Outcome,
+    Program,
+    ProgramTerms,
+    Project,
+    ProjectTerms,
+    Record,
+    optional_time,
+)
+from registry.domain.types import ZERO_HASH, unix_seconds
+from registry.errors import RegistryError
+from registry.settings import Settings, get_settings
+
+RecordT = TypeVar("RecordT", bound=Record)
+
+ROLE_NAMES = ("ADMIN_ROLE", "AUDITOR_ROLE", "MEMBER_ROLE")
+
+
+class NoAccount(RegistryError):
+    """A write was asked of a client opened without an account."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this needs an account to sign with; pass --account LABEL (see `rnd-registry account list`)"
+        )
+
+
+@dataclass(frozen=True)
+class Operation(Generic[RecordT]):
+    """One registry write, ready to send or to sign: the call, and how to read its record back."""
+
+    description: str
+    call: ContractFunction
+    read_result: Callable[[TxReceipt], RecordT]
+
+
+@dataclass(frozen=True)
+class Written(Generic[RecordT]):
+    """The record a transaction wrote, and where to check it on chain."""
+
+    record: RecordT
+    transaction_hash: str
+    block_number: int
+    sender: str
+
+    def provenance(self) -> dict[str, Any]:
+        return {
+            "transactionHash": self.transaction_hash,
+            "blockNumber": self.block_number,
+            "sender": self.sender,
+        }
+
+
+class RegistryClient:
+    """Reads and writes the registry described by a deployment manifest."""
+
+    def __init__(
+        self,
+        w3: Web3,
+        manifest: DeploymentManifest,
+        *,
+        account: LocalAccount | ChecksumAddress | None = None,
+        gas_price: int | None = None,
+    ) -> None:
+        self.w3 = w3
+        self.manifest = manifest
+        self.decoder = RevertDecoder(c.abi for c in manifest.contracts.values())
+        self.grants: Contract = w3.eth.contract(
+            address=manifest.address(GRANT_REGISTRY), abi=manifest.contracts[GRANT_REGISTRY].abi
+        )
+        self.outcomes: Contract = w3.eth.contract(
+            address=manifest.address(OUTCOME_REGISTRY), abi=manifest.contracts[OUTCOME_REGISTRY].abi
+        )
+        self.forwarder: Contract = w3.eth.contract(
+            address=manifest.address(FORWARDER), abi=manifest.contracts[FORWARDER].abi
+        )
+        self.account = account
+        self._sender = (
+            TransactionSender(w3, account, self.decoder, gas_price=gas_price) if account is not None else None
+        )
+        self.ops = RegistryOperations(self)
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings | None = None,
+        *,
+        account: LocalAccount | ChecksumAddress | None = None,
+        manifest: DeploymentManifest | None = None,
+    ) -> RegistryClient:
+        """Connects to the manifest's chain and checks the registry code is there and unchanged."""
+        settings = settings or get_settings()
+        manifest = manifest or DeploymentManifest.read(settings.manifest_path)
+        w3 = connect(
+            settings.rpc_url, expected_chain_id=settings.chain_id or manifest.chain_id, settings=settings
+        )
+        check_deployment(w3, manifest)
+        return cls(w3, manifest, account=account, gas_price=settings.gas_price)
+
+    # ---- writing ------------------------------------------------------------------------------
+    @property
+    def sender(self) -> TransactionSender:
+        if self._sender is None:
+            raise NoAccount()
+        return self._sender
+
+    def execute(self, operation: Operation[RecordT]) -> Written[RecordT]:
+        """Sends the operation from this client's account and returns the record it wrote."""
+        receipt = self.sender.send(operation.call)
+        return self._written(operation, receipt, self.sender.address)
+
+    def sign(self, operation: Operation[Any], *, deadline: int, nonce: int | None = None) -> SignedRequest:
+        """Signs the operation for anyone to relay; the registry will credit this client's account."""
+        if not isinstance(self.account, LocalAccount):
+            raise RegistryError(
+                "signing needs a keystore account (a node-unlocked address cannot sign typed data)"
+            )
+        target = operation.call.address
+        return sign_request(
+            self.account,
+            forwarder=self.forwarder.address,
+            chain_id=self.manifest.chain_id,
+            target=target,
+            data=bytes.fromhex(operation.call._encode_transaction_data()[2:]),
+            nonce=self.nonce_of(self.account.address) if nonce is None else nonce,
+            deadline=deadline,
+        )
+
+    def relay(self, request: SignedRequest, operation: Operation[RecordT]) -> Written[RecordT]:
+        """Sends someone's signed request; the record is credited to the signer."""
+        if request.chain_id != self.manifest.chain_id or request.forwarder != self.forwarder.address:
+            raise RegistryError(
+                f"this request was signed for chain {request.chain_id} and forwarder {request.forwarder}, "
+                f"not this registry (chain {self.manifest.chain_id}, forwarder {self.forwarder.address})"
+            )
+        used = self.nonce_of(request.signer)
+        if used > request.nonce:
+            raise RegistryError(
+                f"this request (nonce {request.nonce} of {request.signer}) was already relayed or replaced; "
+                "ask the signer for a new one"
+            )
+        receipt = self.sender.send(self.forwarder.functions.execute(request.execute_args()))
+        return self._written(operation, receipt, request.signer)
+
+    def nonce_of(self, account: str) -> int:
+        return int(self.forwarder.functions.nonces(to_checksum_address(account)).call())
+
+    def _written(self, operation: Operation[RecordT], receipt: TxReceipt, sender: str) -> Written[RecordT]:
+        return Written(
+            record=operation.read_result(receipt),
+            transaction_hash="0x" + bytes(receipt["transactionHash"]).hex(),
+            block_number=int(receipt["blockNumber"]),
+            sender=sender,
+        )
+
+    # ---- reading ------------------------------------------------------------------------------
+    def read(self, call: ContractFunction, block: BlockIdentifier = "latest") -> Any:
+        """Calls a view, decoding a refusal (such as `ProgramNotFound`) into its error."""
+        try:
+            return call.call(block_identifier=block)
+        except ContractLogicError as exc:
+            raise self.decoder.from_exception(exc) from None
+
+    def program(self, program_id: int, block: BlockIdentifier = "latest") -> Program:
+        raw = self.read(self.grants.functions.getProgram(program_id), block)
+        return Program(
+            program_id=program_id, budget=raw[0], per_project_cap=raw[1], year=raw[2], status=raw[3],
+            granted=raw[4], project_count=raw[5], metadata_hash=raw[6], name=raw[7], field=raw[8],
+            metadata_uri=raw[9],
+        )  # fmt: skip
+
+    def project(self, project_id: int, block: BlockIdentifier = "latest") -> Project:
+        raw = self.read(self.grants.functions.getProject(project_id), block)
+        return Project(
+            project_id=project_id, program_id=raw[0], company_id=raw[1], status=raw[2], amount=raw[3],
+            start_date=raw[4], end_date=raw[5], plan_hash=raw[6], milestone_count=raw[7],
+            planned_tranches=raw[8],
+        )  # fmt: skip
+
+    def milestone(
+        self, project_id: int, milestone_index: int, block: BlockIdentifier = "latest"
+    ) -> Milestone:
+        raw = self.read(self.grants.functions.getMilestone(project_id, milestone_index), block)
+        return Milestone(
+            project_id=project_id, milestone_index=milestone_index, status=raw[0], attempts=raw[1],
+            due_date=raw[2], tranche=raw[3], description_hash=raw[4],
+        )  # fmt: skip
+
+    def outcome(self, outcome_id: int, block: BlockIdentifier = "latest") -> Outcome:
+        raw = self.read(self.outcomes.functions.getOutcome(outcome_id), block)
+        return Outcome(
+            outcome_id=outcome_id, project_id=raw[0], outcome_type=raw[1], ip_status=raw[2], revoked=raw[3],
+            amends=raw[4], amended_by=raw[5], recorded_at=raw[6], evidence_hash=raw[7], external_id=raw[8],
+        )  # fmt: skip
+
+    def report(self, report_id: int, block: BlockIdentifier = "latest") -> CommercializationReport:
+        raw = self.read(self.outcomes.functions.getReport(report_id), block)
+        sales, investment, royalties, jobs = raw[4]
+        return CommercializationReport(
+            report_id=report_id, project_id=raw[0], year=raw[1], status=raw[2], recorded_at=raw[3],
+            figures=CommercializationFigures(
+                sales=sales, investment=investment, royalties=royalties, jobs=jobs
+            ),
+            commitment=raw[5], evidence_hash=raw[6],
+        )  # fmt: skip
+
+    def audit(self, audit_id: int, block: BlockIdentifier = "latest") -> Audit:
+        raw = self.read(self.grants.functions.getAudit(audit_id), block)
+        return Audit(
+            audit_id=audit_id, project_id=raw[0], grade=raw[1], clawback_amount=raw[2],
+            restricted_until=optional_time(raw[3]), recorded_at=raw[4], auditor=raw[5], findings_hash=raw[6],
+        )  # fmt: skip
+
+    def anchor(self, document_hash: bytes, block: BlockIdentifier = "latest") -> Anchor:
+        by, timestamp, number, kind = self.read(self.grants.functions.anchorOf(document_hash), block)
+        anchored = number != 0
+        return Anchor(
+            document_hash=document_hash, anchored=anchored, anchored_by=by if anchored else None,
+            timestamp=timestamp if anchored else None, block_number=number if anchored else None, kind=kind,
+        )  # fmt: skip
+
+    def batch(self, root: bytes, block: BlockIdentifier = "latest") -> Batch:
+        by, timestamp, number = self.read(self.grants.functions.batchOf(root), block)
+        anchored = number != 0
+        return Batch(
+            root=root, anchored=anchored, anchored_by=by if anchored else None,
+            timestamp=timestamp if anchored else None, block_number=number if anchored else None,
+        )  # fmt: skip
+
+    def verify_batch_member(self, root: bytes, document_hash: bytes, proof: Iterable[bytes]) -> bool:
+        return bool(self.read(self.grants.functions.verifyBatchMember(root, document_hash, list(proof))))
+
+    def counts(self) -> dict[str, int]:
+        g, o = self.grants.functions, self.outcomes.functions
+        return {
+            "programs": self.read(g.programCount()),
+            "projects": self.read(g.projectCount()),
+            "audits": self.read(g.auditCount()),
+            "outcomes": self.read(o.outcomeCount()),
+            "reports": self.read(o.reportCount()),
+        }
+
+    def company_of(self, account: str) -> bytes | None:
+        company = bytes(self.read(self.grants.functions.companyOf(to_checksum_address(account))))
+        return None if company == ZERO_HASH else company
+
+    def roles_of(self, account: str) -> list[str]:
+        """The registry roles `account` holds, by name (plus `COMPANY` when bound to a company)."""
+        address = to_checksum_address(account)
+        roles = [
+            name.removesuffix("_ROLE")
+            for name in ("DEFAULT_ADMIN_ROLE", *ROLE_NAMES)
+            if self.read(self.grants.functions.hasRole(self.role_id(name), address))
+        ]
+        if self.company_of(address) is not None:
+            roles.append("COMPANY")
+        return roles
+
+    def role_id(self, name: str) -> bytes:
+        if name == "DEFAULT_ADMIN_ROLE":
+            return ZERO_HASH
+        return bytes(self.read(getattr(self.grants.functions, name)()))
+
+    def events(self, contract: Contract, name: str, receipt: TxReceipt) -> list[dict[str, Any]]:
+        return [dict(e["args"]) for e in contract.events[name]().process_receipt(receipt, errors=DISCARD)]
+
+    def history(
+        self, contract: Contract, names: Iterable[str], argument_filters: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Every event of the given names since deployment, oldest first, with where it was logged."""
+        found = []
+        for name in names:
+            logs = contract.events[name]().get_logs(
+                from_block=self.manifest.deploy_block, argument_filters=argument_filters or {}
+            )
+            for log in logs:
+                found.append(
+                    {
+                        "event": name,
+                        "blockNumber": log["blockNumber"],
+                        "logIndex": log["logIndex"],
+                        "transactionHash": "0x" + bytes(log["transactionHash"]).hex(),
+                        **dict(log["args"]),
+                    }
+                )
+        return sorted(found, key=lambda e: (e["blockNumber"], e["logIndex"]))
+
+
+class RegistryOperations:
+    """Builds each registry write as an `Operation`; nothing is sent here."""
+
+    def __init__(self, client: RegistryClient) -> None:
+        self._c = client
+
+    def _event_id(self, contract: Contract, event: str, key: str) -> Callable[[TxReceipt], int]:
+        def read(receipt: TxReceipt) -> int:
+            found = self._c.events(contract, event, receipt)
+            if not found:
+                raise RegistryError(f"the transaction emitted no {event}; the registry did not record it")
+            return int(found[-1][key])
+
+        return read
+
+    # membership ---------------------------------------------------------------------------------
+    def grant_role(self, role: str, account: str) -> Operation[Record]:
+        role_name = _role_name(role)
+        address = to_checksum_address(account)
+        call = self._c.grants.functions.grantRole(self._c.role_id(role_name), address)
+        return Operation(f"grant {role_name} to {address}", call, lambda _r: _Empty())
+
+    def revoke_role(self, role: str, account: str) -> Operation[Record]:
+        role_name = _role_name(role)
+        address = to_checksum_address(account)
+        call = self._c.grants.functions.revokeRole(self._c.role_id(role_name), address)
+        return Operation(f"revoke {role_name} from {address}", call, lambda _r: _Empty())
+
+    def bind_company_account(self, account: str, company_id: bytes) -> Operation[Record]:
+        address = to_checksum_address(account)
+        call = self._c.grants.functions.bindCompanyAccount(address, company_id)
+        return Operation(f"bind {address} to company 0x{company_id.hex()}", call, lambda _r: _Empty())
+
+    def unbind_company_account(self, account: str) -> Operation[Record]:
+        address = to_checksum_address(account)
+        return Operation(
+            f"unbind {address} from its company",
+            self._c.grants.functions.unbindCompanyAccount(address),
+            lambda _r: _Empty(),
+        )
+
+    # programs and projects ----------------------------------------------------------------------
+    def create_program(self, terms: ProgramTerms) -> Operation[Program]:
+        call = self._c.grants.functions.createProgram(
+            (terms.name, terms.year, terms.budget, terms.per_project_cap, terms.field,
+             terms.metadata_hash or ZERO_HASH, terms.metadata_uri)
+        )  # fmt: skip
+        read_id = self._event_id(self._c.grants, "ProgramCreated", "programId")
+        return Operation(
+            f"open program {terms.name!r}", call, lambda r: self._c.program(read_id(r), r["blockNumber"])
+        )
+
+    def close_program(self, program_id: int) -> Operation[Program]:
+        call = self._c.grants.functions.closeProgram(program_id)
+        return Operation(
+            f"close program {program_id}", call, lambda r: self._c.program(program_id, r["blockNumber"])
+        )
+
+    def register_project(self, terms: ProjectTerms) -> Operation[Project]:
+        call = self._c.grants.functions.registerProject(
+            (terms.program_id, terms.company_id, terms.amount, unix_seconds(terms.start_date),
+             unix_seconds(terms.end_date), terms.plan_hash or ZERO_HASH)
+        )  # fmt: skip
+        read_id = self._event_id(self._c.grants, "ProjectRegistered", "projectId")
+        return Operation(
+            f"register a project of {terms.amount:,} won under program {terms.program_id}",
+            call,
+            lambda r: self._c.project(read_id(r), r["blockNumber"]),
+        )
+
+    def complete_project(self, project_id: int, report_hash: bytes | None = None) -> Operation[Project]:
+        call = self._c.grants.functions.completeProject(project_id, report_hash or ZERO_HASH)
+        return Operation(
+            f"complete project {project_id}", call, lambda r: self._c.project(project_id, r["blockNumber"])
+        )
+
+    def terminate_project(self, project_id: int, reason_hash: bytes) -> Operation[Project]:
+        call = self._c.grants.functions.terminateProject(project_id, reason_hash)
+        return Operation(
+            f"terminate project {project_id}", call, lambda r: self._c.project(project_id, r["blockNumber"])
+        )
+
+    # milestones ---------------------------------------------------------------------------------
+    def plan_milestone(
+        self, project_id: int, due_date: int, tranche: int, description_hash: bytes | None = None
+    ) -> Operation[Milestone]:
+        call = self._c.grants.functions.planMilestone(
+            project_id, due_date, tranche, description_hash or ZERO_HASH
+        )
+        read_index = self._event_id(self._c.grants, "MilestonePlanned", "milestoneIndex")
+        return Operation(
+            f"plan a milestone of project {project_id}",
+            call,
+            lambda r: self._c.milestone(project_id, read_index(r), r["blockNumber"]),
+        )
+
+    def submit_milestone(
+        self, project_id: int, milestone_index: int, evidence_hashes: list[bytes]
+    ) -> Operation[Milestone]:
+        call = self._c.grants.functions.submitMilestone(project_id, milestone_index, evidence_hashes)
+        return self._milestone_op(f"submit milestone {milestone_index} of project {project_id}", call,
+                                  project_id, milestone_index)  # fmt: skip
+
+    def approve_milestone(
+        self, project_id: int, milestone_index: int, review_hash: bytes | None = None
+    ) -> Operation[Milestone]:
+        call = self._c.grants.functions.approveMilestone(
+            project_id, milestone_index, review_hash or ZERO_HASH
+        )
+        return self._milestone_op(f"approve milestone {milestone_index} of project {project_id}", call,
+                                  project_id, milestone_index)  # fmt: skip
+
+    def reject_milestone(
+        self, project_id: int, milestone_index: int, reason_hash: bytes
+    ) -> Operation[Milestone]:
+        call = self._c.grants.functions.rejectMilestone(project_id, milestone_index, reason_hash)
+        return self._milestone_op(f"reject milestone {milestone_index} of project {project_id}", call,
+                                  project_id, milestone_index)  # fmt: skip
+
+    def _milestone_op(
+        self, description: str, call: ContractFunction, project_id: int, index: int
+    ) -> Operation[Milestone]:
+        return Operation(description, call, lambda r: self._c.milestone(project_id, index, r["blockNumber"]))
+
+    # audits ---------------------------------------------------------------------------------------
+    def record_audit(self, project_id: int, result: AuditResult) -> Operation[Audit]:
+        until = unix_seconds(result.restricted_until) if result.restricted_until else 0
+        call = self._c.grants.functions.recordAudit(
+            project_id, (int(result.grade), result.findings_hash, result.clawback_amount, until)
+        )
+        read_id = self._event_id(self._c.grants, "AuditRecorded", "auditId")
+        return Operation(
+            f"record an evaluation of project {project_id}",
+            call,
+            lambda r: self._c.audit(read_id(r), r["blockNumber"]),
+        )
+
+    # outcomes -------------------------------------------------------------------------------------
+    def add_outcome(
+        self, project_id: int, outcome_type: OutcomeType, external_id: str, evidence_hash: bytes
+    ) -> Operation[Outcome]:
+        call = self._c.outcomes.functions.addOutcome(
+            project_id, int(outcome_type), external_id, evidence_hash
+        )
+        read_id = self._event_id(self._c.outcomes, "OutcomeAdded", "outcomeId")
+        return Operation(
+            f"record a {outcome_type.name.lower()} outcome of project {project_id}",
+            call,
+            lambda r: self._c.outcome(read_id(r), r["blockNumber"]),
+        )
+
+    def amend_outcome(
+        self,
+        original_id: int,
+        outcome_type: OutcomeType,
+        external_id: str,
+        evidence_hash: bytes,
+        reason_hash: bytes,
+    ) -> Operation[Outcome]:
+        call = self._c.outcomes.functions.amendOutcome(
+            original_id, int(outcome_type), external_id, evidence_hash, reason_hash
+        )
+        read_id = self._event_id(self._c.outcomes, "OutcomeAmended", "outcomeId")
+        return Operation(
+            f"correct outcome {original_id}", call, lambda r: self._c.outcome(read_id(r), r["blockNumber"])
+        )
+
+    def revoke_outcome(self, outcome_id: int, reason_hash: bytes) -> Operation[Outcome]:
+        call = self._c.outcomes.functions.revokeOutcome(outcome_id, reason_hash)
+        return Operation(
+            f"revoke outcome {outcome_id}", call, lambda r: self._c.outcome(outcome_id, r["blockNumber"])
+        )
+
+    def update_ip_status(self, outcome_id: int, status: IpStatus, evidence_hash: bytes) -> Operation[Outcome]:
+        call = self._c.outcomes.functions.updateIpStatus(outcome_id, int(status), evidence_hash)
+        return Operation(
+            f"set the IP status of outcome {outcome_id} to {status.name.lower()}",
+            call,
+            lambda r: self._c.outcome(outcome_id, r["blockNumber"]),
+        )
+
+    # commercialization ----------------------------------------------------------------------------
+    def report_commercialization(
+        self, project_id: int, year: int, figures: CommercializationFigures, evidence_hash: bytes
+    ) -> Operation[CommercializationReport]:
+        call = self._c.outcomes.functions.reportCommercialization(
+            project_id,
+            year,
+            (figures.sales, figures.investment, figures.royalties, figures.jobs),
+            evidence_hash,
+        )
+        read_id = self._event_id(self._c.outcomes, "CommercializationReported", "reportId")
+        return Operation(
+            f"report {year} commercialization of project {project_id}",
+            call,
+            lambda r: self._c.report(read_id(r), r["blockNumber"]),
+        )
+
+    def commit_commercialization(
+        self, project_id: int, year: int, commitment: bytes, evidence_hash: bytes
+    ) -> Operation[CommercializationReport]:
+        call = self._c.outcomes.functions.commitCommercialization(project_id, year, commitment, evidence_hash)
+        read_id = self._event_id(self._c.outcomes, "CommercializationCommitted", "reportId")
+        return Operation(
+            f"commit hidden {year} figures of project {project_id}",
+            call,
+            lambda r: self._c.report(read_id(r), r["blockNumber"]),
+        )
+
+    def reveal_commercialization(
+        self, report_id: int, figures: CommercializationFigures, salt: bytes
+    ) -> Operation[CommercializationReport]:
+        call = self._c.outcomes.functions.revealCommercialization(
+            report_id, (figures.sales, figures.investment, figures.royalties, figures.jobs), salt
+        )
+        return Operation(
+            f"disclose the figures of report {report_id}",
+            call,
+            lambda r: self._c.report(report_id, r["blockNumber"]),
+        )
+
+    def verify_report(
+        self, report_id: int, note_hash: bytes | None = None
+    ) -> Operation[CommercializationReport]:
+        call = self._c.outcomes.functions.verifyReport(report_id, note_hash or ZERO_HASH)
+        return Operation(
+            f"verify report {report_id}", call, lambda r: self._c.report(report_id, r["blockNumber"])
+        )
+
+    def dispute_report(self, report_id: int, reason_hash: bytes) -> Operation[CommercializationReport]:
+        call = self._c.outcomes.functions.disputeReport(report_id, reason_hash)
+        return Operation(
+            f"dispute report {report_id}", call, lambda r: self._c.report(report_id, r["blockNumber"])
+        )
+
+    # evidence -------------------------------------------------------------------------------------
+    def anchor_document(self, document_hash: bytes) -> Operation[Anchor]:
+        call = self._c.grants.functions.anchorDocument(document_hash)
+        return Operation(
+            f"anchor document 0x{document_hash.hex()}",
+            call,
+            lambda r: self._c.anchor(document_hash, r["blockNumber"]),
+        )
+
+    def anchor_batch(self, root: bytes, leaf_count: int, manifest_hash: bytes) -> Operation[Batch]:
+        call = self._c.grants.functions.anchorBatch(root, leaf_count, manifest_hash)
+        return Operation(
+            f"anchor a batch of {leaf_count} documents", call, lambda r: self._c.batch(root, r["blockNumber"])
+        )
+
+
+class _Empty(Record):
+    """The record of an operation that writes no record of its own (a role change)."""
+
+
+def commitment_of(project_id: int, year: int, figures: CommercializationFigures, salt: bytes) -> bytes:
+    """The hash that commits to figures before they are disclosed, as the contract recomputes it."""
+    from eth_abi.abi import encode
+    from eth_utils.crypto import keccak
+
+    return keccak(
+        encode(
+            ["uint32", "uint16", "uint96", "uint96", "uint96", "uint32", "bytes32"],
+            [project_id, year, figures.sales, figures.investment, figures.royalties, figures.jobs, salt],
+        )
+    )
+
+
+def _role_name(role: str) -> str:
+    name = role.upper().replace("-", "_")
+    if not name.endswith("_ROLE"):
+        name += "_ROLE"
+    if name not in ROLE_NAMES:
+        raise RegistryError(f"unknown role {role!r}; the roles are admin, auditor and member")
+    return name
+
+
+__all__ = [
+    "AnchorKind",
+    "NoAccount",
+    "Operation",
+    "RegistryClient",
+    "RegistryOperations",
+    "Written",
+    "commitment_of",
+]

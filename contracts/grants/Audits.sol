@@ -51,6 +51,7 @@ abstract contract Audits is Programs, IAudits {
     /// @inheritdoc IAudits
     function getAudit(uint32 auditId) external view returns (Audit memory audit) {
         audit = _audits[auditId];
+        // slither-disable-next-line incorrect-equality -- Grade.None means no audit; no timestamp is compared here
         if (audit.grade == Grade.None) revert AuditNotFound(auditId);
     }
 

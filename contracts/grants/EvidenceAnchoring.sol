@@ -57,6 +57,7 @@ abstract contract EvidenceAnchoring is Membership, IEvidence {
         view
         returns (bool)
     {
+        // slither-disable-next-line incorrect-equality -- 0 means never anchored: no transaction runs in block 0
         if (_batches[root].blockNumber == 0) return false;
         // Double hashing, as OpenZeppelin's StandardMerkleTree does, keeps a leaf from ever being
         // mistaken for an inner node.
@@ -66,6 +67,7 @@ abstract contract EvidenceAnchoring is Membership, IEvidence {
 
     /// @dev Anchors `documentHash` for `account` unless it already is; keeps only the first anchoring.
     function _anchor(bytes32 documentHash, AnchorKind kind, address account) internal {
+        // slither-disable-next-line incorrect-equality -- 0 means never anchored: no transaction runs in block 0
         if (_anchors[documentHash].blockNumber == 0) {
             _anchors[documentHash] = Anchor(account, uint40(block.timestamp), uint48(block.number), kind);
         }

@@ -158,7 +158,8 @@ _EXPLANATIONS: dict[str, Callable[[dict[str, Any]], str]] = {
     "MembershipCompanyRestricted": lambda a: (
         f"company {_hex(a['companyId'])} is barred from new grants until "
         f"{datetime.fromtimestamp(a['until'], UTC):%Y-%m-%d}"),
-    "MembershipAccountAlreadyBound": lambda a: f"{a['account']} is already bound to company {_hex(a['companyId'])}",
+    "MembershipAccountAlreadyBound": lambda a: (
+        f"{a['account']} is already bound to company {_hex(a['companyId'])}"),
     "MembershipAccountNotBound": lambda a: f"{a['account']} is not bound to any company",
     "MembershipCompanyIdZero": lambda a: "a company identity is required",
     "ProgramNotFound": lambda a: f"there is no program {a['programId']}",
@@ -168,7 +169,8 @@ _EXPLANATIONS: dict[str, Callable[[dict[str, Any]], str]] = {
         f"the per-project cap {_won(a['perProjectCap'])} must be above zero and at most the budget "
         f"{_won(a['budget'])}"),
     "ProgramBudgetExceeded": lambda a: (
-        f"program {a['programId']} has {_won(a['remaining'])} left of its budget; {_won(a['amount'])} was asked"),
+        f"program {a['programId']} has {_won(a['remaining'])} left of its budget; "
+        f"{_won(a['amount'])} was asked"),
     "ProjectNotFound": lambda a: f"there is no project {a['projectId']}",
     "ProjectAmountInvalid": lambda a: (
         f"{_won(a['amount'])} is not allowed: program {a['programId']} grants between ₩1 and "
@@ -188,7 +190,8 @@ _EXPLANATIONS: dict[str, Callable[[dict[str, Any]], str]] = {
     "EvidenceMissing": lambda a: "at least one evidence document is required",
     "EvidenceAlreadyAnchored": lambda a: (
         f"document {_hex(a['documentHash'])} was already anchored at block {a['blockNumber']:,}"),
-    "EvidenceBatchAlreadyAnchored": lambda a: f"batch {_hex(a['root'])} was already anchored at block {a['blockNumber']:,}",
+    "EvidenceBatchAlreadyAnchored": lambda a: (
+        f"batch {_hex(a['root'])} was already anchored at block {a['blockNumber']:,}"),
     "EvidenceBatchEmpty": lambda a: "a batch must hold at least one document",
     "OutcomeNotFound": lambda a: f"there is no outcome {a['outcomeId']}",
     "OutcomeTypeMissing": lambda a: "an outcome needs a type",
@@ -212,7 +215,8 @@ _EXPLANATIONS: dict[str, Callable[[dict[str, Any]], str]] = {
     "AuditNotFound": lambda a: f"there is no audit {a['auditId']}",
     "AuditGradeMissing": lambda a: "an evaluation needs a grade",
     "AuditClawbackExceedsGrant": lambda a: (
-        f"a clawback of {_won(a['clawbackAmount'])} exceeds project {a['projectId']}'s grant of {_won(a['amount'])}"),
+        f"a clawback of {_won(a['clawbackAmount'])} exceeds project {a['projectId']}'s grant of "
+        f"{_won(a['amount'])}"),
     "ERC2771ForwarderInvalidSigner": lambda a: (
         f"the signature is not {a['from']}'s for this chain, forwarder and nonce (it was already used, "
         "tampered with, or signed for another chain)"),

@@ -16,13 +16,13 @@ import sys
 from datetime import UTC, datetime
 
 from eth_utils.address import to_checksum_address
-from eth_utils.crypto import keccak
 
 from registry.chain.connection import connect
 from registry.chain.deployment import GRANT_REGISTRY, OUTCOME_REGISTRY, DeploymentManifest
 from registry.chain.devkeys import dev_account
 from registry.chain.reverts import RevertDecoder
 from registry.chain.transactions import TransactionSender
+from registry.domain.companies import company_id
 from registry.domain.enums import Grade, IpStatus, OutcomeType
 from registry.errors import RegistryError
 from registry.settings import get_settings
@@ -81,7 +81,7 @@ class Seeder:
         admin.send(g.grantRole(g.MEMBER_ROLE().call(), dev_account(2).address))
         company_ids = {}
         for index, (brn, _) in COMPANIES.items():
-            company_ids[index] = keccak(text=f"brn:{brn}")
+            company_ids[index] = company_id(brn)
             admin.send(g.bindCompanyAccount(dev_account(index).address, company_ids[index]))
 
         for name, budget, cap, field in PROGRAMS:

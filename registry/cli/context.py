@@ -1,0 +1,182 @@
+"""What every registry command shares: the options that choose who signs, opening the client,
+reading documents into the store, and running an operation (send, or sign for a relayer)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+import time
+from collections.abc import Callable
+from contextvars import ContextVar
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from eth_account.signers.local import LocalAccount
+
+from registry.chain.client import Operation, RegistryClient, Written
+from registry.chain.devkeys import dev_account
+from registry.chain.keystore import resolve_password, unlock
+from registry.cli.output import console, emit, warn
+from registry.domain.money import parse_won
+from registry.domain.records import Record
+from registry.errors import RegistryError
+from registry.evidence.hashing import hash_to_hex
+from registry.evidence.store import DocumentStore
+from registry.settings import get_settings
+
+RecordT = TypeVar("RecordT", bound=Record)
+
+AccountOption = Annotated[
+    str | None,
+    typer.Option("--account", "-a", envvar="RND_ACCOUNT",
+                 help="Keystore account to sign with (see `rnd-registry account list`)."),
+]  # fmt: skip
+DevKeyOption = Annotated[
+    int | None,
+    typer.Option(
+        "--dev-key", help="Sign with anvil's well-known dev account N (local demos only: its key is public)."
+    ),
+]
+PasswordFileOption = Annotated[
+    Path | None,
+    typer.Option("--password-file", help="File whose first line is the keystore password (else RND_KEYSTORE_PASSWORD or a prompt)."),
+]  # fmt: skip
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+#: Set by `rnd-registry sign`: write operations are signed into this file instead of sent.
+SIGN_REQUEST_TO: ContextVar[Path | None] = ContextVar("SIGN_REQUEST_TO", default=None)
+SIGN_VALID_FOR: ContextVar[int] = ContextVar("SIGN_VALID_FOR", default=24 * 3600)
+
+
+class Signer:
+    """Who signs: a keystore account, a dev account, or nobody (read-only commands)."""
+
+    def __init__(self, account: str | None, dev_key: int | None, password_file: Path | None) -> None:
+        self.account = account
+        self.dev_key = dev_key
+        self.password_file = password_file
+
+    def load(self) -> LocalAccount:
+        if self.dev_key is not None:
+            warn(
+                f"signing with anvil dev account {self.dev_key}, whose private key is public: local demos only"
+            )
+            return dev_account(self.dev_key)
+        if self.account is None:
+            raise RegistryError(
+                "this needs an account to sign with: pass --account LABEL (see `rnd-registry account list`)"
+            )
+        prompt = getpass.getpass if sys.stdin.isatty() else None
+        password = resolve_password(password_file=self.password_file, prompt=prompt, label=self.account)
+        return unlock(self.account, password)
+
+
+def open_client(signer: Signer | None = None) -> RegistryClient:
+    """The registry client, with the signer's account when one is given."""
+    return RegistryClient.open(account=signer.load() if signer else None)
+
+
+def run(
+    signer: Signer,
+    build: Callable[[RegistryClient], Operation[RecordT]],
+    *,
+    as_json: bool,
+    show: Callable[[RecordT], None],
+) -> None:
+    """Builds an operation and sends it, or, under `rnd-registry sign`, signs it into a file."""
+    client = open_client(signer)
+    operation = build(client)
+    target = SIGN_REQUEST_TO.get()
+    if target is not None:
+        _write_signed(client, operation, target, as_json=as_json)
+        return
+    written = client.execute(operation)
+    emit(
+        {"record": written.record.model_dump(mode="json"), **written.provenance()},
+        as_json=as_json,
+        text=lambda: _show_written(operation, written, show),
+    )
+
+
+def _show_written(operation: Operation[Any], written: Written[Any], show: Callable[[Any], None]) -> None:
+    console.print(f"[green]done:[/green] {operation.description}")
+    show(written.record)
+    console.print(f"[dim]transaction {written.transaction_hash}, block {written.block_number:,}[/dim]")
+
+
+def _write_signed(client: RegistryClient, operation: Operation[Any], target: Path, *, as_json: bool) -> None:
+    deadline = int(time.time()) + SIGN_VALID_FOR.get()
+    request = client.sign(operation, deadline=deadline)
+    content = {
+        "format": "rnd-registry-signed-request/1",
+        "description": operation.description,
+        "signer": request.signer,
+        "chainId": request.chain_id,
+        "forwarder": request.forwarder,
+        "target": request.target,
+        "gas": request.gas,
+        "nonce": request.nonce,
+        "deadline": request.deadline,
+        "deadlineIso": datetime.fromtimestamp(request.deadline, UTC).isoformat(),
+        "data": "0x" + request.data.hex(),
+        "signature": "0x" + request.signature.hex(),
+    }
+    target.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n")
+    emit(
+        {"signedRequest": str(target), **content},
+        as_json=as_json,
+        text=lambda: console.print(
+            f"[green]signed:[/green] {operation.description}\n"
+            f"  by {request.signer}, valid until {content['deadlineIso']}\n"
+            f"  request written to {target}; anyone can send it with `rnd-registry relay {target.name}`"
+        ),
+    )
+
+
+def store_document(path: Path) -> bytes:
+    """Stores a document in the local document store and returns its SHA-256."""
+    return DocumentStore(get_settings().document_store_dir).put_file(path).sha256
+
+
+def store_text(text: str, name: str) -> bytes:
+    """Stores a short text (a reason typed on the command line) as a document; returns its SHA-256."""
+    return DocumentStore(get_settings().document_store_dir).put_bytes(text.encode(), name).sha256
+
+
+def document_hash(
+    path: Path | None, text: str | None, *, name: str, required: bool, what: str
+) -> bytes | None:
+    """The hash of a document given as a file or as text, stored either way."""
+    if path is not None and text is not None:
+        raise typer.BadParameter(f"give the {what} as a file or as text, not both")
+    if path is not None:
+        return store_document(path)
+    if text is not None:
+        if not text.strip():
+            raise typer.BadParameter(f"the {what} text is empty")
+        return store_text(text, name)
+    if required:
+        raise typer.BadParameter(f"a {what} is required: pass it as a file or as text")
+    return None
+
+
+def won(text: str) -> int:
+    """Parses an amount argument (typer callback)."""
+    return parse_won(text)
+
+
+def day(text: str) -> datetime:
+    """Parses a calendar date (YYYY-MM-DD) as midnight UTC."""
+    try:
+        parsed = date.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2021-12-31") from None
+    return datetime(parsed.year, parsed.month, parsed.day, tzinfo=UTC)
+
+
+def short_hash(value: bytes) -> str:
+    text = hash_to_hex(value)
+    return text[:10] + "…" + text[-6:]

@@ -164,8 +164,11 @@ def document_hash(
 
 
 def won(text: str) -> int:
-    """Parses an amount argument (typer callback)."""
-    return parse_won(text)
+    """Parses an amount argument (typer parser): `100000000`, `100,000,000` or `1억`."""
+    try:
+        return parse_won(text)
+    except RegistryError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 def day(text: str) -> datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from registry.cli import chain, deploy
+from registry.cli import chain, deploy, program
 
 app = typer.Typer(
     name="rnd-registry",
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 app.add_typer(chain.app, name="chain")
 app.command(name="deploy")(deploy.deploy)
+app.add_typer(program.app, name="program")
 
 if __name__ == "__main__":
     app()

@@ -9,7 +9,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from registry.errors import RegistryError
 
@@ -31,9 +33,22 @@ def warn(message: str) -> None:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turns a `RegistryError` into a one-line message and exit code 1."""
+    """Turns a `RegistryError` or invalid input into a one-line message and exit code 1."""
     try:
         yield
     except RegistryError as exc:
-        errors.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        errors.print("[red]error:[/red]", escape(str(exc)), highlight=False, soft_wrap=True)
         raise typer.Exit(code=1) from None
+    except ValidationError as exc:
+        errors.print("[red]error:[/red]", escape(describe_invalid(exc)), highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1) from None
+
+
+def describe_invalid(exc: ValidationError) -> str:
+    """Pydantic's findings as one line: which field, what was wrong."""
+    parts = []
+    for error in exc.errors():
+        field = ".".join(str(p) for p in error["loc"]).replace("_", " ")
+        message = str(error["msg"]).removeprefix("Value error, ")
+        parts.append(f"{field}: {message}" if field else message)
+    return "invalid input: " + "; ".join(parts)

@@ -1,0 +1,124 @@
+"""`rnd-registry program`: open, close, show and list grant programs (city program office)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from registry.cli.context import (
+    AccountOption,
+    DevKeyOption,
+    JsonOption,
+    PasswordFileOption,
+    Signer,
+    open_client,
+    run,
+    store_document,
+    won,
+)
+from registry.cli.output import console, emit, user_errors
+from registry.domain.money import format_won
+from registry.domain.records import Program, ProgramTerms
+
+app = typer.Typer(
+    help="Grant programs: open them with a budget and a per-project cap, close them, look them up."
+)
+
+
+def show_program(program: Program) -> None:
+    console.print(
+        f"program [bold]{program.program_id}[/bold] {program.name} ({program.year}, {program.field or 'no field'}) "
+        f"— {program.status.name.lower()}\n"
+        f"  budget {format_won(program.budget)}, cap {format_won(program.per_project_cap)} per project, "
+        f"granted {format_won(program.granted)} to {program.project_count} project(s)"
+    )
+
+
+@app.command()
+def create(
+    name: Annotated[str, typer.Argument(help="Program name, e.g. '신성장동력 R&D사업'.")],
+    year: Annotated[int, typer.Option(help="Program year.")],
+    budget: Annotated[
+        int, typer.Option(parser=won, help="Total budget in won: 800000000, 800,000,000 or 8억.")
+    ],
+    cap: Annotated[int, typer.Option(parser=won, help="Largest grant per project, in won, e.g. 1억.")],
+    field: Annotated[str, typer.Option(help="Technology field, e.g. 'D.N.A.'.")] = "",
+    notice: Annotated[
+        Path | None, typer.Option(help="The program notice document; its hash is recorded.")
+    ] = None,
+    url: Annotated[str, typer.Option(help="Where the public can read the notice.")] = "",
+    account: AccountOption = None,
+    dev_key: DevKeyOption = None,
+    password_file: PasswordFileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Open a grant program (admin).
+
+    Example: rnd-registry program create "신성장동력 R&D사업" --year 2021 --budget 8억 --cap 1억 --account city-admin
+    """
+    with user_errors():
+        terms = ProgramTerms(
+            name=name,
+            year=year,
+            budget=budget,
+            per_project_cap=cap,
+            field=field,
+            metadata_hash=store_document(notice) if notice else None,
+            metadata_uri=url,
+        )
+        run(Signer(account, dev_key, password_file), lambda c: c.ops.create_program(terms),
+            as_json=as_json, show=show_program)  # fmt: skip
+
+
+@app.command()
+def close(
+    program_id: Annotated[int, typer.Argument(help="The program's number.")],
+    account: AccountOption = None,
+    dev_key: DevKeyOption = None,
+    password_file: PasswordFileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Close a program to new projects; its projects carry on (admin).
+
+    Example: rnd-registry program close 2 --account city-admin
+    """
+    with user_errors():
+        run(Signer(account, dev_key, password_file), lambda c: c.ops.close_program(program_id),
+            as_json=as_json, show=show_program)  # fmt: skip
+
+
+@app.command()
+def show(
+    program_id: Annotated[int, typer.Argument(help="The program's number.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show one program, read from the chain (anyone).
+
+    Example: rnd-registry program show 2
+    """
+    with user_errors():
+        program = open_client().program(program_id)
+    emit(program.model_dump(mode="json"), as_json=as_json, text=lambda: show_program(program))
+
+
+@app.command(name="list")
+def list_programs(as_json: JsonOption = False) -> None:
+    """List every program, read from the chain (anyone).
+
+    Example: rnd-registry program list --json
+    """
+    with user_errors():
+        client = open_client()
+        programs = [client.program(i) for i in range(1, client.counts()["programs"] + 1)]
+
+    def text() -> None:
+        table = Table("#", "name", "year", "status", "budget", "cap", "granted", "projects")
+        for p in programs:
+            table.add_row(str(p.program_id), p.name, str(p.year), p.status.name.lower(), format_won(p.budget),
+                          format_won(p.per_project_cap), format_won(p.granted), str(p.project_count))  # fmt: skip
+        console.print(table)
+
+    emit([p.model_dump(mode="json") for p in programs], as_json=as_json, text=text)

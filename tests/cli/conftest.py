@@ -1,0 +1,64 @@
+"""CLI fixtures: the commands run in-process, as a person would type them, against the session's
+anvil chain and registry, with their own data directory (manifest, keystore, document store)."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from registry.chain.anvil import AnvilProcess
+from registry.chain.deployment import DeploymentManifest
+from registry.cli.main import app
+from registry.settings import get_settings
+from tests.helpers.registry import RegistryHarness
+
+
+@dataclass
+class Cli:
+    """Runs `rnd-registry ...` command lines and keeps their output."""
+
+    runner: CliRunner
+    data_dir: Path
+
+    def __call__(self, command_line: str, *, input: str | None = None) -> Result:
+        args = shlex.split(command_line)
+        assert args[0] == "rnd-registry"
+        return self.runner.invoke(app, args[1:], input=input, catch_exceptions=False)
+
+    def ok(self, command_line: str, *, input: str | None = None) -> Result:
+        result = self(command_line, input=input)
+        assert result.exit_code == 0, f"{command_line!r} failed ({result.exit_code}):\n{result.output}"
+        return result
+
+    def fails(self, command_line: str, *, input: str | None = None) -> Result:
+        """Runs a command that must fail: non-zero exit, a one-line reason, no traceback."""
+        result = self(command_line, input=input)
+        assert result.exit_code != 0, f"{command_line!r} should have failed:\n{result.output}"
+        assert "Traceback" not in result.output
+        return result
+
+
+@pytest.fixture
+def cli(
+    registry: RegistryHarness,
+    manifest: DeploymentManifest,
+    anvil: AnvilProcess,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Cli]:
+    """The CLI on the session registry (reset after the test), with a fresh data directory."""
+    data_dir = tmp_path / "data"
+    manifest.write(data_dir / "deployment.json")
+    monkeypatch.setenv("RND_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("RND_RPC_URL", anvil.rpc_url)
+    monkeypatch.setenv("RND_KEYSTORE_SCRYPT_N", "16")  # fast keystores in tests only
+    monkeypatch.delenv("RND_ACCOUNT", raising=False)
+    monkeypatch.delenv("RND_KEYSTORE_PASSWORD", raising=False)
+    get_settings.cache_clear()
+    yield Cli(CliRunner(), data_dir)
+    get_settings.cache_clear()

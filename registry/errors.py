@@ -27,8 +27,7 @@ class ChainUnreachable(RegistryError):
         self.rpc_url = rpc_url
         self.reason = reason
         super().__init__(
-            f"no chain answers at {rpc_url} ({reason}); start one with `rnd-registry chain up` "
-            "or set RND_RPC_URL"
+            f"no chain answers at {rpc_url} ({reason}); start one with `rnd-registry chain up` or set RND_RPC_URL"
         )
 
 

@@ -16,9 +16,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="RND_", env_file=".env", extra="ignore")
 
-    project_root: Path = Field(
-        default=PROJECT_ROOT, description="Checkout holding contracts/ and node_modules/."
-    )
+    project_root: Path = Field(default=PROJECT_ROOT, description="Checkout holding contracts/ and node_modules/.")
     data_dir: Path = Field(
         default=PROJECT_ROOT / ".rnd-registry",
         description="Chain state, deployment manifest, keystores and documents of this installation.",

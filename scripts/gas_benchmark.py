@@ -45,9 +45,7 @@ def main() -> int:
         admin, auditor, company = (TransactionSender(w3, dev_account(i), decoder) for i in (0, 1, 3))
         manifest = deploy_registry(w3, admin, artifacts, admin_transfer_delay=3600)
         grants = w3.eth.contract(address=manifest.address(GRANT_REGISTRY), abi=artifacts[GRANT_REGISTRY].abi)
-        outcomes = w3.eth.contract(
-            address=manifest.address(OUTCOME_REGISTRY), abi=artifacts[OUTCOME_REGISTRY].abi
-        )
+        outcomes = w3.eth.contract(address=manifest.address(OUTCOME_REGISTRY), abi=artifacts[OUTCOME_REGISTRY].abi)
         forwarder = w3.eth.contract(address=manifest.address(FORWARDER), abi=artifacts[FORWARDER].abi)
         g, o = grants.functions, outcomes.functions
         now = int(w3.eth.get_block("latest")["timestamp"])
@@ -64,9 +62,7 @@ def main() -> int:
         measure(
             "create program",
             admin,
-            g.createProgram(
-                ("New-growth-engine R&D", 2021, 800_000_000, 100_000_000, "D.N.A.", doc("notice"), "")
-            ),
+            g.createProgram(("New-growth-engine R&D", 2021, 800_000_000, 100_000_000, "D.N.A.", doc("notice"), "")),
         )
         measure(
             "register project",
@@ -99,13 +95,9 @@ def main() -> int:
             nonce=0,
             deadline=now + 3600,
         )
-        measure(
-            "submit milestone, signed and relayed", admin, forwarder.functions.execute(request.execute_args())
-        )
+        measure("submit milestone, signed and relayed", admin, forwarder.functions.execute(request.execute_args()))
 
-        measure(
-            "add outcome (patent application)", company, o.addOutcome(1, 2, "10-2021-0123456", doc("patent"))
-        )
+        measure("add outcome (patent application)", company, o.addOutcome(1, 2, "10-2021-0123456", doc("patent")))
         measure("update IP status", company, o.updateIpStatus(1, 1, doc("filing")))
         measure(
             "report commercialization",
@@ -117,9 +109,7 @@ def main() -> int:
 
         documents = [doc(f"batch-doc-{i}") for i in range(256)]
         tree = MerkleTree.build(documents)
-        batch = measure(
-            "anchor batch of 256 documents", admin, g.anchorBatch(tree.root, 256, doc("manifest"))
-        )
+        batch = measure("anchor batch of 256 documents", admin, g.anchorBatch(tree.root, 256, doc("manifest")))
         singles = sum(int(admin.send(g.anchorDocument(d))["gasUsed"]) for d in documents)
         gas["anchor 256 documents one by one (baseline)"] = singles
     finally:

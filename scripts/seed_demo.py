@@ -96,27 +96,17 @@ class Seeder:
         ]
         for number, (program, company, amount, start, end) in enumerate(projects, start=1):
             plan = self.doc(f"project-{number}-plan.txt", f"Project {number} plan, program {program}")
-            admin.send(
-                g.registerProject((program, company_ids[company], amount, unix(start), unix(end), plan))
-            )
+            admin.send(g.registerProject((program, company_ids[company], amount, unix(start), unix(end), plan)))
 
         # Project 1: two milestones; the first is rejected once, resubmitted and approved.
         company_a = self.senders[3]
         admin.send(
-            g.planMilestone(
-                1, unix("2021-08-31"), 40_000_000, self.doc("p1-m1.txt", "Prototype of AI data pipeline")
-            )
+            g.planMilestone(1, unix("2021-08-31"), 40_000_000, self.doc("p1-m1.txt", "Prototype of AI data pipeline"))
         )
-        admin.send(
-            g.planMilestone(1, unix("2021-12-15"), 60_000_000, self.doc("p1-m2.txt", "Pilot with city data"))
-        )
-        company_a.send(
-            g.submitMilestone(1, 1, [self.doc("p1-m1-evidence-v1.txt", "Interim report, first draft")])
-        )
+        admin.send(g.planMilestone(1, unix("2021-12-15"), 60_000_000, self.doc("p1-m2.txt", "Pilot with city data")))
+        company_a.send(g.submitMilestone(1, 1, [self.doc("p1-m1-evidence-v1.txt", "Interim report, first draft")]))
         auditor.send(g.rejectMilestone(1, 1, self.doc("p1-m1-rejection.txt", "Test results missing")))
-        company_a.send(
-            g.submitMilestone(1, 1, [self.doc("p1-m1-evidence-v2.txt", "Interim report with test results")])
-        )
+        company_a.send(g.submitMilestone(1, 1, [self.doc("p1-m1-evidence-v2.txt", "Interim report with test results")]))
         auditor.send(g.approveMilestone(1, 1, self.doc("p1-m1-review.txt", "Approved; tranche 1 released")))
         company_a.send(g.submitMilestone(1, 2, [self.doc("p1-m2-evidence.txt", "Pilot report")]))
 
@@ -129,9 +119,7 @@ class Seeder:
                 self.doc("p1-patent.txt", "Patent application receipt"),
             )
         )
-        company_a.send(
-            o.updateIpStatus(1, int(IpStatus.FILED), self.doc("p1-patent-filed.txt", "Filing receipt"))
-        )
+        company_a.send(o.updateIpStatus(1, int(IpStatus.FILED), self.doc("p1-patent-filed.txt", "Filing receipt")))
         company_a.send(
             o.addOutcome(
                 1,
@@ -154,9 +142,7 @@ class Seeder:
 
         # Project 3 finished and evaluated.
         admin.send(g.completeProject(3, self.doc("p3-final.txt", "Final consulting report")))
-        auditor.send(
-            g.recordAudit(3, (int(Grade.GOOD), self.doc("p3-evaluation.txt", "Final evaluation"), 0, 0))
-        )
+        auditor.send(g.recordAudit(3, (int(Grade.GOOD), self.doc("p3-evaluation.txt", "Final evaluation"), 0, 0)))
         print(f"demo data added: 3 programs, 4 projects; documents in {self.documents}")
         for index, (brn, what) in COMPANIES.items():
             print(f"  company {brn} ({what}): account {to_checksum_address(dev_account(index).address)}")

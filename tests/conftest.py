@@ -30,9 +30,7 @@ from tests.helpers.registry import COMPANY_A, COMPANY_B, Actors, RegistryHarness
 hypothesis_settings.register_profile("ci", derandomize=True, max_examples=50, deadline=None)
 hypothesis_settings.register_profile("dev", max_examples=50, deadline=None)
 hypothesis_settings.register_profile("long", max_examples=1000, deadline=None)
-hypothesis_settings.load_profile(
-    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
-)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
 @pytest.fixture(scope="session")
@@ -68,9 +66,7 @@ def actors() -> Actors:
 
 
 @pytest.fixture(scope="session")
-def manifest(
-    w3: Web3, artifacts: dict[str, Artifact], decoder: RevertDecoder, actors: Actors
-) -> DeploymentManifest:
+def manifest(w3: Web3, artifacts: dict[str, Artifact], decoder: RevertDecoder, actors: Actors) -> DeploymentManifest:
     """The registry deployed once per session, with every role given out."""
     sender = TransactionSender(w3, actors.admin, decoder)
     deployed = deploy_registry(w3, sender, artifacts, admin_transfer_delay=3 * 24 * 3600)
@@ -96,9 +92,7 @@ def registry(
     harness = RegistryHarness(
         w3=w3,
         grants=w3.eth.contract(address=manifest.address(GRANT_REGISTRY), abi=artifacts[GRANT_REGISTRY].abi),
-        outcomes=w3.eth.contract(
-            address=manifest.address(OUTCOME_REGISTRY), abi=artifacts[OUTCOME_REGISTRY].abi
-        ),
+        outcomes=w3.eth.contract(address=manifest.address(OUTCOME_REGISTRY), abi=artifacts[OUTCOME_REGISTRY].abi),
         forwarder=w3.eth.contract(address=manifest.address(FORWARDER), abi=artifacts[FORWARDER].abi),
         decoder=decoder,
         actors=actors,

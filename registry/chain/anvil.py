@@ -131,9 +131,7 @@ def start_anvil(
     args += extra_args or []
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - owned by the child
     try:
-        process = subprocess.Popen(
-            args, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=detach
-        )
+        process = subprocess.Popen(args, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=detach)
     finally:
         if log_path:
             log.close()  # type: ignore[union-attr]

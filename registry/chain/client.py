@@ -67,9 +67,7 @@ class NoAccount(RegistryError):
     """A write was asked of a client opened without an account."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "this needs an account to sign with; pass --account LABEL (see `rnd-registry account list`)"
-        )
+        super().__init__("this needs an account to sign with; pass --account LABEL (see `rnd-registry account list`)")
 
 
 @dataclass(frozen=True)
@@ -138,9 +136,7 @@ class RegistryClient:
         """Connects to the manifest's chain and checks the registry code is there and unchanged."""
         settings = settings or get_settings()
         manifest = manifest or DeploymentManifest.read(settings.manifest_path)
-        w3 = connect(
-            settings.rpc_url, expected_chain_id=settings.chain_id or manifest.chain_id, settings=settings
-        )
+        w3 = connect(settings.rpc_url, expected_chain_id=settings.chain_id or manifest.chain_id, settings=settings)
         check_deployment(w3, manifest)
         return cls(w3, manifest, account=account, gas_price=settings.gas_price)
 
@@ -159,9 +155,7 @@ class RegistryClient:
     def sign(self, operation: Operation[Any], *, deadline: int, nonce: int | None = None) -> SignedRequest:
         """Signs the operation for anyone to relay; the registry will credit this client's account."""
         if not isinstance(self.account, LocalAccount):
-            raise RegistryError(
-                "signing needs a keystore account (a node-unlocked address cannot sign typed data)"
-            )
+            raise RegistryError("signing needs a keystore account (a node-unlocked address cannot sign typed data)")
         target = operation.call.address
         return sign_request(
             self.account,
@@ -224,9 +218,7 @@ class RegistryClient:
             planned_tranches=raw[8],
         )  # fmt: skip
 
-    def milestone(
-        self, project_id: int, milestone_index: int, block: BlockIdentifier = "latest"
-    ) -> Milestone:
+    def milestone(self, project_id: int, milestone_index: int, block: BlockIdentifier = "latest") -> Milestone:
         raw = self.read(self.grants.functions.getMilestone(project_id, milestone_index), block)
         return Milestone(
             project_id=project_id, milestone_index=milestone_index, status=raw[0], attempts=raw[1],
@@ -381,15 +373,11 @@ class RegistryOperations:
              terms.metadata_hash or ZERO_HASH, terms.metadata_uri)
         )  # fmt: skip
         read_id = self._event_id(self._c.grants, "ProgramCreated", "programId")
-        return Operation(
-            f"open program {terms.name!r}", call, lambda r: self._c.program(read_id(r), r["blockNumber"])
-        )
+        return Operation(f"open program {terms.name!r}", call, lambda r: self._c.program(read_id(r), r["blockNumber"]))
 
     def close_program(self, program_id: int) -> Operation[Program]:
         call = self._c.grants.functions.closeProgram(program_id)
-        return Operation(
-            f"close program {program_id}", call, lambda r: self._c.program(program_id, r["blockNumber"])
-        )
+        return Operation(f"close program {program_id}", call, lambda r: self._c.program(program_id, r["blockNumber"]))
 
     def register_project(self, terms: ProjectTerms) -> Operation[Project]:
         call = self._c.grants.functions.registerProject(
@@ -419,9 +407,7 @@ class RegistryOperations:
     def plan_milestone(
         self, project_id: int, due_date: int, tranche: int, description_hash: bytes | None = None
     ) -> Operation[Milestone]:
-        call = self._c.grants.functions.planMilestone(
-            project_id, due_date, tranche, description_hash or ZERO_HASH
-        )
+        call = self._c.grants.functions.planMilestone(project_id, due_date, tranche, description_hash or ZERO_HASH)
         read_index = self._event_id(self._c.grants, "MilestonePlanned", "milestoneIndex")
         return Operation(
             f"plan a milestone of project {project_id}",
@@ -439,15 +425,11 @@ class RegistryOperations:
     def approve_milestone(
         self, project_id: int, milestone_index: int, review_hash: bytes | None = None
     ) -> Operation[Milestone]:
-        call = self._c.grants.functions.approveMilestone(
-            project_id, milestone_index, review_hash or ZERO_HASH
-        )
+        call = self._c.grants.functions.approveMilestone(project_id, milestone_index, review_hash or ZERO_HASH)
         return self._milestone_op(f"approve milestone {milestone_index} of project {project_id}", call,
                                   project_id, milestone_index)  # fmt: skip
 
-    def reject_milestone(
-        self, project_id: int, milestone_index: int, reason_hash: bytes
-    ) -> Operation[Milestone]:
+    def reject_milestone(self, project_id: int, milestone_index: int, reason_hash: bytes) -> Operation[Milestone]:
         call = self._c.grants.functions.rejectMilestone(project_id, milestone_index, reason_hash)
         return self._milestone_op(f"reject milestone {milestone_index} of project {project_id}", call,
                                   project_id, milestone_index)  # fmt: skip
@@ -474,9 +456,7 @@ class RegistryOperations:
     def add_outcome(
         self, project_id: int, outcome_type: OutcomeType, external_id: str, evidence_hash: bytes
     ) -> Operation[Outcome]:
-        call = self._c.outcomes.functions.addOutcome(
-            project_id, int(outcome_type), external_id, evidence_hash
-        )
+        call = self._c.outcomes.functions.addOutcome(project_id, int(outcome_type), external_id, evidence_hash)
         read_id = self._event_id(self._c.outcomes, "OutcomeAdded", "outcomeId")
         return Operation(
             f"record a {outcome_type.name.lower()} outcome of project {project_id}",
@@ -502,9 +482,7 @@ class RegistryOperations:
 
     def revoke_outcome(self, outcome_id: int, reason_hash: bytes) -> Operation[Outcome]:
         call = self._c.outcomes.functions.revokeOutcome(outcome_id, reason_hash)
-        return Operation(
-            f"revoke outcome {outcome_id}", call, lambda r: self._c.outcome(outcome_id, r["blockNumber"])
-        )
+        return Operation(f"revoke outcome {outcome_id}", call, lambda r: self._c.outcome(outcome_id, r["blockNumber"]))
 
     def update_ip_status(self, outcome_id: int, status: IpStatus, evidence_hash: bytes) -> Operation[Outcome]:
         call = self._c.outcomes.functions.updateIpStatus(outcome_id, int(status), evidence_hash)
@@ -554,19 +532,13 @@ class RegistryOperations:
             lambda r: self._c.report(report_id, r["blockNumber"]),
         )
 
-    def verify_report(
-        self, report_id: int, note_hash: bytes | None = None
-    ) -> Operation[CommercializationReport]:
+    def verify_report(self, report_id: int, note_hash: bytes | None = None) -> Operation[CommercializationReport]:
         call = self._c.outcomes.functions.verifyReport(report_id, note_hash or ZERO_HASH)
-        return Operation(
-            f"verify report {report_id}", call, lambda r: self._c.report(report_id, r["blockNumber"])
-        )
+        return Operation(f"verify report {report_id}", call, lambda r: self._c.report(report_id, r["blockNumber"]))
 
     def dispute_report(self, report_id: int, reason_hash: bytes) -> Operation[CommercializationReport]:
         call = self._c.outcomes.functions.disputeReport(report_id, reason_hash)
-        return Operation(
-            f"dispute report {report_id}", call, lambda r: self._c.report(report_id, r["blockNumber"])
-        )
+        return Operation(f"dispute report {report_id}", call, lambda r: self._c.report(report_id, r["blockNumber"]))
 
     # evidence -------------------------------------------------------------------------------------
     def anchor_document(self, document_hash: bytes) -> Operation[Anchor]:

@@ -52,8 +52,7 @@ class BuildConfig:
         supported = tuple(raw["supportedEvmVersions"])
         if chosen not in supported:
             raise ConfigurationError(
-                f"EVM version {chosen!r} is not one the contracts are tested for; "
-                f"choose one of {', '.join(supported)}"
+                f"EVM version {chosen!r} is not one the contracts are tested for; choose one of {', '.join(supported)}"
             )
         return cls(
             solc_version=raw["solcVersion"],
@@ -118,9 +117,7 @@ def solc_wrapper(project_root: Path) -> Path:
     wrapper = project_root / "scripts" / "solc"
     solcjs = project_root / "node_modules" / "solc" / "solc.js"
     if not solcjs.exists():
-        raise ConfigurationError(
-            f"the Solidity compiler is not installed ({solcjs} is missing); run `npm ci`"
-        )
+        raise ConfigurationError(f"the Solidity compiler is not installed ({solcjs} is missing); run `npm ci`")
     return wrapper
 
 
@@ -131,9 +128,7 @@ def collect_sources(project_root: Path) -> dict[str, str]:
     the package path for npm imports), so the metadata, and with it the bytecode, is identical.
     """
     sources: dict[str, str] = {}
-    pending = sorted(
-        path.relative_to(project_root).as_posix() for path in (project_root / "contracts").rglob("*.sol")
-    )
+    pending = sorted(path.relative_to(project_root).as_posix() for path in (project_root / "contracts").rglob("*.sol"))
     while pending:
         unit = pending.pop()
         if unit in sources:
@@ -150,9 +145,7 @@ def _read_unit(project_root: Path, unit: str) -> str:
     try:
         return path.read_text()
     except FileNotFoundError:
-        raise ConfigurationError(
-            f"cannot find Solidity source {unit} (looked at {path}); run `npm ci`"
-        ) from None
+        raise ConfigurationError(f"cannot find Solidity source {unit} (looked at {path}); run `npm ci`") from None
 
 
 def _resolve_import(importer: str, imported: str) -> str:
@@ -204,9 +197,7 @@ def compiler_version(config: BuildConfig) -> str:
     return text
 
 
-def compile_contracts(
-    config: BuildConfig | None = None, *, out_dir: Path | None = None
-) -> dict[str, Artifact]:
+def compile_contracts(config: BuildConfig | None = None, *, out_dir: Path | None = None) -> dict[str, Artifact]:
     """Compiles the registry and writes one artifact per contract, reusing a build of the same input."""
     config = config or BuildConfig.load()
     out_dir = out_dir or get_settings().build_dir / config.evm_version

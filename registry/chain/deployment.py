@@ -80,8 +80,7 @@ class DeploymentManifest(_Model):
             return cls.model_validate_json(path.read_text())
         except ValueError as exc:
             raise RegistryError(
-                f"the deployment manifest {path} is damaged ({exc.__class__.__name__}); "
-                "deploy again or restore it"
+                f"the deployment manifest {path} is damaged ({exc.__class__.__name__}); deploy again or restore it"
             ) from None
 
 
@@ -98,9 +97,7 @@ def runtime_code_matches(artifact: Artifact, onchain: bytes) -> bool:
     return expected == actual
 
 
-def check_deployment(
-    w3: Web3, manifest: DeploymentManifest, artifacts: dict[str, Artifact] | None = None
-) -> None:
+def check_deployment(w3: Web3, manifest: DeploymentManifest, artifacts: dict[str, Artifact] | None = None) -> None:
     """Raises unless the chain is the manifest's and holds the manifest's code at its addresses.
 
     With `artifacts`, the code must also be what the current sources compile to.
@@ -189,9 +186,7 @@ def ensure_deployed(
             check_deployment(w3, manifest, artifacts)
             return manifest, True
         except (NetworkMismatch, CodeMismatch, RegistryError):
-            stale = manifest_path.with_name(
-                f"{manifest_path.stem}.replaced-{int(datetime.now(UTC).timestamp())}.json"
-            )
+            stale = manifest_path.with_name(f"{manifest_path.stem}.replaced-{int(datetime.now(UTC).timestamp())}.json")
             manifest_path.replace(stale)
     manifest = deploy_registry(w3, sender, artifacts, admin_transfer_delay=admin_transfer_delay)
     manifest.write(manifest_path)

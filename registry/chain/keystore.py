@@ -95,8 +95,7 @@ class KeystoreCorrupt(KeystoreError):
         self.path = path
         self.reason = reason
         super().__init__(
-            f"the keystore file {path} is damaged ({reason}); restore '{label}' from a backup "
-            "or move the file away"
+            f"the keystore file {path} is damaged ({reason}); restore '{label}' from a backup or move the file away"
         )
 
 
@@ -115,9 +114,7 @@ class PasswordMissing(KeystoreError):
     """No password came from a file, the environment or a terminal."""
 
     def __init__(self) -> None:
-        super().__init__(
-            f"no password given: use --password-file, set {PASSWORD_ENV_VAR}, or run in a terminal"
-        )
+        super().__init__(f"no password given: use --password-file, set {PASSWORD_ENV_VAR}, or run in a terminal")
 
 
 class PasswordFileUnreadable(KeystoreError):
@@ -137,9 +134,7 @@ class PasswordTooShort(KeystoreError):
 
     def __init__(self, minimum: int) -> None:
         self.minimum = minimum
-        super().__init__(
-            f"the password for a new keystore must be at least {minimum} characters; choose a longer one"
-        )
+        super().__init__(f"the password for a new keystore must be at least {minimum} characters; choose a longer one")
 
 
 class PasswordMismatch(KeystoreError):

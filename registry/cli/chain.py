@@ -31,9 +31,7 @@ def _running() -> AnvilProcess | None:
 
 @app.command()
 def up(
-    hardfork: Annotated[
-        str | None, typer.Option(help="EVM hardfork of the chain, e.g. paris or cancun.")
-    ] = None,
+    hardfork: Annotated[str | None, typer.Option(help="EVM hardfork of the chain, e.g. paris or cancun.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Start the local chain in the background; its blocks persist in the data directory.
@@ -63,8 +61,7 @@ def up(
         {"rpcUrl": node.rpc_url, "pid": node.pid, "started": started},
         as_json=as_json,
         text=lambda: console.print(
-            f"chain {'started' if started else 'already running'} "
-            f"at [bold]{node.rpc_url}[/bold] (pid {node.pid})"
+            f"chain {'started' if started else 'already running'} at [bold]{node.rpc_url}[/bold] (pid {node.pid})"
         ),
     )
 
@@ -96,9 +93,7 @@ def status(as_json: JsonOption = False) -> None:
     with user_errors():
         chain_id = rpc_chain_id(settings.rpc_url)
         if chain_id is None:
-            raise ConfigurationError(
-                f"no chain answers at {settings.rpc_url}; start one with `rnd-registry chain up`"
-            )
+            raise ConfigurationError(f"no chain answers at {settings.rpc_url}; start one with `rnd-registry chain up`")
         from registry.chain.connection import connect
 
         head = connect(settings.rpc_url).eth.block_number

@@ -36,9 +36,7 @@ AccountOption = Annotated[
 ]  # fmt: skip
 DevKeyOption = Annotated[
     int | None,
-    typer.Option(
-        "--dev-key", help="Sign with anvil's well-known dev account N (local demos only: its key is public)."
-    ),
+    typer.Option("--dev-key", help="Sign with anvil's well-known dev account N (local demos only: its key is public)."),
 ]
 PasswordFileOption = Annotated[
     Path | None,
@@ -61,9 +59,7 @@ class Signer:
 
     def load(self) -> LocalAccount:
         if self.dev_key is not None:
-            warn(
-                f"signing with anvil dev account {self.dev_key}, whose private key is public: local demos only"
-            )
+            warn(f"signing with anvil dev account {self.dev_key}, whose private key is public: local demos only")
             return dev_account(self.dev_key)
         if self.account is None:
             raise RegistryError(
@@ -146,9 +142,7 @@ def store_text(text: str, name: str) -> bytes:
     return DocumentStore(get_settings().document_store_dir).put_bytes(text.encode(), name).sha256
 
 
-def document_hash(
-    path: Path | None, text: str | None, *, name: str, required: bool, what: str
-) -> bytes | None:
+def document_hash(path: Path | None, text: str | None, *, name: str, required: bool, what: str) -> bytes | None:
     """The hash of a document given as a file or as text, stored either way."""
     if path is not None and text is not None:
         raise typer.BadParameter(f"give the {what} as a file or as text, not both")

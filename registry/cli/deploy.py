@@ -20,13 +20,9 @@ from registry.settings import get_settings
 def deploy(
     dev_key: Annotated[
         int | None,
-        typer.Option(
-            help="Deploy from anvil's well-known dev account N (local demos only; its key is public)."
-        ),
+        typer.Option(help="Deploy from anvil's well-known dev account N (local demos only; its key is public)."),
     ] = 0,
-    evm_version: Annotated[
-        str | None, typer.Option(help="EVM target: paris (default), shanghai or cancun.")
-    ] = None,
+    evm_version: Annotated[str | None, typer.Option(help="EVM target: paris (default), shanghai or cancun.")] = None,
     manifest: Annotated[Path | None, typer.Option(help="Where to write the deployment manifest.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
@@ -43,9 +39,7 @@ def deploy(
         artifacts = compile_contracts(config, out_dir=settings.build_dir / config.evm_version)
         w3 = connect(settings.rpc_url, expected_chain_id=settings.chain_id)
         if dev_key is None:
-            raise typer.BadParameter(
-                "deploying from a keystore arrives with `rnd-registry account`; use --dev-key"
-            )
+            raise typer.BadParameter("deploying from a keystore arrives with `rnd-registry account`; use --dev-key")
         warn(f"deploying from anvil dev account {dev_key}, whose private key is public: local demos only")
         sender = TransactionSender(w3, dev_account(dev_key), RevertDecoder(a.abi for a in artifacts.values()))
         deployed, reused = ensure_deployed(

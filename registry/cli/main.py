@@ -8,8 +8,7 @@ from registry.cli import chain, deploy, program
 
 app = typer.Typer(
     name="rnd-registry",
-    help="Public registry of city-funded R&D: programs, projects, milestones, outcomes, "
-    "commercialization and audits.",
+    help="Public registry of city-funded R&D: programs, projects, milestones, outcomes, commercialization and audits.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )

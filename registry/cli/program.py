@@ -23,9 +23,7 @@ from registry.cli.output import console, emit, user_errors
 from registry.domain.money import format_won
 from registry.domain.records import Program, ProgramTerms
 
-app = typer.Typer(
-    help="Grant programs: open them with a budget and a per-project cap, close them, look them up."
-)
+app = typer.Typer(help="Grant programs: open them with a budget and a per-project cap, close them, look them up.")
 
 
 def show_program(program: Program) -> None:
@@ -41,14 +39,10 @@ def show_program(program: Program) -> None:
 def create(
     name: Annotated[str, typer.Argument(help="Program name, e.g. '신성장동력 R&D사업'.")],
     year: Annotated[int, typer.Option(help="Program year.")],
-    budget: Annotated[
-        int, typer.Option(parser=won, help="Total budget in won: 800000000, 800,000,000 or 8억.")
-    ],
+    budget: Annotated[int, typer.Option(parser=won, help="Total budget in won: 800000000, 800,000,000 or 8억.")],
     cap: Annotated[int, typer.Option(parser=won, help="Largest grant per project, in won, e.g. 1억.")],
     field: Annotated[str, typer.Option(help="Technology field, e.g. 'D.N.A.'.")] = "",
-    notice: Annotated[
-        Path | None, typer.Option(help="The program notice document; its hash is recorded.")
-    ] = None,
+    notice: Annotated[Path | None, typer.Option(help="The program notice document; its hash is recorded.")] = None,
     url: Annotated[str, typer.Option(help="Where the public can read the notice.")] = "",
     account: AccountOption = None,
     dev_key: DevKeyOption = None,

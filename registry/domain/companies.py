@@ -17,9 +17,7 @@ class InvalidBusinessNumber(RegistryError):
 
     def __init__(self, text: str) -> None:
         self.text = text
-        super().__init__(
-            f"{text!r} is not a business registration number; expected 10 digits such as 131-81-10001"
-        )
+        super().__init__(f"{text!r} is not a business registration number; expected 10 digits such as 131-81-10001")
 
 
 def company_id(business_number: str) -> bytes:

@@ -55,8 +55,7 @@ class InvalidAmount(RegistryError):
         self.reason = reason
         shown = text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN] + "…"
         super().__init__(
-            f"{shown!r} is not an amount of won: {reason}; "
-            "expected whole won such as 100000000, 100,000,000 or 1억"
+            f"{shown!r} is not an amount of won: {reason}; expected whole won such as 100000000, 100,000,000 or 1억"
         )
 
 

@@ -42,8 +42,7 @@ class ProgramTerms(Record):
     def _cap_within_budget(self) -> ProgramTerms:
         if self.per_project_cap > self.budget:
             raise ValueError(
-                f"the per-project cap ({self.per_project_cap:,} won) is above "
-                f"the budget ({self.budget:,} won)"
+                f"the per-project cap ({self.per_project_cap:,} won) is above the budget ({self.budget:,} won)"
             )
         return self
 

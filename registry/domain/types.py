@@ -45,9 +45,7 @@ def _to_datetime(value: Any) -> datetime:
 
 
 #: A 32-byte hash (document SHA-256, company identity, Merkle root); JSON as 0x-prefixed hex.
-Hash32 = Annotated[
-    bytes, BeforeValidator(_to_hash32), PlainSerializer(lambda b: "0x" + b.hex(), return_type=str)
-]
+Hash32 = Annotated[bytes, BeforeValidator(_to_hash32), PlainSerializer(lambda b: "0x" + b.hex(), return_type=str)]
 #: A checksummed account or contract address.
 Address = Annotated[str, BeforeValidator(_to_address)]
 #: An amount of whole Korean won, as the contracts store it (uint96).

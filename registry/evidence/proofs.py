@@ -150,13 +150,9 @@ class ProofFile(_EvidenceModel):
         This checks the file is consistent; that the root is anchored is for the chain to say
         (`verifyBatchMember` or `batchOf` on `contract`).
         """
-        return leaf_hash(self.document_hash) == self.leaf and verify_proof(
-            self.root, self.document_hash, self.proof
-        )
+        return leaf_hash(self.document_hash) == self.leaf and verify_proof(self.root, self.document_hash, self.proof)
 
-    def with_anchor(
-        self, chain_id: int, contract: str, transaction_hash: bytes, block_number: int
-    ) -> ProofFile:
+    def with_anchor(self, chain_id: int, contract: str, transaction_hash: bytes, block_number: int) -> ProofFile:
         """A copy of this proof that names the transaction which anchored its root."""
         return ProofFile.model_validate(
             self.model_dump(by_alias=False)
@@ -207,10 +203,7 @@ class BatchManifest(_EvidenceModel):
 
     def verify(self) -> bool:
         """Whether `root` is the Merkle root of the listed documents."""
-        return (
-            bool(self.documents)
-            and MerkleTree.build(entry.sha256 for entry in self.documents).root == self.root
-        )
+        return bool(self.documents) and MerkleTree.build(entry.sha256 for entry in self.documents).root == self.root
 
     def write(self, path: str | os.PathLike[str]) -> None:
         """Writes the canonical bytes, so the file's SHA-256 is the manifest hash."""
@@ -234,8 +227,7 @@ def build_batch(
     tree = MerkleTree.build(document.sha256 for document in documents)
     manifest = BatchManifest(
         documents=tuple(
-            ManifestEntry(path=document.path, sha256=document.sha256, size=document.size)
-            for document in documents
+            ManifestEntry(path=document.path, sha256=document.sha256, size=document.size) for document in documents
         ),
         root=tree.root,
         created_at=created_at or datetime.now(UTC).replace(microsecond=0),

@@ -346,9 +346,7 @@ def _read_sidecar(path: Path) -> StoredDocument | None:
     except ValidationError as error:
         first = error.errors()[0]
         location = ".".join(str(part) for part in first["loc"]) or "file"
-        raise EvidenceFileError(
-            str(path), f"is not a valid document sidecar ({location}: {first['msg']})"
-        ) from None
+        raise EvidenceFileError(str(path), f"is not a valid document sidecar ({location}: {first['msg']})") from None
     if sidecar.sha256.hex() != path.name.removesuffix(".json"):
         raise EvidenceFileError(str(path), f"describes another document, {hash_to_hex(sidecar.sha256)}")
     return sidecar

@@ -109,9 +109,7 @@ def test_list_reads_addresses_without_decrypting(settings: Settings, monkeypatch
 
     monkeypatch.setattr(Account, "decrypt", refuse)
 
-    assert [entry.address for entry in list_accounts(settings=settings)] == [
-        Account.from_key("0x" + KEY_HEX).address
-    ]
+    assert [entry.address for entry in list_accounts(settings=settings)] == [Account.from_key("0x" + KEY_HEX).address]
 
 
 def test_damaged_keystore_file_raises_keystore_corrupt(settings: Settings) -> None:
@@ -215,9 +213,7 @@ def test_valid_labels_are_accepted(label: str) -> None:
     assert validate_label(label) == label
 
 
-@pytest.mark.parametrize(
-    "label", ["", "City-Admin", "x" * 41, "city admin", "../city", "city.json", "städt", "a/b"]
-)
+@pytest.mark.parametrize("label", ["", "City-Admin", "x" * 41, "city admin", "../city", "city.json", "städt", "a/b"])
 def test_invalid_labels_are_rejected_before_anything_is_written(settings: Settings, label: str) -> None:
     with pytest.raises(InvalidLabel) as raised:
         create_account(label, PASSWORD, settings=settings)
@@ -374,9 +370,7 @@ def test_short_new_password_from_environment_is_refused(monkeypatch: pytest.Monk
     ("content", "expected"),
     [("pass word\n", "pass word"), ("pass word\r\n", "pass word"), ("  pass word  ", "  pass word  ")],
 )
-def test_password_file_keeps_the_first_line_minus_its_newline(
-    tmp_path: Path, content: str, expected: str
-) -> None:
+def test_password_file_keeps_the_first_line_minus_its_newline(tmp_path: Path, content: str, expected: str) -> None:
     password_file = tmp_path / "password"
     password_file.write_bytes(content.encode())
 
@@ -417,9 +411,7 @@ def test_resolved_password_round_trips_through_a_keystore(
 ) -> None:
     password_file = tmp_path / "password"
     password_file.write_text(PASSWORD + "\n")
-    entry = create_account(
-        "auditor", resolve_password(password_file=password_file, confirm=True), settings=settings
-    )
+    entry = create_account("auditor", resolve_password(password_file=password_file, confirm=True), settings=settings)
 
     monkeypatch.setenv("RND_KEYSTORE_PASSWORD", PASSWORD)
     assert unlock("auditor", resolve_password(), settings=settings).address == entry.address

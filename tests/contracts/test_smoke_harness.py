@@ -24,10 +24,7 @@ def test_relayed_submission_credits_signer(registry: RegistryHarness) -> None:
     data = registry.calldata(registry.grants.functions.submitMilestone(project, index, [doc("e")]))
     request = registry.sign(registry.actors.company_a, registry.grants, data)
     receipt = registry.relay(request)
-    assert (
-        registry.event(receipt, registry.grants, "MilestoneSubmitted")["submitter"]
-        == registry.actors.company_a
-    )
+    assert registry.event(receipt, registry.grants, "MilestoneSubmitted")["submitter"] == registry.actors.company_a
     registry.reverts(
         registry.actors.relayer,
         registry.forwarder.functions.execute(request.execute_args()),

@@ -212,11 +212,9 @@ def test_with_anchor_records_the_transaction_with_a_checksummed_address(evidence
         TRANSACTION,
         42,
     )
-    assert anchored.model_dump(
-        exclude={"chain_id", "contract", "transaction_hash", "block_number"}
-    ) == proofs["final-report.pdf"].model_dump(
-        exclude={"chain_id", "contract", "transaction_hash", "block_number"}
-    )
+    assert anchored.model_dump(exclude={"chain_id", "contract", "transaction_hash", "block_number"}) == proofs[
+        "final-report.pdf"
+    ].model_dump(exclude={"chain_id", "contract", "transaction_hash", "block_number"})
     assert anchored.verify()
 
 

@@ -112,9 +112,7 @@ def test_stored_at_is_the_time_of_first_storing_in_utc(store: DocumentStore) -> 
     assert before <= stored.stored_at <= datetime.now(UTC)
 
 
-def test_identical_content_under_two_names_is_stored_once_with_both_names(
-    store: DocumentStore, tmp_path: Path
-) -> None:
+def test_identical_content_under_two_names_is_stored_once_with_both_names(store: DocumentStore, tmp_path: Path) -> None:
     first = store.put_file(write(tmp_path / "a" / "final-report.pdf", REPORT))
     path = store.get_path(REPORT_SHA256)
     before = path.stat()
@@ -308,18 +306,14 @@ def test_only_the_file_name_is_recorded_never_the_folder(store: DocumentStore, n
     assert store.put_bytes(REPORT, name).original_names == ("중간보고서.pdf",)
 
 
-def test_put_file_records_the_given_name_instead_of_the_temporary_one(
-    store: DocumentStore, tmp_path: Path
-) -> None:
+def test_put_file_records_the_given_name_instead_of_the_temporary_one(store: DocumentStore, tmp_path: Path) -> None:
     upload = write(tmp_path / "tmpa81x_upload", REPORT)
 
     assert store.put_file(upload, name="최종보고서.pdf").original_names == ("최종보고서.pdf",)
 
 
 @pytest.mark.parametrize("name", ["", "   ", "reports/", "..", "a\nb.pdf"])
-def test_name_that_is_not_a_file_name_is_rejected_and_nothing_is_stored(
-    store: DocumentStore, name: str
-) -> None:
+def test_name_that_is_not_a_file_name_is_rejected_and_nothing_is_stored(store: DocumentStore, name: str) -> None:
     with pytest.raises(InvalidDocumentName) as raised:
         store.put_bytes(REPORT, name)
 
@@ -344,9 +338,7 @@ def test_put_file_of_a_folder_raises_document_unreadable(store: DocumentStore, t
 
 
 def test_iter_documents_lists_every_document_by_hash_and_skips_other_files(store: DocumentStore) -> None:
-    documents = [
-        store.put_bytes(content, f"{content.decode()}.txt") for content in (b"one", b"two", b"three")
-    ]
+    documents = [store.put_bytes(content, f"{content.decode()}.txt") for content in (b"one", b"two", b"three")]
     (store.root / "sha256" / ".incoming-leftover").write_bytes(b"partial upload")
     (store.root / "sha256" / "ab").mkdir(exist_ok=True)
     (store.root / "sha256" / "ab" / "notes.txt").write_bytes(b"stray")
@@ -435,8 +427,7 @@ def test_concurrent_puts_from_processes_leave_one_correct_file_with_every_name(
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(len(names))
     processes = [
-        context.Process(target=_put_after_barrier, args=(str(store.root), str(source), name, barrier))
-        for name in names
+        context.Process(target=_put_after_barrier, args=(str(store.root), str(source), name, barrier)) for name in names
     ]
     for process in processes:
         process.start()
@@ -447,9 +438,7 @@ def test_concurrent_puts_from_processes_leave_one_correct_file_with_every_name(
     assert_one_correct_document(store, hashlib.sha256(content).digest(), content, names)
 
 
-def assert_one_correct_document(
-    store: DocumentStore, digest: bytes, content: bytes, names: list[str]
-) -> None:
+def assert_one_correct_document(store: DocumentStore, digest: bytes, content: bytes, names: list[str]) -> None:
     assert stored_files(store) == expected_files(digest)  # no second copy, no temporary file left
     assert store.get_path(digest).read_bytes() == content
     assert store.verify(digest)
@@ -458,18 +447,14 @@ def assert_one_correct_document(
     assert info.size == len(content)
 
 
-def test_default_root_is_documents_under_the_data_dir(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_default_root_is_documents_under_the_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RND_DOCUMENT_STORE_DIR", raising=False)
 
     assert Settings(data_dir=tmp_path).document_store_dir == tmp_path / "documents"
     assert DocumentStore().root == get_settings().document_store_dir
 
 
-def test_document_store_dir_can_be_set_from_the_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_document_store_dir_can_be_set_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RND_DOCUMENT_STORE_DIR", str(tmp_path / "elsewhere"))
 
     assert Settings(data_dir=tmp_path).document_store_dir == tmp_path / "elsewhere"

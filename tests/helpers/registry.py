@@ -119,9 +119,7 @@ class RegistryHarness:
         receipt = self.send(sender or self.actors.admin, self.grants.functions.createProgram(terms))
         return int(self.event(receipt, self.grants, "ProgramCreated")["programId"])
 
-    def project_terms(
-        self, program_id: int, *, company: bytes = COMPANY_A, amount: int = CAP
-    ) -> tuple[Any, ...]:
+    def project_terms(self, program_id: int, *, company: bytes = COMPANY_A, amount: int = CAP) -> tuple[Any, ...]:
         start = self.now()
         return (program_id, company, amount, start, start + 300 * DAY, doc(f"plan:{program_id}:{amount}"))
 
@@ -133,9 +131,7 @@ class RegistryHarness:
         return int(self.event(receipt, self.grants, "ProjectRegistered")["projectId"])
 
     def plan_milestone(self, project_id: int, *, tranche: int = CAP // 4, sender: str | None = None) -> int:
-        call = self.grants.functions.planMilestone(
-            project_id, self.now() + 30 * DAY, tranche, doc("milestone")
-        )
+        call = self.grants.functions.planMilestone(project_id, self.now() + 30 * DAY, tranche, doc("milestone"))
         receipt = self.send(sender or self.actors.admin, call)
         return int(self.event(receipt, self.grants, "MilestonePlanned")["milestoneIndex"])
 
@@ -146,9 +142,7 @@ class RegistryHarness:
     def submitted_milestone(self, project_id: int | None = None) -> tuple[int, int]:
         project_id = project_id or self.funded_project()
         index = self.plan_milestone(project_id)
-        self.send(
-            self.actors.company_a, self.grants.functions.submitMilestone(project_id, index, [doc("evidence")])
-        )
+        self.send(self.actors.company_a, self.grants.functions.submitMilestone(project_id, index, [doc("evidence")]))
         return project_id, index
 
     def add_outcome(
@@ -159,9 +153,7 @@ class RegistryHarness:
         external_id: str = "10-2021-0012345",
         sender: str | None = None,
     ) -> int:
-        call = self.outcomes.functions.addOutcome(
-            project_id, outcome_type, external_id, doc(f"outcome:{external_id}")
-        )
+        call = self.outcomes.functions.addOutcome(project_id, outcome_type, external_id, doc(f"outcome:{external_id}"))
         receipt = self.send(sender or self.actors.company_a, call)
         return int(self.event(receipt, self.outcomes, "OutcomeAdded")["outcomeId"])
 
@@ -173,9 +165,7 @@ class RegistryHarness:
         figures: tuple[int, int, int, int] = (500_000_000, 200_000_000, 10_000_000, 3),
         sender: str | None = None,
     ) -> int:
-        call = self.outcomes.functions.reportCommercialization(
-            project_id, year, figures, doc(f"report:{year}")
-        )
+        call = self.outcomes.functions.reportCommercialization(project_id, year, figures, doc(f"report:{year}"))
         receipt = self.send(sender or self.actors.company_a, call)
         return int(self.event(receipt, self.outcomes, "CommercializationReported")["reportId"])
 
@@ -208,6 +198,4 @@ class RegistryHarness:
         )
 
     def relay(self, request: SignedRequest, *, relayer: str | None = None) -> TxReceipt:
-        return self.send(
-            relayer or self.actors.relayer, self.forwarder.functions.execute(request.execute_args())
-        )
+        return self.send(relayer or self.actors.relayer, self.forwarder.functions.execute(request.execute_args()))

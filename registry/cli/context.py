@@ -40,8 +40,11 @@ DevKeyOption = Annotated[
 ]
 PasswordFileOption = Annotated[
     Path | None,
-    typer.Option("--password-file", help="File whose first line is the keystore password (else RND_KEYSTORE_PASSWORD or a prompt)."),
-]  # fmt: skip
+    typer.Option(
+        "--password-file",
+        help="File whose first line is the keystore password (else RND_KEYSTORE_PASSWORD or a prompt).",
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 #: Set by `rnd-registry sign`: write operations are signed into this file instead of sent.

@@ -21,6 +21,7 @@ contract RegistryForwarder is ERC2771Forwarder {
             // OpenZeppelin's `execute` replaces the registry's error with a bare `FailedCall()`, which
             // would tell a clerk nothing. `_execute` makes no other call after the relayed one, so the
             // return data buffer still holds the registry's revert data: pass it on unchanged.
+            // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 let size := returndatasize()
                 returndatacopy(0, 0, size)

@@ -6,8 +6,9 @@ import {IAudits} from "../interfaces/IAudits.sol";
 import {Programs} from "./Programs.sol";
 
 /// @title Evaluations and audits with their sanctions: clawbacks and participation restrictions
+/// @notice Implements `IAudits`.
 abstract contract Audits is Programs, IAudits {
-    mapping(uint32 auditId => Audit) private _audits;
+    mapping(uint32 auditId => Audit audit) private _audits;
     uint32 private _auditCount;
 
     /// @inheritdoc IAudits

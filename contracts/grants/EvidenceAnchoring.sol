@@ -7,13 +7,14 @@ import {IEvidence} from "../interfaces/IEvidence.sol";
 import {Membership} from "./Membership.sol";
 
 /// @title Anchoring of document hashes, one by one or as Merkle batches
+/// @notice Implements `IEvidence`.
 /// @dev Every document hash a record refers to is anchored here too, so one view (`anchorOf`)
 /// answers "is this document on chain, since when, and who put it there" for any document. Only
 /// the first anchoring is stored; later references show in the records' events. Batches store the
 /// root only: the leaves stay off chain, which is what keeps a batch under 250 gas per document.
 abstract contract EvidenceAnchoring is Membership, IEvidence {
-    mapping(bytes32 documentHash => Anchor) private _anchors;
-    mapping(bytes32 root => Batch) private _batches;
+    mapping(bytes32 documentHash => Anchor anchor) private _anchors;
+    mapping(bytes32 root => Batch batch) private _batches;
 
     /// @inheritdoc IEvidence
     function anchorDocument(bytes32 documentHash) external {

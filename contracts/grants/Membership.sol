@@ -95,10 +95,17 @@ abstract contract Membership is AccessControlDefaultAdminRules, ERC2771Context, 
         return super._grantRole(role, account);
     }
 
+    /// @dev Refuses a company account as the next top admin now, not when it accepts days later.
+    function _beginDefaultAdminTransfer(address newAdmin) internal virtual override {
+        if (_accountCompany[newAdmin] != 0) revert MembershipRoleConflict(newAdmin, DEFAULT_ADMIN_ROLE);
+        super._beginDefaultAdminTransfer(newAdmin);
+    }
+
     function _requireNoPrivilegedRole(address account) private view {
         if (hasRole(DEFAULT_ADMIN_ROLE, account)) revert MembershipRoleConflict(account, DEFAULT_ADMIN_ROLE);
         if (hasRole(ADMIN_ROLE, account)) revert MembershipRoleConflict(account, ADMIN_ROLE);
         if (hasRole(AUDITOR_ROLE, account)) revert MembershipRoleConflict(account, AUDITOR_ROLE);
+        if (hasRole(MODULE_ROLE, account)) revert MembershipRoleConflict(account, MODULE_ROLE);
     }
 
     function _requireParticipant(address account) internal view {
@@ -127,9 +134,10 @@ abstract contract Membership is AccessControlDefaultAdminRules, ERC2771Context, 
         return _restrictedUntil[companyNo];
     }
 
-    /// @dev Extends (never shortens) the company's restriction from new grants.
+    /// @dev Extends (never shortens) the company's restriction from new grants; a date already past
+    /// restricts nothing and is ignored.
     function _restrictCompany(uint32 companyNo, uint40 until, uint32 auditId) internal {
-        if (until > _restrictedUntil[companyNo]) {
+        if (until > _restrictedUntil[companyNo] && until > block.timestamp) {
             _restrictedUntil[companyNo] = until;
             emit CompanyRestrictionSet(_companyIds[companyNo], until, auditId);
         }

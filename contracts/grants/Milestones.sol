@@ -6,6 +6,7 @@ import {IMilestones} from "../interfaces/IMilestones.sol";
 import {Programs} from "./Programs.sol";
 
 /// @title Milestones: plan, submit with evidence, approve or reject, resubmit
+/// @notice Implements `IMilestones`.
 /// @dev The hot path is `submitMilestone`: it reads the caller's binding, the project's one slot and
 /// the milestone's first slot, writes that slot and anchors each evidence hash.
 abstract contract Milestones is Programs, IMilestones {
@@ -17,8 +18,10 @@ abstract contract Milestones is Programs, IMilestones {
         returns (uint32 milestoneIndex)
     {
         ProjectRecord storage project = _existingProject(projectId);
-        if (!hasRole(ADMIN_ROLE, _msgSender())) _companyProject(projectId, _msgSender());
+        bool byAdmin = hasRole(ADMIN_ROLE, _msgSender());
+        if (!byAdmin) _companyProject(projectId, _msgSender());
         _requireProjectStatus(projectId, project, ProjectStatus.Active);
+        if (!byAdmin && tranche != 0) revert MilestoneTrancheReservedToAdmin(projectId, tranche);
         if (dueDate == 0) revert MilestoneDueDateMissing();
         MilestoneBook storage book = _milestoneBooks[projectId];
         uint96 remaining = project.amount - book.plannedTranches;
@@ -48,6 +51,7 @@ abstract contract Milestones is Programs, IMilestones {
         onlyRole(AUDITOR_ROLE)
     {
         Milestone storage milestone = _submittedMilestone(projectId, milestoneIndex);
+        _requireProjectStatus(projectId, _existingProject(projectId), ProjectStatus.Active);
         milestone.status = MilestoneStatus.Approved;
         _anchorIfAny(reviewHash, AnchorKind.ReviewNote, _msgSender());
         emit MilestoneApproved(projectId, milestoneIndex, _msgSender(), milestone.attempts, reviewHash);

@@ -6,6 +6,7 @@ import {IPrograms} from "../interfaces/IPrograms.sol";
 import {EvidenceAnchoring} from "./EvidenceAnchoring.sol";
 
 /// @title Grant programs and projects, with budget and cap enforcement
+/// @notice Implements `IPrograms`.
 abstract contract Programs is EvidenceAnchoring, IPrograms {
     /// @dev One slot: everything a company write needs to check about its project.
     struct ProjectRecord {
@@ -23,10 +24,10 @@ abstract contract Programs is EvidenceAnchoring, IPrograms {
         uint96 plannedTranches;
     }
 
-    mapping(uint32 programId => Program) private _programs;
-    mapping(uint32 projectId => ProjectRecord) private _projects;
+    mapping(uint32 programId => Program program) private _programs;
+    mapping(uint32 projectId => ProjectRecord project) private _projects;
     mapping(uint32 projectId => bytes32 planHash) private _planHashes;
-    mapping(uint32 projectId => MilestoneBook) internal _milestoneBooks;
+    mapping(uint32 projectId => MilestoneBook book) internal _milestoneBooks;
     uint32 private _programCount;
     uint32 private _projectCount;
 
@@ -79,7 +80,6 @@ abstract contract Programs is EvidenceAnchoring, IPrograms {
         if (terms.endDate <= terms.startDate) revert ProjectPeriodInvalid(terms.startDate, terms.endDate);
         uint32 companyNo = _companyNumber(terms.companyId);
         uint40 restrictedUntil = _restrictionOf(companyNo);
-        // solhint-disable-next-line not-rely-on-time
         if (restrictedUntil > block.timestamp) revert MembershipCompanyRestricted(terms.companyId, restrictedUntil);
 
         program.granted += terms.amount;

@@ -8,6 +8,13 @@ import {Audit, AuditResult, Grade} from "../Common.sol";
 /// grants until a date.
 interface IAudits {
     /// @notice An auditor recorded an evaluation of a project.
+    /// @param auditId The audit.
+    /// @param projectId The project.
+    /// @param auditor The auditor account that acted.
+    /// @param grade The evaluation grade.
+    /// @param findingsHash SHA-256 of the findings.
+    /// @param clawbackAmount Amount clawed back, won; zero for none.
+    /// @param restrictedUntil End of the participation restriction, unix seconds; zero for none.
     event AuditRecorded(
         uint32 indexed auditId,
         uint32 indexed projectId,

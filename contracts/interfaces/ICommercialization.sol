@@ -9,6 +9,12 @@ import {CommercializationFigures, CommercializationReport, ReportStatus} from ".
 /// One live report per project and year; a disputed report may be replaced by a new one.
 interface ICommercialization {
     /// @notice A company reported its figures for `year`.
+    /// @param reportId The report.
+    /// @param projectId The project.
+    /// @param submitter The company account credited with the record (the signer when relayed).
+    /// @param year Program or reporting year.
+    /// @param figures Sales, investment and royalties in won; jobs created.
+    /// @param evidenceHash SHA-256 of the evidence document.
     event CommercializationReported(
         uint32 indexed reportId,
         uint32 indexed projectId,
@@ -18,6 +24,12 @@ interface ICommercialization {
         bytes32 evidenceHash
     );
     /// @notice A company committed to hidden figures for `year`.
+    /// @param reportId The report.
+    /// @param projectId The project.
+    /// @param submitter The company account credited with the record (the signer when relayed).
+    /// @param year Program or reporting year.
+    /// @param commitment Hash committing to the hidden figures.
+    /// @param evidenceHash SHA-256 of the evidence document.
     event CommercializationCommitted(
         uint32 indexed reportId,
         uint32 indexed projectId,
@@ -27,10 +39,21 @@ interface ICommercialization {
         bytes32 evidenceHash
     );
     /// @notice The hidden figures of a committed report were disclosed and match the commitment.
-    event CommercializationRevealed(uint32 indexed reportId, address indexed submitter, CommercializationFigures figures);
+    /// @param reportId The report.
+    /// @param submitter The company account credited with the record (the signer when relayed).
+    /// @param figures Sales, investment and royalties in won; jobs created.
+    event CommercializationRevealed(
+        uint32 indexed reportId, address indexed submitter, CommercializationFigures figures
+    );
     /// @notice An auditor confirmed a report.
+    /// @param reportId The report.
+    /// @param auditor The auditor account that acted.
+    /// @param noteHash SHA-256 of the verification note, or zero.
     event CommercializationVerified(uint32 indexed reportId, address indexed auditor, bytes32 noteHash);
     /// @notice An auditor disputed a report for the reason in `reasonHash`.
+    /// @param reportId The report.
+    /// @param auditor The auditor account that acted.
+    /// @param reasonHash SHA-256 of the document stating the reason.
     event CommercializationDisputed(uint32 indexed reportId, address indexed auditor, bytes32 reasonHash);
 
     /// @notice No report has id `reportId`.

@@ -10,9 +10,15 @@ import {Anchor, AnchorKind, Batch} from "../Common.sol";
 /// `keccak256(bytes.concat(keccak256(abi.encode(documentHash))))`.
 interface IEvidence {
     /// @notice A stand-alone document hash was anchored.
+    /// @param documentHash SHA-256 of the document behind the change, or zero.
+    /// @param anchoredBy The account that anchored it.
     event DocumentAnchored(bytes32 indexed documentHash, address indexed anchoredBy);
     /// @notice A Merkle root over `leafCount` documents was anchored; `manifestHash` is the SHA-256 of
     /// the off-chain manifest listing them.
+    /// @param root The Merkle root.
+    /// @param anchoredBy The account that anchored it.
+    /// @param leafCount How many documents the batch holds.
+    /// @param manifestHash SHA-256 of the manifest listing the documents.
     event BatchAnchored(bytes32 indexed root, address indexed anchoredBy, uint32 leafCount, bytes32 manifestHash);
 
     /// @notice A document hash (evidence, reason or findings) is required but zero was given.

@@ -9,6 +9,7 @@ import {IMilestones} from "./IMilestones.sol";
 import {IPrograms} from "./IPrograms.sol";
 
 /// @title The grant registry: members, programs, projects, milestones, audits and the anchor book
+/// @notice Everything the grant registry offers, in one interface for clients.
 interface IGrantRegistry is IAccessControl, IMembership, IEvidence, IPrograms, IMilestones, IAudits {
     /// @notice The deployed version, semantic versioning.
     function version() external view returns (string memory);

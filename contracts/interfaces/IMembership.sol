@@ -8,10 +8,19 @@ pragma solidity ^0.8.20;
 /// company's projects.
 interface IMembership {
     /// @notice `account` now acts for the company `companyId`.
+    /// @param account The company staff account.
+    /// @param companyId The company identity (keccak256 of its business registration number).
+    /// @param admin The admin account that acted.
     event CompanyAccountBound(address indexed account, bytes32 indexed companyId, address indexed admin);
     /// @notice `account` no longer acts for the company `companyId`.
+    /// @param account The company staff account.
+    /// @param companyId The company identity (keccak256 of its business registration number).
+    /// @param admin The admin account that acted.
     event CompanyAccountUnbound(address indexed account, bytes32 indexed companyId, address indexed admin);
     /// @notice The company may not receive new grants before `until` (unix seconds), set by audit `auditId`.
+    /// @param companyId The company identity (keccak256 of its business registration number).
+    /// @param until End of the restriction, unix seconds.
+    /// @param auditId The audit.
     event CompanyRestrictionSet(bytes32 indexed companyId, uint40 until, uint32 indexed auditId);
 
     /// @notice A company identity of zero was given.
@@ -24,7 +33,7 @@ interface IMembership {
     error MembershipAccountNotBound(address account);
     /// @notice `account` would hold `role` and a company binding at once (separation of duties).
     error MembershipRoleConflict(address account, bytes32 role);
-    /// @notice `account` holds no registry role and no company binding.
+    /// @notice `account` holds no admin, auditor or member role and no company binding.
     error MembershipNotParticipant(address account);
     /// @notice The company is restricted from new grants until `until` (unix seconds).
     error MembershipCompanyRestricted(bytes32 companyId, uint40 until);
@@ -65,7 +74,8 @@ interface IMembership {
     /// @param companyId A company identity.
     function restrictionOf(bytes32 companyId) external view returns (uint40);
 
-    /// @notice Whether `account` holds any registry role or a company binding.
+    /// @notice Whether `account` may anchor documents: it holds the top admin, admin, auditor or member
+    /// role, or a company binding. (`MODULE_ROLE` contracts anchor through `anchorFor` instead.)
     /// @param account Any account.
     function isParticipant(address account) external view returns (bool);
 }

@@ -8,6 +8,12 @@ import {Milestone, MilestoneStatus} from "../Common.sol";
 /// the full history is on chain and never rewritten.
 interface IMilestones {
     /// @notice A milestone was planned with its due date and payment tranche (won).
+    /// @param projectId The project.
+    /// @param milestoneIndex The milestone, counting from 1.
+    /// @param actor The account that acted.
+    /// @param dueDate Due date, unix seconds.
+    /// @param tranche Payment tranche, won.
+    /// @param descriptionHash SHA-256 of the milestone description, or zero.
     event MilestonePlanned(
         uint32 indexed projectId,
         uint32 indexed milestoneIndex,
@@ -17,6 +23,11 @@ interface IMilestones {
         bytes32 descriptionHash
     );
     /// @notice The company submitted the milestone (attempt `attempt`, counting from 1) with evidence.
+    /// @param projectId The project.
+    /// @param milestoneIndex The milestone, counting from 1.
+    /// @param submitter The company account credited with the record (the signer when relayed).
+    /// @param attempt Which submission this is, counting from 1.
+    /// @param evidenceHashes SHA-256 of each evidence document.
     event MilestoneSubmitted(
         uint32 indexed projectId,
         uint32 indexed milestoneIndex,
@@ -25,6 +36,11 @@ interface IMilestones {
         bytes32[] evidenceHashes
     );
     /// @notice An auditor approved submission `attempt`.
+    /// @param projectId The project.
+    /// @param milestoneIndex The milestone, counting from 1.
+    /// @param auditor The auditor account that acted.
+    /// @param attempt Which submission this is, counting from 1.
+    /// @param reviewHash SHA-256 of the review note, or zero.
     event MilestoneApproved(
         uint32 indexed projectId,
         uint32 indexed milestoneIndex,
@@ -33,6 +49,11 @@ interface IMilestones {
         bytes32 reviewHash
     );
     /// @notice An auditor rejected submission `attempt` for the reason in `reasonHash`.
+    /// @param projectId The project.
+    /// @param milestoneIndex The milestone, counting from 1.
+    /// @param auditor The auditor account that acted.
+    /// @param attempt Which submission this is, counting from 1.
+    /// @param reasonHash SHA-256 of the document stating the reason.
     event MilestoneRejected(
         uint32 indexed projectId,
         uint32 indexed milestoneIndex,
@@ -49,11 +70,14 @@ interface IMilestones {
     error MilestoneTrancheExceedsGrant(uint32 projectId, uint96 tranche, uint96 remaining);
     /// @notice A milestone needs a due date.
     error MilestoneDueDateMissing();
+    /// @notice Only the city admin plans milestones that release payment; a company plans tranche 0.
+    error MilestoneTrancheReservedToAdmin(uint32 projectId, uint96 tranche);
 
     /// @notice Plans a milestone of a project.
     /// @param projectId The project.
     /// @param dueDate Due date, unix seconds.
     /// @param tranche Payment tranche released on approval, won; all tranches fit within the grant.
+    /// Only the admin may set a non-zero tranche: payments are the city's to schedule.
     /// @param descriptionHash Hash of the milestone description document.
     /// @return milestoneIndex Index of the new milestone, counting from 1.
     /// Requirements:
@@ -78,7 +102,7 @@ interface IMilestones {
     /// @param reviewHash Hash of the review note, or zero.
     /// Requirements:
     /// - caller holds `AUDITOR_ROLE`;
-    /// - the milestone is submitted.
+    /// - the milestone is submitted and the project still active (approval releases a tranche).
     function approveMilestone(uint32 projectId, uint32 milestoneIndex, bytes32 reviewHash) external;
 
     /// @notice Rejects the latest submission of a milestone; the company may resubmit.

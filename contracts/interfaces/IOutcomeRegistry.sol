@@ -6,6 +6,7 @@ import {IGrantRegistry} from "./IGrantRegistry.sol";
 import {IOutcomes} from "./IOutcomes.sol";
 
 /// @title The outcome registry: R&D outcomes, IP status and commercialization reports
+/// @notice Everything the outcome registry offers, in one interface for clients.
 interface IOutcomeRegistry is IOutcomes, ICommercialization {
     /// @notice The grant registry that holds roles, companies, projects and anchors.
     function grantRegistry() external view returns (IGrantRegistry);

@@ -5,9 +5,17 @@ import {IpStatus, Outcome, OutcomeType} from "../Common.sol";
 
 /// @title R&D outcomes and the status of the intellectual property they carry
 /// @notice Nothing is deleted: a correction is a new outcome that points at the original through
-/// `amends`, and a revocation keeps the record and states a reason.
+/// `amends`, and a revocation keeps the record and states a reason. New outcomes need an active or
+/// completed project; corrections, revocations and IP status changes of existing outcomes stay
+/// possible whatever the project's status, since they keep the public record true.
 interface IOutcomes {
     /// @notice A company recorded an outcome of its project.
+    /// @param outcomeId The outcome.
+    /// @param projectId The project.
+    /// @param submitter The company account credited with the record (the signer when relayed).
+    /// @param outcomeType The outcome category.
+    /// @param externalId Patent number, DOI or registration number.
+    /// @param evidenceHash SHA-256 of the evidence document.
     event OutcomeAdded(
         uint32 indexed outcomeId,
         uint32 indexed projectId,
@@ -17,6 +25,13 @@ interface IOutcomes {
         bytes32 evidenceHash
     );
     /// @notice Outcome `outcomeId` corrects outcome `originalId`, for the reason in `reasonHash`.
+    /// @param outcomeId The outcome.
+    /// @param originalId The outcome being corrected.
+    /// @param submitter The company account credited with the record (the signer when relayed).
+    /// @param outcomeType The outcome category.
+    /// @param externalId Patent number, DOI or registration number.
+    /// @param evidenceHash SHA-256 of the evidence document.
+    /// @param reasonHash SHA-256 of the document stating the reason.
     event OutcomeAmended(
         uint32 indexed outcomeId,
         uint32 indexed originalId,
@@ -27,8 +42,16 @@ interface IOutcomes {
         bytes32 reasonHash
     );
     /// @notice An outcome was withdrawn; the record stays, marked revoked.
+    /// @param outcomeId The outcome.
+    /// @param actor The account that acted.
+    /// @param reasonHash SHA-256 of the document stating the reason.
     event OutcomeRevocation(uint32 indexed outcomeId, address indexed actor, bytes32 reasonHash);
     /// @notice The intellectual-property status of an outcome changed.
+    /// @param outcomeId The outcome.
+    /// @param actor The account that acted.
+    /// @param from The status before.
+    /// @param to The status after.
+    /// @param evidenceHash SHA-256 of the evidence document.
     event IpStatusChanged(
         uint32 indexed outcomeId, address indexed actor, IpStatus from, IpStatus to, bytes32 evidenceHash
     );
@@ -81,11 +104,11 @@ interface IOutcomes {
     /// @param reasonHash Hash of the document stating the reason; required.
     /// Requirements:
     /// - caller acts for the project's company or holds `AUDITOR_ROLE`;
-    /// - the outcome is not revoked yet.
+    /// - the outcome is neither revoked nor amended (revoke the latest correction instead).
     function revokeOutcome(uint32 outcomeId, bytes32 reasonHash) external;
 
     /// @notice Records a change of intellectual-property status (filed, registered, licensed,
-    /// transferred, lapsed). Lapsed is final, and registered rights never return to filed.
+    /// transferred, lapsed). Filed only comes first; lapsed is final.
     /// @param outcomeId The outcome; a patent, software, plant-variety or technology-transfer outcome.
     /// @param newStatus The new status.
     /// @param evidenceHash SHA-256 of the supporting document; required.

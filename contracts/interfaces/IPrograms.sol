@@ -1,13 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.20;
 
-import {Program, ProgramStatus, ProgramTerms, Project, ProjectStatus, ProjectTerms} from "../Common.sol";
+import {Program, ProgramTerms, Project, ProjectStatus, ProjectTerms} from "../Common.sol";
 
 /// @title Grant programs and the projects (grant agreements) they fund
 /// @notice Amounts are whole Korean won. The sum of a program's grants never exceeds its budget and
 /// no grant exceeds the program's per-project cap.
 interface IPrograms {
     /// @notice A program was opened.
+    /// @param programId The program.
+    /// @param admin The admin account that acted.
+    /// @param name Program name.
+    /// @param year Program or reporting year.
+    /// @param budget Total budget, won.
+    /// @param perProjectCap Largest grant per project, won.
+    /// @param field Technology field.
+    /// @param metadataHash SHA-256 of the program notice, or zero.
+    /// @param metadataURI Where the notice can be read, or empty.
     event ProgramCreated(
         uint32 indexed programId,
         address indexed admin,
@@ -20,8 +29,18 @@ interface IPrograms {
         string metadataURI
     );
     /// @notice A program stopped accepting projects.
+    /// @param programId The program.
+    /// @param admin The admin account that acted.
     event ProgramClosed(uint32 indexed programId, address indexed admin);
     /// @notice A grant agreement was registered.
+    /// @param projectId The project.
+    /// @param programId The program.
+    /// @param companyId The company identity (keccak256 of its business registration number).
+    /// @param amount Grant amount, won.
+    /// @param startDate Start of the project period, unix seconds.
+    /// @param endDate End of the project period, unix seconds.
+    /// @param planHash SHA-256 of the project plan, or zero.
+    /// @param admin The admin account that acted.
     event ProjectRegistered(
         uint32 indexed projectId,
         uint32 indexed programId,
@@ -34,6 +53,11 @@ interface IPrograms {
     );
     /// @notice A project changed status; `documentHash` explains why (completion report, termination
     /// reason or audit findings).
+    /// @param projectId The project.
+    /// @param from The status before.
+    /// @param to The status after.
+    /// @param documentHash SHA-256 of the document behind the change, or zero.
+    /// @param actor The account that acted.
     event ProjectStatusChanged(
         uint32 indexed projectId,
         ProjectStatus from,

@@ -6,8 +6,9 @@ import {ICommercialization} from "../interfaces/ICommercialization.sol";
 import {GrantRegistryLink} from "./GrantRegistryLink.sol";
 
 /// @title Commercialization reports, open or committed-then-revealed, verified or disputed by auditors
+/// @notice Implements `ICommercialization`; who may write is asked of the grant registry.
 abstract contract Commercialization is GrantRegistryLink, ICommercialization {
-    mapping(uint32 reportId => CommercializationReport) private _reports;
+    mapping(uint32 reportId => CommercializationReport report) private _reports;
     mapping(uint32 projectId => mapping(uint16 year => uint32 reportId)) private _latestReports;
     uint32 private _reportCount;
 

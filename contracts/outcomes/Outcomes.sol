@@ -6,8 +6,9 @@ import {IOutcomes} from "../interfaces/IOutcomes.sol";
 import {GrantRegistryLink} from "./GrantRegistryLink.sol";
 
 /// @title R&D outcomes: add, amend, revoke, and follow their IP status
+/// @notice Implements `IOutcomes`; who may write is asked of the grant registry.
 abstract contract Outcomes is GrantRegistryLink, IOutcomes {
-    mapping(uint32 outcomeId => Outcome) private _outcomes;
+    mapping(uint32 outcomeId => Outcome outcome) private _outcomes;
     uint32 private _outcomeCount;
 
     /// @inheritdoc IOutcomes
@@ -37,7 +38,7 @@ abstract contract Outcomes is GrantRegistryLink, IOutcomes {
         _outcomes[outcomeId] = Outcome({
             projectId: projectId,
             outcomeType: outcomeType,
-            ipStatus: original.ipStatus,
+            ipStatus: _carriesIp(outcomeType) ? original.ipStatus : IpStatus.None,
             revoked: false,
             amends: originalId,
             amendedBy: 0,
@@ -50,9 +51,8 @@ abstract contract Outcomes is GrantRegistryLink, IOutcomes {
 
     /// @inheritdoc IOutcomes
     function revokeOutcome(uint32 outcomeId, bytes32 reasonHash) external {
-        Outcome storage outcome = _existingOutcome(outcomeId);
+        Outcome storage outcome = _currentOutcome(outcomeId);
         if (!_isAuditor(_msgSender())) _companyProject(outcome.projectId, _msgSender());
-        if (outcome.revoked) revert OutcomeAlreadyRevoked(outcomeId);
         _anchorRequired(reasonHash, AnchorKind.Document, _msgSender());
         outcome.revoked = true;
         emit OutcomeRevocation(outcomeId, _msgSender(), reasonHash);
@@ -125,12 +125,11 @@ abstract contract Outcomes is GrantRegistryLink, IOutcomes {
             || outcomeType == OutcomeType.TechnologyTransfer;
     }
 
-    /// @dev Rights move forward: filed, then registered; licensed or transferred at any stage and
-    /// either way round, as rights are licensed and sold on; lapsed is final.
+    /// @dev Filing comes first or not at all; registration, licensing and transfer follow in any order
+    /// (an application may be licensed before it is granted); lapsed is final.
     function _ipTransitionAllowed(IpStatus from, IpStatus to) private pure returns (bool) {
         if (to == IpStatus.None || to == from || from == IpStatus.Lapsed) return false;
         if (to == IpStatus.Filed) return from == IpStatus.None;
-        if (to == IpStatus.Registered) return from == IpStatus.None || from == IpStatus.Filed;
         return true;
     }
 }

@@ -112,7 +112,7 @@ _KINDS: dict[str, type[ContractRevert]] = {
         ["ProgramNotFound", "ProjectNotFound", "MilestoneNotFound", "OutcomeNotFound",
          "CommercializationReportNotFound", "AuditNotFound"], RecordNotFound),
     **dict.fromkeys(
-        ["AccessControlUnauthorizedAccount", "ProjectUnauthorizedCompany", "MembershipNotParticipant",
+        ["AccessControlUnauthorizedAccount", "ProjectUnauthorizedCompany", "MilestoneTrancheReservedToAdmin", "MembershipNotParticipant",
          "MembershipRoleConflict", "MembershipCompanyRestricted", "AccessControlBadConfirmation",
          "AccessControlEnforcedDefaultAdminRules", "AccessControlEnforcedDefaultAdminDelay"], Unauthorized),
     **dict.fromkeys(
@@ -186,6 +186,10 @@ _EXPLANATIONS: dict[str, Callable[[dict[str, Any]], str]] = {
         f"a tranche of {_won(a['tranche'])} exceeds what is left of project {a['projectId']}'s grant "
         f"({_won(a['remaining'])})"),
     "MilestoneDueDateMissing": lambda a: "a milestone needs a due date",
+    "MilestoneTrancheReservedToAdmin": lambda a: (
+        f"only the city admin plans milestones that release payment; plan project {a['projectId']}'s "
+        "milestone with tranche 0 or ask the program office"
+    ),
     "EvidenceHashZero": lambda a: "a document is required here (its hash was zero)",
     "EvidenceMissing": lambda a: "at least one evidence document is required",
     "EvidenceAlreadyAnchored": lambda a: (

@@ -103,7 +103,7 @@ def run(
 def _show_written(operation: Operation[Any], written: Written[Any], show: Callable[[Any], None]) -> None:
     console.print(f"[green]done:[/green] {operation.description}")
     show(written.record)
-    console.print(f"[dim]transaction {written.transaction_hash}, block {written.block_number:,}[/dim]")
+    console.print(f"[dim]transaction {written.transaction_hash}, block {written.block_number:,}[/dim]", soft_wrap=True)
 
 
 def _write_signed(client: RegistryClient, operation: Operation[Any], target: Path, *, as_json: bool) -> None:

@@ -379,7 +379,7 @@ TABLE: list[Guarded] = [
     Guarded(
         "planMilestone",
         prepare=active_project(
-            lambda r, p: r.grants.functions.planMilestone(p, r.now() + 30 * DAY, CAP // 4, doc("milestone plan"))
+            lambda r, p: r.grants.functions.planMilestone(p, r.now() + 30 * DAY, 0, doc("milestone plan"))
         ),
         allowed=ONLY_ADMIN | COMPANY_CLERKS,
         refusal=needs_company,

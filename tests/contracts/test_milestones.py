@@ -94,19 +94,31 @@ def test_the_projects_company_plans_a_milestone(registry: RegistryHarness, plann
     registry.plan_milestone(project)  # index 1, by the admin
     due = registry.now() + 90 * DAY
     description = doc(f"planned by {planner}")
-    receipt = registry.send(account, registry.grants.functions.planMilestone(project, due, 10_000_000, description))
+    receipt = registry.send(account, registry.grants.functions.planMilestone(project, due, 0, description))
 
     assert registry.event(receipt, registry.grants, "MilestonePlanned") == {
         "projectId": project,
         "milestoneIndex": 2,
         "actor": account,
         "dueDate": due,
-        "tranche": 10_000_000,
+        "tranche": 0,
         "descriptionHash": description,
     }
     record = stored(registry.grants.functions.getProject(project))
-    assert (record["milestoneCount"], record["plannedTranches"]) == (2, CAP // 4 + 10_000_000)
+    assert (record["milestoneCount"], record["plannedTranches"]) == (2, CAP // 4)
     assert anchor(registry, description) == mined_anchor(registry, receipt, account, AnchorKind.MILESTONE_DESCRIPTION)
+
+
+def test_a_company_cannot_plan_a_milestone_that_releases_payment(registry: RegistryHarness) -> None:
+    project = registry.funded_project()
+    registry.reverts(
+        registry.actors.company_a,
+        registry.grants.functions.planMilestone(project, registry.now() + DAY, 1, doc("m")),
+        "MilestoneTrancheReservedToAdmin",
+        projectId=project,
+        tranche=1,
+    )
+    assert stored(registry.grants.functions.getProject(project))["milestoneCount"] == 0
 
 
 def test_another_company_cannot_plan_a_milestone(registry: RegistryHarness) -> None:
@@ -138,7 +150,7 @@ def test_tranches_never_exceed_the_grant_and_the_error_names_what_is_left(regist
     record = stored(registry.grants.functions.getProject(project))
     assert (record["milestoneCount"], record["plannedTranches"]) == (3, CAP)
     registry.reverts(
-        registry.actors.company_a,
+        registry.actors.admin,
         registry.grants.functions.planMilestone(project, due, 1, doc("m")),
         "MilestoneTrancheExceedsGrant",
         projectId=project,

@@ -21,7 +21,8 @@ IP_TYPES = [
     OutcomeType.TECHNOLOGY_TRANSFER,
 ]
 NON_IP_TYPES = [t for t in OutcomeType if t != OutcomeType.NONE and t not in IP_TYPES]
-# Filed, then registered; licensed or transferred at any stage and either way round; lapsed is final.
+# Filing comes first or not at all; registered, licensed and transferred follow in any order (an
+# application may be licensed before it is granted); lapsed is final.
 ALLOWED_IP_TRANSITIONS = {
     (IpStatus.NONE, IpStatus.FILED),
     (IpStatus.NONE, IpStatus.REGISTERED),
@@ -35,8 +36,10 @@ ALLOWED_IP_TRANSITIONS = {
     (IpStatus.REGISTERED, IpStatus.LICENSED),
     (IpStatus.REGISTERED, IpStatus.TRANSFERRED),
     (IpStatus.REGISTERED, IpStatus.LAPSED),
+    (IpStatus.LICENSED, IpStatus.REGISTERED),
     (IpStatus.LICENSED, IpStatus.TRANSFERRED),
     (IpStatus.LICENSED, IpStatus.LAPSED),
+    (IpStatus.TRANSFERRED, IpStatus.REGISTERED),
     (IpStatus.TRANSFERRED, IpStatus.LICENSED),
     (IpStatus.TRANSFERRED, IpStatus.LAPSED),
 }
@@ -493,3 +496,36 @@ def test_amended_outcome_takes_no_ip_status_its_amendment_does(registry: Registr
         IpStatus.FILED,
         IpStatus.REGISTERED,
     )
+
+
+# rules settled after review ---------------------------------------------------------------------
+def test_amending_an_ip_outcome_into_a_non_ip_type_clears_its_ip_status(registry: RegistryHarness) -> None:
+    project = registry.funded_project()
+    original = registry.add_outcome(project, outcome_type=OutcomeType.PATENT_APPLICATION)
+    set_ip(registry, original, IpStatus.FILED)
+    amendment = amend(registry, original, outcome_type=OutcomeType.PAPER)
+    assert outcome(registry, amendment)["ipStatus"] == IpStatus.NONE
+
+
+def test_amending_an_ip_outcome_keeps_its_ip_status(registry: RegistryHarness) -> None:
+    project = registry.funded_project()
+    original = registry.add_outcome(project, outcome_type=OutcomeType.PATENT_APPLICATION)
+    set_ip(registry, original, IpStatus.FILED)
+    amendment = amend(registry, original, outcome_type=OutcomeType.PATENT_REGISTRATION)
+    assert outcome(registry, amendment)["ipStatus"] == IpStatus.FILED
+
+
+def test_an_amended_original_cannot_be_revoked_only_its_latest_correction(registry: RegistryHarness) -> None:
+    project = registry.funded_project()
+    original = registry.add_outcome(project)
+    amendment = amend(registry, original)
+    for revoker in (registry.actors.company_a, registry.actors.auditor):
+        registry.reverts(
+            revoker,
+            registry.outcomes.functions.revokeOutcome(original, doc("why")),
+            "OutcomeAlreadyAmended",
+            outcomeId=original,
+            amendedBy=amendment,
+        )
+    registry.send(registry.actors.auditor, registry.outcomes.functions.revokeOutcome(amendment, doc("why")))
+    assert outcome(registry, amendment)["revoked"] is True

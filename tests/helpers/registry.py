@@ -18,10 +18,11 @@ from registry.chain.devkeys import dev_account
 from registry.chain.forwarder import SignedRequest, sign_request
 from registry.chain.reverts import RevertDecoder
 from registry.chain.transactions import TransactionSender
+from registry.domain.companies import company_id
 from registry.errors import ContractRevert
 
-COMPANY_A = keccak(text="brn:131-81-00001")  # hash of a business registration number
-COMPANY_B = keccak(text="brn:131-81-00002")
+COMPANY_A = company_id("131-81-00001")  # the hash of a business registration number
+COMPANY_B = company_id("131-81-00002")
 DAY = 24 * 3600
 BUDGET = 1_000_000_000
 CAP = 100_000_000

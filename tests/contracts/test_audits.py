@@ -312,3 +312,13 @@ def test_audit_of_an_unknown_project_is_refused(registry: RegistryHarness) -> No
 def test_unknown_audit_is_not_found(registry: RegistryHarness, audit_id: int) -> None:
     audit(registry, registry.funded_project())
     call_reverts(registry, registry.grants.functions.getAudit(audit_id), "AuditNotFound", auditId=audit_id)
+
+
+def test_a_restriction_date_already_past_restricts_nothing_and_emits_no_event(registry: RegistryHarness) -> None:
+    project = registry.funded_project()
+    past = registry.now() - DAY
+    receipt = registry.send(
+        registry.actors.auditor, registry.grants.functions.recordAudit(project, (2, doc("findings"), 0, past))
+    )
+    assert registry.events(receipt, registry.grants, "CompanyRestrictionSet") == []
+    assert registry.grants.functions.restrictionOf(COMPANY_A).call() == 0

@@ -505,3 +505,17 @@ def test_reused_evidence_keeps_its_first_anchor(registry: RegistryHarness) -> No
         doc("e1"),
         doc("e2"),
     ]
+
+
+def test_a_submission_cannot_be_approved_once_the_project_is_terminated(registry: RegistryHarness) -> None:
+    project, index = registry.submitted_milestone()
+    registry.send(registry.actors.admin, registry.grants.functions.terminateProject(project, doc("ended")))
+    registry.reverts(
+        registry.actors.auditor,
+        registry.grants.functions.approveMilestone(project, index, doc("ok")),
+        "ProjectStatusInvalid",
+        projectId=project,
+        status=ProjectStatus.TERMINATED,
+    )
+    registry.send(registry.actors.auditor, registry.grants.functions.rejectMilestone(project, index, doc("ended")))
+    assert stored(registry.grants.functions.getMilestone(project, index))["status"] == MilestoneStatus.REJECTED

@@ -1,0 +1,234 @@
+"""`rnd-registry member`: who may write to the registry (city program office).
+
+Roles (admin, auditor, member) and company bindings are given and taken here; the current members
+are folded from the registry's own events, since the contract deliberately keeps no member list.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from eth_utils.crypto import keccak
+from rich.markup import escape
+
+from registry.chain.client import Operation, RegistryClient
+from registry.chain.keystore import list_accounts
+from registry.cli.account import resolve_account
+from registry.cli.context import (
+    AccountOption,
+    DevKeyOption,
+    JsonOption,
+    PasswordFileOption,
+    Signer,
+    open_client,
+    run,
+)
+from registry.cli.output import console, emit, user_errors
+from registry.domain.companies import company_id
+from registry.domain.records import Record
+from registry.errors import RegistryError
+from registry.evidence.hashing import hash_to_hex
+
+app = typer.Typer(
+    help="Who may write to the registry: give and take the admin, auditor and member roles, and bind "
+    "company staff accounts to their company (city program office). Anyone can list the members."
+)
+
+#: The roles a command line may name, and the contract's role constant for each.
+ROLES = {"admin": "ADMIN_ROLE", "auditor": "AUDITOR_ROLE", "member": "MEMBER_ROLE"}
+#: Every role the registry's events can carry, by role id, in the order members are listed.
+_ROLE_IDS = {
+    bytes(32): "top admin",
+    keccak(text="ADMIN_ROLE"): "admin",
+    keccak(text="AUDITOR_ROLE"): "auditor",
+    keccak(text="MEMBER_ROLE"): "member",
+    keccak(text="MODULE_ROLE"): "module",
+}
+_ORDER = [*_ROLE_IDS.values(), "company"]
+
+WhoArgument = Annotated[
+    str, typer.Argument(metavar="ADDRESS_OR_LABEL", help="The account: a 0x address, or the label of a keystore here.")
+]
+RoleOption = Annotated[str | None, typer.Option("--role", help="admin, auditor or member.")]
+
+
+@app.command()
+def add(
+    who: WhoArgument,
+    role: RoleOption = None,
+    company: Annotated[
+        str | None,
+        typer.Option("--company", help="Bind the account to this company: its business registration number."),
+    ] = None,
+    account: AccountOption = None,
+    dev_key: DevKeyOption = None,
+    password_file: PasswordFileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Give an account a role, or bind a company's staff account to its company (admin).
+
+    A company account writes only for its own company's projects, and can never also be an admin or auditor.
+
+    Example: rnd-registry member add 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --role auditor --account city-admin
+    Example: rnd-registry member add 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --company 131-81-10001 -a city-admin
+    """
+    with user_errors():
+        address = resolve_account(who)
+        role_name = _role(role, company)
+        if role_name is not None:
+            role = role_name.removesuffix("_ROLE").lower()
+
+            def build(c: RegistryClient) -> Operation[Record]:
+                if _holds(c, role_name, address):
+                    raise RegistryError(f"{address} already holds the {role} role; nothing was changed")
+                return c.ops.grant_role(role_name, address)
+
+            run(Signer(account, dev_key, password_file), build, as_json=as_json,
+                show=lambda _r: _say(f"{address} now holds the {role} role"))  # fmt: skip
+            return
+        assert company is not None
+        identity = company_id(company)
+
+        def bind(c: RegistryClient) -> Operation[Record]:
+            current = c.company_of(address)
+            if current == identity:
+                raise RegistryError(f"{address} already acts for company {company}; nothing was changed")
+            if current is not None:
+                raise RegistryError(
+                    f"{address} acts for another company ({hash_to_hex(current)}); remove it first with "
+                    f"`rnd-registry member remove {address} --company`"
+                )
+            return c.ops.bind_company_account(address, identity)
+
+        run(Signer(account, dev_key, password_file), bind, as_json=as_json,
+            show=lambda _r: _say(f"{address} now acts for company {company} ({hash_to_hex(identity)})"))  # fmt: skip
+
+
+@app.command()
+def remove(
+    who: WhoArgument,
+    role: RoleOption = None,
+    company: Annotated[
+        bool, typer.Option("--company", help="Unbind the account from its company; the records it wrote stay.")
+    ] = False,
+    account: AccountOption = None,
+    dev_key: DevKeyOption = None,
+    password_file: PasswordFileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Take a role from an account, or unbind a staff account from its company (admin).
+
+    Nothing the account recorded is removed: the registry keeps its history.
+
+    Example: rnd-registry member remove kim-auditor --role auditor --account city-admin
+    Example: rnd-registry member remove 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --company --account city-admin
+    """
+    with user_errors():
+        address = resolve_account(who)
+        role_name = _role(role, "" if company else None)
+        if role_name is not None:
+            role = role_name.removesuffix("_ROLE").lower()
+
+            def build(c: RegistryClient) -> Operation[Record]:
+                if not _holds(c, role_name, address):
+                    raise RegistryError(f"{address} does not hold the {role} role; nothing was changed")
+                return c.ops.revoke_role(role_name, address)
+
+            run(Signer(account, dev_key, password_file), build, as_json=as_json,
+                show=lambda _r: _say(f"{address} no longer holds the {role} role"))  # fmt: skip
+            return
+
+        def unbind(c: RegistryClient) -> Operation[Record]:
+            if c.company_of(address) is None:
+                raise RegistryError(f"{address} is not bound to any company; nothing was changed")
+            return c.ops.unbind_company_account(address)
+
+        run(Signer(account, dev_key, password_file), unbind, as_json=as_json,
+            show=lambda _r: _say(f"{address} no longer acts for a company"))  # fmt: skip
+
+
+@app.command(name="list")
+def list_members(as_json: JsonOption = False) -> None:
+    """List the current members: each role holder and each company account, since when (anyone).
+
+    Folded from the registry's own events (roles given and taken, company accounts bound and unbound).
+
+    A company id is the keccak256 hash of the company's business registration number.
+
+    Example: rnd-registry member list
+    """
+    with user_errors():
+        client = open_client()
+        members = current_members(client)
+        labels = {entry.address: entry.label for entry in list_accounts()}
+    for member in members:
+        member["label"] = labels.get(member["account"])
+
+    def text() -> None:
+        if not members:
+            console.print("no members")
+            return
+        for m in members:
+            notes = []
+            if m["label"]:
+                notes.append(f"({escape(m['label'])})")
+            if m["companyId"]:
+                notes.append(f"company {m['companyId']}")
+            if m["role"] == "module":
+                name = "the outcome registry" if m["account"] == client.outcomes.address else "a registry contract"
+                notes.append(f"({name}, recording documents for companies)")
+            console.print(
+                f"{m['role']:<9}  {m['account']}  {'  '.join(notes)}  [dim]since block {m['sinceBlock']:,}[/dim]",
+                soft_wrap=True,
+                highlight=False,
+            )
+
+    emit(members, as_json=as_json, text=text)
+
+
+def current_members(client: RegistryClient) -> list[dict[str, Any]]:
+    """Every role holder and company account now, folded from the grant registry's events."""
+    events = client.history(
+        client.grants, ["RoleGranted", "RoleRevoked", "CompanyAccountBound", "CompanyAccountUnbound"]
+    )
+    current: dict[tuple[str, str], dict[str, Any]] = {}
+    for event in events:
+        account = event["account"]
+        if event["event"] in ("RoleGranted", "RoleRevoked"):
+            role = _ROLE_IDS.get(bytes(event["role"]), hash_to_hex(bytes(event["role"])))
+        else:
+            role = "company"
+        key = (role, account)
+        if event["event"] in ("RoleGranted", "CompanyAccountBound"):
+            current[key] = {
+                "role": role,
+                "account": account,
+                "companyId": hash_to_hex(bytes(event["companyId"])) if role == "company" else None,
+                "sinceBlock": event["blockNumber"],
+                "transactionHash": event["transactionHash"],
+            }
+        else:
+            current.pop(key, None)
+    order = {role: position for position, role in enumerate(_ORDER)}
+    return sorted(current.values(), key=lambda m: (order.get(m["role"], len(order)), m["sinceBlock"], m["account"]))
+
+
+def _role(role: str | None, company: str | None) -> str | None:
+    """The contract role constant asked for, or None when a company binding is asked for instead."""
+    if (role is None) == (company is None):
+        raise RegistryError("say what to change: --role admin|auditor|member, or --company (a company binding)")
+    if role is None:
+        return None
+    name = ROLES.get(role.strip().lower())
+    if name is None:
+        raise RegistryError(f"unknown role {role!r}; the roles are admin, auditor and member")
+    return name
+
+
+def _holds(client: RegistryClient, role_name: str, address: str) -> bool:
+    return bool(client.read(client.grants.functions.hasRole(client.role_id(role_name), address)))
+
+
+def _say(message: str) -> None:
+    console.print(f"  {message}", soft_wrap=True, highlight=False)

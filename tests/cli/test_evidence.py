@@ -1,0 +1,330 @@
+"""`rnd-registry evidence` and `rnd-registry verify`: documents hashed, anchored, proven and checked by anyone."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from registry.chain.deployment import GRANT_REGISTRY, OUTCOME_REGISTRY, DeploymentManifest
+from registry.cli.context import SIGN_REQUEST_TO
+from registry.cli.evidence import REFERENCE_KINDS
+from registry.evidence.proofs import BatchManifest, ProofFile, build_batch
+from tests.cli.conftest import Cli
+from tests.helpers.registry import RegistryHarness
+
+ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+def reason(result: Result) -> str:
+    """The single line that says why a command failed (warnings aside)."""
+    lines = [line for line in result.output.splitlines() if line.strip() and not line.startswith("warning:")]
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    return lines[0]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@contextmanager
+def nothing_mined(registry: RegistryHarness) -> Iterator[None]:
+    before = registry.w3.eth.block_number
+    yield
+    assert registry.w3.eth.block_number == before, "a refused command must not send a transaction"
+
+
+@pytest.fixture
+def report(tmp_path: Path) -> Path:
+    path = tmp_path / "중간보고서.pdf"
+    path.write_bytes(b"%PDF-1.7 interim report of project 1, 2021-09-30\n")
+    return path
+
+
+@pytest.fixture
+def evidence_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "evidence"
+    (folder / "photos").mkdir(parents=True)
+    (folder / "interim-report.pdf").write_bytes(b"interim report")
+    (folder / "test-results.csv").write_bytes(b"run,passed\n1,yes\n")
+    (folder / "photos" / "prototype.jpg").write_bytes(b"\xff\xd8 a prototype")
+    (folder / ".DS_Store").write_bytes(b"hidden, skipped")
+    return folder
+
+
+# ---- evidence hash ------------------------------------------------------------------------------
+
+
+def test_hash_prints_sha256sum_lines_for_files_and_folders(cli: Cli, report: Path, evidence_folder: Path) -> None:
+    result = cli.ok(f"rnd-registry evidence hash {report} {evidence_folder}")
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{sha256(report)}  {report}"
+    assert f"{sha256(evidence_folder / 'photos' / 'prototype.jpg')}  {evidence_folder}/photos/prototype.jpg" in lines
+    assert len(lines) == 4  # the hidden file is not a document
+    assert "sha256sum" in result.output  # says why SHA-256: anyone can recompute it
+
+
+def test_hash_json_gives_0x_hashes_and_sizes(cli: Cli, report: Path) -> None:
+    [entry] = json.loads(cli.ok(f"rnd-registry evidence hash {report} --json").stdout)
+    assert entry == {"path": str(report), "sha256": "0x" + sha256(report), "size": report.stat().st_size}
+
+
+def test_hash_of_a_missing_file_is_refused(cli: Cli, tmp_path: Path) -> None:
+    assert "no such file or folder" in reason(cli.fails(f"rnd-registry evidence hash {tmp_path / 'missing.pdf'}"))
+
+
+# ---- evidence anchor (one document) and verify --------------------------------------------------
+
+
+def test_anchored_document_verifies_with_block_time_and_who(cli: Cli, registry: RegistryHarness, report: Path) -> None:
+    cli.ok(f"rnd-registry evidence anchor {report} --dev-key 2")
+    result = json.loads(cli.ok(f"rnd-registry verify {report} --json").stdout)
+    assert result["anchored"] is True and result["sha256"] == "0x" + sha256(report)
+    anchor = result["anchor"]
+    assert anchor["by"] == registry.actors.member and anchor["kind"] == "document"
+    assert anchor["blockNumber"] == registry.w3.eth.block_number and ISO_UTC.fullmatch(anchor["time"])
+    assert [r["record"] for r in result["references"]] == ["anchored on its own"]
+    text = cli.ok(f"rnd-registry verify {report}").stdout
+    assert text.startswith("anchored:") and registry.actors.member in text
+
+
+def test_anchored_document_is_kept_in_the_document_store(cli: Cli, report: Path) -> None:
+    cli.ok(f"rnd-registry evidence anchor {report} --dev-key 2")
+    digest = sha256(report)
+    assert (cli.data_dir / "documents" / "sha256" / digest[:2] / digest).read_bytes() == report.read_bytes()
+
+
+def test_copy_changed_in_one_byte_is_not_anchored_and_shows_its_hash(
+    cli: Cli, registry: RegistryHarness, report: Path, tmp_path: Path
+) -> None:
+    cli.ok(f"rnd-registry evidence anchor {report} --dev-key 2")
+    copy = tmp_path / "copy.pdf"
+    content = bytearray(report.read_bytes())
+    content[-2] ^= 0x01
+    copy.write_bytes(bytes(content))
+    result = cli(f"rnd-registry verify {copy}")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("not anchored:") and "0x" + sha256(copy) in result.stdout
+    as_json = cli(f"rnd-registry verify {copy} --json")
+    assert as_json.exit_code == 1 and json.loads(as_json.stdout)["anchored"] is False
+
+
+def test_verify_names_the_milestone_the_document_is_evidence_for(
+    cli: Cli, registry: RegistryHarness, report: Path
+) -> None:
+    project = registry.funded_project()
+    index = registry.plan_milestone(project)
+    evidence = bytes.fromhex(sha256(report))
+    registry.send(registry.actors.company_a, registry.grants.functions.submitMilestone(project, index, [evidence]))
+    result = json.loads(cli.ok(f"rnd-registry verify {report} --json").stdout)
+    assert result["anchor"]["kind"] == "milestone evidence" and result["anchor"]["by"] == registry.actors.company_a
+    [reference] = result["references"]
+    assert reference["record"] == f"evidence of milestone {index} of project {project}, submission 1"
+    assert reference["by"] == registry.actors.company_a and ISO_UTC.fullmatch(reference["time"])
+
+
+def test_verify_names_the_outcome_the_document_is_evidence_for(
+    cli: Cli, registry: RegistryHarness, report: Path
+) -> None:
+    project = registry.funded_project()
+    evidence = bytes.fromhex(sha256(report))
+    call = registry.outcomes.functions.addOutcome(project, 2, "10-2021-0012345", evidence)
+    registry.send(registry.actors.company_a, call)
+    text = cli.ok(f"rnd-registry verify {report}").stdout
+    assert "first anchored at block" in text and "as outcome evidence" in text
+    assert f"evidence of outcome 1 (patent application 10-2021-0012345) of project {project}" in text
+
+
+def test_verify_of_a_missing_file_is_refused(cli: Cli, tmp_path: Path) -> None:
+    assert "no such file" in reason(cli.fails(f"rnd-registry verify {tmp_path / 'missing.pdf'}"))
+
+
+def test_anchoring_a_document_twice_is_refused(cli: Cli, registry: RegistryHarness, report: Path) -> None:
+    cli.ok(f"rnd-registry evidence anchor {report} --dev-key 2")
+    with nothing_mined(registry):
+        line = reason(cli.fails(f"rnd-registry evidence anchor {report} --dev-key 3"))
+    assert "already anchored" in line and registry.actors.member in line
+
+
+def test_anchoring_a_missing_file_is_refused(cli: Cli, registry: RegistryHarness, tmp_path: Path) -> None:
+    with nothing_mined(registry):
+        line = reason(cli.fails(f"rnd-registry evidence anchor {tmp_path / 'missing.pdf'} --dev-key 2"))
+    assert "no such file" in line
+
+
+def test_outsider_cannot_anchor(cli: Cli, registry: RegistryHarness, report: Path) -> None:
+    with nothing_mined(registry):
+        line = reason(cli.fails(f"rnd-registry evidence anchor {report} --dev-key 5"))
+    assert "holds no registry role and no company binding" in line
+    assert cli(f"rnd-registry verify {report}").exit_code == 1
+
+
+def test_anchoring_without_an_account_is_refused(cli: Cli, registry: RegistryHarness, report: Path) -> None:
+    with nothing_mined(registry):
+        assert "needs an account" in reason(cli.fails(f"rnd-registry evidence anchor {report}"))
+
+
+# ---- evidence anchor (a folder), prove --------------------------------------------------------
+
+
+def anchor_folder(cli: Cli, folder: Path) -> dict[str, object]:
+    return dict(json.loads(cli.ok(f"rnd-registry evidence anchor {folder} --dev-key 3 --json").stdout))
+
+
+def test_folder_is_anchored_as_one_batch_with_a_proof_file_per_document(
+    cli: Cli, registry: RegistryHarness, evidence_folder: Path
+) -> None:
+    result = anchor_folder(cli, evidence_folder)
+    proofs = evidence_folder.parent / "evidence.proofs"
+    assert result["leafCount"] == 3 and result["proofs"] == str(proofs)
+    manifest = BatchManifest.read(proofs / "manifest.json")
+    assert "0x" + manifest.manifest_hash.hex() == result["manifestHash"] and manifest.verify()
+    assert sorted(e.path for e in manifest.documents) == ["interim-report.pdf", "photos/prototype.jpg",
+                                                          "test-results.csv"]  # fmt: skip
+    proof = ProofFile.read(proofs / "photos" / "prototype.jpg.proof.json")
+    assert proof.verify() and proof.document_hash.hex() == sha256(evidence_folder / "photos" / "prototype.jpg")
+    assert proof.chain_id == registry.w3.eth.chain_id and proof.contract == registry.grants.address
+    assert "0x" + (proof.transaction_hash or b"").hex() == result["transactionHash"]
+    assert proof.block_number == result["blockNumber"] == registry.w3.eth.block_number
+    assert registry.grants.functions.batchOf(proof.root).call()[2] == proof.block_number
+
+
+def test_batch_proofs_verify_offline_and_on_chain(cli: Cli, evidence_folder: Path) -> None:
+    anchor_folder(cli, evidence_folder)
+    proofs = evidence_folder.parent / "evidence.proofs"
+    for document in ("interim-report.pdf", "test-results.csv", "photos/prototype.jpg"):
+        result = cli.ok(
+            f"rnd-registry evidence prove {proofs / document}.proof.json --file {evidence_folder / document}"
+        )
+        assert "proven:" in result.stdout and "✗" not in result.stdout
+    checked = json.loads(cli.ok(f"rnd-registry evidence prove {proofs}/test-results.csv.proof.json --json").stdout)
+    assert checked["proven"] is True and len(checked["checks"]) == 4
+    offline = cli.ok(f"rnd-registry evidence prove {proofs}/test-results.csv.proof.json --offline")
+    assert "consistent" in offline.stdout
+
+
+def test_batch_document_verifies_as_anchored_in_its_batch(cli: Cli, evidence_folder: Path) -> None:
+    anchored = anchor_folder(cli, evidence_folder)
+    result = json.loads(cli.ok(f"rnd-registry verify {evidence_folder / 'test-results.csv'} --json").stdout)
+    assert result["anchored"] is True and result["anchor"] is None
+    [batch] = result["batches"]
+    assert batch["root"] == anchored["root"] and batch["path"] == "test-results.csv" and batch["leafCount"] == 3
+
+
+def test_tampered_proof_fails_offline_and_on_chain(cli: Cli, evidence_folder: Path, tmp_path: Path) -> None:
+    anchor_folder(cli, evidence_folder)
+    original = json.loads((evidence_folder.parent / "evidence.proofs" / "test-results.csv.proof.json").read_text())
+    tampered = tmp_path / "tampered.proof.json"
+    original["proof"][0] = "0x" + "ab" * 32
+    tampered.write_text(json.dumps(original))
+    result = cli(f"rnd-registry evidence prove {tampered} --json")
+    assert result.exit_code == 1
+    checks = {c["check"]: c["passed"] for c in json.loads(result.stdout)["checks"]}
+    assert checks == {
+        "the proof file is intact": False,
+        "the root is anchored": True,
+        "the registry accepts the proof": False,
+        "the transaction named anchored this batch": True,
+    }
+    assert "not proven" in result.output
+    assert cli(f"rnd-registry evidence prove {tampered} --offline").exit_code == 1
+
+
+def test_proof_for_another_document_fails(cli: Cli, evidence_folder: Path, report: Path) -> None:
+    anchor_folder(cli, evidence_folder)
+    proof = evidence_folder.parent / "evidence.proofs" / "test-results.csv.proof.json"
+    result = cli(f"rnd-registry evidence prove {proof} --file {report}")
+    assert result.exit_code == 1
+    assert f"has SHA-256 0x{sha256(report)}, but the proof is for" in result.output
+
+
+def test_proof_of_a_batch_never_anchored_fails(cli: Cli, evidence_folder: Path, tmp_path: Path) -> None:
+    _, _, proofs = build_batch(evidence_folder)
+    unanchored = tmp_path / "unanchored.proof.json"
+    proofs["test-results.csv"].write(unanchored)
+    result = cli(f"rnd-registry evidence prove {unanchored}")
+    assert result.exit_code == 1 and "holds no batch with root" in result.output
+
+
+def test_malformed_proof_file_is_refused(cli: Cli, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.proof.json"
+    broken.write_text('{"format": "rnd-registry-merkle-proof/1", "document": "x"}')
+    assert "is not a valid proof file" in reason(cli.fails(f"rnd-registry evidence prove {broken}"))
+    assert "cannot be read" in reason(cli.fails(f"rnd-registry evidence prove {tmp_path / 'missing.json'}"))
+
+
+def test_anchoring_the_same_folder_twice_is_refused(
+    cli: Cli, registry: RegistryHarness, evidence_folder: Path, tmp_path: Path
+) -> None:
+    anchor_folder(cli, evidence_folder)
+    with nothing_mined(registry):
+        line = reason(cli.fails(f"rnd-registry evidence anchor {evidence_folder} --proofs {tmp_path / 'again'} -a x"))
+    assert "already anchored as a batch" in line
+
+
+def test_anchoring_into_a_used_proofs_folder_is_refused(
+    cli: Cli, registry: RegistryHarness, evidence_folder: Path
+) -> None:
+    used = evidence_folder.parent / "evidence.proofs"
+    used.mkdir()
+    (used / "old.proof.json").write_text("{}")
+    with nothing_mined(registry):
+        line = reason(cli.fails(f"rnd-registry evidence anchor {evidence_folder} --dev-key 3"))
+    assert "is not an empty folder" in line
+
+
+def test_proofs_folder_inside_the_batch_is_refused(cli: Cli, registry: RegistryHarness, evidence_folder: Path) -> None:
+    with nothing_mined(registry):
+        line = reason(cli.fails(f"rnd-registry evidence anchor {evidence_folder} --proofs {evidence_folder}/p -a x"))
+    assert "would be hashed into the next batch" in line
+
+
+def test_empty_folder_is_refused(cli: Cli, registry: RegistryHarness, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with nothing_mined(registry):
+        assert "holds no documents" in reason(cli.fails(f"rnd-registry evidence anchor {tmp_path / 'empty'} -a x"))
+
+
+def test_folder_given_to_verify_is_refused(cli: Cli, evidence_folder: Path) -> None:
+    assert "it is a folder, not a file" in reason(cli.fails(f"rnd-registry verify {evidence_folder}"))
+
+
+def test_folder_signed_for_a_relayer_gets_proofs_without_a_transaction(
+    cli: Cli, registry: RegistryHarness, evidence_folder: Path, tmp_path: Path
+) -> None:
+    request = tmp_path / "anchor.request.json"
+    token = SIGN_REQUEST_TO.set(request)
+    try:
+        with nothing_mined(registry):
+            cli.ok(f"rnd-registry evidence anchor {evidence_folder} --dev-key 3")
+    finally:
+        SIGN_REQUEST_TO.reset(token)
+    assert json.loads(request.read_text())["signer"] == registry.actors.company_a
+    proof = ProofFile.read(evidence_folder.parent / "evidence.proofs" / "test-results.csv.proof.json")
+    assert proof.verify() and not proof.anchored
+
+
+def test_every_record_kind_verify_searches_names_a_real_event(manifest: DeploymentManifest) -> None:
+    abis = {"grants": manifest.contracts[GRANT_REGISTRY].abi, "outcomes": manifest.contracts[OUTCOME_REGISTRY].abi}
+    samples = {"string": "10-2021-0012345", "address": "0x" + "11" * 20, "bytes32": b"\x01" * 32}
+    for kind in REFERENCE_KINDS:
+        [event] = [e for e in abis[kind.contract] if e["type"] == "event" and e["name"] == kind.event]
+        args = {i["name"]: samples.get(i["type"], 1) for i in event["inputs"]}
+        assert {kind.field, kind.actor} <= set(args), kind
+        assert kind.describe(args)
+
+
+def test_refused_batch_leaves_no_proofs_folder_so_a_retry_succeeds(
+    cli: Cli, registry: RegistryHarness, evidence_folder: Path
+) -> None:
+    with nothing_mined(registry):
+        line = reason(cli.fails(f"rnd-registry evidence anchor {evidence_folder} --dev-key 5"))
+    assert "holds no registry role" in line
+    assert not (evidence_folder.parent / "evidence.proofs").exists()
+    assert anchor_folder(cli, evidence_folder)["leafCount"] == 3

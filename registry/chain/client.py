@@ -4,7 +4,8 @@
     written = client.execute(client.ops.create_program(ProgramTerms(...)))
     written.record, written.transaction_hash, written.block_number
 
-An operation can also be signed for someone else to relay (`client.sign(op)`, `client.relay(req)`),
+An operation can also be signed for someone else to relay (`client.sign(op)`); anyone can then send
+the signed request (`client.relay_request(req)`, or `client.relay(req, op)` to read the record back),
 which records it in the signer's name. Opening a client checks the chain id and that the code at
 the manifest's addresses is the registry's; every refusal arrives as a `ContractRevert` subclass
 that names the contract's custom error and says what it means.
@@ -14,14 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
+from eth_account import Account
+from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
 from eth_utils.address import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
-from web3.contract.contract import ContractFunction
+from web3.contract.contract import ContractEvent, ContractFunction
 from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
 from web3.types import BlockIdentifier, TxReceipt
@@ -34,7 +39,13 @@ from registry.chain.deployment import (
     DeploymentManifest,
     check_deployment,
 )
-from registry.chain.forwarder import SignedRequest, sign_request
+from registry.chain.forwarder import (
+    FORWARD_REQUEST_TYPES,
+    FORWARDER_NAME,
+    FORWARDER_VERSION,
+    SignedRequest,
+    sign_request,
+)
 from registry.chain.reverts import RevertDecoder
 from registry.chain.transactions import TransactionSender
 from registry.domain.enums import AnchorKind, IpStatus, OutcomeType
@@ -94,6 +105,49 @@ class Written(Generic[RecordT]):
             "blockNumber": self.block_number,
             "sender": self.sender,
         }
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """One event a transaction logged, decoded with its contract's ABI."""
+
+    contract: str
+    name: str
+    log_index: int
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RelayResult:
+    """A relayed signed request: who signed it (and is credited), who sent it, and what it recorded."""
+
+    signer: ChecksumAddress
+    relayer: ChecksumAddress
+    nonce: int
+    transaction_hash: str
+    block_number: int
+    events: list[RecordedEvent]
+
+    def provenance(self) -> dict[str, Any]:
+        return {
+            "transactionHash": self.transaction_hash,
+            "blockNumber": self.block_number,
+            "signer": self.signer,
+            "relayer": self.relayer,
+            "nonce": self.nonce,
+        }
+
+
+class RequestNotRelayable(RegistryError):
+    """A signed request the forwarder would refuse, found out before anything is sent.
+
+    `problem` names why: `other-registry`, `unknown-target`, `already-used`, `out-of-order`,
+    `expired` or `signature-mismatch`.
+    """
+
+    def __init__(self, problem: str, message: str) -> None:
+        self.problem = problem
+        super().__init__(message)
 
 
 class RegistryClient:
@@ -168,20 +222,98 @@ class RegistryClient:
         )
 
     def relay(self, request: SignedRequest, operation: Operation[RecordT]) -> Written[RecordT]:
-        """Sends someone's signed request; the record is credited to the signer."""
+        """Sends someone's signed request and reads back the record it wrote, credited to the signer."""
+        receipt = self._send_relayed(request)
+        return self._written(operation, receipt, request.signer)
+
+    def relay_request(self, request: SignedRequest) -> RelayResult:
+        """Sends someone's signed request as it stands; returns the events it logged, credited to the signer."""
+        receipt = self._send_relayed(request)
+        return RelayResult(
+            signer=request.signer,
+            relayer=self.sender.address,
+            nonce=request.nonce,
+            transaction_hash="0x" + bytes(receipt["transactionHash"]).hex(),
+            block_number=int(receipt["blockNumber"]),
+            events=self.decode_events(receipt),
+        )
+
+    def check_relayable(self, request: SignedRequest) -> None:
+        """Raises `RequestNotRelayable` saying why the forwarder would refuse `request`, if it would.
+
+        The forwarder checks all of this too; checking first spends no gas and names the problem
+        (already relayed, expired, altered) instead of a bare signature mismatch.
+        """
         if request.chain_id != self.manifest.chain_id or request.forwarder != self.forwarder.address:
-            raise RegistryError(
+            raise RequestNotRelayable(
+                "other-registry",
                 f"this request was signed for chain {request.chain_id} and forwarder {request.forwarder}, "
-                f"not this registry (chain {self.manifest.chain_id}, forwarder {self.forwarder.address})"
+                f"not this registry (chain {self.manifest.chain_id}, forwarder {self.forwarder.address})",
+            )
+        if request.target not in (self.grants.address, self.outcomes.address):
+            raise RequestNotRelayable(
+                "unknown-target", f"this request calls {request.target}, which is not part of this registry"
             )
         used = self.nonce_of(request.signer)
         if used > request.nonce:
-            raise RegistryError(
-                f"this request (nonce {request.nonce} of {request.signer}) was already relayed or replaced; "
-                "ask the signer for a new one"
+            raise RequestNotRelayable(
+                "already-used",
+                f"this request (nonce {request.nonce} of {request.signer}) was already relayed, or another "
+                "request with the same nonce was; ask the signer for a new one",
             )
-        receipt = self.sender.send(self.forwarder.functions.execute(request.execute_args()))
-        return self._written(operation, receipt, request.signer)
+        if used < request.nonce:
+            raise RequestNotRelayable(
+                "out-of-order",
+                f"this request has nonce {request.nonce}, but {request.signer}'s next request is nonce {used}; "
+                "relay the signer's earlier request first",
+            )
+        now = int(self.w3.eth.get_block("latest")["timestamp"])
+        if now >= request.deadline:
+            raise RequestNotRelayable(
+                "expired",
+                f"the signed request expired at {datetime.fromtimestamp(request.deadline, UTC):%Y-%m-%d %H:%M:%S} "
+                "UTC (chain time); ask the signer to sign it again",
+            )
+        if _recovered_signer(request) != request.signer:
+            raise RequestNotRelayable(
+                "signature-mismatch",
+                f"the signature does not match the request: it was changed after {request.signer} signed it, "
+                "or it was not signed by that account",
+            )
+
+    def _send_relayed(self, request: SignedRequest) -> TxReceipt:
+        self.check_relayable(request)
+        return self.sender.send(self.forwarder.functions.execute(request.execute_args()))
+
+    def decode_events(self, receipt: TxReceipt) -> list[RecordedEvent]:
+        """Every registry event in `receipt` (grant registry, outcome registry, forwarder), in log order."""
+        found = []
+        for log in receipt["logs"]:
+            if not log["topics"]:
+                continue
+            known = self._event_index.get((to_checksum_address(log["address"]), bytes(log["topics"][0])))
+            if known is None:
+                continue
+            contract_name, event = known
+            decoded = event.process_log(log)
+            found.append(
+                RecordedEvent(contract_name, decoded["event"], int(decoded["logIndex"]), dict(decoded["args"]))
+            )
+        return found
+
+    @cached_property
+    def _event_index(self) -> dict[tuple[ChecksumAddress, bytes], tuple[str, ContractEvent]]:
+        index = {}
+        for name, contract in (
+            (GRANT_REGISTRY, self.grants),
+            (OUTCOME_REGISTRY, self.outcomes),
+            (FORWARDER, self.forwarder),
+        ):
+            for entry in contract.abi:
+                if entry["type"] == "event":
+                    event = contract.events[entry["name"]]()
+                    index[(contract.address, bytes.fromhex(event.topic.removeprefix("0x")))] = (name, event)
+        return index
 
     def nonce_of(self, account: str) -> int:
         return int(self.forwarder.functions.nonces(to_checksum_address(account)).call())
@@ -573,6 +705,32 @@ def commitment_of(project_id: int, year: int, figures: CommercializationFigures,
     )
 
 
+def _recovered_signer(request: SignedRequest) -> ChecksumAddress | None:
+    """The account whose signature `request` carries, recomputed off chain; None if unreadable."""
+    message = encode_typed_data(
+        domain_data={
+            "name": FORWARDER_NAME,
+            "version": FORWARDER_VERSION,
+            "chainId": request.chain_id,
+            "verifyingContract": request.forwarder,
+        },
+        message_types=FORWARD_REQUEST_TYPES,
+        message_data={
+            "from": request.signer,
+            "to": request.target,
+            "value": 0,
+            "gas": request.gas,
+            "nonce": request.nonce,
+            "deadline": request.deadline,
+            "data": request.data,
+        },
+    )
+    try:
+        return to_checksum_address(Account.recover_message(message, signature=request.signature))
+    except Exception:  # a malformed signature (wrong length, invalid v/s) recovers nobody
+        return None
+
+
 def _role_name(role: str) -> str:
     name = role.upper().replace("-", "_")
     if not name.endswith("_ROLE"):
@@ -586,8 +744,11 @@ __all__ = [
     "AnchorKind",
     "NoAccount",
     "Operation",
+    "RecordedEvent",
     "RegistryClient",
     "RegistryOperations",
+    "RelayResult",
+    "RequestNotRelayable",
     "Written",
     "commitment_of",
 ]

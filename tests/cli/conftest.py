@@ -42,6 +42,13 @@ class Cli:
         assert "Traceback" not in result.output
         return result
 
+    def refused(self, command_line: str, *, input: str | None = None) -> str:
+        """Runs a command that must fail and returns its one `error:` line (warnings aside)."""
+        result = self.fails(command_line, input=input)
+        lines = [line for line in result.output.splitlines() if line.strip() and not line.startswith("warning:")]
+        assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+        return lines[0]
+
 
 @pytest.fixture
 def cli(

@@ -112,7 +112,8 @@ _KINDS: dict[str, type[ContractRevert]] = {
         ["ProgramNotFound", "ProjectNotFound", "MilestoneNotFound", "OutcomeNotFound",
          "CommercializationReportNotFound", "AuditNotFound"], RecordNotFound),
     **dict.fromkeys(
-        ["AccessControlUnauthorizedAccount", "ProjectUnauthorizedCompany", "MilestoneTrancheReservedToAdmin", "MembershipNotParticipant",
+        ["AccessControlUnauthorizedAccount", "ProjectUnauthorizedCompany", "MilestoneTrancheReservedToAdmin",
+         "MembershipNotParticipant",
          "MembershipRoleConflict", "MembershipCompanyRestricted", "AccessControlBadConfirmation",
          "AccessControlEnforcedDefaultAdminRules", "AccessControlEnforcedDefaultAdminDelay"], Unauthorized),
     **dict.fromkeys(

@@ -115,7 +115,8 @@ def test_wrong_keystore_password_is_refused_and_nothing_is_sent(
     wrong.write_text("not the password\n")
     block = registry.w3.eth.block_number
     line = cli.refused(
-        f"rnd-registry program create X --year 2021 --budget 1억 --cap 1천만 --account city-admin --password-file {wrong}"
+        "rnd-registry program create X --year 2021 --budget 1억 --cap 1천만 "
+        f"--account city-admin --password-file {wrong}"
     )
     assert "password" in line
     assert registry.w3.eth.block_number == block

@@ -12,7 +12,7 @@ from eth_abi import encode as abi_encode
 from eth_utils import keccak
 
 from registry.chain.devkeys import dev_account
-from tests.helpers.registry import CAP, COMPANY_A, COMPANY_B, DAY, RegistryHarness, doc
+from tests.helpers.registry import COMPANY_A, COMPANY_B, DAY, RegistryHarness, doc
 
 # Every actor of the session deployment; company_a2 is a second clerk of company A, so the table
 # also shows that rights follow the company, not the single account.

@@ -65,13 +65,12 @@ from registry.domain.records import (
     Record,
     optional_time,
 )
+from registry.domain.roles import COMPANY_LABEL, Role
 from registry.domain.types import ZERO_HASH, unix_seconds
 from registry.errors import RegistryError
 from registry.settings import Settings, get_settings
 
 RecordT = TypeVar("RecordT", bound=Record)
-
-ROLE_NAMES = ("ADMIN_ROLE", "AUDITOR_ROLE", "MEMBER_ROLE")
 
 
 class NoAccount(RegistryError):
@@ -416,21 +415,16 @@ class RegistryClient:
         return None if company == ZERO_HASH else company
 
     def roles_of(self, account: str) -> list[str]:
-        """The registry roles `account` holds, by name (plus `COMPANY` when bound to a company)."""
+        """The roles `account` holds, in people's words ('top admin', 'auditor'...), plus 'company'
+        when it is bound to a company."""
         address = to_checksum_address(account)
-        roles = [
-            name.removesuffix("_ROLE")
-            for name in ("DEFAULT_ADMIN_ROLE", *ROLE_NAMES)
-            if self.read(self.grants.functions.hasRole(self.role_id(name), address))
-        ]
+        roles = [role.label for role in Role if self.has_role(role, address)]
         if self.company_of(address) is not None:
-            roles.append("COMPANY")
+            roles.append(COMPANY_LABEL)
         return roles
 
-    def role_id(self, name: str) -> bytes:
-        if name == "DEFAULT_ADMIN_ROLE":
-            return ZERO_HASH
-        return bytes(self.read(getattr(self.grants.functions, name)()))
+    def has_role(self, role: Role, account: str) -> bool:
+        return bool(self.read(self.grants.functions.hasRole(role.id, to_checksum_address(account))))
 
     def events(self, contract: Contract, name: str, receipt: TxReceipt) -> list[dict[str, Any]]:
         return [dict(e["args"]) for e in contract.events[name]().process_receipt(receipt, errors=DISCARD)]
@@ -473,17 +467,15 @@ class RegistryOperations:
         return read
 
     # membership ---------------------------------------------------------------------------------
-    def grant_role(self, role: str, account: str) -> Operation[Record]:
-        role_name = _role_name(role)
+    def grant_role(self, role: Role, account: str) -> Operation[Record]:
         address = to_checksum_address(account)
-        call = self._c.grants.functions.grantRole(self._c.role_id(role_name), address)
-        return Operation(f"grant {role_name} to {address}", call, lambda _r: _Empty())
+        call = self._c.grants.functions.grantRole(role.id, address)
+        return Operation(f"give the {role.label} role to {address}", call, lambda _r: _Empty())
 
-    def revoke_role(self, role: str, account: str) -> Operation[Record]:
-        role_name = _role_name(role)
+    def revoke_role(self, role: Role, account: str) -> Operation[Record]:
         address = to_checksum_address(account)
-        call = self._c.grants.functions.revokeRole(self._c.role_id(role_name), address)
-        return Operation(f"revoke {role_name} from {address}", call, lambda _r: _Empty())
+        call = self._c.grants.functions.revokeRole(role.id, address)
+        return Operation(f"take the {role.label} role from {address}", call, lambda _r: _Empty())
 
     def bind_company_account(self, account: str, company_id: bytes) -> Operation[Record]:
         address = to_checksum_address(account)
@@ -729,15 +721,6 @@ def _recovered_signer(request: SignedRequest) -> ChecksumAddress | None:
         return to_checksum_address(Account.recover_message(message, signature=request.signature))
     except Exception:  # a malformed signature (wrong length, invalid v/s) recovers nobody
         return None
-
-
-def _role_name(role: str) -> str:
-    name = role.upper().replace("-", "_")
-    if not name.endswith("_ROLE"):
-        name += "_ROLE"
-    if name not in ROLE_NAMES:
-        raise RegistryError(f"unknown role {role!r}; the roles are admin, auditor and member")
-    return name
 
 
 __all__ = [

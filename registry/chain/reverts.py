@@ -15,6 +15,7 @@ from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from web3.exceptions import ContractLogicError
 
+from registry.domain.roles import Role
 from registry.errors import (
     ContractRevert,
     InvalidInput,
@@ -135,17 +136,10 @@ _KINDS: dict[str, type[ContractRevert]] = {
          "ERC2771ForwarderMismatchedValue", "InvalidAccountNonce"], SignatureRejected),
 }  # fmt: skip
 
-_ROLE_NAMES = {
-    keccak(text="ADMIN_ROLE"): "admin",
-    keccak(text="AUDITOR_ROLE"): "auditor",
-    keccak(text="MEMBER_ROLE"): "member",
-    keccak(text="MODULE_ROLE"): "module",
-    bytes(32): "top admin",
-}
-
 
 def _role(value: bytes) -> str:
-    return _ROLE_NAMES.get(value, _hex(value))
+    role = Role.from_id(value)
+    return role.label if role else _hex(value)
 
 
 _EXPLANATIONS: dict[str, Callable[[dict[str, Any]], str]] = {

@@ -42,10 +42,6 @@ app = typer.Typer(
 
 LabelArgument = Annotated[str, typer.Argument(help="A short name for the account, e.g. 'city-admin' or 'kim-auditor'.")]
 
-#: How `roles_of` names roles, in the words the people using the registry use.
-ROLE_WORDS = {"DEFAULT_ADMIN": "top admin", "ADMIN": "admin", "AUDITOR": "auditor", "MEMBER": "member",
-              "COMPANY": "company"}  # fmt: skip
-
 
 def hidden_prompt() -> Callable[[str], str] | None:
     """A prompt that does not echo, when a person sits at a terminal; None in scripts."""
@@ -75,10 +71,6 @@ def resolve_account(text: str) -> ChecksumAddress:
             f"{typed!r} is neither an account address (0x followed by 40 hexadecimal digits) nor a keystore label "
             "(see `rnd-registry account list`)"
         ) from None
-
-
-def role_words(roles: list[str]) -> list[str]:
-    return [ROLE_WORDS.get(role, role.lower()) for role in roles]
 
 
 @app.command()
@@ -259,7 +251,7 @@ def _registry_roles(
         for entry in entries:
             company = client.company_of(entry.address)
             found[entry.address] = (
-                role_words(client.roles_of(entry.address)),
+                client.roles_of(entry.address),
                 "0x" + company.hex() if company else None,
             )
     except RegistryError as exc:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from eth_utils.crypto import keccak
 from rich.markup import escape
 
 from registry.chain.client import Operation, RegistryClient
@@ -27,6 +26,7 @@ from registry.cli.context import (
 from registry.cli.output import console, emit, user_errors
 from registry.domain.companies import company_id
 from registry.domain.records import Record
+from registry.domain.roles import COMPANY_LABEL, Role
 from registry.errors import RegistryError
 from registry.evidence.hashing import hash_to_hex
 
@@ -35,17 +35,8 @@ app = typer.Typer(
     "company staff accounts to their company (city program office). Anyone can list the members."
 )
 
-#: The roles a command line may name, and the contract's role constant for each.
-ROLES = {"admin": "ADMIN_ROLE", "auditor": "AUDITOR_ROLE", "member": "MEMBER_ROLE"}
-#: Every role the registry's events can carry, by role id, in the order members are listed.
-_ROLE_IDS = {
-    bytes(32): "top admin",
-    keccak(text="ADMIN_ROLE"): "admin",
-    keccak(text="AUDITOR_ROLE"): "auditor",
-    keccak(text="MEMBER_ROLE"): "member",
-    keccak(text="MODULE_ROLE"): "module",
-}
-_ORDER = [*_ROLE_IDS.values(), "company"]
+#: The order members are listed in: by role, then company accounts.
+_ORDER = [*(role.label for role in Role), COMPANY_LABEL]
 
 WhoArgument = Annotated[
     str, typer.Argument(metavar="ADDRESS_OR_LABEL", help="The account: a 0x address, or the label of a keystore here.")
@@ -75,17 +66,17 @@ def add(
     """
     with user_errors():
         address = resolve_account(who)
-        role_name = _role(role, company)
-        if role_name is not None:
-            role = role_name.removesuffix("_ROLE").lower()
+        chosen = _role(role, company)
+        if chosen is not None:
+            granted = chosen
 
             def build(c: RegistryClient) -> Operation[Record]:
-                if _holds(c, role_name, address):
-                    raise RegistryError(f"{address} already holds the {role} role; nothing was changed")
-                return c.ops.grant_role(role_name, address)
+                if c.has_role(granted, address):
+                    raise RegistryError(f"{address} already holds the {granted.label} role; nothing was changed")
+                return c.ops.grant_role(granted, address)
 
             run(Signer(account, dev_key, password_file), build, as_json=as_json,
-                show=lambda _r: _say(f"{address} now holds the {role} role"))  # fmt: skip
+                show=lambda _r: _say(f"{address} now holds the {granted.label} role"))  # fmt: skip
             return
         assert company is not None
         identity = company_id(company)
@@ -126,17 +117,17 @@ def remove(
     """
     with user_errors():
         address = resolve_account(who)
-        role_name = _role(role, "" if company else None)
-        if role_name is not None:
-            role = role_name.removesuffix("_ROLE").lower()
+        chosen = _role(role, "" if company else None)
+        if chosen is not None:
+            revoked = chosen
 
             def build(c: RegistryClient) -> Operation[Record]:
-                if not _holds(c, role_name, address):
-                    raise RegistryError(f"{address} does not hold the {role} role; nothing was changed")
-                return c.ops.revoke_role(role_name, address)
+                if not c.has_role(revoked, address):
+                    raise RegistryError(f"{address} does not hold the {revoked.label} role; nothing was changed")
+                return c.ops.revoke_role(revoked, address)
 
             run(Signer(account, dev_key, password_file), build, as_json=as_json,
-                show=lambda _r: _say(f"{address} no longer holds the {role} role"))  # fmt: skip
+                show=lambda _r: _say(f"{address} no longer holds the {revoked.label} role"))  # fmt: skip
             return
 
         def unbind(c: RegistryClient) -> Operation[Record]:
@@ -196,15 +187,16 @@ def current_members(client: RegistryClient) -> list[dict[str, Any]]:
     for event in events:
         account = event["account"]
         if event["event"] in ("RoleGranted", "RoleRevoked"):
-            role = _ROLE_IDS.get(bytes(event["role"]), hash_to_hex(bytes(event["role"])))
+            known = Role.from_id(bytes(event["role"]))
+            role = known.label if known else hash_to_hex(bytes(event["role"]))
         else:
-            role = "company"
+            role = COMPANY_LABEL
         key = (role, account)
         if event["event"] in ("RoleGranted", "CompanyAccountBound"):
             current[key] = {
                 "role": role,
                 "account": account,
-                "companyId": hash_to_hex(bytes(event["companyId"])) if role == "company" else None,
+                "companyId": hash_to_hex(bytes(event["companyId"])) if role == COMPANY_LABEL else None,
                 "sinceBlock": event["blockNumber"],
                 "transactionHash": event["transactionHash"],
             }
@@ -214,20 +206,16 @@ def current_members(client: RegistryClient) -> list[dict[str, Any]]:
     return sorted(current.values(), key=lambda m: (order.get(m["role"], len(order)), m["sinceBlock"], m["account"]))
 
 
-def _role(role: str | None, company: str | None) -> str | None:
-    """The contract role constant asked for, or None when a company binding is asked for instead."""
+def _role(role: str | None, company: str | None) -> Role | None:
+    """The role asked for, or None when a company binding is asked for instead."""
     if (role is None) == (company is None):
         raise RegistryError("say what to change: --role admin|auditor|member, or --company (a company binding)")
     if role is None:
         return None
-    name = ROLES.get(role.strip().lower())
-    if name is None:
-        raise RegistryError(f"unknown role {role!r}; the roles are admin, auditor and member")
-    return name
-
-
-def _holds(client: RegistryClient, role_name: str, address: str) -> bool:
-    return bool(client.read(client.grants.functions.hasRole(client.role_id(role_name), address)))
+    try:
+        return Role.parse(role)
+    except ValueError as exc:
+        raise RegistryError(str(exc)) from None
 
 
 def _say(message: str) -> None:

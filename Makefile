@@ -24,7 +24,7 @@ install: node_modules/.installed $(VENV)/.installed
 ## The main job: chain up, contracts deployed, demo data.
 run: install
 	$(CLI) chain up
-	$(CLI) deploy
+	$(CLI) deploy --dev-key 0
 	$(PY) scripts/seed_demo.py
 	$(CLI) chain status
 

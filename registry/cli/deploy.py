@@ -10,38 +10,41 @@ import typer
 from registry.chain.compiler import BuildConfig, compile_contracts
 from registry.chain.connection import connect
 from registry.chain.deployment import ensure_deployed, manifest_summary
-from registry.chain.devkeys import dev_account
 from registry.chain.reverts import RevertDecoder
 from registry.chain.transactions import TransactionSender
-from registry.cli.output import console, emit, user_errors, warn
+from registry.cli.context import AccountOption, DevKeyOption, JsonOption, PasswordFileOption, Signer
+from registry.cli.output import console, emit, user_errors
 from registry.settings import get_settings
 
 
 def deploy(
-    dev_key: Annotated[
-        int | None,
-        typer.Option(help="Deploy from anvil's well-known dev account N (local demos only; its key is public)."),
-    ] = 0,
     evm_version: Annotated[str | None, typer.Option(help="EVM target: paris (default), shanghai or cancun.")] = None,
     manifest: Annotated[Path | None, typer.Option(help="Where to write the deployment manifest.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    account: AccountOption = None,
+    dev_key: DevKeyOption = None,
+    password_file: PasswordFileOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Deploy the registry contracts to the chain at RND_RPC_URL and write the deployment manifest.
 
+    The deploying account becomes the registry's first admin.
+
     Running it again against a chain that already holds a matching deployment reuses it.
 
-    Example: rnd-registry deploy
+    Example: rnd-registry deploy --account city-admin
+
+    Example (local demo chain): rnd-registry deploy --dev-key 0
     """
     settings = get_settings()
     manifest_path = manifest or settings.manifest_path
     with user_errors():
         config = BuildConfig.load(settings, evm_version=evm_version)
         artifacts = compile_contracts(config, out_dir=settings.build_dir / config.evm_version)
-        w3 = connect(settings.rpc_url, expected_chain_id=settings.chain_id)
-        if dev_key is None:
-            raise typer.BadParameter("deploying from a keystore arrives with `rnd-registry account`; use --dev-key")
-        warn(f"deploying from anvil dev account {dev_key}, whose private key is public: local demos only")
-        sender = TransactionSender(w3, dev_account(dev_key), RevertDecoder(a.abi for a in artifacts.values()))
+        w3 = connect(settings.rpc_url, expected_chain_id=settings.chain_id, settings=settings)
+        deployer = Signer(account, dev_key, password_file).load()
+        sender = TransactionSender(
+            w3, deployer, RevertDecoder(a.abi for a in artifacts.values()), gas_price=settings.gas_price
+        )
         deployed, reused = ensure_deployed(
             w3, sender, artifacts, manifest_path, admin_transfer_delay=settings.admin_transfer_delay
         )

@@ -52,7 +52,9 @@ def compile_with_both(evm_version: str, work_dir: Path) -> Builds:
         text=True,
     )
     try:
-        python = compile_contracts(config, out_dir=work_dir / "py-solc-x")
+        # The default output folder caches each target's build by its input hash, so the other tests
+        # that need the same target (the session fixtures, the EVM target tests) do not compile again.
+        python = compile_contracts(config)
     finally:
         output, _ = hardhat.communicate(timeout=300)
     assert hardhat.returncode == 0, f"npx hardhat compile failed for {evm_version}:\n{output}"

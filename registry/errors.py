@@ -63,6 +63,30 @@ class CodeMismatch(RegistryError):
         )
 
 
+class TransactionRejected(RegistryError):
+    """The node refused a transaction before any contract ran (funds, nonce, gas limits)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        hint = ""
+        if "insufficient funds" in reason.lower():
+            hint = "; the account has too little ether for gas: fund it, or on a fee-less chain set RND_GAS_PRICE=0"
+        elif "nonce" in reason.lower():
+            hint = "; another program used this account at the same time: try again"
+        super().__init__(f"the node refused the transaction: {reason}{hint}")
+
+
+class TransactionPending(RegistryError):
+    """A transaction was sent but not mined in time; it may still be."""
+
+    def __init__(self, transaction_hash: str, seconds: float) -> None:
+        self.transaction_hash = transaction_hash
+        super().__init__(
+            f"transaction {transaction_hash} was sent but not mined within {seconds:.0f} s; it may still be: "
+            "check it before sending again"
+        )
+
+
 class ContractRevert(RegistryError):
     """A registry contract refused a call with one of its custom errors.
 

@@ -49,7 +49,8 @@ def connect(
         request_kwargs={"timeout": settings.rpc_timeout},
         exception_retry_configuration=ExceptionRetryConfiguration(
             errors=(requests.ConnectionError, requests.Timeout, requests.HTTPError),
-            retries=settings.rpc_retries,
+            # web3 counts attempts, not retries: zero would make no request at all.
+            retries=max(settings.rpc_retries, 0) + 1,
             backoff_factor=0.25,
             method_allowlist=_RETRY_METHODS,
         ),

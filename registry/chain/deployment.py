@@ -186,11 +186,22 @@ def ensure_deployed(
             check_deployment(w3, manifest, artifacts)
             return manifest, True
         except (NetworkMismatch, CodeMismatch, RegistryError):
-            stale = manifest_path.with_name(f"{manifest_path.stem}.replaced-{int(datetime.now(UTC).timestamp())}.json")
-            manifest_path.replace(stale)
+            manifest_path.replace(_replaced_path(manifest_path))
     manifest = deploy_registry(w3, sender, artifacts, admin_transfer_delay=admin_transfer_delay)
     manifest.write(manifest_path)
     return manifest, False
+
+
+def _replaced_path(manifest_path: Path) -> Path:
+    """A name beside the manifest to keep a replaced one under; never that of an earlier replaced one,
+    which a second replacement within the same second would otherwise overwrite."""
+    stamp = int(datetime.now(UTC).timestamp())
+    candidate = manifest_path.with_name(f"{manifest_path.stem}.replaced-{stamp}.json")
+    count = 1
+    while candidate.exists():
+        candidate = manifest_path.with_name(f"{manifest_path.stem}.replaced-{stamp}-{count}.json")
+        count += 1
+    return candidate
 
 
 def manifest_summary(manifest: DeploymentManifest) -> dict[str, Any]:

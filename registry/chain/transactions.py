@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import requests
 from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
+from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract.contract import ContractConstructor, ContractFunction
-from web3.exceptions import ContractLogicError
+from web3.exceptions import ContractLogicError, TimeExhausted, Web3RPCError
 from web3.types import TxParams, TxReceipt
 
 from registry.chain.reverts import RevertDecoder
-from registry.errors import ContractRevert
+from registry.errors import ChainUnreachable, ContractRevert, TransactionPending, TransactionRejected
 
 
 class TransactionSender:
@@ -50,22 +52,56 @@ class TransactionSender:
         except ContractLogicError as exc:
             self._nonce = None
             raise self.decoder.from_exception(exc) from None
-        except Exception:
+        except Exception as exc:
             self._nonce = None
-            raise
+            raise self._node_error(exc) from None
         try:
             if self._local is not None:
                 signed = self._local.sign_transaction(tx)  # type: ignore[arg-type]
-                tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+                tx_hash = self._send_raw(signed.raw_transaction, signed.hash)
             else:
                 tx_hash = self.w3.eth.send_transaction(tx)
             receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self._receipt_timeout)
-        except Exception:
+        except TimeExhausted:
             self._nonce = None
-            raise
+            raise TransactionPending("0x" + bytes(tx_hash).hex(), self._receipt_timeout) from None
+        except Exception as exc:
+            self._nonce = None
+            raise self._node_error(exc) from None
         if receipt["status"] != 1:
             raise self._explain_failure(tx, receipt)
         return receipt
+
+    def _send_raw(self, raw: bytes, tx_hash: HexBytes) -> HexBytes:
+        """Sends signed bytes; a send whose answer was lost, but which the node took, still counts.
+
+        When the answer is lost, web3 resends the same bytes, which the node then refuses as already
+        known or as using a spent nonce; the transaction itself is in, so wait for it as usual.
+        """
+        try:
+            return self.w3.eth.send_raw_transaction(raw)
+        except Exception:
+            if not self._node_has(tx_hash):
+                raise
+            return tx_hash
+
+    def _node_error(self, exc: Exception) -> Exception:
+        """A node's refusal or a lost connection as the registry's own error; anything else as is."""
+        if isinstance(exc, Web3RPCError):
+            error: Any = (exc.rpc_response or {}).get("error") or {}
+            reason = error.get("message") if isinstance(error, dict) else None
+            return TransactionRejected(str(reason or exc).splitlines()[0][:300])
+        if isinstance(exc, requests.RequestException | OSError):
+            uri = getattr(self.w3.provider, "endpoint_uri", "the RPC URL")
+            return ChainUnreachable(str(uri), type(exc).__name__)
+        return exc
+
+    def _node_has(self, tx_hash: HexBytes) -> bool:
+        try:
+            self.w3.eth.get_transaction(tx_hash)
+        except Exception:  # not found, or the node cannot be asked: either way not known to be in
+            return False
+        return True
 
     def _next_nonce(self) -> int:
         if self._nonce is None:

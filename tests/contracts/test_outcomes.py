@@ -499,11 +499,15 @@ def test_amended_outcome_takes_no_ip_status_its_amendment_does(registry: Registr
 
 
 # rules settled after review ---------------------------------------------------------------------
+def amended_id(registry: RegistryHarness, receipt: Any) -> int:
+    return int(registry.event(receipt, registry.outcomes, "OutcomeAmended")["outcomeId"])
+
+
 def test_amending_an_ip_outcome_into_a_non_ip_type_clears_its_ip_status(registry: RegistryHarness) -> None:
     project = registry.funded_project()
     original = registry.add_outcome(project, outcome_type=OutcomeType.PATENT_APPLICATION)
     set_ip(registry, original, IpStatus.FILED)
-    amendment = amend(registry, original, outcome_type=OutcomeType.PAPER)
+    amendment = amended_id(registry, amend(registry, original, outcome_type=OutcomeType.PAPER))
     assert outcome(registry, amendment)["ipStatus"] == IpStatus.NONE
 
 
@@ -511,14 +515,14 @@ def test_amending_an_ip_outcome_keeps_its_ip_status(registry: RegistryHarness) -
     project = registry.funded_project()
     original = registry.add_outcome(project, outcome_type=OutcomeType.PATENT_APPLICATION)
     set_ip(registry, original, IpStatus.FILED)
-    amendment = amend(registry, original, outcome_type=OutcomeType.PATENT_REGISTRATION)
+    amendment = amended_id(registry, amend(registry, original, outcome_type=OutcomeType.PATENT_REGISTRATION))
     assert outcome(registry, amendment)["ipStatus"] == IpStatus.FILED
 
 
 def test_an_amended_original_cannot_be_revoked_only_its_latest_correction(registry: RegistryHarness) -> None:
     project = registry.funded_project()
     original = registry.add_outcome(project)
-    amendment = amend(registry, original)
+    amendment = amended_id(registry, amend(registry, original))
     for revoker in (registry.actors.company_a, registry.actors.auditor):
         registry.reverts(
             revoker,

@@ -160,8 +160,13 @@ def document_hash(path: Path | None, text: str | None, *, name: str, required: b
     return None
 
 
-def won(text: str) -> int:
-    """Parses an amount argument (typer parser): `100000000`, `100,000,000` or `1억`."""
+def won(text: str | int) -> int:
+    """Parses an amount argument (typer parser): `100000000`, `100,000,000` or `1억`.
+
+    An option's numeric default reaches the parser as it is, hence the int.
+    """
+    if isinstance(text, int):
+        return text
     try:
         return parse_won(text)
     except RegistryError as exc:

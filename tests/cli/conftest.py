@@ -18,6 +18,13 @@ from registry.settings import get_settings
 from tests.helpers.registry import RegistryHarness
 
 
+def reason(result: Result) -> str:
+    """The single line that says why a command failed (warnings aside)."""
+    lines = [line for line in result.output.splitlines() if line.strip() and not line.startswith("warning:")]
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    return lines[0]
+
+
 @dataclass
 class Cli:
     """Runs `rnd-registry ...` command lines and keeps their output."""
@@ -44,10 +51,7 @@ class Cli:
 
     def refused(self, command_line: str, *, input: str | None = None) -> str:
         """Runs a command that must fail and returns its one `error:` line (warnings aside)."""
-        result = self.fails(command_line, input=input)
-        lines = [line for line in result.output.splitlines() if line.strip() and not line.startswith("warning:")]
-        assert len(lines) == 1 and lines[0].startswith("error: "), result.output
-        return lines[0]
+        return reason(self.fails(command_line, input=input))
 
 
 @pytest.fixture

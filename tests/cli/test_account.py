@@ -7,24 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import Result
 
 from registry.chain.devkeys import dev_account
 from registry.cli import account as account_cli
-from tests.cli.conftest import Cli
+from tests.cli.conftest import Cli, reason
 from tests.helpers.registry import RegistryHarness
 
 PASSWORD = "correct horse battery"
 # The example key of the Web3 Secret Storage docs; never funded anywhere that matters.
 KEY_HEX = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
 KEY_ADDRESS = "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23"
-
-
-def reason(result: Result) -> str:
-    """The single line that says why a command failed (warnings aside)."""
-    lines = [line for line in result.output.splitlines() if line.strip() and not line.startswith("warning:")]
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
-    return lines[0]
 
 
 def keystore(cli: Cli, label: str) -> Path:

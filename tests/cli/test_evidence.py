@@ -10,23 +10,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from typer.testing import Result
 
 from registry.chain.deployment import GRANT_REGISTRY, OUTCOME_REGISTRY, DeploymentManifest
 from registry.cli.context import SIGN_REQUEST_TO
 from registry.cli.evidence import REFERENCE_KINDS
 from registry.evidence.proofs import BatchManifest, ProofFile, build_batch
-from tests.cli.conftest import Cli
+from tests.cli.conftest import Cli, reason
 from tests.helpers.registry import RegistryHarness
 
 ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
-
-
-def reason(result: Result) -> str:
-    """The single line that says why a command failed (warnings aside)."""
-    lines = [line for line in result.output.splitlines() if line.strip() and not line.startswith("warning:")]
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
-    return lines[0]
 
 
 def sha256(path: Path) -> str:

@@ -8,22 +8,14 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from typer.testing import Result
 
 from registry.chain.devkeys import dev_account
 from registry.domain.companies import company_id
-from tests.cli.conftest import Cli
+from tests.cli.conftest import Cli, reason
 from tests.helpers.registry import COMPANY_A, RegistryHarness
 
 PASSWORD = "correct horse battery"
 BRN = "131-81-10001"
-
-
-def reason(result: Result) -> str:
-    """The single line that says why a command failed (warnings aside)."""
-    lines = [line for line in result.output.splitlines() if line.strip() and not line.startswith("warning:")]
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
-    return lines[0]
 
 
 def membership(registry: RegistryHarness, accounts: tuple[str, ...]) -> dict[str, Any]:

@@ -1,1 +1,0 @@
-"""The SQL copy of the registry: schema, migrations and engines, for the indexer to write and the API to read."""

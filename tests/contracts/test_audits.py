@@ -6,31 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from web3.exceptions import ContractLogicError
 
 from registry.domain.enums import AnchorKind, Grade, ProjectStatus
-from tests.helpers.registry import CAP, COMPANY_A, COMPANY_B, DAY, RegistryHarness, doc
+from tests.helpers.registry import (
+    CAP,
+    COMPANY_A,
+    COMPANY_B,
+    DAY,
+    RegistryHarness,
+    block_time,
+    call_reverts,
+    doc,
+    stored,
+)
 
 ZERO = bytes(32)
 YEAR = 365 * DAY
-
-
-def stored(call: Any) -> dict[str, Any]:
-    """A struct returned by a view, keyed by the ABI's field names so a mismatch names the field."""
-    components = call.abi["outputs"][0]["components"]
-    return {c["name"]: value for c, value in zip(components, call.call(), strict=True)}
-
-
-def call_reverts(registry: RegistryHarness, call: Any, error: str, **args: Any) -> None:
-    """Asserts that reading `call` fails with exactly `error(**args)`."""
-    with pytest.raises(ContractLogicError) as caught:
-        call.call()
-    revert = registry.decoder.from_exception(caught.value)
-    assert (revert.error, revert.args_by_name) == (error, args)
-
-
-def block_time(registry: RegistryHarness, receipt: Any) -> int:
-    return int(registry.w3.eth.get_block(receipt["blockNumber"])["timestamp"])
 
 
 def audit(

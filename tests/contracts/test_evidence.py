@@ -10,17 +10,11 @@ import pytest
 
 from registry.domain.enums import AnchorKind
 from registry.evidence.merkle import MerkleTree, verify_proof
-from tests.helpers.registry import RegistryHarness, doc
+from tests.helpers.registry import RegistryHarness, doc, stored
 
 ZERO = bytes(32)
 NO_ACCOUNT = "0x" + "00" * 20
 SAMPLE = 20  # members checked on chain in the largest batch
-
-
-def stored(call: Any) -> dict[str, Any]:
-    """A struct returned by a view, keyed by the ABI's field names so a mismatch names the field."""
-    components = call.abi["outputs"][0]["components"]
-    return {c["name"]: value for c, value in zip(components, call.call(), strict=True)}
 
 
 def block_of(registry: RegistryHarness, receipt: Any) -> tuple[int, int]:

@@ -4,10 +4,9 @@ and privileged roles, role events, and the delayed two-step transfer of DEFAULT_
 from __future__ import annotations
 
 import pytest
-from web3.types import TxReceipt
 
 from registry.chain.devkeys import dev_account
-from tests.helpers.registry import COMPANY_A, COMPANY_B, DAY, RegistryHarness, doc
+from tests.helpers.registry import COMPANY_A, COMPANY_B, DAY, RegistryHarness, block_time, doc
 
 NEWCOMER = dev_account(8).address  # a dev account the fixtures gave nothing to
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
@@ -38,10 +37,6 @@ def is_participant(registry: RegistryHarness, account: str) -> bool:
 
 def grant(registry: RegistryHarness, role: str, account: str) -> None:
     registry.send(registry.actors.admin, registry.grants.functions.grantRole(registry.role(role), account))
-
-
-def block_time(registry: RegistryHarness, receipt: TxReceipt) -> int:
-    return int(registry.w3.eth.get_block(receipt["blockNumber"])["timestamp"])
 
 
 def schedule_transfer(registry: RegistryHarness, new_admin: str) -> int:

@@ -7,10 +7,9 @@ from itertools import product
 from typing import Any
 
 import pytest
-from web3.exceptions import ContractLogicError
 
 from registry.domain.enums import AnchorKind, IpStatus, OutcomeType, ProjectStatus
-from tests.helpers.registry import COMPANY_B, RegistryHarness, doc
+from tests.helpers.registry import COMPANY_B, RegistryHarness, block_time, call_reverts, doc, stored
 
 ZERO = bytes(32)
 IP_TYPES = [
@@ -43,24 +42,6 @@ ALLOWED_IP_TRANSITIONS = {
     (IpStatus.TRANSFERRED, IpStatus.LICENSED),
     (IpStatus.TRANSFERRED, IpStatus.LAPSED),
 }
-
-
-def stored(call: Any) -> dict[str, Any]:
-    """A struct returned by a view, keyed by the ABI's field names so a mismatch names the field."""
-    components = call.abi["outputs"][0]["components"]
-    return {c["name"]: value for c, value in zip(components, call.call(), strict=True)}
-
-
-def call_reverts(registry: RegistryHarness, call: Any, error: str, **args: Any) -> None:
-    """Asserts that reading `call` fails with exactly `error(**args)`."""
-    with pytest.raises(ContractLogicError) as caught:
-        call.call()
-    revert = registry.decoder.from_exception(caught.value)
-    assert (revert.error, revert.args_by_name) == (error, args)
-
-
-def block_time(registry: RegistryHarness, receipt: Any) -> int:
-    return int(registry.w3.eth.get_block(receipt["blockNumber"])["timestamp"])
 
 
 def outcome(registry: RegistryHarness, outcome_id: int) -> dict[str, Any]:

@@ -6,29 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from web3.exceptions import ContractLogicError
 
 from registry.domain.enums import AnchorKind, ProgramStatus, ProjectStatus
-from tests.helpers.registry import BUDGET, CAP, COMPANY_A, COMPANY_B, DAY, RegistryHarness, doc
+from tests.helpers.registry import BUDGET, CAP, COMPANY_A, COMPANY_B, DAY, RegistryHarness, call_reverts, doc, stored
 
 ZERO = bytes(32)
 NAME = "R&D commercialization support"
 FIELD = "blockchain"
 URI = "https://example.org/programs/commercialization-2021"
-
-
-def stored(call: Any) -> dict[str, Any]:
-    """A struct returned by a view, keyed by the ABI's field names so a mismatch names the field."""
-    components = call.abi["outputs"][0]["components"]
-    return {c["name"]: value for c, value in zip(components, call.call(), strict=True)}
-
-
-def call_reverts(registry: RegistryHarness, call: Any, error: str, **args: Any) -> None:
-    """Asserts that reading `call` fails with exactly `error(**args)`."""
-    with pytest.raises(ContractLogicError) as caught:
-        call.call()
-    revert = registry.decoder.from_exception(caught.value)
-    assert (revert.error, revert.args_by_name) == (error, args)
 
 
 def block_of(registry: RegistryHarness, receipt: Any) -> tuple[int, int]:

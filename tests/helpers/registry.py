@@ -11,6 +11,7 @@ from eth_typing import ChecksumAddress
 from eth_utils import keccak
 from web3 import Web3
 from web3.contract import Contract
+from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
@@ -200,3 +201,22 @@ class RegistryHarness:
 
     def relay(self, request: SignedRequest, *, relayer: str | None = None) -> TxReceipt:
         return self.send(relayer or self.actors.relayer, self.forwarder.functions.execute(request.execute_args()))
+
+
+def stored(call: Any) -> dict[str, Any]:
+    """A struct returned by a view, keyed by the ABI's field names so a mismatch names the field."""
+    components = call.abi["outputs"][0]["components"]
+    return {c["name"]: value for c, value in zip(components, call.call(), strict=True)}
+
+
+def call_reverts(registry: RegistryHarness, call: Any, error: str, **args: Any) -> None:
+    """Asserts that reading `call` fails with exactly `error(**args)`."""
+    with pytest.raises(ContractLogicError) as caught:
+        call.call()
+    revert = registry.decoder.from_exception(caught.value)
+    assert (revert.error, revert.args_by_name) == (error, args)
+
+
+def block_time(registry: RegistryHarness, receipt: Any) -> int:
+    """The timestamp of the block that mined `receipt`."""
+    return int(registry.w3.eth.get_block(receipt["blockNumber"])["timestamp"])

@@ -4,9 +4,10 @@ anvil chain and registry, with their own data directory (manifest, keystore, doc
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -23,6 +24,19 @@ def reason(result: Result) -> str:
     lines = [line for line in result.output.splitlines() if line.strip() and not line.startswith("warning:")]
     assert len(lines) == 1 and lines[0].startswith("error: "), result.output
     return lines[0]
+
+
+def refused_leaving(cli: Cli, state: Callable[[], Any], command: str, reason: str, *, exit_code: int) -> Result:
+    """Runs a command that must fail with `exit_code` and one `error:` line containing `reason`,
+    leaving `state()` (what the chain holds) exactly as it was."""
+    before = state()
+    result = cli.fails(command)
+    assert result.exit_code == exit_code
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.output
+    assert reason in errors[0], errors[0]
+    assert state() == before
+    return result
 
 
 @dataclass

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import Result
 
 from registry.domain.enums import IpStatus, OutcomeType
-from tests.cli.conftest import Cli
+from tests.cli.conftest import Cli, refused_leaving
 from tests.helpers.registry import COMPANY_B, RegistryHarness
 
 COMPANY_A_KEY = "--dev-key 3"
@@ -34,26 +34,12 @@ def chain_state(registry: RegistryHarness) -> tuple[Any, ...]:
 
 def refused(cli: Cli, registry: RegistryHarness, command: str, reason: str) -> Result:
     """Runs a command the registry must refuse: one `error:` line with `reason`, exit 1, nothing changed."""
-    before = chain_state(registry)
-    result = cli.fails(command)
-    assert result.exit_code == 1
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1, result.output
-    assert reason in errors[0], errors[0]
-    assert chain_state(registry) == before
-    return result
+    return refused_leaving(cli, lambda: chain_state(registry), command, reason, exit_code=1)
 
 
 def rejected_input(cli: Cli, registry: RegistryHarness, command: str, reason: str) -> Result:
     """Runs a command with invalid input: one `error:` line naming `reason`, exit 2, nothing changed."""
-    before = chain_state(registry)
-    result = cli.fails(command)
-    assert result.exit_code == 2
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1, result.output
-    assert reason in errors[0], errors[0]
-    assert chain_state(registry) == before
-    return result
+    return refused_leaving(cli, lambda: chain_state(registry), command, reason, exit_code=2)
 
 
 def add_outcome(cli: Cli, project_id: int, evidence: Path, *, kind: str = "patent-application") -> dict[str, Any]:

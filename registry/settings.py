@@ -57,6 +57,34 @@ class Settings(BaseSettings):
         description="Test-only: scrypt cost (N) of new keystores. Keep eth-account's standard 2**18 in use; "
         "tests lower it to run fast.",
     )
+    database_url: str = Field(
+        default_factory=lambda fields: f"sqlite:///{Path(fields['data_dir']) / 'registry.db'}",
+        description="Where the indexer writes and the API reads: a SQLite file (<data_dir>/registry.db unless "
+        "set) or postgresql://user:password@host:5432/database.",
+    )
+    confirmations: int = Field(
+        default=0,
+        ge=0,
+        description="Blocks a block must be buried under before it is indexed: 0 on chains with instant "
+        "finality (QBFT, IBFT), more where recent blocks can be replaced.",
+    )
+    index_batch_blocks: int = Field(
+        default=10, ge=1, description="Blocks in the indexer's first eth_getLogs; it doubles while answers are small."
+    )
+    index_max_batch_blocks: int = Field(
+        default=100_000, ge=1, description="Most blocks one eth_getLogs may cover as the range grows."
+    )
+    index_batch_events: int = Field(
+        default=10_000,
+        ge=1,
+        description="Events the indexer aims to write per database transaction; ranges shrink and grow toward it.",
+    )
+    index_poll_interval: float = Field(
+        default=0.25, gt=0, description="Seconds between looks for new blocks in `index --follow`."
+    )
+    index_max_retry_wait: float = Field(
+        default=30.0, gt=0, description="Longest wait between retries of a failing RPC or database call."
+    )
 
     @property
     def manifest_path(self) -> Path:

@@ -98,3 +98,16 @@ SOLIDITY_ENUMS: dict[str, type[IntEnum]] = {
     "Grade": Grade,
     "AnchorKind": AnchorKind,
 }
+
+
+#: Outcome types that carry an intellectual-property status, as `Outcomes._carriesIp` decides on chain:
+#: an amendment to one of these keeps the original's IP status; any other type starts with none.
+IP_OUTCOME_TYPES: frozenset[OutcomeType] = frozenset(
+    {
+        OutcomeType.PATENT_APPLICATION,
+        OutcomeType.PATENT_REGISTRATION,
+        OutcomeType.SOFTWARE,
+        OutcomeType.PLANT_VARIETY,
+        OutcomeType.TECHNOLOGY_TRANSFER,
+    }
+)

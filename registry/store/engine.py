@@ -1,0 +1,156 @@
+"""Opens the registry database, SQLite (the embedded default) or PostgreSQL, and brings its schema up
+to date with the Alembic migrations that ship in the package."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.engine import URL
+
+from registry.errors import ConfigurationError
+from registry.store.schema import metadata
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def database_url(url: str) -> URL:
+    """`url` as SQLAlchemy reads it; a bare `postgresql://` gets the psycopg (3) driver this package installs."""
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise ConfigurationError(
+            f"{url!r} is not a database URL; expected e.g. sqlite:///registry.db or postgresql://user@host/db"
+        ) from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigurationError(f"unsupported database {parsed.get_backend_name()!r}; use SQLite or PostgreSQL")
+    return parsed
+
+
+def describe(url: str) -> str:
+    """The URL without its password, for logs and status lines."""
+    return database_url(url).render_as_string(hide_password=True)
+
+
+def open_engine(url: str, *, background_checkpoints: bool = False) -> Engine:
+    """An engine for `url`.
+
+    SQLite gets write-ahead logging, so readers (the API, `index status`) never block the writer,
+    and a busy timeout instead of failing when two writers meet. With `background_checkpoints`,
+    the writer's commits do not copy the log into the database file themselves: `WalCheckpoints`
+    does it from a thread, while the writer prepares its next transaction.
+    """
+    parsed = database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": 30})
+        pragmas = (*_SQLITE_PRAGMAS, ("wal_autocheckpoint", "0")) if background_checkpoints else _SQLITE_PRAGMAS
+
+        def configure(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            for name, value in pragmas:
+                cursor.execute(f"PRAGMA {name}={value}")
+            cursor.close()
+            # Let SQLAlchemy, not the driver, begin transactions (see `_begin`).
+            dbapi_connection.isolation_level = None
+
+        event.listen(engine, "connect", configure)
+        event.listen(engine, "begin", _begin)
+        return engine
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _begin(connection: Connection) -> None:
+    # Python's sqlite3 driver begins a transaction only before INSERT, UPDATE or DELETE, so schema
+    # changes would run outside one and a migration killed halfway would leave half a schema.
+    # Beginning every transaction explicitly makes migrations atomic, as on PostgreSQL.
+    connection.exec_driver_sql("BEGIN")
+
+
+_SQLITE_PRAGMAS = (
+    # WAL with synchronous=NORMAL: a committed transaction survives the process being killed at any
+    # instant (only an OS crash or power loss can drop the last commits, and never tears one).
+    ("journal_mode", "WAL"),
+    ("synchronous", "NORMAL"),
+    # The indexes on document hashes take writes at random places: keep their pages in memory (64 MiB).
+    ("cache_size", "-65536"),
+)
+
+
+class WalCheckpoints:
+    """Copies a SQLite write-ahead log into the database file every `interval` seconds, from a thread
+    of its own (SQLite releases the GIL meanwhile); and once more, truncating the log, at `stop`."""
+
+    def __init__(self, engine: Engine, interval: float) -> None:
+        self._engine = engine
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="registry-wal-checkpoints", daemon=True)
+
+    @classmethod
+    def start(cls, engine: Engine, interval: float = 1.0) -> WalCheckpoints | None:
+        """Checkpoints for `engine` if it is SQLite, else None."""
+        if engine.dialect.name != "sqlite":
+            return None
+        checkpoints = cls(engine, interval)
+        checkpoints._thread.start()
+        return checkpoints
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            self._checkpoint("PASSIVE")
+
+    def _checkpoint(self, mode: str) -> None:
+        # On the driver's connection, outside any transaction, which a checkpoint cannot run in.
+        connection = self._engine.raw_connection()
+        try:
+            connection.driver_connection.execute(f"PRAGMA wal_checkpoint({mode})")  # type: ignore[union-attr]
+        except sqlite3.Error:  # busy or locked: the next one will do
+            pass
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._checkpoint("TRUNCATE")
+
+
+def migration_config(connection: Connection) -> Config:
+    """Alembic's configuration for this package's migrations, running on `connection`."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Brings the schema to `revision` (the newest by default); does nothing if it is there already."""
+    with engine.begin() as connection:
+        command.upgrade(migration_config(connection), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
+def clear(engine: Engine) -> None:
+    """Deletes every indexed row, keeping the schema: the next run reads the chain from the start."""
+    with engine.begin() as connection:
+        for table in reversed(metadata.sorted_tables):
+            connection.execute(table.delete())

@@ -1,0 +1,660 @@
+"""Applies decoded registry events to the record and history tables, a batch at a time.
+
+Each event has one projection: a function that changes rows the way the contract changed its
+storage when it emitted the event (a program's `granted` grows by a project's amount, an
+amendment marks the original `amended_by`, the first anchoring of a document hash wins...). A
+batch runs in three steps, so the database sees a few bulk statements rather than one per event:
+
+1. every row the batch's events read is loaded at once (`needs`);
+2. the projections run in chain order on those rows, in memory;
+3. new rows are inserted, changed rows updated and history rows appended, each table in one
+   `executemany`.
+
+Because the projections see the events in chain order and nothing else, the tables depend only
+on the sequence of events, not on how it was cut into batches: rebuilding them from `raw_events`
+(`rebuild`) gives the rows an uninterrupted run gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Table, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+
+from registry.domain.enums import (
+    IP_OUTCOME_TYPES,
+    AnchorKind,
+    IpStatus,
+    MilestoneStatus,
+    OutcomeType,
+    ProgramStatus,
+    ProjectStatus,
+    ReportStatus,
+)
+from registry.domain.types import ZERO_HASH
+from registry.errors import RegistryError
+from registry.indexer.catalogue import DecodedEvent, EventCatalogue
+from registry.store import schema as s
+from registry.store.bulk import insert_rows, update_rows
+
+Key = tuple[Any, ...]
+Row = dict[str, Any]
+_LOAD_CHUNK = 400
+
+
+class MissingRecord(RegistryError):
+    """An event refers to a record no earlier event created: the database is not the chain's copy."""
+
+    def __init__(self, table: str, key: Key, event: DecodedEvent) -> None:
+        self.table = table
+        self.key = key
+        super().__init__(
+            f"{event.name} at block {event.block_number}, log {event.log_index} refers to {table} {key}, "
+            "which the database does not hold; rebuild it with `rnd-registry index reset`"
+        )
+
+
+class RowCache:
+    """Record rows as the last committed batches left them, so the next batch need not read them back.
+
+    Only rows of committed batches go in (`keep`), and a batch gets copies, so a batch whose
+    transaction fails leaves the cache as it was. Emptied when full, and by whoever changes the
+    tables behind its back (a rollback).
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self._rows: dict[Table, dict[Key, Row]] = {}
+        self._size = 0
+
+    def get(self, table: Table, key: Key) -> Row | None:
+        row = self._rows.get(table, {}).get(key)
+        return None if row is None else dict(row)
+
+    def keep(self, changes: Changes) -> None:
+        """Takes the record rows of a batch whose transaction committed (the batch is done with them)."""
+        for table, rows in changes.record_rows().items():
+            if self._size + len(rows) > self.limit:
+                self.clear()
+            kept = self._rows.setdefault(table, {})
+            before = len(kept)
+            kept.update(rows)
+            self._size += len(kept) - before
+
+    def clear(self) -> None:
+        self._rows.clear()
+        self._size = 0
+
+
+class Changes:
+    """The rows one batch of events reads and writes, kept in memory until `write`."""
+
+    def __init__(self, cache: RowCache | None = None) -> None:
+        self._cache = cache
+        self._rows: dict[Table, dict[Key, Row]] = {}
+        self._created: dict[Table, dict[Key, None]] = {}
+        self._updated: dict[Table, dict[Key, None]] = {}
+        self._appended: dict[Table, list[Row]] = {}
+        self._first_block: int | None = None
+
+    # ---- reading ----------------------------------------------------------------------------
+    def load(self, connection: Connection, wanted: dict[Table, set[Key]]) -> None:
+        """Reads, in a few queries, the stored rows among `wanted` that are not in memory yet."""
+        for table, keys in wanted.items():
+            rows = self._rows.setdefault(table, {})
+            missing = []
+            for key in keys:
+                if key in rows:
+                    continue
+                cached = self._cache.get(table, key) if self._cache is not None else None
+                if cached is None:
+                    missing.append(key)
+                else:
+                    rows[key] = cached
+            columns = list(table.primary_key.columns)
+            for start in range(0, len(missing), _LOAD_CHUNK):
+                chunk = missing[start : start + _LOAD_CHUNK]
+                single = len(columns) == 1
+                condition = columns[0].in_([k[0] for k in chunk]) if single else tuple_(*columns).in_(chunk)
+                for found in connection.execute(select(table).where(condition)).mappings():
+                    rows[tuple(found[c.name] for c in columns)] = dict(found)
+
+    def record_rows(self) -> dict[Table, dict[Key, Row]]:
+        """Every record row this batch read or wrote, by table and key."""
+        return self._rows
+
+    def find(self, table: Table, key: Key) -> Row | None:
+        return self._rows.get(table, {}).get(key)
+
+    def get(self, table: Table, key: Key, event: DecodedEvent) -> Row:
+        row = self.find(table, key)
+        if row is None:
+            raise MissingRecord(table.name, key, event)
+        return row
+
+    # ---- writing in memory ------------------------------------------------------------------
+    def create(self, table: Table, key: Key, event: DecodedEvent, **values: Any) -> None:
+        # `values` is a dict of this call's own: it becomes the row.
+        values["created_block_number"] = values["updated_block_number"] = event.block_number
+        values["created_log_index"] = values["updated_log_index"] = event.log_index
+        values["created_transaction_hash"] = values["updated_transaction_hash"] = event.transaction_hash
+        self._rows.setdefault(table, {})[key] = values
+        self._created.setdefault(table, {})[key] = None
+
+    def update(self, table: Table, key: Key, event: DecodedEvent, **values: Any) -> Row:
+        row = self.get(table, key, event)
+        row.update(values)
+        row["updated_block_number"] = event.block_number
+        row["updated_log_index"] = event.log_index
+        row["updated_transaction_hash"] = event.transaction_hash
+        if key not in self._created.get(table, {}):
+            self._updated.setdefault(table, {})[key] = None
+        return row
+
+    def upsert(self, table: Table, key: Key, event: DecodedEvent, **values: Any) -> None:
+        if self.find(table, key) is None:
+            self.create(table, key, event, **values)
+        else:
+            self.update(table, key, event, **values)
+
+    def append(self, table: Table, event: DecodedEvent, **values: Any) -> None:
+        values["block_number"] = event.block_number
+        values["log_index"] = event.log_index
+        values["transaction_hash"] = event.transaction_hash
+        self._appended.setdefault(table, []).append(values)
+
+    def document(
+        self,
+        event: DecodedEvent,
+        document_hash: bytes,
+        kind: AnchorKind,
+        *,
+        record_type: str,
+        record_id: int,
+        actor: str,
+        milestone_index: int | None = None,
+        position: int = 0,
+        anchoring: bool = True,
+    ) -> None:
+        """A document a record's event refers to, listed in `evidence_references`; unless `anchoring`
+        is False, the grant registry also anchored it then, if it was not before (see `write`).
+        Zero means "no document"."""
+        if document_hash == ZERO_HASH:
+            return
+        self.append(
+            s.evidence_references,
+            event,
+            position=position,
+            document_hash=document_hash,
+            kind=int(kind),
+            record_type=record_type,
+            record_id=record_id,
+            milestone_index=milestone_index,
+            actor=actor,
+            anchoring=anchoring,
+        )
+        if self._first_block is None:
+            self._first_block = event.block_number
+
+    # ---- writing to the database ------------------------------------------------------------
+    def write(self, connection: Connection) -> None:
+        for table, keys in self._created.items():
+            rows = self._rows[table]
+            insert_rows(connection, table, [rows[k] for k in keys])
+        for table, keys in self._updated.items():
+            rows = self._rows[table]
+            update_rows(connection, table, [rows[k] for k in keys])
+        for table, appended in self._appended.items():
+            insert_rows(connection, table, appended)
+        if self._first_block is not None:
+            anchor_first_references(connection, self._first_block)
+
+
+def anchor_first_references(connection: Connection, since_block: int) -> None:
+    """Adds to `anchors` each document first anchored by a reference from `since_block` on.
+
+    As the anchor book on chain, the first anchoring of a hash wins: references are taken in chain
+    order, and a hash anchored before (in an earlier batch, or earlier in this one) is left as it
+    is. Done in SQL, since a batch holds about one reference per event.
+    """
+    e, b, a = s.evidence_references, s.blocks, s.anchors
+    columns = [a.c.document_hash, a.c.kind, a.c.anchored_by, a.c.timestamp, a.c.block_number, a.c.log_index,
+               a.c.transaction_hash]  # fmt: skip
+    chosen = [e.c.document_hash, e.c.kind, e.c.actor, b.c.timestamp, e.c.block_number, e.c.log_index,
+              e.c.transaction_hash]  # fmt: skip
+    order = (e.c.block_number, e.c.log_index, e.c.position)
+    references = select(*chosen).join(b, b.c.block_number == e.c.block_number)
+    references = references.where(e.c.anchoring, e.c.block_number >= since_block)
+    if connection.dialect.name == "postgresql":
+        first = references.ext(postgresql.distinct_on(e.c.document_hash)).order_by(e.c.document_hash, *order)
+        statement: Any = postgresql.insert(a).from_select(columns, first).on_conflict_do_nothing()
+    else:
+        # SQLite inserts the selected rows in their order, so the first reference of a hash wins.
+        statement = sqlite.insert(a).from_select(columns, references.order_by(*order)).on_conflict_do_nothing()
+    connection.execute(statement)
+
+
+# ---- the projection of each event -------------------------------------------------------------
+
+Apply = Callable[[Changes, DecodedEvent], None]
+Needs = Callable[[dict[str, Any]], Iterable[tuple[Table, Key]]]
+
+
+@dataclass(frozen=True)
+class Projection:
+    apply: Apply
+    needs: Needs | None
+
+
+PROJECTIONS: dict[str, Projection] = {}
+
+
+def projects(event_name: str, needs: Needs | None = None) -> Callable[[Apply], Apply]:
+    def register(apply: Apply) -> Apply:
+        PROJECTIONS[event_name] = Projection(apply, needs)
+        return apply
+
+    return register
+
+
+# programs and projects
+
+
+@projects("ProgramCreated")
+def _program_created(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.create(
+        s.programs, (a["programId"],), e,
+        program_id=a["programId"], name=a["name"], year=a["year"], budget=a["budget"],
+        per_project_cap=a["perProjectCap"], granted=0, project_count=0, status=int(ProgramStatus.OPEN),
+        field=a["field"], metadata_hash=a["metadataHash"], metadata_uri=a["metadataURI"], created_by=a["admin"],
+    )  # fmt: skip
+    c.document(e, a["metadataHash"], AnchorKind.PROGRAM_METADATA, record_type="program",
+               record_id=a["programId"], actor=a["admin"])  # fmt: skip
+
+
+@projects("ProgramClosed", needs=lambda a: [(s.programs, (a["programId"],))])
+def _program_closed(c: Changes, e: DecodedEvent) -> None:
+    c.update(s.programs, (e.args["programId"],), e, status=int(ProgramStatus.CLOSED))
+
+
+@projects("ProjectRegistered", needs=lambda a: [(s.programs, (a["programId"],))])
+def _project_registered(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    program = c.get(s.programs, (a["programId"],), e)
+    c.update(s.programs, (a["programId"],), e, granted=program["granted"] + a["amount"],
+             project_count=program["project_count"] + 1)  # fmt: skip
+    c.create(
+        s.projects, (a["projectId"],), e,
+        project_id=a["projectId"], program_id=a["programId"], company_id=a["companyId"],
+        status=int(ProjectStatus.ACTIVE), amount=a["amount"], start_date=a["startDate"], end_date=a["endDate"],
+        plan_hash=a["planHash"], milestone_count=0, planned_tranches=0, registered_by=a["admin"],
+    )  # fmt: skip
+    c.document(e, a["planHash"], AnchorKind.PROJECT_PLAN, record_type="project", record_id=a["projectId"],
+               actor=a["admin"])  # fmt: skip
+
+
+@projects("ProjectStatusChanged", needs=lambda a: [(s.projects, (a["projectId"],))])
+def _project_status_changed(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.update(s.projects, (a["projectId"],), e, status=a["to"])
+    c.append(s.project_status_changes, e, project_id=a["projectId"], from_status=a["from"], to_status=a["to"],
+             document_hash=a["documentHash"], actor=a["actor"])  # fmt: skip
+    # A clawback's document is the audit's findings, anchored (as findings) just before by AuditRecorded.
+    clawback = a["to"] == ProjectStatus.CLAWED_BACK
+    kind = AnchorKind.AUDIT_FINDINGS if clawback else AnchorKind.DOCUMENT
+    c.document(e, a["documentHash"], kind, record_type="project", record_id=a["projectId"], actor=a["actor"],
+               anchoring=not clawback)  # fmt: skip
+
+
+# milestones
+
+
+def _milestone_key(a: dict[str, Any]) -> Key:
+    return (a["projectId"], a["milestoneIndex"])
+
+
+@projects("MilestonePlanned", needs=lambda a: [(s.projects, (a["projectId"],))])
+def _milestone_planned(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    project = c.get(s.projects, (a["projectId"],), e)
+    c.update(s.projects, (a["projectId"],), e, milestone_count=project["milestone_count"] + 1,
+             planned_tranches=project["planned_tranches"] + a["tranche"])  # fmt: skip
+    c.create(
+        s.milestones, _milestone_key(a), e,
+        project_id=a["projectId"], milestone_index=a["milestoneIndex"], status=int(MilestoneStatus.PLANNED),
+        attempts=0, due_date=a["dueDate"], tranche=a["tranche"], description_hash=a["descriptionHash"],
+        planned_by=a["actor"],
+    )  # fmt: skip
+    _milestone_step(c, e, MilestoneStatus.PLANNED, 0, a["actor"], a["descriptionHash"])
+    c.document(e, a["descriptionHash"], AnchorKind.MILESTONE_DESCRIPTION, record_type="milestone",
+               record_id=a["projectId"], milestone_index=a["milestoneIndex"], actor=a["actor"])  # fmt: skip
+
+
+def _milestone_step(
+    c: Changes, e: DecodedEvent, status: MilestoneStatus, attempt: int, actor: str, document: bytes | None
+) -> None:
+    c.append(
+        s.milestone_history, e,
+        project_id=e.args["projectId"], milestone_index=e.args["milestoneIndex"], status=int(status),
+        attempt=attempt, actor=actor, document_hash=None if document == ZERO_HASH else document,
+    )  # fmt: skip
+
+
+def _needs_milestone(a: dict[str, Any]) -> list[tuple[Table, Key]]:
+    return [(s.milestones, _milestone_key(a))]
+
+
+@projects("MilestoneSubmitted", needs=_needs_milestone)
+def _milestone_submitted(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    for position, evidence in enumerate(a["evidenceHashes"]):
+        c.document(e, evidence, AnchorKind.MILESTONE_EVIDENCE, record_type="milestone", record_id=a["projectId"],
+                   milestone_index=a["milestoneIndex"], actor=a["submitter"], position=position)  # fmt: skip
+    c.update(s.milestones, _milestone_key(a), e, status=int(MilestoneStatus.SUBMITTED), attempts=a["attempt"])
+    _milestone_step(c, e, MilestoneStatus.SUBMITTED, a["attempt"], a["submitter"], None)
+
+
+@projects("MilestoneApproved", needs=_needs_milestone)
+def _milestone_approved(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.document(e, a["reviewHash"], AnchorKind.REVIEW_NOTE, record_type="milestone", record_id=a["projectId"],
+               milestone_index=a["milestoneIndex"], actor=a["auditor"])  # fmt: skip
+    c.update(s.milestones, _milestone_key(a), e, status=int(MilestoneStatus.APPROVED))
+    _milestone_step(c, e, MilestoneStatus.APPROVED, a["attempt"], a["auditor"], a["reviewHash"])
+
+
+@projects("MilestoneRejected", needs=_needs_milestone)
+def _milestone_rejected(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.document(e, a["reasonHash"], AnchorKind.REVIEW_NOTE, record_type="milestone", record_id=a["projectId"],
+               milestone_index=a["milestoneIndex"], actor=a["auditor"])  # fmt: skip
+    c.update(s.milestones, _milestone_key(a), e, status=int(MilestoneStatus.REJECTED))
+    _milestone_step(c, e, MilestoneStatus.REJECTED, a["attempt"], a["auditor"], a["reasonHash"])
+
+
+# audits and sanctions
+
+
+@projects("AuditRecorded")
+def _audit_recorded(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.document(e, a["findingsHash"], AnchorKind.AUDIT_FINDINGS, record_type="audit", record_id=a["auditId"],
+               actor=a["auditor"])  # fmt: skip
+    c.create(
+        s.audits, (a["auditId"],), e,
+        audit_id=a["auditId"], project_id=a["projectId"], grade=a["grade"], clawback_amount=a["clawbackAmount"],
+        restricted_until=a["restrictedUntil"] or None, recorded_at=e.timestamp, auditor=a["auditor"],
+        findings_hash=a["findingsHash"],
+    )  # fmt: skip
+
+
+@projects("CompanyRestrictionSet", needs=lambda a: [(s.company_restrictions, (a["companyId"],))])
+def _company_restricted(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.upsert(s.company_restrictions, (a["companyId"],), e, company_id=a["companyId"], restricted_until=a["until"],
+             audit_id=a["auditId"])  # fmt: skip
+    c.append(s.membership_history, e, action="company-restricted", role=None, account=None,
+             company_id=a["companyId"], actor=None)  # fmt: skip
+
+
+# members and roles
+
+
+@projects("RoleGranted", needs=lambda a: [(s.role_members, (a["role"], a["account"]))])
+def _role_granted(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.upsert(s.role_members, (a["role"], a["account"]), e, role=a["role"], account=a["account"], active=True)
+    c.append(s.membership_history, e, action="role-granted", role=a["role"], account=a["account"],
+             company_id=None, actor=a["sender"])  # fmt: skip
+
+
+@projects("RoleRevoked", needs=lambda a: [(s.role_members, (a["role"], a["account"]))])
+def _role_revoked(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.update(s.role_members, (a["role"], a["account"]), e, active=False)
+    c.append(s.membership_history, e, action="role-revoked", role=a["role"], account=a["account"],
+             company_id=None, actor=a["sender"])  # fmt: skip
+
+
+@projects("RoleAdminChanged", needs=lambda a: [(s.role_admins, (a["role"],))])
+def _role_admin_changed(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.upsert(s.role_admins, (a["role"],), e, role=a["role"], admin_role=a["newAdminRole"])
+
+
+@projects("CompanyAccountBound", needs=lambda a: [(s.company_accounts, (a["account"],))])
+def _company_bound(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.upsert(s.company_accounts, (a["account"],), e, account=a["account"], company_id=a["companyId"], active=True)
+    c.append(s.membership_history, e, action="company-bound", role=None, account=a["account"],
+             company_id=a["companyId"], actor=a["admin"])  # fmt: skip
+
+
+@projects("CompanyAccountUnbound", needs=lambda a: [(s.company_accounts, (a["account"],))])
+def _company_unbound(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.update(s.company_accounts, (a["account"],), e, active=False)
+    c.append(s.membership_history, e, action="company-unbound", role=None, account=a["account"],
+             company_id=a["companyId"], actor=a["admin"])  # fmt: skip
+
+
+def _admin_transfer(action: str, *, admin: str | None = None, delay: str | None = None, at: str | None = None) -> Apply:
+    def apply(c: Changes, e: DecodedEvent) -> None:
+        a = e.args
+        c.append(s.admin_transfer_history, e, action=action, new_admin=a[admin] if admin else None,
+                 new_delay=a[delay] if delay else None, schedule=a[at] if at else None)  # fmt: skip
+
+    return apply
+
+
+projects("DefaultAdminTransferScheduled")(_admin_transfer("transfer-scheduled", admin="newAdmin", at="acceptSchedule"))
+projects("DefaultAdminTransferCanceled")(_admin_transfer("transfer-canceled"))
+projects("DefaultAdminDelayChangeScheduled")(
+    _admin_transfer("delay-change-scheduled", delay="newDelay", at="effectSchedule")
+)
+projects("DefaultAdminDelayChangeCanceled")(_admin_transfer("delay-change-canceled"))
+
+
+@projects("ExecutedForwardRequest")
+def _relayed(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.append(s.relayed_requests, e, signer=a["signer"], nonce=a["nonce"], success=a["success"])
+
+
+# evidence
+
+
+@projects("DocumentAnchored")
+def _document_anchored(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.document(e, a["documentHash"], AnchorKind.DOCUMENT, record_type="document", record_id=0,
+               actor=a["anchoredBy"])  # fmt: skip
+
+
+@projects("BatchAnchored")
+def _batch_anchored(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    # A root is anchored once (the contract refuses it again), so the batch is written like history.
+    c.append(s.batches, e, root=a["root"], anchored_by=a["anchoredBy"], timestamp=e.timestamp,
+             leaf_count=a["leafCount"], manifest_hash=a["manifestHash"])  # fmt: skip
+
+
+# outcomes
+
+
+def _new_outcome(c: Changes, e: DecodedEvent, project_id: int, ip_status: int, amends: int) -> None:
+    a = e.args
+    c.create(
+        s.outcomes, (a["outcomeId"],), e,
+        outcome_id=a["outcomeId"], project_id=project_id, outcome_type=a["outcomeType"], ip_status=ip_status,
+        revoked=False, amends=amends, amended_by=0, recorded_at=e.timestamp, evidence_hash=a["evidenceHash"],
+        external_id=a["externalId"], submitter=a["submitter"],
+    )  # fmt: skip
+
+
+@projects("OutcomeAdded")
+def _outcome_added(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.document(e, a["evidenceHash"], AnchorKind.OUTCOME_EVIDENCE, record_type="outcome", record_id=a["outcomeId"],
+               actor=a["submitter"])  # fmt: skip
+    _new_outcome(c, e, a["projectId"], int(IpStatus.NONE), 0)
+
+
+@projects("OutcomeAmended", needs=lambda a: [(s.outcomes, (a["originalId"],))])
+def _outcome_amended(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.document(e, a["evidenceHash"], AnchorKind.OUTCOME_EVIDENCE, record_type="outcome", record_id=a["outcomeId"],
+               actor=a["submitter"])  # fmt: skip
+    c.document(e, a["reasonHash"], AnchorKind.DOCUMENT, record_type="outcome", record_id=a["outcomeId"],
+               actor=a["submitter"], position=1)  # fmt: skip
+    original = c.update(s.outcomes, (a["originalId"],), e, amended_by=a["outcomeId"])
+    carries_ip = OutcomeType(a["outcomeType"]) in IP_OUTCOME_TYPES
+    _new_outcome(c, e, original["project_id"], original["ip_status"] if carries_ip else int(IpStatus.NONE),
+                 a["originalId"])  # fmt: skip
+    c.append(s.outcome_amendments, e, outcome_id=a["outcomeId"], original_id=a["originalId"],
+             reason_hash=a["reasonHash"], submitter=a["submitter"])  # fmt: skip
+
+
+@projects("OutcomeRevocation", needs=lambda a: [(s.outcomes, (a["outcomeId"],))])
+def _outcome_revoked(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.document(e, a["reasonHash"], AnchorKind.DOCUMENT, record_type="outcome", record_id=a["outcomeId"],
+               actor=a["actor"])  # fmt: skip
+    c.update(s.outcomes, (a["outcomeId"],), e, revoked=True)
+    c.append(s.outcome_revocations, e, outcome_id=a["outcomeId"], reason_hash=a["reasonHash"], actor=a["actor"])
+
+
+@projects("IpStatusChanged", needs=lambda a: [(s.outcomes, (a["outcomeId"],))])
+def _ip_status_changed(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.document(e, a["evidenceHash"], AnchorKind.IP_EVIDENCE, record_type="outcome", record_id=a["outcomeId"],
+               actor=a["actor"])  # fmt: skip
+    c.update(s.outcomes, (a["outcomeId"],), e, ip_status=a["to"])
+    c.append(s.ip_status_changes, e, outcome_id=a["outcomeId"], from_status=a["from"], to_status=a["to"],
+             evidence_hash=a["evidenceHash"], actor=a["actor"])  # fmt: skip
+
+
+# commercialization
+
+
+def _new_report(c: Changes, e: DecodedEvent, status: ReportStatus, figures: Sequence[int], commitment: bytes) -> None:
+    a = e.args
+    sales, investment, royalties, jobs = figures
+    c.document(e, a["evidenceHash"], AnchorKind.REPORT_EVIDENCE, record_type="report", record_id=a["reportId"],
+               actor=a["submitter"])  # fmt: skip
+    c.create(
+        s.commercialization_reports, (a["reportId"],), e,
+        report_id=a["reportId"], project_id=a["projectId"], year=a["year"], status=int(status),
+        recorded_at=e.timestamp, sales=sales, investment=investment, royalties=royalties, jobs=jobs,
+        commitment=commitment, evidence_hash=a["evidenceHash"], submitter=a["submitter"],
+    )  # fmt: skip
+    _report_step(c, e, status.name.lower(), status, a["submitter"], a["evidenceHash"])
+
+
+def _report_step(c: Changes, e: DecodedEvent, action: str, status: ReportStatus, actor: str, doc: bytes | None) -> None:
+    c.append(s.report_history, e, report_id=e.args["reportId"], action=action, status=int(status), actor=actor,
+             document_hash=None if doc == ZERO_HASH else doc)  # fmt: skip
+
+
+def _needs_report(a: dict[str, Any]) -> list[tuple[Table, Key]]:
+    return [(s.commercialization_reports, (a["reportId"],))]
+
+
+@projects("CommercializationReported")
+def _report_reported(c: Changes, e: DecodedEvent) -> None:
+    _new_report(c, e, ReportStatus.REPORTED, e.args["figures"], ZERO_HASH)
+
+
+@projects("CommercializationCommitted")
+def _report_committed(c: Changes, e: DecodedEvent) -> None:
+    _new_report(c, e, ReportStatus.COMMITTED, (0, 0, 0, 0), e.args["commitment"])
+
+
+@projects("CommercializationRevealed", needs=_needs_report)
+def _report_revealed(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    sales, investment, royalties, jobs = a["figures"]
+    c.update(s.commercialization_reports, (a["reportId"],), e, status=int(ReportStatus.REPORTED), sales=sales,
+             investment=investment, royalties=royalties, jobs=jobs)  # fmt: skip
+    _report_step(c, e, "revealed", ReportStatus.REPORTED, a["submitter"], None)
+
+
+@projects("CommercializationVerified", needs=_needs_report)
+def _report_verified(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.document(e, a["noteHash"], AnchorKind.REVIEW_NOTE, record_type="report", record_id=a["reportId"],
+               actor=a["auditor"])  # fmt: skip
+    c.update(s.commercialization_reports, (a["reportId"],), e, status=int(ReportStatus.VERIFIED))
+    _report_step(c, e, "verified", ReportStatus.VERIFIED, a["auditor"], a["noteHash"])
+
+
+@projects("CommercializationDisputed", needs=_needs_report)
+def _report_disputed(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.document(e, a["reasonHash"], AnchorKind.REVIEW_NOTE, record_type="report", record_id=a["reportId"],
+               actor=a["auditor"])  # fmt: skip
+    c.update(s.commercialization_reports, (a["reportId"],), e, status=int(ReportStatus.DISPUTED))
+    _report_step(c, e, "disputed", ReportStatus.DISPUTED, a["auditor"], a["reasonHash"])
+
+
+# ---- batches ----------------------------------------------------------------------------------
+
+
+def apply_events(connection: Connection, events: Sequence[DecodedEvent], *, cache: RowCache | None = None) -> Changes:
+    """Projects `events`, in chain order, onto the record and history tables. Returns the changes,
+    for `cache.keep` once the transaction has committed."""
+    wanted: dict[Table, set[Key]] = {}
+    work = []
+    for event in events:
+        projection = PROJECTIONS.get(event.name)
+        if projection is None:
+            continue
+        work.append((projection.apply, event))
+        if projection.needs is not None:
+            for table, key in projection.needs(event.args):
+                wanted.setdefault(table, set()).add(key)
+    changes = Changes(cache)
+    changes.load(connection, wanted)
+    for apply, event in work:
+        apply(changes, event)
+    changes.write(connection)
+    return changes
+
+
+def decode_rows(catalogue: EventCatalogue, rows: Iterable[Any], timestamps: dict[int, int]) -> list[DecodedEvent]:
+    """The registry events among `raw_events` rows (logs the ABIs do not declare are left out)."""
+    events = []
+    for row in rows:
+        event = catalogue.decode(row, timestamps[row["block_number"]])
+        if event is not None:
+            events.append(event)
+    return events
+
+
+def rebuild(connection: Connection, catalogue: EventCatalogue, *, chunk: int = 5000) -> int:
+    """Empties the record and history tables and projects every stored raw event again, in chain
+    order: the tables then hold exactly what the stored events say. Returns how many were replayed."""
+    for table in s.PROJECTION_TABLES:
+        connection.execute(table.delete())
+    raw, blocks = s.raw_events, s.blocks
+    position: tuple[int, int] = (-1, -1)
+    replayed = 0
+    while True:
+        query = (
+            select(raw, blocks.c.timestamp)
+            .join(blocks, blocks.c.block_number == raw.c.block_number)
+            .where(tuple_(raw.c.block_number, raw.c.log_index) > tuple_(*position))
+            .order_by(raw.c.block_number, raw.c.log_index)
+            .limit(chunk)
+        )
+        rows = connection.execute(query).mappings().all()
+        if not rows:
+            return replayed
+        timestamps = {row["block_number"]: row["timestamp"] for row in rows}
+        apply_events(connection, decode_rows(catalogue, rows, timestamps))
+        replayed += len(rows)
+        position = (rows[-1]["block_number"], rows[-1]["log_index"])

@@ -1,0 +1,95 @@
+"""Reads the next block range in a process of its own while the indexer writes the current one.
+
+Python runs one thread at a time, so a thread would overlap only the wait for the node; a process
+also moves parsing the node's JSON and building rows onto another core. The process
+(`python -m registry.indexer.readahead`) reads requests from its stdin and writes answers to its
+stdout, pickled; it makes single attempts, so a failure comes back to the indexer, which waits and
+asks again itself; and it ends when the indexer closes the pipe, or dies.
+"""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from typing import IO, TYPE_CHECKING, Any
+
+from registry.indexer.catalogue import EventCatalogue, contracts_of
+from registry.indexer.fetcher import BlockRange, LogFetcher
+from registry.indexer.rpc import JsonRpc, RpcUnavailable
+
+if TYPE_CHECKING:
+    from registry.chain.deployment import DeploymentManifest
+
+
+class ReadAhead:
+    """The read-ahead process, one range in flight at a time."""
+
+    def __init__(self, rpc_url: str, timeout: float, manifest: DeploymentManifest) -> None:
+        self.rpc_url = rpc_url
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "registry.indexer.readahead"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        self._send((rpc_url, timeout, manifest.chain_id, contracts_of(manifest)))
+        self.pending: int | None = None
+
+    def submit(self, first: int, last: int) -> None:
+        """Asks for blocks `first`..`last`; `result` gives them."""
+        assert self.pending is None, "one range at a time"
+        self._send((first, last))
+        self.pending = first
+
+    def result(self) -> BlockRange:
+        """The range asked for, or the error reading it raised."""
+        assert self.pending is not None, "nothing was asked"
+        self.pending = None
+        assert self._process.stdout is not None
+        try:
+            outcome, value = pickle.load(self._process.stdout)
+        except (EOFError, pickle.UnpicklingError):
+            raise RpcUnavailable(self.rpc_url, "eth_getLogs", "the read-ahead process ended") from None
+        if outcome == "error":
+            raise value
+        assert isinstance(value, BlockRange)
+        return value
+
+    def close(self) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+    def _send(self, message: Any) -> None:
+        assert self._process.stdin is not None
+        try:
+            pickle.dump(message, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self._process.stdin.flush()
+        except BrokenPipeError:
+            raise RpcUnavailable(self.rpc_url, "eth_getLogs", "the read-ahead process ended") from None
+
+
+def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
+    """The read-ahead process: answers each (first, last) request until the requests end."""
+    rpc_url, timeout, chain_id, contracts = pickle.load(requests)
+    rpc = JsonRpc(rpc_url, timeout=timeout)
+    fetcher = LogFetcher(rpc, EventCatalogue.from_contracts(contracts), chain_id, retries=False)
+    while True:
+        try:
+            first, last = pickle.load(requests)
+        except EOFError:
+            return
+        try:
+            answer: tuple[str, Any] = ("range", fetcher.read_range(first, last, verify_previous=True))
+        except Exception as exc:
+            answer = ("error", exc)
+        pickle.dump(answer, answers, protocol=pickle.HIGHEST_PROTOCOL)
+        answers.flush()
+
+
+if __name__ == "__main__":
+    serve(sys.stdin.buffer, sys.stdout.buffer)

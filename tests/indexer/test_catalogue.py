@@ -1,0 +1,66 @@
+"""The catalogue decodes the chain's real logs into the arguments web3.py's contract objects give."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from web3 import Web3
+
+from registry.chain.anvil import AnvilProcess
+from registry.chain.deployment import DeploymentManifest
+from registry.chain.devload import DevLoad
+from registry.indexer.catalogue import EventCatalogue
+from registry.indexer.fetcher import LogFetcher
+from registry.indexer.rpc import JsonRpc
+
+
+def plain(value: Any) -> Any:
+    """web3's decoded values with its wrapper types removed."""
+    if isinstance(value, bytes):
+        return bytes(value)
+    if isinstance(value, (list, tuple)):
+        return tuple(plain(v) for v in value)
+    if isinstance(value, Mapping):  # a struct, as web3 names its fields
+        return tuple(plain(v) for v in value.values())
+    return value
+
+
+def test_every_log_decodes_to_web3s_arguments(
+    activity: DevLoad, manifest: DeploymentManifest, anvil: AnvilProcess, w3: Web3
+) -> None:
+    catalogue = EventCatalogue.from_manifest(manifest)
+    rpc = JsonRpc(anvil.rpc_url, timeout=30)
+    rows, timestamps = LogFetcher(rpc, catalogue, manifest.chain_id).logs(manifest.deploy_block, w3.eth.block_number)
+    rpc.close()
+    contracts = {
+        manifest.address(name): w3.eth.contract(address=manifest.address(name), abi=deployed.abi)
+        for name, deployed in manifest.contracts.items()
+    }
+    logs = w3.eth.get_logs({"fromBlock": manifest.deploy_block, "toBlock": "latest", "address": list(contracts)})
+
+    assert len(rows) == len(logs) > 200
+    names = set()
+    for row, log in zip(rows, logs, strict=True):
+        event = catalogue.decode(row, timestamps[row["block_number"]])
+        assert event is not None
+        expected = contracts[row["address"]].events[event.name]().process_log(log)
+        assert {k: plain(v) for k, v in expected["args"].items()} == {k: plain(v) for k, v in event.args.items()}
+        assert (event.block_number, event.log_index) == (expected["blockNumber"], expected["logIndex"])
+        assert event.transaction_hash == bytes(expected["transactionHash"])
+        assert event.timestamp == w3.eth.get_block(event.block_number)["timestamp"]
+        names.add(event.name)
+    assert len(names) >= 28
+
+
+def test_each_event_is_known_by_its_contract_address_and_topic(manifest: DeploymentManifest) -> None:
+    catalogue = EventCatalogue.from_manifest(manifest)
+    names = [spec.name for spec in catalogue.specs]
+
+    assert len(names) == len(set(names)) == 32  # the projections look events up by name alone
+    assert catalogue.addresses == sorted(manifest.address(name) for name in manifest.contracts)
+    submitted = next(s for s in catalogue.specs if s.name == "MilestoneSubmitted")
+    assert submitted.signature == "MilestoneSubmitted(uint32,uint32,address,uint16,bytes32[])"
+    assert submitted.topic0 == Web3.keccak(text=submitted.signature)
+    assert catalogue.event_name(manifest.address("GrantRegistry"), submitted.topic0) == "MilestoneSubmitted"
+    assert catalogue.event_name(manifest.address("OutcomeRegistry"), submitted.topic0) is None

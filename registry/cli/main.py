@@ -11,6 +11,7 @@ from registry.cli import (
     commercialization,
     deploy,
     evidence,
+    index,
     member,
     milestone,
     outcome,
@@ -41,6 +42,7 @@ app.add_typer(outcome.app, name="outcome")
 app.add_typer(outcome.ip_app, name="ip")
 app.add_typer(commercialization.app, name="commercialization")
 app.add_typer(signing.app)  # top-level `sign` and `relay`
+app.add_typer(index.app, name="index")
 
 if __name__ == "__main__":
     app()

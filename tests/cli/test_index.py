@@ -1,0 +1,104 @@
+"""`rnd-registry index`, `index status` and `index reset`, as an operator types them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from web3 import Web3
+
+from registry.chain.deployment import DeploymentManifest
+from registry.settings import get_settings
+from tests.cli.conftest import Cli
+from tests.helpers.database import BACKENDS, Databases
+from tests.helpers.registry import RegistryHarness
+
+
+@pytest.fixture(params=["default", *BACKENDS])
+def database(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The database the commands use: the default (a SQLite file in the data directory), or one named by
+    RND_DATABASE_URL on SQLite or PostgreSQL."""
+    if request.param == "default":
+        monkeypatch.delenv("RND_DATABASE_URL", raising=False)
+        yield "default"
+        return
+    databases = Databases(request.param, tmp_path)
+    monkeypatch.setenv("RND_DATABASE_URL", databases.new())
+    yield request.param
+    databases.close()
+
+
+@pytest.fixture
+def indexing(cli: Cli, database: str) -> Cli:
+    get_settings.cache_clear()  # the database variable was set after the cli fixture read the settings
+    return cli
+
+
+def test_index_copies_the_registry_up_to_the_head_and_says_how_much(
+    indexing: Cli, database: str, registry: RegistryHarness, w3: Web3
+) -> None:
+    registry.funded_project()
+
+    summary = json.loads(indexing.ok("rnd-registry index --json").stdout)
+
+    assert summary["indexedBlock"] == summary["headBlock"] == w3.eth.block_number
+    assert summary["events"] >= 10 and summary["reorgs"] == 0
+    if database == "default":
+        assert (indexing.data_dir / "registry.db").exists()
+    text = indexing.ok("rnd-registry index").stdout
+    assert f"indexed to block {w3.eth.block_number:,}" in text and "0 events" in text
+
+
+def test_status_shows_the_head_the_indexed_block_and_the_lag(
+    indexing: Cli, registry: RegistryHarness, w3: Web3
+) -> None:
+    assert "nothing indexed yet" in indexing.ok("rnd-registry index status").stdout
+    indexing.ok("rnd-registry index --json")
+    registry.create_program()
+
+    status = json.loads(indexing.ok("rnd-registry index status --json").stdout)
+
+    assert status["headBlock"] == w3.eth.block_number
+    assert status["indexedBlock"] == w3.eth.block_number - 1
+    assert status["lag"] == 1 and status["confirmations"] == 0
+    assert "1 block(s) behind" in indexing.ok("rnd-registry index status").stdout
+
+
+def test_status_still_answers_when_the_chain_does_not(
+    indexing: Cli, registry: RegistryHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    indexing.ok("rnd-registry index --json")
+    monkeypatch.setenv("RND_RPC_URL", "http://127.0.0.1:9")
+    get_settings.cache_clear()
+
+    status = json.loads(indexing.ok("rnd-registry index status --json").stdout)
+
+    assert status["headBlock"] is None and status["lag"] is None and "127.0.0.1:9" in status["headError"]
+    assert status["indexedBlock"] is not None
+
+
+def test_reset_forgets_everything_and_the_next_run_reads_the_chain_again(
+    indexing: Cli, registry: RegistryHarness
+) -> None:
+    first = json.loads(indexing.ok("rnd-registry index --json").stdout)
+
+    indexing.ok("rnd-registry index reset --yes")
+
+    status = json.loads(indexing.ok("rnd-registry index status --json").stdout)
+    assert status["indexedBlock"] is None and status["events"] == 0
+    again = json.loads(indexing.ok("rnd-registry index --json").stdout)
+    assert again["events"] == first["events"]
+
+
+def test_a_database_of_another_deployment_is_refused_in_one_line(
+    indexing: Cli, registry: RegistryHarness, manifest: DeploymentManifest
+) -> None:
+    indexing.ok("rnd-registry index --json")
+    other = manifest.model_copy(update={"deploy_block": manifest.deploy_block + 1})
+    other.write(indexing.data_dir / "deployment.json")
+
+    reason = indexing.refused("rnd-registry index")
+
+    assert "rnd-registry index reset" in reason

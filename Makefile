@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CLI := $(VENV)/bin/rnd-registry
 
-.PHONY: install run stop test lint static-analysis pytest gas fuzz clean
+.PHONY: install run stop test lint static-analysis pytest gas index-benchmark fuzz clean
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -47,6 +47,9 @@ pytest: install
 ## Benchmarks and long runs: separate from `make test`.
 gas: install
 	$(PY) scripts/gas_benchmark.py
+
+index-benchmark: install
+	$(PY) scripts/index_benchmark.py
 
 fuzz: install
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest tests/contracts/test_registry_stateful.py

@@ -17,7 +17,6 @@ from typing import Annotated, Any
 
 import typer
 from hexbytes import HexBytes
-from pydantic import ValidationError
 from rich.markup import escape
 from web3.exceptions import TransactionNotFound
 
@@ -36,6 +35,7 @@ from registry.cli.output import console, emit, errors, user_errors
 from registry.domain.enums import SOLIDITY_ENUMS, AnchorKind, OutcomeType
 from registry.domain.records import Anchor, Batch
 from registry.errors import RegistryError
+from registry.evidence.batches import batch_member, store_batch
 from registry.evidence.hashing import (
     DocumentHash,
     DocumentUnreadable,
@@ -44,8 +44,7 @@ from registry.evidence.hashing import (
     hash_to_hex,
     sha256_file,
 )
-from registry.evidence.merkle import MerkleTree
-from registry.evidence.proofs import BatchManifest, ProofFile, build_batch
+from registry.evidence.proofs import ProofFile, build_batch
 from registry.evidence.store import DocumentStore
 from registry.settings import get_settings
 
@@ -171,7 +170,7 @@ def _anchor_folder(folder: Path, proofs: Path | None, signer: Signer, *, as_json
             f"exactly these documents were already anchored as a batch ({_anchor_words(earlier)}); "
             "the proof files written then still hold; nothing was sent"
         )
-    _store_batch(folder, manifest)
+    store_batch(_store(), folder, manifest, MANIFEST_NAME)
 
     def build(c: RegistryClient) -> Operation[Batch]:
         return c.ops.anchor_batch(tree.root, tree.leaf_count, manifest.manifest_hash)
@@ -248,18 +247,6 @@ def _proofs_folder(proofs_dir: Path) -> Iterator[None]:
         if created:
             shutil.rmtree(proofs_dir, ignore_errors=True)
         raise
-
-
-def _store_batch(folder: Path, manifest: BatchManifest) -> None:
-    """Keeps every document and the manifest in the document store, where `verify` finds batches."""
-    store = _store()
-    for entry in manifest.documents:
-        stored = store.put_file(folder / entry.path)
-        if stored.sha256 != entry.sha256:
-            raise RegistryError(
-                f"{folder / entry.path} changed while it was being anchored; nothing was sent, run again"
-            )
-    store.put_bytes(manifest.canonical_json(), MANIFEST_NAME)
 
 
 def _write_proofs(proofs_dir: Path, proofs: dict[str, ProofFile]) -> dict[str, Path]:
@@ -606,20 +593,14 @@ def find_batches(client: RegistryClient, digest: bytes) -> list[dict[str, Any]]:
     store = _store()
     found = []
     for logged in client.history(client.grants, ["BatchAnchored"]):
-        manifest = _stored_manifest(store, bytes(logged["manifestHash"]))
-        if manifest is None:
-            continue
-        entries = [e for e in manifest.documents if e.sha256 == digest]
         root = bytes(logged["root"])
-        if not entries or manifest.root != root:
-            continue
-        proof = MerkleTree.build(e.sha256 for e in manifest.documents).proof(digest)
-        if not client.verify_batch_member(root, digest, proof):
+        member = batch_member(store, root, bytes(logged["manifestHash"]), digest)
+        if member is None or not client.verify_batch_member(root, digest, member.proof):
             continue
         found.append(
             {
                 "root": hash_to_hex(root),
-                "path": entries[0].path,
+                "path": member.path,
                 "leafCount": int(logged["leafCount"]),
                 "manifestHash": hash_to_hex(bytes(logged["manifestHash"])),
                 "blockNumber": logged["blockNumber"],
@@ -629,16 +610,6 @@ def find_batches(client: RegistryClient, digest: bytes) -> list[dict[str, Any]]:
             }
         )
     return found
-
-
-def _stored_manifest(store: DocumentStore, manifest_hash: bytes) -> BatchManifest | None:
-    if not store.has(manifest_hash):
-        return None
-    try:
-        with store.open(manifest_hash) as stream:
-            return BatchManifest.model_validate_json(stream.read())
-    except (RegistryError, ValidationError, OSError):
-        return None  # not a manifest of ours: the batch is simply not found here
 
 
 # ---- shared -------------------------------------------------------------------------------------

@@ -17,9 +17,11 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from registry.chain.deployment import DeploymentManifest
 from registry.cli.output import console, emit, errors, user_errors
 from registry.errors import NetworkMismatch
+from registry.evidence.store import DocumentStore
 from registry.indexer.runner import Indexer, RunSummary, read_status
 from registry.indexer.runner import Progress as IndexProgress
-from registry.settings import get_settings
+from registry.settings import Settings, get_settings
+from registry.store.batch_members import BatchMembersRefresh, refresh_batch_members
 from registry.store.engine import clear, describe, open_engine, upgrade
 
 app = typer.Typer(
@@ -61,7 +63,23 @@ def index(
                 summary = indexer.run(follow=follow)
             finally:
                 indexer.close()
-    emit(_summary(summary), as_json=as_json, text=lambda: _print_summary(summary))
+        members = _refresh_batch_members(settings)
+    emit(
+        _summary(summary) | {"batchMembersAdded": members.members_added},
+        as_json=as_json,
+        text=lambda: _print_summary(summary),
+    )
+
+
+def _refresh_batch_members(settings: Settings) -> BatchMembersRefresh:
+    """Lists the documents of newly indexed batches from their manifests in the document store, in a
+    transaction of its own (see `registry.store.batch_members` for why not in the indexer's)."""
+    engine = open_engine(settings.database_url)
+    try:
+        with engine.begin() as connection:
+            return refresh_batch_members(connection, DocumentStore(settings.document_store_dir))
+    finally:
+        engine.dispose()
 
 
 @app.command()

@@ -489,6 +489,39 @@ evidence_references = _table(
     comment="Every document a record's event refers to, so a document leads to the records that cite it.",
 )
 
+batch_members = _table(
+    "batch_members",
+    metadata,
+    _hash("document_hash"),
+    _hash("root"),
+    Column("position", Integer, nullable=False, comment="The leaf's place in the tree's leaf order, from 0."),
+    Column("path", Text, nullable=False, comment="The document's path inside the batch, as the manifest names it."),
+    Column("proof", LargeBinary, nullable=False, comment="The Merkle proof: 32-byte sibling hashes, leaf to root."),
+    PrimaryKeyConstraint("document_hash", "root"),
+    Index(None, "root"),
+    comment="The documents of each indexed batch, read from its manifest in the document store and kept only "
+    "if the manifest's hash is the batch's and its leaves rebuild the batch's root; not a projection of "
+    "raw_events (the chain holds only the root), so it is filled after indexing and read joined on batches.",
+)
+
+# ---- indexes of the public API's sorts ----------------------------------------------------------
+# Each list the API sorts by a column seeks its pages through an index on (column, primary key): on a
+# WITHOUT ROWID table a secondary index already ends with the primary key, so one column suffices.
+# Filters need none: a filtered page scans forward from its position in the sort's index until it
+# has its rows, at the same cost on every page.
+
+API_SORT_INDEXES = (
+    Index("ix_programs_year", programs.c.year),
+    Index("ix_programs_budget", programs.c.budget),
+    Index("ix_projects_amount", projects.c.amount),
+    Index("ix_projects_start_date", projects.c.start_date),
+    Index("ix_milestones_due_date", milestones.c.due_date),
+    Index("ix_audits_clawback_amount", audits.c.clawback_amount),
+    Index("ix_commercialization_reports_year", commercialization_reports.c.year),
+    Index("ix_commercialization_reports_sales", commercialization_reports.c.sales),
+    Index("ix_batches_block_number_log_index", batches.c.block_number, batches.c.log_index),
+)
+
 #: Tables rebuilt from `raw_events`, in an order that respects nothing but readability (no foreign keys).
 PROJECTION_TABLES: tuple[Table, ...] = (
     programs,

@@ -7,10 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from web3 import Web3
 
 from registry.chain.deployment import DeploymentManifest
 from registry.settings import get_settings
+from registry.store.engine import open_engine
+from registry.store.schema import batch_members
 from tests.cli.conftest import Cli
 from tests.helpers.database import BACKENDS, Databases
 from tests.helpers.registry import RegistryHarness
@@ -102,3 +105,25 @@ def test_a_database_of_another_deployment_is_refused_in_one_line(
     reason = indexing.refused("rnd-registry index")
 
     assert "rnd-registry index reset" in reason
+
+
+def test_index_lists_the_documents_of_a_batch_anchored_with_its_manifest_in_the_document_store(
+    indexing: Cli, tmp_path: Path
+) -> None:
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    (folder / "a.txt").write_text("first meeting\n")
+    (folder / "b.txt").write_text("second meeting\n")
+    indexing.ok(f"rnd-registry evidence anchor {folder} --dev-key 2")
+
+    summary = json.loads(indexing.ok("rnd-registry index --json").stdout)
+
+    assert summary["batchMembersAdded"] == 2
+    engine = open_engine(get_settings().database_url)
+    try:
+        with engine.connect() as connection:
+            paths = sorted(connection.execute(select(batch_members.c.path)).scalars())
+    finally:
+        engine.dispose()
+    assert paths == ["a.txt", "b.txt"]
+    assert json.loads(indexing.ok("rnd-registry index --json").stdout)["batchMembersAdded"] == 0

@@ -1,0 +1,303 @@
+"""Statistics of the indexed registry: per program (each belongs to one year), and per company.
+
+Counted in SQL with GROUP BY, one query per record table. Won amounts are summed exactly: on
+PostgreSQL they are NUMERIC, whose SUM is exact; on SQLite they are zero-padded decimal text (see
+`UnsignedInteger`), and SQLite's SUM of text turns into a float past 2**63, so the digits are summed
+in slices of ten, each slice's sum staying far below 2**63, and put together in Python.
+
+What counts (the API repeats this in its field descriptions):
+
+- milestones by their current status; overdue: due date before `as_of` and not approved;
+- outcomes by type, counting only those that stand: not revoked, and not corrected by a later
+  outcome (the correction counts instead);
+- commercialization figures summed over disclosed reports that are not disputed (reported or
+  verified); a committed report's figures are hidden until it is revealed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Column, ColumnElement, Connection, Integer, and_, case, cast, func, select
+
+from registry.domain.enums import MilestoneStatus, OutcomeType, ReportStatus
+from registry.store.schema import (
+    UnsignedInteger,
+    audits,
+    commercialization_reports,
+    company_accounts,
+    company_restrictions,
+    milestones,
+    outcomes,
+    programs,
+    projects,
+)
+
+#: Digits summed per slice on SQLite: a slice is below 10**10, so 900 million rows sum below 2**63.
+_SLICE_DIGITS = 10
+#: Reports whose figures count: disclosed and not disputed.
+COUNTED_REPORTS = (ReportStatus.REPORTED, ReportStatus.VERIFIED)
+
+
+@dataclass
+class MilestoneCounts:
+    total: int = 0
+    planned: int = 0
+    submitted: int = 0
+    approved: int = 0
+    rejected: int = 0
+    overdue: int = 0
+
+
+@dataclass
+class OutcomeCounts:
+    #: Outcomes that stand (not revoked, not corrected), by type.
+    by_type: dict[OutcomeType, int] = field(default_factory=dict)
+    revoked: int = 0
+    corrected: int = 0
+
+    @property
+    def standing(self) -> int:
+        return sum(self.by_type.values())
+
+
+@dataclass
+class CommercializationTotals:
+    reports: int = 0
+    committed: int = 0
+    reported: int = 0
+    verified: int = 0
+    disputed: int = 0
+    sales: int = 0
+    investment: int = 0
+    royalties: int = 0
+    jobs: int = 0
+
+
+@dataclass
+class Activity:
+    """What happened under a group of projects (a program's, a company's)."""
+
+    projects: int = 0
+    granted: int = 0
+    milestones: MilestoneCounts = field(default_factory=MilestoneCounts)
+    outcomes: OutcomeCounts = field(default_factory=OutcomeCounts)
+    commercialization: CommercializationTotals = field(default_factory=CommercializationTotals)
+    clawbacks: int = 0
+
+    def add(self, other: Activity) -> None:
+        """Adds `other`'s counts and sums to these."""
+        self.projects += other.projects
+        self.granted += other.granted
+        self.clawbacks += other.clawbacks
+        for name in MilestoneCounts.__dataclass_fields__:
+            setattr(self.milestones, name, getattr(self.milestones, name) + getattr(other.milestones, name))
+        for kind, count in other.outcomes.by_type.items():
+            self.outcomes.by_type[kind] = self.outcomes.by_type.get(kind, 0) + count
+        self.outcomes.revoked += other.outcomes.revoked
+        self.outcomes.corrected += other.outcomes.corrected
+        for name in CommercializationTotals.__dataclass_fields__:
+            total = getattr(self.commercialization, name) + getattr(other.commercialization, name)
+            setattr(self.commercialization, name, total)
+
+
+@dataclass(frozen=True)
+class ProgramStatistics:
+    program_id: int
+    name: str
+    year: int
+    field: str
+    status: int
+    budget: int
+    per_project_cap: int
+    #: What the chain says the program granted (the sum of its projects' amounts).
+    granted: int
+    activity: Activity
+
+
+@dataclass(frozen=True)
+class CompanyStatistics:
+    company_id: bytes
+    programs: int
+    #: Accounts bound to the company now.
+    accounts: int
+    restricted_until: int | None
+    activity: Activity
+
+
+def program_statistics(
+    connection: Connection, *, as_of: int, year: int | None = None, program_id: int | None = None
+) -> list[ProgramStatistics]:
+    """Every program (of `year`, or only `program_id`, if given), by id, with what happened under it."""
+    query = select(programs).order_by(programs.c.program_id)
+    if year is not None:
+        query = query.where(programs.c.year == year)
+    if program_id is not None:
+        query = query.where(programs.c.program_id == program_id)
+    rows = connection.execute(query).mappings().all()
+    condition = None
+    if year is not None or program_id is not None:
+        condition = projects.c.program_id.in_([row["program_id"] for row in rows])
+    activity = _activity(connection, projects.c.program_id, as_of, condition)
+    return [
+        ProgramStatistics(
+            program_id=row["program_id"],
+            name=row["name"],
+            year=row["year"],
+            field=row["field"],
+            status=row["status"],
+            budget=row["budget"],
+            per_project_cap=row["per_project_cap"],
+            granted=row["granted"],
+            activity=activity.get(row["program_id"], Activity()),
+        )
+        for row in rows
+    ]
+
+
+def company_statistics(
+    connection: Connection, *, as_of: int, company_id: bytes | None = None
+) -> list[CompanyStatistics]:
+    """Every company that holds a project or an account (or only `company_id`), by company id."""
+    condition = projects.c.company_id == company_id if company_id is not None else None
+    activity = _activity(connection, projects.c.company_id, as_of, condition)
+    program_counts = _by_key(connection, select(projects.c.company_id, func.count(func.distinct(projects.c.program_id)))
+                             .group_by(projects.c.company_id), condition)  # fmt: skip
+    account_query = select(company_accounts.c.company_id, func.count()).where(company_accounts.c.active)
+    if company_id is not None:
+        account_query = account_query.where(company_accounts.c.company_id == company_id)
+    accounts = {bytes(k): int(n) for k, n in connection.execute(account_query.group_by(company_accounts.c.company_id))}
+    restrictions = {
+        bytes(k): int(until)
+        for k, until in connection.execute(
+            select(company_restrictions.c.company_id, company_restrictions.c.restricted_until)
+        )
+    }
+    companies = sorted(set(activity) | set(accounts))
+    return [
+        CompanyStatistics(
+            company_id=company,
+            programs=program_counts.get(company, 0),
+            accounts=accounts.get(company, 0),
+            restricted_until=restrictions.get(company),
+            activity=activity.get(company, Activity()),
+        )
+        for company in companies
+        if company_id is None or company == company_id
+    ]
+
+
+def _activity(
+    connection: Connection, key: Column[Any], as_of: int, condition: ColumnElement[bool] | None
+) -> dict[Any, Activity]:
+    """Activity per value of `key` (a column of `projects`), over the projects matching `condition`."""
+    dialect = connection.dialect.name
+    found: dict[Any, Activity] = defaultdict(Activity)
+
+    granted = _exact_sum(projects.c.amount, dialect)
+    for row in connection.execute(_where(select(key, func.count(), *granted).group_by(key), condition)):
+        activity = found[_key(row[0])]
+        activity.projects = int(row[1])
+        activity.granted = _combine(row[2:], dialect)
+
+    late = and_(milestones.c.due_date < as_of, milestones.c.status != int(MilestoneStatus.APPROVED))
+    overdue = func.sum(case((late, 1), else_=0))
+    query = (
+        select(key, milestones.c.status, func.count(), overdue)
+        .select_from(milestones.join(projects, projects.c.project_id == milestones.c.project_id))
+        .group_by(key, milestones.c.status)
+    )
+    for row in connection.execute(_where(query, condition)):
+        counts = found[_key(row[0])].milestones
+        milestone_status, count = MilestoneStatus(row[1]), int(row[2])
+        counts.total += count
+        counts.overdue += int(row[3] or 0)
+        if milestone_status is not MilestoneStatus.NONE:
+            name = milestone_status.name.lower()
+            setattr(counts, name, getattr(counts, name) + count)
+
+    corrected = case((outcomes.c.amended_by != 0, 1), else_=0)
+    query = (
+        select(key, outcomes.c.outcome_type, outcomes.c.revoked, corrected, func.count())
+        .select_from(outcomes.join(projects, projects.c.project_id == outcomes.c.project_id))
+        .group_by(key, outcomes.c.outcome_type, outcomes.c.revoked, corrected)
+    )
+    for row in connection.execute(_where(query, condition)):
+        counted = found[_key(row[0])].outcomes
+        count = int(row[4])
+        if row[2]:
+            counted.revoked += count
+        elif row[3]:
+            counted.corrected += count
+        else:
+            kind = OutcomeType(row[1])
+            counted.by_type[kind] = counted.by_type.get(kind, 0) + count
+
+    r = commercialization_reports
+    sums = [_exact_sum(r.c.sales, dialect), _exact_sum(r.c.investment, dialect), _exact_sum(r.c.royalties, dialect)]
+    query = (
+        select(key, r.c.status, func.count(), func.sum(r.c.jobs), *[part for parts in sums for part in parts])
+        .select_from(r.join(projects, projects.c.project_id == r.c.project_id))
+        .group_by(key, r.c.status)
+    )
+    width = len(sums[0])
+    for row in connection.execute(_where(query, condition)):
+        totals = found[_key(row[0])].commercialization
+        status, count = ReportStatus(row[1]), int(row[2])
+        totals.reports += count
+        if status is not ReportStatus.NONE:
+            name = status.name.lower()
+            setattr(totals, name, getattr(totals, name) + count)
+        if status in COUNTED_REPORTS:
+            values = row[4:]
+            totals.jobs += int(row[3] or 0)
+            totals.sales += _combine(values[0:width], dialect)
+            totals.investment += _combine(values[width : 2 * width], dialect)
+            totals.royalties += _combine(values[2 * width : 3 * width], dialect)
+
+    clawed = _exact_sum(audits.c.clawback_amount, dialect)
+    query = (
+        select(key, *clawed)
+        .select_from(audits.join(projects, projects.c.project_id == audits.c.project_id))
+        .group_by(key)
+    )
+    for row in connection.execute(_where(query, condition)):
+        found[_key(row[0])].clawbacks = _combine(row[1:], dialect)
+    return dict(found)
+
+
+def _where(query: Any, condition: ColumnElement[bool] | None) -> Any:
+    return query if condition is None else query.where(condition)
+
+
+def _by_key(connection: Connection, query: Any, condition: ColumnElement[bool] | None) -> dict[Any, int]:
+    return {_key(k): int(n) for k, n in connection.execute(_where(query, condition))}
+
+
+def _key(value: Any) -> Any:
+    return bytes(value) if isinstance(value, bytes | memoryview) else value
+
+
+def _exact_sum(column: Column[Any], dialect: str) -> list[ColumnElement[Any]]:
+    """SUM of a won column as SQL expressions whose results `_combine` puts together exactly."""
+    if dialect != "sqlite":
+        return [func.coalesce(func.sum(column), 0)]
+    kind = column.type
+    assert isinstance(kind, UnsignedInteger)
+    parts: list[ColumnElement[Any]] = []
+    end = kind.digits  # slices from the least significant digits up; substr counts from 1
+    while end > 0:
+        start = max(end - _SLICE_DIGITS, 0)
+        parts.append(func.coalesce(func.sum(cast(func.substr(column, start + 1, end - start), Integer)), 0))
+        end = start
+    return parts
+
+
+def _combine(values: Sequence[Any] | Iterable[Any], dialect: str) -> int:
+    values = list(values)
+    if dialect != "sqlite":
+        return int(values[0] or 0)
+    return sum(int(value or 0) * 10 ** (_SLICE_DIGITS * position) for position, value in enumerate(values))

@@ -1,0 +1,87 @@
+"""Statistics sums are exact for uint96 won amounts on SQLite (zero-padded text) and PostgreSQL
+(NUMERIC), far beyond 2**63 where a float or a 64-bit integer would round or overflow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+
+from registry.domain.enums import MilestoneStatus, OutcomeType, ReportStatus
+from registry.domain.types import UINT96_MAX
+from registry.store.bulk import insert_rows
+from registry.store.schema import audits, commercialization_reports, milestones, outcomes, programs, projects
+from registry.store.statistics import company_statistics, program_statistics
+
+COMPANY = bytes([7]) * 32
+ACCOUNT = "0x" + "11" * 20
+
+
+def _event(block: int) -> dict[str, Any]:
+    return {
+        "created_block_number": block, "created_log_index": 0, "created_transaction_hash": bytes([block % 256]) * 32,
+        "updated_block_number": block, "updated_log_index": 0, "updated_transaction_hash": bytes([block % 256]) * 32,
+    }  # fmt: skip
+
+
+def _fill(engine: Engine, amounts: list[int]) -> None:
+    """One program; a project per amount, each with a milestone, an outcome, a verified report whose
+    sales, investment and royalties are that amount, and an audit clawing it back."""
+    with engine.begin() as connection:
+        insert_rows(connection, programs, [{
+            "program_id": 1, "name": "big", "year": 2021, "budget": UINT96_MAX, "per_project_cap": UINT96_MAX,
+            "granted": sum(amounts) % (UINT96_MAX + 1), "project_count": len(amounts), "status": 1, "field": "",
+            "metadata_hash": bytes(32), "metadata_uri": "", "created_by": ACCOUNT, **_event(1),
+        }])  # fmt: skip
+        insert_rows(connection, projects, [{
+            "project_id": i, "program_id": 1, "company_id": COMPANY, "status": 1, "amount": amount, "start_date": 0,
+            "end_date": 1, "plan_hash": bytes(32), "milestone_count": 1, "planned_tranches": 0,
+            "registered_by": ACCOUNT, **_event(i + 1),
+        } for i, amount in enumerate(amounts, start=1)])  # fmt: skip
+        insert_rows(connection, milestones, [{
+            "project_id": i, "milestone_index": 1, "status": int(MilestoneStatus.PLANNED), "attempts": 0,
+            "due_date": 100, "tranche": 0, "description_hash": bytes(32), "planned_by": ACCOUNT, **_event(i + 1),
+        } for i in range(1, len(amounts) + 1)])  # fmt: skip
+        insert_rows(connection, outcomes, [{
+            "outcome_id": i, "project_id": i, "outcome_type": int(OutcomeType.SOFTWARE), "ip_status": 0,
+            "revoked": False, "amends": 0, "amended_by": 0, "recorded_at": 0, "evidence_hash": bytes(32),
+            "external_id": "", "submitter": ACCOUNT, **_event(i + 1),
+        } for i in range(1, len(amounts) + 1)])  # fmt: skip
+        insert_rows(connection, commercialization_reports, [{
+            "report_id": i, "project_id": i, "year": 2022, "status": int(ReportStatus.VERIFIED), "recorded_at": 0,
+            "sales": amount, "investment": amount, "royalties": amount, "jobs": 2**32 - 1, "commitment": bytes(32),
+            "evidence_hash": bytes(32), "submitter": ACCOUNT, **_event(i + 1),
+        } for i, amount in enumerate(amounts, start=1)])  # fmt: skip
+        insert_rows(connection, audits, [{
+            "audit_id": i, "project_id": i, "grade": 1, "clawback_amount": amount, "restricted_until": None,
+            "recorded_at": 0, "auditor": ACCOUNT, "findings_hash": bytes(32), **_event(i + 1),
+        } for i, amount in enumerate(amounts, start=1)])  # fmt: skip
+
+
+def test_sums_of_uint96_amounts_are_exact_on_every_database(engine: Engine) -> None:
+    amounts = [UINT96_MAX, UINT96_MAX - 1, 10**28 + 7, 2**63 + 1, 1]
+    _fill(engine, amounts)
+    with engine.connect() as connection:
+        [program] = program_statistics(connection, as_of=101)
+        [company] = company_statistics(connection, as_of=101)
+    for activity in (program.activity, company.activity):
+        assert activity.projects == 5
+        assert activity.granted == sum(amounts)
+        assert activity.clawbacks == sum(amounts)
+        money = activity.commercialization
+        assert (money.sales, money.investment, money.royalties) == (sum(amounts),) * 3
+        assert money.jobs == 5 * (2**32 - 1)
+        assert (money.reports, money.verified) == (5, 5)
+        assert activity.outcomes.by_type == {OutcomeType.SOFTWARE: 5}
+        assert (activity.milestones.total, activity.milestones.planned, activity.milestones.overdue) == (5, 5, 5)
+    assert company.company_id == COMPANY
+
+
+def test_nothing_is_overdue_before_its_due_date_and_an_empty_registry_has_no_statistics(engine: Engine) -> None:
+    with engine.connect() as connection:
+        assert program_statistics(connection, as_of=0) == []
+        assert company_statistics(connection, as_of=0) == []
+    _fill(engine, [5])
+    with engine.connect() as connection:
+        [program] = program_statistics(connection, as_of=100)  # due at 100: not yet overdue
+    assert program.activity.milestones.overdue == 0

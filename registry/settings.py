@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,6 +87,47 @@ class Settings(BaseSettings):
     index_max_retry_wait: float = Field(
         default=30.0, gt=0, description="Longest wait between retries of a failing RPC or database call."
     )
+
+    api_host: str = Field(default="127.0.0.1", description="Address `rnd-registry serve` listens on.")
+    api_port: int = Field(default=8000, ge=1, le=65535, description="Port `rnd-registry serve` listens on.")
+    api_cors_origins: list[str] = Field(
+        default_factory=list,
+        description='Web origins allowed to call the API from a browser, e.g. ["https://portal.example"]; '
+        '["*"] for any. None by default.',
+    )
+    api_page_size: int = Field(default=50, ge=1, description="Items in a page of a list when `limit` is not given.")
+    api_max_page_size: int = Field(default=500, ge=1, description="Most items one page of a list may hold.")
+    api_max_upload_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1, description="Largest document the API accepts for verification (413 above)."
+    )
+    api_rpc_timeout: float = Field(
+        default=2.0, gt=0, description="Seconds `/health` waits for the chain's head before reporting it unreachable."
+    )
+
+    consortium_nodes: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="JSON-RPC URLs of the consortium's Besu nodes whose account allowlists "
+        "`consortium sync-allowlist` keeps equal to the registry's members; comma-separated or a JSON list.",
+    )
+    consortium_keep_accounts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Accounts `consortium sync-allowlist` always allows and never removes, whether or not they are "
+        "registry members (validators' own accounts, the relayer); comma-separated or a JSON list.",
+    )
+
+    @field_validator("consortium_nodes", "consortium_keep_accounts", mode="before")
+    @classmethod
+    def _list_from_text(cls, value: object) -> object:
+        """A list from the environment: a JSON list, or comma- or space-separated words."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except ValueError:
+                raise ValueError(f"{text!r} is neither a JSON list nor comma-separated values") from None
+        return [word for word in text.replace(",", " ").split() if word]
 
     @property
     def manifest_path(self) -> Path:

@@ -1,0 +1,96 @@
+"""The FastAPI application: `create_app(settings)` wires the context, the routes and the middleware."""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from registry import web
+from registry.api.deps import ApiContext
+from registry.api.errors import install_error_handlers
+from registry.api.observability import ApiMetrics, ObservabilityMiddleware
+from registry.api.routes import ROUTERS
+from registry.chain.deployment import DeploymentManifest
+from registry.settings import Settings
+from registry.store.engine import open_engine, upgrade
+
+log = logging.getLogger("registry.api")
+
+DESCRIPTION = """\
+The public record of the city's R&D grants: programs, projects, milestones with their full history,
+outcomes with amendments and revocations, IP status, commercialization reports, evaluations,
+members and evidence batches. Read-only; no account needed.
+
+**Don't trust, check.** Every record carries its `provenance`: the chain id, the registry contract,
+the transaction hash, block number and time and log index of the event that created it (and
+`lastChange`, of the last one that changed it), and the `signer` when the submission was signed off
+chain and relayed. Any Ethereum node or explorer shows that event; the deployment manifest holds the
+contracts' ABIs. Document hashes are SHA-256: `sha256sum report.pdf` gives the same.
+
+Conventions: amounts are whole Korean won as **strings of digits** (exact beyond JavaScript's 2^53);
+times are ISO 8601 in UTC (`2021-05-01T09:30:00Z`); enums are lowercase names. Lists are read a page
+at a time: pass `nextCursor` back as `cursor`. Every list has an `/export` twin that returns all
+matching rows as CSV (UTF-8 with BOM, for spreadsheets) or a JSON array. Errors answer
+`{"error": {"status", "message", "parameter"}}`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = open_engine(settings.database_url)
+    manifest = DeploymentManifest.read(settings.manifest_path) if settings.manifest_path.exists() else None
+    metrics = ApiMetrics()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            upgrade(engine)  # a no-op at the newest revision; the indexer normally got there first
+        except Exception as exc:  # a read-only database user may not migrate; reads still work
+            log.warning("could not bring the database schema up to date: %s", exc)
+        # What is loaded by now lives as long as the process: out of the collector's sight, a full
+        # collection no longer walks it, so it cannot pause every request for tens of milliseconds.
+        gc.collect()
+        gc.freeze()
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="R&D Registry: public API",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=[
+            {"name": "programs", "description": "Grant programs: budgets, caps, what was granted."},
+            {"name": "projects", "description": "Grant agreements and their status changes."},
+            {"name": "milestones", "description": "Milestones, tranches and every review step."},
+            {"name": "outcomes", "description": "R&D outcomes, corrections, revocations and IP status."},
+            {"name": "commercialization", "description": "Yearly sales, investment, royalties and jobs."},
+            {"name": "evaluations", "description": "Audits: grades, clawbacks, participation restrictions."},
+            {"name": "members", "description": "Role holders and company accounts (addresses and hashes only)."},
+            {"name": "evidence", "description": "Documents anchored together as Merkle batches."},
+            {"name": "operations", "description": "Health and metrics."},
+        ],
+    )
+    app.state.context = ApiContext(settings=settings, engine=engine, manifest=manifest, extras={"metrics": metrics})
+    for router in ROUTERS:
+        app.include_router(router)
+    install_error_handlers(app)
+    if settings.api_cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.api_cors_origins,
+            allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+            allow_headers=["*"],
+            expose_headers=["Content-Disposition"],
+            max_age=3600,
+        )
+    app.add_middleware(ObservabilityMiddleware, metrics=metrics)
+    web.mount(app)  # the public portal's pages, static files and error pages (registry/web)
+    return app

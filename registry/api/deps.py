@@ -1,0 +1,71 @@
+"""What a route needs, as `Annotated[..., Depends()]` aliases: the application's context (settings,
+database engine, deployment) and a database connection per request.
+
+The dependencies are coroutines on purpose: FastAPI runs a plain function dependency in a worker
+thread, and the hop there and back costs more than a SQLite point read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Request
+from sqlalchemy import Connection, Engine
+from starlette.concurrency import run_in_threadpool
+
+from registry.api.provenance import RegistryContracts
+from registry.chain.deployment import DeploymentManifest
+from registry.settings import Settings
+
+T = TypeVar("T")
+
+
+@dataclass
+class ApiContext:
+    """Everything the routes share, built once by `create_app` and kept on `app.state.context`."""
+
+    settings: Settings
+    engine: Engine
+    #: The deployment the indexed database follows (None until one is deployed and found).
+    manifest: DeploymentManifest | None = None
+    #: Free slots for components that are built lazily and shared (a chain reader, caches...).
+    extras: dict[str, object] = field(default_factory=dict)
+    _contracts: RegistryContracts | None = None
+
+    async def read(self, work: Callable[[], T]) -> T:
+        """Runs `work`, a function that reads the database: inline on SQLite, whose indexed reads take
+        microseconds (less than handing them to a worker thread); in a worker thread on PostgreSQL,
+        whose round trips would otherwise hold up every other request."""
+        if self.engine.dialect.name == "sqlite":
+            return work()
+        return await run_in_threadpool(work)
+
+    def contracts(self) -> RegistryContracts:
+        """The chain and registry contracts the records come from: the manifest's, or else what the
+        indexer recorded (read once, when the first record is shown: an empty database has none)."""
+        if self._contracts is None:
+            if self.manifest is not None:
+                self._contracts = RegistryContracts.from_manifest(self.manifest)
+            else:
+                with self.engine.connect() as connection:
+                    self._contracts = RegistryContracts.from_database(connection)
+        return self._contracts
+
+
+async def get_context(request: Request) -> ApiContext:
+    context: ApiContext = request.app.state.context
+    return context
+
+
+Context = Annotated[ApiContext, Depends(get_context)]
+
+
+async def get_connection(context: Context) -> AsyncIterator[Connection]:
+    """A read-only connection for one request (from the engine's pool: opening it costs microseconds)."""
+    with context.engine.connect() as connection:
+        yield connection
+
+
+DatabaseConnection = Annotated[Connection, Depends(get_connection)]

@@ -1,0 +1,112 @@
+"""`/api/v1/batches`: documents anchored together as Merkle roots."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from registry.api.deps import Context
+from registry.api.errors import BadParameter, NotFound
+from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
+from registry.api.pagination import answer_list, seek
+from registry.api.parameters import Cursor, DateFrom, DateTo, Limit, account_param, day_range, page_size, sort_parameter
+from registry.api.schemas.batches import EvidenceBatch
+from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Page
+from registry.store.queries import evidence
+from registry.store.queries.evidence import BATCH_SORTS, BatchFilter
+from registry.store.queries.prepared import snapshot
+
+router = APIRouter(prefix="/api/v1/batches", tags=["evidence"])
+
+BatchSort = Annotated[str | None, sort_parameter(BATCH_SORTS, "time")]
+AnchoredBy = Annotated[
+    str | None, Query(alias="anchoredBy", max_length=100, description="Only batches anchored by this account.")
+]
+
+_FILTERS_DOC = "In anchoring order unless sorted `-time`; `from`/`to` compare the anchoring block's time (UTC days)."
+
+
+def _filter(anchored_by: str | None, start: DateFrom, end: DateTo) -> BatchFilter:
+    first, after = day_range(start, end)
+    return BatchFilter(anchored_by=account_param(anchored_by, "anchoredBy"), anchored_from=first,
+                       anchored_before=after)  # fmt: skip
+
+
+@router.get(
+    "",
+    response_model=Page[EvidenceBatch],
+    summary="List evidence batches",
+    description=f"Merkle roots of document batches in the anchor book. {_FILTERS_DOC}",
+    responses=ERROR_RESPONSES,
+)
+async def list_batches(
+    context: Context,
+    anchored_by: AnchoredBy = None,
+    start: DateFrom = None,
+    end: DateTo = None,
+    sort: BatchSort = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+) -> Page[EvidenceBatch]:
+    position = seek(BATCH_SORTS, "time", sort, cursor, page_size(limit, context.settings))
+    return await answer_list(context, evidence.batches_query(_filter(anchored_by, start, end)), position,
+                     lambda r: EvidenceBatch.from_row(r, context.contracts()), Page[EvidenceBatch])  # fmt: skip
+
+
+@router.get(
+    "/export",
+    response_model=list[EvidenceBatch],
+    summary="Export evidence batches (CSV or JSON)",
+    responses={**CSV_CONTENT, **ERROR_RESPONSES},
+)
+async def export_batches(
+    context: Context,
+    export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+    anchored_by: AnchoredBy = None,
+    start: DateFrom = None,
+    end: DateTo = None,
+    sort: BatchSort = None,
+) -> object:
+    order = seek(BATCH_SORTS, "time", sort, None, 1)
+    return export_list(context.engine, evidence.batches_query(_filter(anchored_by, start, end)), order,
+                       lambda r: EvidenceBatch.from_row(r, context.contracts()), EvidenceBatch, name="batches",
+                       export_format=export_format)  # fmt: skip
+
+
+@router.get(
+    "/{root}",
+    response_model=EvidenceBatch,
+    summary="One evidence batch",
+    responses={**NOT_FOUND_RESPONSE, **ERROR_RESPONSES},
+)
+async def get_batch(
+    context: Context,
+    root: Annotated[
+        str,
+        Path(
+            description="The Merkle root: 0x and 64 hex digits.",
+            max_length=100,
+            examples=["0x9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+        ),
+    ],
+) -> EvidenceBatch:
+    def answer() -> EvidenceBatch:
+        with snapshot(context.engine) as reader:
+            row = evidence.batch(reader, _root(root))
+            if row is None:
+                raise NotFound(f"no batch with root {root}")
+            return EvidenceBatch.from_row(row, context.contracts())
+
+    return await context.read(answer)
+
+
+def _root(text: str) -> bytes:
+    digits = text.strip().lower().removeprefix("0x")
+    try:
+        raw = bytes.fromhex(digits)
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise BadParameter(f"root: {text!r} is not a Merkle root (0x and 64 hex digits)", parameter="root", status=422)
+    return raw

@@ -1,0 +1,121 @@
+"""`/api/v1/evaluations`: auditors' evaluations of projects, with clawbacks and participation
+restrictions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from registry.api.deps import Context
+from registry.api.errors import NotFound
+from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
+from registry.api.pagination import answer_list, seek
+from registry.api.parameters import (
+    MAX_ID,
+    Company,
+    Cursor,
+    DateFrom,
+    DateTo,
+    Limit,
+    ProgramId,
+    ProjectId,
+    Year,
+    company_param,
+    day_range,
+    page_size,
+    sort_parameter,
+)
+from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Page
+from registry.api.schemas.grants import Evaluation, GradeName
+from registry.store.queries import grants
+from registry.store.queries.grants import AUDIT_SORTS, AuditFilter
+from registry.store.queries.prepared import snapshot
+
+router = APIRouter(prefix="/api/v1/evaluations", tags=["evaluations"])
+
+EvaluationSort = Annotated[str | None, sort_parameter(AUDIT_SORTS, "id")]
+GradeQuery = Annotated[GradeName | None, Query(description="Only evaluations with this grade.")]
+
+_FILTERS_DOC = "`year` is the year of the project's program; `from`/`to` compare when the evaluation was recorded."
+
+
+def _filter(
+    project: int | None, program: int | None, year: int | None, company: str | None, grade: GradeName | None,
+    start: DateFrom, end: DateTo,
+) -> AuditFilter:  # fmt: skip
+    first, after = day_range(start, end)
+    return AuditFilter(project_id=project, program_id=program, year=year, company_id=company_param(company),
+                       grade=grade, recorded_from=first, recorded_before=after)  # fmt: skip
+
+
+@router.get(
+    "",
+    response_model=Page[Evaluation],
+    summary="List evaluations (audits)",
+    description=f"Evaluations, by id unless `sort` says otherwise. {_FILTERS_DOC}",
+    responses=ERROR_RESPONSES,
+)
+async def list_evaluations(
+    context: Context,
+    project: ProjectId = None,
+    program: ProgramId = None,
+    year: Year = None,
+    company: Company = None,
+    grade: GradeQuery = None,
+    start: DateFrom = None,
+    end: DateTo = None,
+    sort: EvaluationSort = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+) -> Page[Evaluation]:
+    wanted = _filter(project, program, year, company, grade, start, end)
+    position = seek(AUDIT_SORTS, "id", sort, cursor, page_size(limit, context.settings))
+    return await answer_list(context, grants.audits_query(wanted), position,
+                     lambda r: Evaluation.from_row(r, context.contracts()), Page[Evaluation])  # fmt: skip
+
+
+@router.get(
+    "/export",
+    response_model=list[Evaluation],
+    summary="Export evaluations (CSV or JSON)",
+    description=f"Every evaluation matching the filters, as CSV (UTF-8 with BOM) or a JSON array. {_FILTERS_DOC}",
+    responses={**CSV_CONTENT, **ERROR_RESPONSES},
+)
+async def export_evaluations(
+    context: Context,
+    export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+    project: ProjectId = None,
+    program: ProgramId = None,
+    year: Year = None,
+    company: Company = None,
+    grade: GradeQuery = None,
+    start: DateFrom = None,
+    end: DateTo = None,
+    sort: EvaluationSort = None,
+) -> object:
+    wanted = _filter(project, program, year, company, grade, start, end)
+    order = seek(AUDIT_SORTS, "id", sort, None, 1)
+    return export_list(context.engine, grants.audits_query(wanted), order,
+                       lambda r: Evaluation.from_row(r, context.contracts()), Evaluation, name="evaluations",
+                       export_format=export_format)  # fmt: skip
+
+
+@router.get(
+    "/{auditId}",
+    response_model=Evaluation,
+    summary="One evaluation",
+    responses={**NOT_FOUND_RESPONSE, **ERROR_RESPONSES},
+)
+async def get_evaluation(
+    context: Context,
+    audit_id: Annotated[int, Path(alias="auditId", ge=1, le=MAX_ID, examples=[1])],
+) -> Evaluation:
+    def answer() -> Evaluation:
+        with snapshot(context.engine) as reader:
+            row = grants.audit(reader, audit_id)
+            if row is None:
+                raise NotFound(f"no evaluation {audit_id}")
+            return Evaluation.from_row(row, context.contracts())
+
+    return await context.read(answer)

@@ -1,0 +1,199 @@
+"""`/api/v1/outcomes` and `/api/v1/ip-status-changes`: R&D outcomes with their corrections,
+revocations and intellectual-property status."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from registry.api.deps import Context
+from registry.api.errors import NotFound
+from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
+from registry.api.pagination import answer_list, seek
+from registry.api.parameters import (
+    MAX_ID,
+    Company,
+    Cursor,
+    DateFrom,
+    DateTo,
+    Limit,
+    ProgramId,
+    ProjectId,
+    Year,
+    company_param,
+    day_range,
+    page_size,
+    sort_parameter,
+)
+from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Page
+from registry.api.schemas.outcomes import IpStatusChange, IpStatusName, Outcome, OutcomeDetail, OutcomeTypeName
+from registry.store.queries import outcomes
+from registry.store.queries.outcomes import IP_CHANGE_SORTS, OUTCOME_SORTS, IpChangeFilter, OutcomeFilter
+from registry.store.queries.prepared import snapshot
+
+router = APIRouter(tags=["outcomes"])
+
+OutcomeSort = Annotated[str | None, sort_parameter(OUTCOME_SORTS, "id")]
+OutcomeTypeQuery = Annotated[OutcomeTypeName | None, Query(alias="type", description="Only outcomes of this type.")]
+IpStatusQuery = Annotated[
+    IpStatusName | None, Query(alias="ipStatus", description="Only outcomes with this IP status.")
+]
+Revoked = Annotated[bool | None, Query(description="true: only revoked outcomes; false: only standing ones.")]
+
+_FILTERS_DOC = "`year` is the year of the project's program; `from`/`to` compare when the outcome was recorded."
+
+
+def _filter(
+    project: int | None, program: int | None, year: int | None, company: str | None,
+    outcome_type: OutcomeTypeName | None, ip_status: IpStatusName | None, revoked: bool | None,
+    start: DateFrom, end: DateTo,
+) -> OutcomeFilter:  # fmt: skip
+    first, after = day_range(start, end)
+    return OutcomeFilter(project_id=project, program_id=program, year=year, company_id=company_param(company),
+                         outcome_type=outcome_type, ip_status=ip_status, revoked=revoked, recorded_from=first,
+                         recorded_before=after)  # fmt: skip
+
+
+@router.get(
+    "/api/v1/outcomes",
+    response_model=Page[Outcome],
+    summary="List R&D outcomes",
+    description=f"Outcomes, corrections and revoked ones included (see `amends`, `amendedBy`, `revoked`). "
+    f"{_FILTERS_DOC}",
+    responses=ERROR_RESPONSES,
+)
+async def list_outcomes(
+    context: Context,
+    project: ProjectId = None,
+    program: ProgramId = None,
+    year: Year = None,
+    company: Company = None,
+    outcome_type: OutcomeTypeQuery = None,
+    ip_status: IpStatusQuery = None,
+    revoked: Revoked = None,
+    start: DateFrom = None,
+    end: DateTo = None,
+    sort: OutcomeSort = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+) -> Page[Outcome]:
+    wanted = _filter(project, program, year, company, outcome_type, ip_status, revoked, start, end)
+    position = seek(OUTCOME_SORTS, "id", sort, cursor, page_size(limit, context.settings))
+    return await answer_list(context, outcomes.outcomes_query(wanted), position,
+                     lambda r: Outcome.from_row(r, context.contracts()), Page[Outcome])  # fmt: skip
+
+
+@router.get(
+    "/api/v1/outcomes/export",
+    response_model=list[Outcome],
+    summary="Export R&D outcomes (CSV or JSON)",
+    description=f"Every outcome matching the filters, as CSV (UTF-8 with BOM) or a JSON array. {_FILTERS_DOC}",
+    responses={**CSV_CONTENT, **ERROR_RESPONSES},
+)
+async def export_outcomes(
+    context: Context,
+    export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+    project: ProjectId = None,
+    program: ProgramId = None,
+    year: Year = None,
+    company: Company = None,
+    outcome_type: OutcomeTypeQuery = None,
+    ip_status: IpStatusQuery = None,
+    revoked: Revoked = None,
+    start: DateFrom = None,
+    end: DateTo = None,
+    sort: OutcomeSort = None,
+) -> object:
+    wanted = _filter(project, program, year, company, outcome_type, ip_status, revoked, start, end)
+    order = seek(OUTCOME_SORTS, "id", sort, None, 1)
+    return export_list(context.engine, outcomes.outcomes_query(wanted), order,
+                       lambda r: Outcome.from_row(r, context.contracts()), Outcome, name="outcomes",
+                       export_format=export_format)  # fmt: skip
+
+
+@router.get(
+    "/api/v1/outcomes/{outcomeId}",
+    response_model=OutcomeDetail,
+    summary="One R&D outcome, with its correction, revocation and IP history",
+    responses={**NOT_FOUND_RESPONSE, **ERROR_RESPONSES},
+)
+async def get_outcome(
+    context: Context,
+    outcome_id: Annotated[int, Path(alias="outcomeId", ge=1, le=MAX_ID, examples=[1])],
+) -> OutcomeDetail:
+    def answer() -> OutcomeDetail:
+        with snapshot(context.engine) as reader:
+            row = outcomes.outcome(reader, outcome_id)
+            if row is None:
+                raise NotFound(f"no outcome {outcome_id}")
+            history = outcomes.outcome_history(reader, outcome_id)
+            return OutcomeDetail.from_rows(row, history.amendment, history.revocation, history.ip_status_changes,
+                                           context.contracts())  # fmt: skip
+
+    return await context.read(answer)
+
+
+# ---- IP status changes -------------------------------------------------------------------------
+
+IpChangeSort = Annotated[str | None, sort_parameter(IP_CHANGE_SORTS, "time")]
+OutcomeId = Annotated[int | None, Query(alias="outcome", ge=1, le=MAX_ID, description="Only this outcome's.")]
+ToStatus = Annotated[IpStatusName | None, Query(alias="status", description="Only changes to this status.")]
+
+
+def _ip_filter(
+    outcome: int | None, project: int | None, program: int | None, year: int | None, company: str | None,
+    status: IpStatusName | None,
+) -> IpChangeFilter:  # fmt: skip
+    return IpChangeFilter(outcome_id=outcome, project_id=project, program_id=program, year=year,
+                          company_id=company_param(company), status=status)  # fmt: skip
+
+
+@router.get(
+    "/api/v1/ip-status-changes",
+    response_model=Page[IpStatusChange],
+    summary="List IP status changes",
+    description="Every change of an outcome's intellectual-property status (filed, registered, licensed...), "
+    "in chain order unless sorted `-time`. `year` is the year of the project's program.",
+    responses=ERROR_RESPONSES,
+)
+async def list_ip_status_changes(
+    context: Context,
+    outcome: OutcomeId = None,
+    project: ProjectId = None,
+    program: ProgramId = None,
+    year: Year = None,
+    company: Company = None,
+    status: ToStatus = None,
+    sort: IpChangeSort = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+) -> Page[IpStatusChange]:
+    wanted = _ip_filter(outcome, project, program, year, company, status)
+    position = seek(IP_CHANGE_SORTS, "time", sort, cursor, page_size(limit, context.settings))
+    return await answer_list(context, outcomes.ip_changes_query(wanted), position,
+                     lambda r: IpStatusChange.from_row(r, context.contracts()), Page[IpStatusChange])  # fmt: skip
+
+
+@router.get(
+    "/api/v1/ip-status-changes/export",
+    response_model=list[IpStatusChange],
+    summary="Export IP status changes (CSV or JSON)",
+    responses={**CSV_CONTENT, **ERROR_RESPONSES},
+)
+async def export_ip_status_changes(
+    context: Context,
+    export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+    outcome: OutcomeId = None,
+    project: ProjectId = None,
+    program: ProgramId = None,
+    year: Year = None,
+    company: Company = None,
+    status: ToStatus = None,
+    sort: IpChangeSort = None,
+) -> object:
+    wanted = _ip_filter(outcome, project, program, year, company, status)
+    order = seek(IP_CHANGE_SORTS, "time", sort, None, 1)
+    return export_list(context.engine, outcomes.ip_changes_query(wanted), order,
+                       lambda r: IpStatusChange.from_row(r, context.contracts()), IpStatusChange,
+                       name="ip-status-changes", export_format=export_format)  # fmt: skip

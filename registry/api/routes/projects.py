@@ -1,0 +1,118 @@
+"""`/api/v1/projects`: grant agreements, with their status changes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from registry.api.deps import Context
+from registry.api.errors import NotFound
+from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
+from registry.api.pagination import answer_list, seek
+from registry.api.parameters import (
+    MAX_ID,
+    Company,
+    Cursor,
+    DateFrom,
+    DateTo,
+    Limit,
+    ProgramId,
+    Year,
+    company_param,
+    day_range,
+    page_size,
+    sort_parameter,
+)
+from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Page
+from registry.api.schemas.grants import Project, ProjectDetail, ProjectStatusName
+from registry.store.queries import grants
+from registry.store.queries.grants import PROJECT_SORTS, ProjectFilter
+from registry.store.queries.prepared import snapshot
+
+router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
+
+ProjectSort = Annotated[str | None, sort_parameter(PROJECT_SORTS, "id")]
+Status = Annotated[ProjectStatusName | None, Query(description="Only projects with this status.")]
+
+_FILTERS_DOC = "`year` is the year of the project's program; `from`/`to` compare the project's start date (UTC days)."
+
+
+def _filter(
+    program: int | None, year: int | None, company: str | None, status: ProjectStatusName | None,
+    start: DateFrom, end: DateTo,
+) -> ProjectFilter:  # fmt: skip
+    first, after = day_range(start, end)
+    return ProjectFilter(program_id=program, year=year, company_id=company_param(company), status=status,
+                         start_from=first, start_before=after)  # fmt: skip
+
+
+@router.get(
+    "",
+    response_model=Page[Project],
+    summary="List projects (grant agreements)",
+    description=f"Projects, by id unless `sort` says otherwise. {_FILTERS_DOC}",
+    responses=ERROR_RESPONSES,
+)
+async def list_projects(
+    context: Context,
+    program: ProgramId = None,
+    year: Year = None,
+    company: Company = None,
+    status: Status = None,
+    start: DateFrom = None,
+    end: DateTo = None,
+    sort: ProjectSort = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+) -> Page[Project]:
+    wanted = _filter(program, year, company, status, start, end)
+    position = seek(PROJECT_SORTS, "id", sort, cursor, page_size(limit, context.settings))
+    return await answer_list(context, grants.projects_query(wanted), position,
+                     lambda r: Project.from_row(r, context.contracts()), Page[Project])  # fmt: skip
+
+
+@router.get(
+    "/export",
+    response_model=list[Project],
+    summary="Export projects (CSV or JSON)",
+    description=f"Every project matching the filters, as CSV (UTF-8 with BOM) or a JSON array. {_FILTERS_DOC}",
+    responses={**CSV_CONTENT, **ERROR_RESPONSES},
+)
+async def export_projects(
+    context: Context,
+    export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+    program: ProgramId = None,
+    year: Year = None,
+    company: Company = None,
+    status: Status = None,
+    start: DateFrom = None,
+    end: DateTo = None,
+    sort: ProjectSort = None,
+) -> object:
+    wanted = _filter(program, year, company, status, start, end)
+    order = seek(PROJECT_SORTS, "id", sort, None, 1)
+    return export_list(context.engine, grants.projects_query(wanted), order,
+                       lambda r: Project.from_row(r, context.contracts()), Project, name="projects",
+                       export_format=export_format)  # fmt: skip
+
+
+@router.get(
+    "/{projectId}",
+    response_model=ProjectDetail,
+    summary="One project, with its status changes",
+    responses={**NOT_FOUND_RESPONSE, **ERROR_RESPONSES},
+)
+async def get_project(
+    context: Context,
+    project_id: Annotated[int, Path(alias="projectId", ge=1, le=MAX_ID, examples=[1])],
+) -> ProjectDetail:
+    def answer() -> ProjectDetail:
+        with snapshot(context.engine) as reader:
+            row = grants.project(reader, project_id)
+            if row is None:
+                raise NotFound(f"no project {project_id}")
+            changes = grants.project_status_history(reader, project_id)
+            return ProjectDetail.from_rows(row, changes, context.contracts())
+
+    return await context.read(answer)

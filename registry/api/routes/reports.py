@@ -1,0 +1,126 @@
+"""`/api/v1/commercialization-reports`: yearly commercialization figures of projects, with every step
+of their verification."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from registry.api.deps import Context
+from registry.api.errors import NotFound
+from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
+from registry.api.pagination import answer_list, seek
+from registry.api.parameters import (
+    MAX_ID,
+    Company,
+    Cursor,
+    DateFrom,
+    DateTo,
+    Limit,
+    ProgramId,
+    ProjectId,
+    company_param,
+    day_range,
+    page_size,
+    sort_parameter,
+)
+from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Page
+from registry.api.schemas.outcomes import CommercializationReport, CommercializationReportDetail, ReportStatusName
+from registry.store.queries import outcomes
+from registry.store.queries.outcomes import REPORT_SORTS, ReportFilter
+from registry.store.queries.prepared import snapshot
+
+router = APIRouter(prefix="/api/v1/commercialization-reports", tags=["commercialization"])
+
+ReportSort = Annotated[str | None, sort_parameter(REPORT_SORTS, "id")]
+Status = Annotated[ReportStatusName | None, Query(description="Only reports with this status.")]
+ReportYear = Annotated[int | None, Query(ge=1, le=9999, description="Only figures for this year.", examples=[2022])]
+
+_FILTERS_DOC = (
+    "`year` is the year the figures are for; `from`/`to` compare when the report was recorded. Sorting by "
+    "sales puts committed reports (figures hidden) first."
+)
+
+
+def _filter(
+    project: int | None, program: int | None, company: str | None, year: int | None,
+    status: ReportStatusName | None, start: DateFrom, end: DateTo,
+) -> ReportFilter:  # fmt: skip
+    first, after = day_range(start, end)
+    return ReportFilter(project_id=project, program_id=program, company_id=company_param(company), year=year,
+                        status=status, recorded_from=first, recorded_before=after)  # fmt: skip
+
+
+@router.get(
+    "",
+    response_model=Page[CommercializationReport],
+    summary="List commercialization reports",
+    description=f"Reports, by id unless `sort` says otherwise. {_FILTERS_DOC}",
+    responses=ERROR_RESPONSES,
+)
+async def list_reports(
+    context: Context,
+    project: ProjectId = None,
+    program: ProgramId = None,
+    company: Company = None,
+    year: ReportYear = None,
+    status: Status = None,
+    start: DateFrom = None,
+    end: DateTo = None,
+    sort: ReportSort = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+) -> Page[CommercializationReport]:
+    wanted = _filter(project, program, company, year, status, start, end)
+    position = seek(REPORT_SORTS, "id", sort, cursor, page_size(limit, context.settings))
+    return await answer_list(context, outcomes.reports_query(wanted), position,
+                     lambda r: CommercializationReport.from_row(r, context.contracts()),
+                     Page[CommercializationReport])  # fmt: skip
+
+
+@router.get(
+    "/export",
+    response_model=list[CommercializationReport],
+    summary="Export commercialization reports (CSV or JSON)",
+    description=f"Every report matching the filters, as CSV (UTF-8 with BOM) or a JSON array. {_FILTERS_DOC}",
+    responses={**CSV_CONTENT, **ERROR_RESPONSES},
+)
+async def export_reports(
+    context: Context,
+    export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+    project: ProjectId = None,
+    program: ProgramId = None,
+    company: Company = None,
+    year: ReportYear = None,
+    status: Status = None,
+    start: DateFrom = None,
+    end: DateTo = None,
+    sort: ReportSort = None,
+) -> object:
+    wanted = _filter(project, program, company, year, status, start, end)
+    order = seek(REPORT_SORTS, "id", sort, None, 1)
+    return export_list(context.engine, outcomes.reports_query(wanted), order,
+                       lambda r: CommercializationReport.from_row(r, context.contracts()), CommercializationReport,
+                       name="commercialization-reports", export_format=export_format)  # fmt: skip
+
+
+@router.get(
+    "/{reportId}",
+    response_model=CommercializationReportDetail,
+    summary="One commercialization report, with its history",
+    responses={**NOT_FOUND_RESPONSE, **ERROR_RESPONSES},
+)
+async def get_report(
+    context: Context,
+    report_id: Annotated[int, Path(alias="reportId", ge=1, le=MAX_ID, examples=[1])],
+) -> CommercializationReportDetail:
+    def answer() -> CommercializationReportDetail:
+        with snapshot(context.engine) as reader:
+            row = outcomes.report(reader, report_id)
+            if row is None:
+                raise NotFound(f"no commercialization report {report_id}")
+            steps = outcomes.report_steps(reader, report_id)
+            return CommercializationReportDetail.from_rows(row, steps, context.contracts())
+
+    return await context.read(answer)

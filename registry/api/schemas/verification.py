@@ -1,0 +1,140 @@
+"""Response model of document verification: whether a document is anchored, what cites it, the
+batches that hold it with their Merkle proofs, what the contract said just now, and how anyone can
+check all of it with their own tools."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from registry.api.schemas.common import Address, ApiModel, Hex32, Provenance, Timestamp
+from registry.api.schemas.names import ByName
+from registry.domain.enums import AnchorKind
+
+AnchorKindName = Annotated[AnchorKind, ByName(AnchorKind)]
+
+
+class FirstAnchoring(ApiModel):
+    """The anchor book's entry for the document: the first time the registry anchored it."""
+
+    anchored_by: Address = Field(description="The account whose transaction anchored it.")
+    anchored_at: Timestamp = Field(description="The time of the block that anchored it.")
+    kind: AnchorKindName = Field(description="What the document was when first anchored.")
+    provenance: Provenance = Field(description="The event in the anchoring transaction.")
+
+
+class Citation(ApiModel):
+    """An event of a record that names the document."""
+
+    record_type: str = Field(
+        description="program, project, milestone, outcome, report, audit; or document when it was anchored on its own.",
+        examples=["milestone"],
+    )
+    record_id: int = Field(
+        description="The record's id (a milestone's project id); 0 for a document anchored on its own.",
+        examples=[3],
+    )
+    milestone_index: int | None = Field(default=None, description="Which milestone of the project, from 1.")
+    event: str | None = Field(description="The event that names the document.", examples=["MilestoneSubmitted"])
+    kind: AnchorKindName = Field(description="What the document is to this record.")
+    position: int = Field(description="Which of the event's documents it is, from 0.")
+    actor: Address = Field(description="Who the event credits (the signer of a relayed submission).")
+    anchoring: bool = Field(description="Whether this event anchors the documents it names (an evaluation's "
+                            "clawback only cites its findings).")  # fmt: skip
+    record_path: str | None = Field(
+        description="The record in this API, e.g. /api/v1/projects/3/milestones/1; null for a document "
+        "anchored on its own.",
+    )
+    provenance: Provenance
+
+
+class BatchMembership(ApiModel):
+    """An anchored Merkle batch that holds the document, with the proof that it does."""
+
+    root: Hex32 = Field(description="The batch's Merkle root, the only part of the batch on chain.")
+    path: str = Field(description="The document's path inside the batch, as the batch's manifest lists it.")
+    position: int = Field(description="The document's leaf among the tree's leaves (sorted by leaf hash), from 0.")
+    leaf_count: int = Field(description="Distinct documents in the batch.")
+    manifest_hash: Hex32 = Field(description="SHA-256 of the batch's manifest, as the BatchAnchored event recorded.")
+    proof: list[Hex32] = Field(
+        description="Sibling hashes from the document's leaf up to the root, as "
+        "verifyBatchMember(root, documentHash, proof) and OpenZeppelin's MerkleProof take them."
+    )
+    anchored_by: Address
+    anchored_at: Timestamp
+    batch_path: str = Field(description="The batch in this API.")
+    provenance: Provenance = Field(description="The BatchAnchored event.")
+
+
+class LiveAnchor(ApiModel):
+    """`anchorOf(documentHash)` as the contract answered it."""
+
+    anchored: bool
+    anchored_by: Address | None = None
+    anchored_at: Timestamp | None = None
+    block_number: int | None = None
+    kind: AnchorKindName | None = None
+
+
+class LiveBatchCheck(ApiModel):
+    """`verifyBatchMember(root, documentHash, proof)` as the contract answered it."""
+
+    root: Hex32
+    member: bool = Field(description="True if the contract accepted the proof for this root.")
+
+
+class LiveCheck(ApiModel):
+    """What the registry contract said about the document just now, asked over JSON-RPC while
+    answering, so the answer does not rest on the API's database alone."""
+
+    status: Literal["confirmed", "not-anchored", "disagrees", "unavailable"] = Field(
+        description="confirmed: the contract agrees with the database that the document is anchored; "
+        "not-anchored: both say it is not; disagrees: they differ (see message; usually the database "
+        "has not yet indexed the newest blocks); unavailable: the chain could not be asked (see message)."
+    )
+    message: str
+    chain_id: int | None = None
+    contract: Address | None = Field(default=None, description="The grant registry that was asked.")
+    block_number: int | None = Field(default=None, description="The block the contract was read at.")
+    checked_at: Timestamp | None = Field(default=None, description="When the contract was read.")
+    anchor_of: LiveAnchor | None = None
+    batches: list[LiveBatchCheck] = Field(default_factory=list)
+
+
+class CheckCommand(ApiModel):
+    """One step a person can take with their own tools."""
+
+    purpose: str
+    command: str
+
+
+class HowToCheck(ApiModel):
+    """How to confirm the answer without trusting this API: recompute the hash, then ask any node of
+    the chain with Foundry's `cast` (set RPC_URL to a node's JSON-RPC address)."""
+
+    chain_id: int | None = Field(default=None, description="The chain the registry is on; check your node's.")
+    contract: Address | None = Field(default=None, description="The grant registry, which keeps the anchor book.")
+    steps: list[CheckCommand]
+
+
+class Verification(ApiModel):
+    """Whether a document is anchored in the registry, and everything needed to check that."""
+
+    sha256: Hex32 = Field(description="The SHA-256 of the document (computed here for an upload).")
+    anchored: bool = Field(description="Whether the registry anchored the document, on its own or in a batch.")
+    verdict: str = Field(description="The answer in plain words.")
+    file_name: str | None = Field(default=None, description="The uploaded file's name, for an upload.")
+    size: int | None = Field(default=None, description="Bytes hashed, for an upload.")
+    first_anchoring: FirstAnchoring | None = Field(
+        description="The anchor book's entry; null if never anchored on its own (a batch member "
+        "is anchored through its batch's root)."
+    )
+    citations: list[Citation] = Field(description="Every record event that names the document, oldest first.")
+    citations_truncated: bool = Field(
+        default=False, description="True if the document is cited more often than listed here."
+    )
+    batches: list[BatchMembership] = Field(description="Every anchored batch that holds the document.")
+    live_check: LiveCheck
+    how_to_check: HowToCheck
+    indexed_block: int | None = Field(description="The last block the API's database has indexed.")

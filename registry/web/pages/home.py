@@ -1,0 +1,92 @@
+"""The home page (what the registry is, the figures at a glance, where to go) and the search by
+company, program, year and outcome type."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+from sqlalchemy import Engine
+from starlette.responses import Response
+
+from registry.api.deps import Context
+from registry.api.provenance import RegistryContracts
+from registry.api.schemas.grants import Program, Project
+from registry.api.schemas.outcomes import Outcome
+from registry.api.schemas.statistics import YearStatistics
+from registry.domain.enums import OutcomeType
+from registry.store import statistics as figures
+from registry.store.queries import grants, outcomes
+from registry.store.queries.grants import PROGRAM_SORTS, PROJECT_SORTS, ProgramFilter, ProjectFilter
+from registry.store.queries.outcomes import OUTCOME_SORTS, OutcomeFilter
+from registry.web import parameters
+from registry.web.listing import read_listing
+from registry.web.parameters import FormProblem
+from registry.web.rendering import render
+from registry.web.routing import page_router
+
+router = page_router()
+
+#: The programs a search form offers (a city opens a handful a year).
+PROGRAM_CHOICES = 500
+OUTCOME_TYPES = [kind for kind in OutcomeType if kind is not OutcomeType.NONE]
+
+
+def _all_programs(engine: Engine, contracts: RegistryContracts) -> list[Program]:
+    return read_listing(engine, grants.programs_query(ProgramFilter()), PROGRAM_SORTS,
+                        lambda r: Program.from_row(r, contracts), rows=PROGRAM_CHOICES).items  # fmt: skip
+
+
+@router.get("/")
+def home_page(request: Request, context: Context) -> Response:
+    moment = int(datetime.now(UTC).timestamp())
+    with context.engine.connect() as connection:
+        found = figures.program_statistics(connection, as_of=moment)
+    totals = YearStatistics.of(0, found)
+    years = sorted({p.year for p in found})
+    programs = _all_programs(context.engine, context.contracts()) if found else []
+    return render(request, "home.html", totals=totals, years=years, programs=programs, outcome_types=OUTCOME_TYPES,
+                  form={"company": "", "program": "", "year": "", "type": ""}, problem=None)  # fmt: skip
+
+
+@router.get("/search")
+def search_page(
+    request: Request,
+    context: Context,
+    company: str | None = None,
+    program: str | None = None,
+    year: str | None = None,
+    outcome_type: Annotated[str | None, Query(alias="type")] = None,
+    projects_cursor: str | None = None,
+    outcomes_cursor: str | None = None,
+) -> Response:
+    form = {"company": company or "", "program": program or "", "year": year or "", "type": outcome_type or ""}
+    contracts = context.contracts()
+    programs = _all_programs(context.engine, contracts)
+    shared: dict[str, Any] = {"form": form, "programs": programs, "outcome_types": OUTCOME_TYPES}
+    asked = any(value.strip() for value in form.values())
+    if not asked:
+        return render(request, "search.html", asked=False, problem=None, **shared)
+    try:
+        company_id = parameters.company(company)
+        program_id = parameters.program(program)
+        chosen_year = parameters.year(year)
+        chosen_type = parameters.enum_value("type", OutcomeType, outcome_type)
+        found_projects = read_listing(
+            context.engine,
+            grants.projects_query(ProjectFilter(program_id=program_id, year=chosen_year, company_id=company_id)),
+            PROJECT_SORTS, lambda r: Project.from_row(r, contracts), cursor=projects_cursor,
+            cursor_field="projects_cursor",
+        )  # fmt: skip
+        found_outcomes = read_listing(
+            context.engine,
+            outcomes.outcomes_query(OutcomeFilter(program_id=program_id, year=chosen_year, company_id=company_id,
+                                                  outcome_type=chosen_type)),
+            OUTCOME_SORTS, lambda r: Outcome.from_row(r, contracts), cursor=outcomes_cursor,
+            cursor_field="outcomes_cursor",
+        )  # fmt: skip
+    except FormProblem as problem:
+        return render(request, "search.html", status=400, asked=True, problem=problem, **shared)
+    return render(request, "search.html", asked=True, problem=None, projects=found_projects,
+                  outcomes=found_outcomes, outcome_type_filtered=chosen_type is not None, **shared)  # fmt: skip

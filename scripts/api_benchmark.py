@@ -1,0 +1,613 @@
+"""Speed of the public API against a naive baseline, measured in the same run on the same database.
+
+Builds a SQLite database of more than 1,000,000 indexed records: 1,000 programs, 550,000 projects,
+300,000 milestones, 200,000 anchored documents each cited by a milestone submission (anchor book,
+evidence reference and raw event), and 1,000 Merkle batches of 100 documents with their members.
+The rows are synthesized straight into the record tables with the store's bulk insert, consistent
+with the schema (the indexer's own rows for such records), rather than mined as a million
+transactions on a chain and indexed: that would take hours and measure the indexer, which
+`make index-benchmark` does.
+
+Then it serves the database with `rnd-registry serve` (one uvicorn worker, uvloop and httptools,
+pinned to core 0 with `taskset -c 0`) and loads it with `wrk` pinned to core 1, a Lua script
+spreading requests over random ids and document hashes:
+
+- record lookup: `GET /api/v1/projects/{id}`;
+- verify by hash: `GET /api/v1/verify/{sha256}`, over anchored documents and batch members; the
+  answer's live re-check asks a chain: by default the benchmark deploys the registry on an anvil
+  node (pinned to core 1 with wrk) mining a block a second like a QBFT network, so that answers
+  include their `eth_call`s at the head (the synthesized documents are simply not on that chain:
+  the same calls, the same cost; the live check says the chain disagrees); with `--no-chain` no
+  node is configured and the live check reports itself unavailable;
+- listing page 1 and page 10,000 of `GET /api/v1/projects` (50 per page), the cursor of page 10,000
+  found by following `nextCursor` (500 at a time, then 50, which lands on the same keyset position).
+
+The same four, in the same run and on the same database, against a naive baseline app defined
+below: SQLAlchemy ORM objects turned into dicts, no response models, sync routes in the threadpool,
+offset pagination. It prints requests per second and p50/p99 latency of each, and the ratios;
+and, for scale, a bare FastAPI point read from SQLite served the same way: what this machine
+allows at this moment (the cores may be shared).
+
+Targets: record lookup and verify-by-hash at least 4,000 requests/s with p99 at most 15 ms; page
+1 and page 10,000 in the same time.
+
+Run: .venv/bin/python scripts/api_benchmark.py [--duration 10] [--connections 32] [--no-chain] [--rebuild]
+(`make api-benchmark`; wrk comes from Debian's packages: apt-get install -y wrk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import requests
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from registry.domain.enums import AnchorKind, MilestoneStatus, ProgramStatus, ProjectStatus  # noqa: E402
+from registry.evidence.merkle import MerkleTree  # noqa: E402
+from registry.store import schema  # noqa: E402
+from registry.store.bulk import insert_rows  # noqa: E402
+from registry.store.engine import open_engine, upgrade  # noqa: E402
+
+PROGRAMS = 1_000
+PROJECTS = 550_000
+MILESTONES = 300_000
+DOCUMENTS = 200_000
+BATCHES = 1_000
+BATCH_SIZE = 100
+PAGE = 50
+FAR_PAGE = 10_000
+CHAIN_ID = 31337
+REGISTRY = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+ACCOUNT = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
+RATE_TARGET = 4_000
+P99_TARGET_MS = 15.0
+SERVER_CORE, LOAD_CORE = "0", "1"
+_CHUNK = 50_000
+
+
+# ---- the database ---------------------------------------------------------------------------------
+
+
+def document_hash(number: int) -> bytes:
+    return hashlib.sha256(f"benchmark document {number}".encode()).digest()
+
+
+def batch_document_hash(batch: int, number: int) -> bytes:
+    return hashlib.sha256(f"benchmark batch {batch} document {number}".encode()).digest()
+
+
+class _Events:
+    """Hands out (block number, log index, transaction hash) for synthesized events, 1,000 per block."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def next(self) -> tuple[int, int, bytes]:
+        number = self.count
+        self.count += 1
+        return 1 + number // 1000, number % 1000, hashlib.sha256(b"tx%d" % number).digest()
+
+    @property
+    def blocks(self) -> int:
+        return 1 + (self.count - 1) // 1000
+
+
+def _created(events: _Events) -> dict[str, Any]:
+    block, log, tx = events.next()
+    return {
+        "created_block_number": block, "created_log_index": log, "created_transaction_hash": tx,
+        "updated_block_number": block, "updated_log_index": log, "updated_transaction_hash": tx,
+    }  # fmt: skip
+
+
+def _chunks(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == _CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def build_database(path: Path) -> int:
+    """Writes the benchmark database at `path`; returns the number of records."""
+    path.unlink(missing_ok=True)
+    engine = open_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    events = _Events()
+    now = int(time.time())
+    amount = 100_000_000
+    records = 0
+
+    def write(table: schema.Table, rows: Iterator[dict[str, Any]]) -> None:
+        nonlocal records
+        for chunk in _chunks(rows):
+            with engine.begin() as connection:
+                insert_rows(connection, table, chunk)
+            records += len(chunk)
+            print(f"\r  {table.name}: {records:,} records so far", end="", file=sys.stderr, flush=True)
+
+    write(schema.programs, ({
+        "program_id": p, "name": f"Program {p} R&D사업", "year": 2020 + p % 5, "budget": amount * 1000,
+        "per_project_cap": amount, "granted": amount * (PROJECTS // PROGRAMS), "project_count": PROJECTS // PROGRAMS,
+        "status": int(ProgramStatus.OPEN), "field": "D.N.A.", "metadata_hash": document_hash(-p),
+        "metadata_uri": "https://example.org/program", "created_by": ACCOUNT, **_created(events),
+    } for p in range(1, PROGRAMS + 1)))  # fmt: skip
+    write(schema.projects, ({
+        "project_id": i, "program_id": 1 + (i - 1) % PROGRAMS,
+        "company_id": hashlib.sha256(b"c%d" % (i % 5000)).digest(), "status": int(ProjectStatus.ACTIVE),
+        "amount": amount, "start_date": now - 100 * 86400, "end_date": now + 200 * 86400,
+        "plan_hash": document_hash(-PROGRAMS - i), "milestone_count": 2 if i * 2 <= MILESTONES else 0,
+        "planned_tranches": amount // 5 * 2 if i * 2 <= MILESTONES else 0, "registered_by": ACCOUNT,
+        **_created(events),
+    } for i in range(1, PROJECTS + 1)))  # fmt: skip
+    write(schema.milestones, ({
+        "project_id": 1 + m // 2, "milestone_index": 1 + m % 2, "status": int(MilestoneStatus.SUBMITTED), "attempts": 1,
+        "due_date": now + (m % 90) * 86400, "tranche": amount // 5, "description_hash": document_hash(-10**7 - m),
+        "planned_by": ACCOUNT, **_created(events),
+    } for m in range(MILESTONES)))  # fmt: skip
+
+    # A milestone submission citing (and anchoring) each document: the anchor book entry, the
+    # evidence reference and the raw event share the event.
+    cited = []
+    for d in range(DOCUMENTS):
+        block, log, tx = events.next()
+        cited.append((d, block, log, tx))
+    milestone_submitted = "0x" + hashlib.sha256(b"MilestoneSubmitted").hexdigest()  # a stand-in topic
+    write(schema.raw_events, ({
+        "chain_id": CHAIN_ID, "block_number": block, "log_index": log,
+        "block_hash": hashlib.sha256(b"b%d" % block).digest(), "transaction_hash": tx, "transaction_index": log,
+        "address": REGISTRY, "topic0": bytes.fromhex(milestone_submitted[2:]), "topic1": None, "topic2": None,
+        "topic3": None, "data": b"", "event": "MilestoneSubmitted",
+    } for d, block, log, tx in cited))  # fmt: skip
+    write(schema.anchors, ({
+        "document_hash": document_hash(d), "kind": int(AnchorKind.MILESTONE_EVIDENCE), "anchored_by": ACCOUNT,
+        "timestamp": now - 50 * 86400 + block, "block_number": block, "log_index": log, "transaction_hash": tx,
+    } for d, block, log, tx in cited))  # fmt: skip
+    write(schema.evidence_references, ({
+        "block_number": block, "log_index": log, "transaction_hash": tx, "position": 0,
+        "document_hash": document_hash(d), "kind": int(AnchorKind.MILESTONE_EVIDENCE), "record_type": "milestone",
+        "record_id": 1 + (d % MILESTONES) // 2,
+        "milestone_index": 1 + d % 2, "actor": ACCOUNT, "anchoring": True,
+    } for d, block, log, tx in cited))  # fmt: skip
+
+    batch_rows, member_rows = [], []
+    for b in range(BATCHES):
+        documents = [batch_document_hash(b, n) for n in range(BATCH_SIZE)]
+        tree = MerkleTree.build(documents)
+        block, log, tx = events.next()
+        batch_rows.append({
+            "root": tree.root, "anchored_by": ACCOUNT, "timestamp": now - 40 * 86400 + block, "block_number": block,
+            "log_index": log, "transaction_hash": tx, "leaf_count": tree.leaf_count,
+            "manifest_hash": hashlib.sha256(b"manifest %d" % b).digest(),
+        })  # fmt: skip
+        for position, document in enumerate(tree.document_hashes):
+            member_rows.append({
+                "document_hash": document, "root": tree.root, "position": position,
+                "path": f"batch-{b}/{documents.index(document)}.pdf", "proof": b"".join(tree.proof(document)),
+            })  # fmt: skip
+    write(schema.batches, iter(batch_rows))
+    write(schema.batch_members, iter(member_rows))
+
+    with engine.begin() as connection:
+        insert_rows(connection, schema.blocks, [
+            {"block_number": n, "block_hash": hashlib.sha256(b"b%d" % n).digest(), "timestamp": now - 50 * 86400 + n}
+            for n in range(1, events.blocks + 1)
+        ])  # fmt: skip
+        connection.execute(schema.indexer_state.insert().values(
+            id=1, chain_id=CHAIN_ID, grant_registry=REGISTRY, deploy_block=1, indexed_block=events.blocks,
+            indexed_block_hash=hashlib.sha256(b"b%d" % events.blocks).digest(),
+        ))  # fmt: skip
+    raw = engine.raw_connection()
+    try:
+        # Outside any transaction, which a checkpoint cannot run in.
+        raw.driver_connection.execute("ANALYZE")  # type: ignore[union-attr]
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+    finally:
+        raw.close()
+    engine.dispose()
+    print(file=sys.stderr)
+    return records
+
+
+def verify_targets(path: Path) -> list[str]:
+    """Hashes to verify: anchored documents and batch members, four to one."""
+    rng = random.Random(5)
+    hashes = [document_hash(rng.randrange(DOCUMENTS)).hex() for _ in range(40_000)]
+    hashes += [batch_document_hash(rng.randrange(BATCHES), rng.randrange(BATCH_SIZE)).hex() for _ in range(10_000)]
+    rng.shuffle(hashes)
+    return hashes
+
+
+# ---- the naive baseline -----------------------------------------------------------------------------
+
+
+def naive_app(database: Path) -> Any:
+    """The API as a first draft would write it: ORM objects turned into dicts, no response models,
+    sync routes (FastAPI runs them in its threadpool), a session per request, offset pagination."""
+    from fastapi import FastAPI, HTTPException
+    from sqlalchemy import select
+    from sqlalchemy.orm import DeclarativeBase, Session
+
+    class Base(DeclarativeBase):
+        pass
+
+    class ProjectRecord(Base):
+        __table__ = schema.projects
+
+    class AnchorRecord(Base):
+        __table__ = schema.anchors
+
+    class ReferenceRecord(Base):
+        __table__ = schema.evidence_references
+
+    class MemberRecord(Base):
+        __table__ = schema.batch_members
+
+    engine = open_engine(f"sqlite:///{database}")
+    app = FastAPI()
+
+    def plain(record: Any) -> dict[str, Any]:
+        values = {}
+        for column in record.__table__.columns:
+            value = getattr(record, column.key)
+            values[column.key] = "0x" + value.hex() if isinstance(value, bytes) else value
+        return values
+
+    @app.get("/projects/{project_id}")
+    def project(project_id: int) -> Any:
+        with Session(engine) as session:
+            found = session.get(ProjectRecord, project_id)
+            if found is None:
+                raise HTTPException(404)
+            return plain(found)
+
+    @app.get("/projects")
+    def projects(page: int = 1, size: int = PAGE) -> Any:
+        with Session(engine) as session:
+            query = select(ProjectRecord).order_by(ProjectRecord.project_id).offset((page - 1) * size).limit(size)
+            return [plain(p) for p in session.scalars(query)]
+
+    @app.get("/verify/{sha256}")
+    def verify(sha256: str) -> Any:
+        digest = bytes.fromhex(sha256.removeprefix("0x"))
+        with Session(engine) as session:
+            anchor = session.get(AnchorRecord, digest)
+            references = session.scalars(select(ReferenceRecord).where(ReferenceRecord.document_hash == digest))
+            members = session.scalars(select(MemberRecord).where(MemberRecord.document_hash == digest))
+            return {
+                "sha256": sha256,
+                "anchored": anchor is not None,
+                "anchor": plain(anchor) if anchor else None,
+                "references": [plain(r) for r in references],
+                "batches": [plain(m) for m in members],
+            }
+
+    return app
+
+
+def bare_app(database: Path) -> Any:
+    """For scale, not a baseline: the least a FastAPI point read from SQLite can cost on this machine
+    now (one query on one connection, a dict back), measured in the same run."""
+    import sqlite3
+
+    from fastapi import FastAPI
+
+    connection = sqlite3.connect(database, check_same_thread=False)
+    app = FastAPI()
+
+    @app.get("/projects/{project_id}")
+    async def project(project_id: int) -> Any:
+        row = connection.execute(
+            "SELECT project_id, program_id, amount, status FROM projects WHERE project_id = ?", (project_id,)
+        ).fetchone()
+        return {"projectId": row[0], "programId": row[1], "amount": row[2], "status": row[3]}
+
+    return app
+
+
+def serve(app: Any, port: int) -> int:
+    import uvicorn
+
+    uvicorn.run(app, host="127.0.0.1", port=port, loop="uvloop", http="httptools", access_log=False,
+                log_level="warning")  # fmt: skip
+    return 0
+
+
+# ---- servers and load ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(command: list[str], env: dict[str, str], url: str, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        process = subprocess.Popen(["taskset", "-c", SERVER_CORE, *command], env=env, stdout=out, stderr=out,
+                                   start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server stopped at once; see {log}:\n{log.read_text()[-2000:]}")
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return process
+        except requests.RequestException:
+            time.sleep(0.2)
+    stop(process)
+    raise SystemExit(f"the server did not answer {url} within 60 s; see {log}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+LUA_REPORT = """
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.status + summary.errors.timeout
+  io.write(string.format('WRK_RESULT {"requests": %d, "seconds": %.6f, "errors": %d, "p50": %d, "p99": %d}\\n',
+    summary.requests, summary.duration / 1e6, errors, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def lua_random_ids(template: str, top: int) -> str:
+    return f"""
+math.randomseed(7)
+request = function()
+  return wrk.format("GET", string.format("{template}", math.random(1, {top})))
+end
+""" + LUA_REPORT
+
+
+def lua_from_file(template: str, values: Path) -> str:
+    return f"""
+local values = {{}}
+for line in io.lines("{values}") do values[#values + 1] = line end
+math.randomseed(11)
+request = function()
+  return wrk.format("GET", string.format("{template}", values[math.random(1, #values)]))
+end
+""" + LUA_REPORT
+
+
+def fixed_path(path: str) -> str:
+    return f"""
+request = function()
+  return wrk.format("GET", "{path}")
+end
+""" + LUA_REPORT
+
+
+def run_wrk(base: str, lua: str, work: Path, *, duration: int, connections: int) -> dict[str, Any]:
+    script = work / f"load-{hashlib.sha256(lua.encode()).hexdigest()[:12]}.lua"
+    script.write_text(lua)
+    command = ["taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
+               "-s", str(script), base]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("WRK_RESULT "))
+    found: dict[str, Any] = json.loads(line.removeprefix("WRK_RESULT "))
+    found["rate"] = found["requests"] / found["seconds"]
+    return found
+
+
+def far_cursor(base: str) -> str:
+    """The `cursor` of page 10,000 of 50, found by following `nextCursor`: pages of 500 up to item
+    499,500, then of 50; a keyset cursor names the last item seen, so it is the same position."""
+    session = requests.Session()
+    cursor: str | None = None
+    seen = 0
+    target = (FAR_PAGE - 1) * PAGE
+    while seen < target:
+        size = 500 if target - seen >= 500 else PAGE
+        params: dict[str, Any] = {"limit": size}
+        if cursor is not None:
+            params["cursor"] = cursor
+        response = session.get(f"{base}/api/v1/projects", params=params, timeout=30)
+        response.raise_for_status()
+        body = response.json()
+        seen += len(body["items"])
+        cursor = body["nextCursor"]
+        assert cursor is not None, f"the list ended after {seen} items"
+    assert cursor is not None
+    first = session.get(f"{base}/api/v1/projects", params={"cursor": cursor}, timeout=30).json()["items"][0]
+    assert first["projectId"] == target + 1, first["projectId"]
+    return cursor
+
+
+# ---- anvil with the registry, for the live check ---------------------------------------------------
+
+
+def start_chain(data_dir: Path) -> Any:
+    """An anvil node pinned to the load generator's core, with the registry deployed and the deployment
+    manifest in `data_dir` where the API finds it."""
+    from registry.chain.anvil import start_anvil
+    from registry.chain.compiler import compile_contracts
+    from registry.chain.connection import connect
+    from registry.chain.deployment import deploy_registry
+    from registry.chain.devkeys import dev_account
+    from registry.chain.reverts import RevertDecoder
+    from registry.chain.transactions import TransactionSender
+
+    node = start_anvil(PROJECT_ROOT)
+    subprocess.run(["taskset", "-a", "-p", "-c", LOAD_CORE, str(node.pid)], check=True, capture_output=True)
+    w3 = connect(node.rpc_url)
+    artifacts = compile_contracts()
+    sender = TransactionSender(w3, dev_account(0), RevertDecoder(a.abi for a in artifacts.values()))
+    manifest = deploy_registry(w3, sender, artifacts, admin_transfer_delay=2 * 24 * 3600)
+    manifest.write(data_dir / "deployment.json")
+    # A block a second, as a QBFT network makes them (empty ones too): the live check reads at the
+    # head, and what it remembers holds only until the next block.
+    w3.provider.make_request("evm_setIntervalMining", [1])  # type: ignore[arg-type]
+    return node
+
+
+# ---- the run ------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per measurement")
+    parser.add_argument("--connections", type=int, default=16, help="wrk's open connections")
+    parser.add_argument("--work-dir", type=Path, default=PROJECT_ROOT / ".rnd-registry" / "api-benchmark")
+    parser.add_argument("--rebuild", action="store_true", help="build the database even if one is there")
+    parser.add_argument("--no-chain", action="store_true", help="no node: the live check reports unavailable")
+    parser.add_argument("--serve-naive", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-bare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    work: Path = args.work_dir
+    database = work / "registry.db"
+    if args.serve_naive:
+        return serve(naive_app(database), args.port)
+    if args.serve_bare:
+        return serve(bare_app(database), args.port)
+    if shutil.which("wrk") is None or shutil.which("taskset") is None:
+        raise SystemExit("wrk and taskset are needed: apt-get install -y wrk util-linux")
+    if (os.cpu_count() or 1) < 2:
+        raise SystemExit("the benchmark needs two cores: the server on one, the load generator on the other")
+
+    work.mkdir(parents=True, exist_ok=True)
+    stamp = work / "built.json"
+    if args.rebuild or not database.exists() or not stamp.exists():
+        started = time.monotonic()
+        records = build_database(database)
+        stamp.write_text(json.dumps({"records": records}))
+        print(f"built {database}: {records:,} records in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    records = json.loads(stamp.read_text())["records"]
+    hashes = work / "hashes.txt"
+    hashes.write_text("\n".join(verify_targets(database)) + "\n")
+
+    data_dir = Path(tempfile.mkdtemp(prefix="api-benchmark-"))
+    node = None if args.no_chain else start_chain(data_dir)
+    env = {**os.environ, "RND_DATA_DIR": str(data_dir), "RND_DATABASE_URL": f"sqlite:///{database}"}
+    if node is not None:
+        env["RND_RPC_URL"] = node.rpc_url
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    try:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start([str(PROJECT_ROOT / ".venv" / "bin" / "rnd-registry"), "serve", "--port", str(port),
+                        "--no-access-log"], env, f"{base}/api/v1/projects/1", work / "api.log")  # fmt: skip
+        try:
+            cursor = far_cursor(base)
+            check = requests.get(f"{base}/api/v1/verify/{document_hash(1).hex()}", timeout=10).json()
+            assert check["anchored"], check
+            print(f"live check in the verification answers: {check['liveCheck']['status']} "
+                  f"({check['liveCheck']['message'][:100]})", file=sys.stderr)  # fmt: skip
+            results["api"] = measure(base, work, hashes, args, {
+                "record lookup": lua_random_ids("/api/v1/projects/%d", PROJECTS),
+                "verify by hash": lua_from_file("/api/v1/verify/%s", hashes),
+                "list, page 1": fixed_path("/api/v1/projects"),
+                "list, page 10,000": fixed_path(f"/api/v1/projects?cursor={cursor}"),
+            })  # fmt: skip
+        finally:
+            stop(server)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        naive = start([sys.executable, str(Path(__file__).resolve()), "--serve-naive", "--port", str(port),
+                       "--work-dir", str(work)], env, f"{base}/projects/1", work / "naive.log")  # fmt: skip
+        try:
+            results["naive"] = measure(base, work, hashes, args, {
+                "record lookup": lua_random_ids("/projects/%d", PROJECTS),
+                "verify by hash": lua_from_file("/verify/%s", hashes),
+                "list, page 1": fixed_path("/projects?page=1"),
+                "list, page 10,000": fixed_path(f"/projects?page={FAR_PAGE}"),
+            })  # fmt: skip
+        finally:
+            stop(naive)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        bare = start([sys.executable, str(Path(__file__).resolve()), "--serve-bare", "--port", str(port),
+                      "--work-dir", str(work)], env, f"{base}/projects/1", work / "bare.log")  # fmt: skip
+        try:
+            results["bare"] = measure(base, work, hashes, args, {
+                "record lookup": lua_random_ids("/projects/%d", PROJECTS),
+            })  # fmt: skip
+        finally:
+            stop(bare)
+    finally:
+        if node is not None:
+            node.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+    report(results, records, args, live=node is not None)
+    return 0
+
+
+def measure(base: str, work: Path, hashes: Path, args: argparse.Namespace, loads: dict[str, str]) -> dict[str, Any]:
+    found = {}
+    for name, lua in loads.items():
+        run_wrk(base, lua, work, duration=2, connections=args.connections)  # warm-up
+        found[name] = run_wrk(base, lua, work, duration=args.duration, connections=args.connections)
+        result = found[name]
+        print(f"  {name}: {result['rate']:,.0f} requests/s, p50 {result['p50'] / 1000:.2f} ms, "
+              f"p99 {result['p99'] / 1000:.2f} ms, {result['errors']} errors", file=sys.stderr)  # fmt: skip
+    return found
+
+
+def report(
+    results: dict[str, dict[str, dict[str, Any]]], records: int, args: argparse.Namespace, *, live: bool
+) -> None:
+    print()
+    print(f"API benchmark: {records:,} indexed records in SQLite; one uvicorn worker on core {SERVER_CORE}, "
+          f"wrk ({args.connections} connections, {args.duration} s) on core {LOAD_CORE}")  # fmt: skip
+    print("verify-by-hash answers include a live check: " + (
+        "eth_calls to an anvil node on the load generator's core" if live else "none (--no-chain: 'unavailable')"))
+    print()
+    header = (
+        f"{'':20} {'API req/s':>10} {'p50 ms':>8} {'p99 ms':>8} | {'naive req/s':>11} {'p50 ms':>8} {'p99 ms':>8} "
+        f"| {'speed-up':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, api in results["api"].items():
+        naive = results["naive"][name]
+        print(f"{name:20} {api['rate']:>10,.0f} {api['p50'] / 1000:>8.2f} {api['p99'] / 1000:>8.2f} | "
+              f"{naive['rate']:>11,.0f} {naive['p50'] / 1000:>8.2f} {naive['p99'] / 1000:>8.2f} | "
+              f"{api['rate'] / naive['rate']:>7.1f}x")  # fmt: skip
+    bare = results["bare"]["record lookup"]
+    print(f"{'for scale:':20} a bare FastAPI point read from SQLite (no middleware, no response model): "
+          f"{bare['rate']:,.0f} req/s, p50 {bare['p50'] / 1000:.2f} ms, p99 {bare['p99'] / 1000:.2f} ms")  # fmt: skip
+    print()
+    api = results["api"]
+    for name in ("record lookup", "verify by hash"):
+        ok = api[name]["rate"] >= RATE_TARGET and api[name]["p99"] / 1000 <= P99_TARGET_MS
+        print(f"{name}: target {RATE_TARGET:,} req/s with p99 <= {P99_TARGET_MS:g} ms: "
+              f"{'met' if ok else 'NOT met'}")  # fmt: skip
+    first, far = api["list, page 1"]["rate"], api["list, page 10,000"]["rate"]
+    naive_first, naive_far = results["naive"]["list, page 1"]["rate"], results["naive"]["list, page 10,000"]["rate"]
+    print(f"page 10,000 vs page 1: API {far / first:.2f} of page 1's rate; naive offset {naive_far / naive_first:.3f}")
+    errors = sum(r["errors"] for side in results.values() for r in side.values())
+    if errors:
+        print(f"WARNING: {errors} requests failed or answered non-2xx; the figures above count them")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

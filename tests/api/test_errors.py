@@ -1,0 +1,37 @@
+"""One error body for every failure, `{"error": {"status", "message", "parameter"?}}`, whatever
+raised it: an unknown path or method, a parameter of the wrong type (named, with what was given)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.helpers.api import error_of
+
+
+def test_an_unknown_path_is_a_404_pointing_at_the_documentation(api: TestClient) -> None:
+    assert error_of(api.get("/api/v1/grants"), 404) == {
+        "status": 404,
+        "message": "no such resource; the API's endpoints are listed at /docs",
+    }
+
+
+def test_writing_is_a_405_saying_the_api_is_read_only(api: TestClient) -> None:
+    assert error_of(api.delete("/api/v1/programs/1"), 405) == {
+        "status": 405,
+        "message": "this endpoint does not accept that method; the API is read-only",
+    }
+
+
+def test_a_parameter_of_the_wrong_type_is_named_with_the_value_given(api: TestClient) -> None:
+    assert error_of(api.get("/api/v1/projects", params={"year": "2021년"}), 422) == {
+        "status": 422,
+        "message": "year: Input should be a valid integer, unable to parse string as an integer (got '2021년')",
+        "parameter": "year",
+    }
+
+
+def test_several_bad_parameters_are_all_named_the_first_as_the_parameter(api: TestClient) -> None:
+    error = error_of(api.get("/api/v1/outcomes", params={"revoked": "maybe", "limit": "-1"}), 422)
+    assert error["parameter"] == "revoked"
+    assert error["message"].startswith("revoked: Input should be a valid boolean")
+    assert "; limit: Input should be greater than or equal to 1" in error["message"]

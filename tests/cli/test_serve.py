@@ -1,0 +1,85 @@
+"""`rnd-registry serve`: uvicorn with the API's factory on the configured address, and, run for real,
+an HTTP server that answers and writes one JSON access-log line per request."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import uvicorn
+from typer.testing import CliRunner
+
+from registry.chain.anvil import free_port
+from registry.cli.main import app
+from registry.settings import get_settings
+
+
+@pytest.fixture
+def fresh_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    monkeypatch.setenv("RND_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("RND_API_HOST", "0.0.0.0")
+    monkeypatch.setenv("RND_API_PORT", "8123")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_serve_runs_uvicorn_with_the_api_factory_on_the_configured_address(
+    monkeypatch: pytest.MonkeyPatch, fresh_settings: None
+) -> None:
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda target, **options: calls.append({"target": target, **options}))
+    result = CliRunner().invoke(app, ["serve"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    [call] = calls
+    assert {k: call[k] for k in ("target", "factory", "host", "port", "workers", "loop", "http", "access_log")} == {
+        "target": "registry.api.app:create_app",
+        "factory": True,
+        "host": "0.0.0.0",
+        "port": 8123,
+        "workers": 1,
+        "loop": "uvloop",
+        "http": "httptools",
+        "access_log": False,
+    }
+    result = CliRunner().invoke(app, ["serve", "--host", "127.0.0.1", "--port", "9001", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert (calls[1]["host"], calls[1]["port"], calls[1]["workers"]) == ("127.0.0.1", 9001, 2)
+
+
+def test_serve_answers_over_http_and_logs_each_request_as_a_json_line(tmp_path: Path) -> None:
+    port = free_port()
+    environment = {**os.environ, "RND_DATA_DIR": str(tmp_path), "RND_RPC_URL": f"http://127.0.0.1:{free_port()}"}
+    command = [str(Path(sys.executable).parent / "rnd-registry"), "serve", "--port", str(port)]
+    server = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = requests.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert server.poll() is None and time.monotonic() < deadline, (
+                    server.stderr.read() if server.stderr else ""
+                )
+                time.sleep(0.2)
+        programs = requests.get(f"http://127.0.0.1:{port}/api/v1/programs", timeout=5)
+    finally:
+        server.terminate()
+        output, errors = server.communicate(timeout=30)
+    assert health.status_code == 200 and health.json()["status"] == "degraded"  # no chain at the RPC URL
+    assert (programs.status_code, programs.json()) == (200, {"items": [], "nextCursor": None})
+    lines = [json.loads(line) for line in output.splitlines()]
+    assert [(line["path"], line["route"], line["status"]) for line in lines] == [
+        ("/health", "/health", 200),
+        ("/api/v1/programs", "/api/v1/programs", 200),
+    ]
+    assert f"at http://127.0.0.1:{port}" in errors

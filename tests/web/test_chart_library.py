@@ -1,0 +1,44 @@
+"""Chart.js is served from the checkout's node_modules (npm's copy, pinned in package.json); without
+it the dashboard still shows every figure in its tables and says how to get the charts back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from registry.api.app import create_app
+from registry.settings import PROJECT_ROOT
+from registry.web.chart_library import CHART_JS, CHART_JS_URL, ChartLibraryMissing, chart_library
+from registry.web.i18n import Language, catalogue
+from tests.api.conftest import IndexedRegistry
+
+
+def test_the_dashboard_loads_npms_chart_js_from_this_server(client: TestClient) -> None:
+    page = client.get("/dashboard").text
+    assert f'<script src="{CHART_JS_URL}" defer></script>' in page
+    served = client.get(CHART_JS_URL)
+    assert served.status_code == 200
+    assert served.headers["content-type"].startswith("text/javascript")
+    assert served.content == (PROJECT_ROOT / CHART_JS).read_bytes()
+
+
+def test_a_checkout_without_chart_js_is_told_to_run_npm_ci(tmp_path: Path) -> None:
+    with pytest.raises(ChartLibraryMissing, match="run `npm ci`"):
+        chart_library(tmp_path)
+
+
+def test_without_chart_js_the_dashboard_keeps_its_tables_and_says_why_there_are_no_charts(
+    indexed: IndexedRegistry, tmp_path: Path
+) -> None:
+    settings = indexed.settings.model_copy(update={"project_root": tmp_path})
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/dashboard")
+        assert page.status_code == 200
+        assert catalogue(Language.KOREAN)["dashboard.no_charts"] in page.text
+        assert str(tmp_path / CHART_JS) in page.text
+        assert "<script src" not in page.text.replace('<script src="/static/copy.js" defer></script>', "")
+        assert 'id="table-budget"' in page.text
+        missing = client.get(CHART_JS_URL)
+        assert missing.status_code == 503 and "npm ci" in missing.text

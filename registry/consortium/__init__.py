@@ -1,0 +1,1 @@
+"""Running the registry on a consortium chain: the nodes' account allowlists kept equal to its members."""

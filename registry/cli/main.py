@@ -9,6 +9,7 @@ from registry.cli import (
     audit,
     chain,
     commercialization,
+    consortium,
     deploy,
     evidence,
     index,
@@ -17,7 +18,9 @@ from registry.cli import (
     outcome,
     program,
     project,
+    serve,
     signing,
+    up,
 )
 from registry.cli.errors import OneLineErrorsGroup
 
@@ -43,6 +46,9 @@ app.add_typer(outcome.ip_app, name="ip")
 app.add_typer(commercialization.app, name="commercialization")
 app.add_typer(signing.app)  # top-level `sign` and `relay`
 app.add_typer(index.app, name="index")
+app.command(name="serve")(serve.serve)
+app.add_typer(consortium.app, name="consortium")
+app.command(name="up")(up.up)
 
 if __name__ == "__main__":
     app()

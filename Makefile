@@ -1,5 +1,5 @@
 # The two setup commands of the README:
-#   make run    local chain + registry deployed + demo data (the main job)
+#   make run    local chain, registry, demo data, indexer and API/portal until Ctrl-C (the main job)
 #   make test   installs what the tests need and runs them all (what CI runs)
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CLI := $(VENV)/bin/rnd-registry
 
-.PHONY: install run stop test lint static-analysis pytest gas index-benchmark fuzz clean
+.PHONY: install chromium run stop test lint static-analysis pytest gas index-benchmark api-benchmark fuzz clean
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -21,12 +21,25 @@ $(VENV)/.installed: pyproject.toml
 
 install: node_modules/.installed $(VENV)/.installed
 
-## The main job: chain up, contracts deployed, demo data.
+## The portal's browser tests drive Debian's Chromium through Playwright (never Playwright's own
+## download). Installed with apt when missing: as root, or with sudo when it needs no password.
+CHROMIUM_PACKAGES := chromium fonts-nanum
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(CHROMIUM_PACKAGES); \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y $(CHROMIUM_PACKAGES); \
+	  else \
+	    echo "The portal's browser tests need Chromium at /usr/bin/chromium." >&2; \
+	    echo "Install it as root: apt-get install $(CHROMIUM_PACKAGES)" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+## The main job: local chain, contracts deployed, demo data, indexer following the chain, API and
+## portal on http://127.0.0.1:8000, until Ctrl-C. Run it again to resume the same chain and database.
 run: install
-	$(CLI) chain up
-	$(CLI) deploy --dev-key 0
-	$(PY) scripts/seed_demo.py
-	$(CLI) chain status
+	$(CLI) up
 
 stop: install
 	$(CLI) chain down
@@ -41,7 +54,7 @@ lint: install
 static-analysis: install
 	bash scripts/static_analysis.sh
 
-pytest: install
+pytest: install chromium
 	$(PY) -m pytest
 
 ## Benchmarks and long runs: separate from `make test`.
@@ -50,6 +63,16 @@ gas: install
 
 index-benchmark: install
 	$(PY) scripts/index_benchmark.py
+
+## Needs wrk (Debian's package, installed with apt when missing, as root or with password-less sudo).
+api-benchmark: install
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; \
+	  else echo "The API benchmark needs wrk: apt-get install wrk" >&2; exit 1; fi; \
+	fi
+	$(PY) scripts/api_benchmark.py
 
 fuzz: install
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest tests/contracts/test_registry_stateful.py

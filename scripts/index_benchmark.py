@@ -101,7 +101,9 @@ def benchmark(events_wanted: int, postgres: str | None) -> int:
         )
 
         # The machine is shared and its timings noisy: the indexer runs three times (a fresh database each
-        # time) and its median run is compared; the baseline, ten times slower, runs once.
+        # time) and its median run is compared; the baseline, ten times slower, runs once. The load
+        # average says how busy the machine was meanwhile.
+        load_before = os.getloadavg()[0]
         ours_runs = [
             run_child("indexer", node.rpc_url, work, f"sqlite:///{work / f'indexer-{i}.db'}") for i in range(3)
         ]
@@ -113,6 +115,7 @@ def benchmark(events_wanted: int, postgres: str | None) -> int:
         if postgres:
             reset_postgres(postgres)
             runs.append(("indexer, PostgreSQL", run_child("indexer", node.rpc_url, work, postgres)))
+        load_after = os.getloadavg()[0]
         follow = measure_follow(node.rpc_url, work, manifest, load)
     finally:
         node.stop()
@@ -142,6 +145,8 @@ def benchmark(events_wanted: int, postgres: str | None) -> int:
     if not complete:
         print(f"EVENT COUNTS DIFFER: chain {events}, indexer {ours['events']}, baseline {baseline['events']}")
     ok = complete and speed >= SPEED_TARGET and ratio >= RATIO_TARGET and peak < MEMORY_TARGET_MB
+    print(f"load average (1 min) on this {os.cpu_count()}-core machine: {load_before:.2f} before the runs, "
+          f"{load_after:.2f} after")  # fmt: skip
     print("targets met" if ok else "TARGET MISSED")
     return 0 if ok else 1
 

@@ -8,6 +8,9 @@ elementary type, so these are decoded here by slicing words, as strictly as eth-
 values must fit their type, padding must be zero, offsets must point past the head and tails must
 fit in the data. Any other type returns None, and the caller decodes that event with eth-abi. The
 test suite checks both give the same values for every registry event.
+
+A word decoder reads its word where it lies in the data (`decode(data, at)`), so that a value costs
+one call and one slice; a topic is a word at 0.
 """
 
 from __future__ import annotations
@@ -15,12 +18,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
-from eth_utils.address import to_checksum_address
-
-WordDecoder = Callable[[bytes], Any]
 DataDecoder = Callable[[bytes], list[Any]]
+
+
+class WordDecoder(Protocol):
+    """Decodes the 32-byte word at `at` in `data` (a topic: the word at 0)."""
+
+    def __call__(self, data: bytes, at: int = 0, /) -> Any: ...
+
+
+_Slot = Callable[[bytes, int], Any]  # a value of the head at `at`, or the dynamic value it points to
 
 _ZERO_12 = bytes(12)
 _INTEGER = re.compile(r"(u?int)(\d*)")
@@ -35,6 +44,10 @@ class AbiDecodingError(ValueError):
 def checksum_bytes(raw: bytes) -> str:
     """The EIP-55 checksummed address of 20 raw bytes, cached: the checksum costs a keccak, and a
     registry has few distinct actors."""
+    # Imported on first use: eth-utils takes a tenth of a second to import, which the read-ahead
+    # process would spend before reading its first range.
+    from eth_utils.address import to_checksum_address
+
     return str(to_checksum_address(raw))
 
 
@@ -69,8 +82,8 @@ def word_decoder(kind: str) -> WordDecoder | None:
 def _unsigned(bits: int) -> WordDecoder:
     limit = 1 << bits
 
-    def decode(word: bytes) -> int:
-        value = int.from_bytes(word, "big")
+    def decode(data: bytes, at: int = 0, /) -> int:
+        value = int.from_bytes(data[at : at + 32], "big")
         if value >= limit:
             raise AbiDecodingError(f"{value} does not fit uint{bits}")
         return value
@@ -81,8 +94,8 @@ def _unsigned(bits: int) -> WordDecoder:
 def _signed(bits: int) -> WordDecoder:
     low, high = -(1 << (bits - 1)), 1 << (bits - 1)
 
-    def decode(word: bytes) -> int:
-        value = int.from_bytes(word, "big", signed=True)
+    def decode(data: bytes, at: int = 0, /) -> int:
+        value = int.from_bytes(data[at : at + 32], "big", signed=True)
         if not low <= value < high:
             raise AbiDecodingError(f"{value} does not fit int{bits}")
         return value
@@ -90,24 +103,24 @@ def _signed(bits: int) -> WordDecoder:
     return decode
 
 
-def _address(word: bytes) -> str:
-    if word[:12] != _ZERO_12:
+def _address(data: bytes, at: int = 0, /) -> str:
+    if data[at : at + 12] != _ZERO_12:
         raise AbiDecodingError("an address word has non-zero padding")
-    return checksum_bytes(word[12:])
+    return checksum_bytes(data[at + 12 : at + 32])
 
 
-def _bool(word: bytes) -> bool:
-    value = int.from_bytes(word, "big")
+def _bool(data: bytes, at: int = 0, /) -> bool:
+    value = int.from_bytes(data[at : at + 32], "big")
     if value > 1:
         raise AbiDecodingError(f"{value} is not a bool")
     return value == 1
 
 
 def _fixed_bytes(size: int) -> WordDecoder:
-    def decode(word: bytes) -> bytes:
-        if size < 32 and any(word[size:]):
+    def decode(data: bytes, at: int = 0, /) -> bytes:
+        if size < 32 and any(data[at + size : at + 32]):
             raise AbiDecodingError(f"a bytes{size} word has non-zero padding")
-        return word[:size]
+        return data[at : at + size]
 
     return decode
 
@@ -116,19 +129,19 @@ def data_decoder(types: Sequence[str]) -> DataDecoder | None:
     """A decoder of ABI-encoded values of `types` (as declared: `string` decodes to text), or None if
     one of them is not a type decoded here."""
     head = 32 * sum(_head_words(kind) for kind in types)
-    slots: list[Callable[[bytes], Any]] = []
+    slots: list[tuple[_Slot, int]] = []
     offset = 0
     for kind in types:
-        slot = _slot(kind, offset, head)
+        slot = _slot(kind, head)
         if slot is None:
             return None
-        slots.append(slot)
+        slots.append((slot, offset))
         offset += 32 * _head_words(kind)
 
     def decode(data: bytes) -> list[Any]:
         if len(data) < head:
             raise AbiDecodingError(f"{len(data)} bytes of data, the head alone takes {head}")
-        return [slot(data) for slot in slots]
+        return [slot(data, at) for slot, at in slots]
 
     return decode
 
@@ -139,21 +152,22 @@ def _head_words(kind: str) -> int:
     return 1
 
 
-def _slot(kind: str, offset: int, head: int) -> Callable[[bytes], Any] | None:
+def _slot(kind: str, head: int) -> _Slot | None:
+    """The decoder of a value of type `kind` whose head word lies at `at`, in data whose head takes `head` bytes."""
     word = word_decoder(kind)
     if word is not None:
-        return lambda data: word(data[offset : offset + 32])
+        return word
     if kind.startswith("(") and kind.endswith(")") and "(" not in kind[1:]:
         members = [word_decoder(k) for k in kind[1:-1].split(",")]
         if any(m is None for m in members):
             return None
-        decoders = [m for m in members if m is not None]
-        return lambda data: tuple(d(data[offset + 32 * i : offset + 32 * i + 32]) for i, d in enumerate(decoders))
+        decoders = [(m, 32 * i) for i, m in enumerate(members) if m is not None]
+        return lambda data, at: tuple(d(data, at + shift) for d, shift in decoders)
     if kind in ("string", "bytes"):
         as_text = kind == "string"
 
-        def dynamic_bytes(data: bytes) -> Any:
-            start, length = _tail(data, offset, head)
+        def dynamic_bytes(data: bytes, at: int) -> Any:
+            start, length = _tail(data, at, head)
             end = start + length
             padded = start + (length + 31) // 32 * 32
             if padded > len(data):
@@ -170,12 +184,12 @@ def _slot(kind: str, offset: int, head: int) -> Callable[[bytes], Any] | None:
             return None
         decode_element = element
 
-        def dynamic_array(data: bytes) -> tuple[Any, ...]:
-            start, count = _tail(data, offset, head)
+        def dynamic_array(data: bytes, at: int) -> tuple[Any, ...]:
+            start, count = _tail(data, at, head)
             end = start + 32 * count
             if end > len(data):
                 raise AbiDecodingError(f"{kind} of {count} elements runs past the end of the data")
-            return tuple(decode_element(data[p : p + 32]) for p in range(start, end, 32))
+            return tuple(decode_element(data, p) for p in range(start, end, 32))
 
         return dynamic_array
     return None

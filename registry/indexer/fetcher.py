@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from registry.indexer.catalogue import EventCatalogue, checksum
+from registry.indexer.catalogue import DecodedEvent, EventCatalogue, checksum
+from registry.indexer.logs import RawLog
 from registry.indexer.rpc import JsonRpc, RpcError, RpcUnavailable
 
 
@@ -26,7 +27,7 @@ class BlockHeader:
 
 @dataclass(frozen=True)
 class BlockRange:
-    """The registry's logs of blocks `first`..`last`, checked to come from one chain, ready to store."""
+    """The registry's logs of blocks `first`..`last`, checked to come from one chain, decoded, ready to store."""
 
     first: int
     last: int
@@ -35,7 +36,10 @@ class BlockRange:
     #: the logs; None if the chain no longer has the block, or if it was not asked for.
     previous: int
     previous_header: BlockHeader | None
-    rows: list[dict[str, Any]]
+    rows: list[RawLog]
+    #: Each row's event, decoded (None for a log the ABIs do not declare): decoding is done where the
+    #: range is read, so in the read-ahead process when there is one.
+    events: list[DecodedEvent | None]
     block_hashes: dict[int, bytes]
     timestamps: dict[int, int]
     seconds: float
@@ -84,6 +88,8 @@ class LogFetcher:
         self.chain_id = chain_id
         self.retries = retries
         self._addresses = [a.lower() for a in catalogue.addresses]
+        # The node answers with the contracts' addresses, in its own case: no need to checksum them again.
+        self._checksummed = {spelling: a for a in catalogue.addresses for spelling in (a, a.lower())}
 
     def head(self) -> int:
         return int(self.rpc.call("eth_blockNumber", [], what=f"the chain's head block at {self.rpc.url}"), 16)
@@ -132,8 +138,8 @@ class LogFetcher:
         rows, timestamps = self.logs(first, last)
         hashes: dict[int, bytes] = {}
         for row in rows:
-            if hashes.setdefault(row["block_number"], row["block_hash"]) != row["block_hash"]:
-                raise ChainMoved(self.rpc.url, f"block {row['block_number']} has logs of two different blocks")
+            if hashes.setdefault(row.block_number, row.block_hash) != row.block_hash:
+                raise ChainMoved(self.rpc.url, f"block {row.block_number} has logs of two different blocks")
         if hashes.get(last, last_header.hash) != last_header.hash:
             raise ChainMoved(self.rpc.url, f"block {last} changed while it was read")
         missing = [n for n in hashes if n not in timestamps]
@@ -144,6 +150,8 @@ class LogFetcher:
                 if header is None or header.hash != hashes[number]:
                     raise ChainMoved(self.rpc.url, f"block {number} changed while it was read")
                 timestamps[number] = header.timestamp
+        decode = self.catalogue.decode
+        events = [decode(row, timestamps[row.block_number]) for row in rows]
         return BlockRange(
             first=first,
             last=last,
@@ -151,12 +159,13 @@ class LogFetcher:
             previous=previous,
             previous_header=headers.get(previous),
             rows=rows,
+            events=events,
             block_hashes=hashes,
             timestamps=timestamps,
             seconds=time.monotonic() - started,
         )
 
-    def logs(self, first: int, last: int) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    def logs(self, first: int, last: int) -> tuple[list[RawLog], dict[int, int]]:
         """One attempt at the logs of blocks `first`..`last`: `raw_events` rows in chain order, and the
         timestamps the node sent with them (`blockTimestamp`, where it does)."""
         answer = self.rpc.request(
@@ -168,36 +177,39 @@ class LogFetcher:
         timestamps: dict[int, int] = {}
         chain_id = self.chain_id
         event_name = self.catalogue.event_name
+        checksummed = self._checksummed
+        from_hex = bytes.fromhex
         for entry in answer:
             if entry.get("removed"):
                 raise ChainMoved(self.rpc.url, "the node returned a log it has since removed")
-            topics: list[bytes | None] = [bytes.fromhex(t[2:]) for t in entry["topics"]]
+            topics: list[bytes | None] = [from_hex(t[2:]) for t in entry["topics"]]
             topics += [None] * (4 - len(topics))
-            address = checksum(entry["address"])
+            topic0, topic1, topic2, topic3 = topics[:4]
+            address = checksummed.get(entry["address"]) or checksum(entry["address"])
             number = int(entry["blockNumber"], 16)
             if not first <= number <= last:
                 raise ChainMoved(self.rpc.url, f"a log of block {number} answered a query for {first}-{last}")
             rows.append(
-                {
-                    "chain_id": chain_id,
-                    "block_number": number,
-                    "log_index": int(entry["logIndex"], 16),
-                    "block_hash": bytes.fromhex(entry["blockHash"][2:]),
-                    "transaction_hash": bytes.fromhex(entry["transactionHash"][2:]),
-                    "transaction_index": int(entry["transactionIndex"], 16),
-                    "address": address,
-                    "topic0": topics[0],
-                    "topic1": topics[1],
-                    "topic2": topics[2],
-                    "topic3": topics[3],
-                    "data": bytes.fromhex(entry["data"][2:]),
-                    "event": event_name(address, topics[0]),
-                }
+                RawLog(
+                    chain_id,
+                    number,
+                    int(entry["logIndex"], 16),
+                    from_hex(entry["blockHash"][2:]),
+                    from_hex(entry["transactionHash"][2:]),
+                    int(entry["transactionIndex"], 16),
+                    address,
+                    topic0,
+                    topic1,
+                    topic2,
+                    topic3,
+                    from_hex(entry["data"][2:]),
+                    event_name(address, topic0),
+                )
             )
             stamp = entry.get("blockTimestamp")
             if stamp is not None:
                 timestamps[number] = int(stamp, 16)
-        rows.sort(key=lambda r: (r["block_number"], r["log_index"]))
+        rows.sort(key=lambda r: (r.block_number, r.log_index))
         return rows, timestamps
 
 

@@ -37,12 +37,14 @@ from registry.domain.enums import (
 from registry.domain.types import ZERO_HASH
 from registry.errors import RegistryError
 from registry.indexer.catalogue import DecodedEvent, EventCatalogue
+from registry.indexer.logs import RawLog
 from registry.store import schema as s
 from registry.store.bulk import insert_rows, update_rows
 
 Key = tuple[Any, ...]
 Row = dict[str, Any]
 _LOAD_CHUNK = 400
+_UPDATE_STAMP = ("updated_block_number", "updated_log_index", "updated_transaction_hash")
 
 
 class MissingRecord(RegistryError):
@@ -97,6 +99,9 @@ class Changes:
         self._rows: dict[Table, dict[Key, Row]] = {}
         self._created: dict[Table, dict[Key, None]] = {}
         self._updated: dict[Table, dict[Key, None]] = {}
+        #: The columns this batch's updates set, by table: only these are written back, so an update
+        #: leaves alone the indexes on the columns it does not change.
+        self._updated_columns: dict[Table, set[str]] = {}
         self._appended: dict[Table, list[Row]] = {}
         self._first_block: int | None = None
 
@@ -152,6 +157,7 @@ class Changes:
         row["updated_transaction_hash"] = event.transaction_hash
         if key not in self._created.get(table, {}):
             self._updated.setdefault(table, {})[key] = None
+            self._updated_columns.setdefault(table, set(_UPDATE_STAMP)).update(values)
         return row
 
     def upsert(self, table: Table, key: Key, event: DecodedEvent, **values: Any) -> None:
@@ -206,7 +212,7 @@ class Changes:
             insert_rows(connection, table, [rows[k] for k in keys])
         for table, keys in self._updated.items():
             rows = self._rows[table]
-            update_rows(connection, table, [rows[k] for k in keys])
+            update_rows(connection, table, [rows[k] for k in keys], columns=self._updated_columns[table])
         for table, appended in self._appended.items():
             insert_rows(connection, table, appended)
         if self._first_block is not None:
@@ -246,15 +252,19 @@ Needs = Callable[[dict[str, Any]], Iterable[tuple[Table, Key]]]
 @dataclass(frozen=True)
 class Projection:
     apply: Apply
+    #: The record rows the event reads or changes, loaded before the batch's events are applied.
     needs: Needs | None
+    #: The record row the event creates: a later event of the same batch needing it finds it in memory,
+    #: so the database is not asked for it.
+    creates: Needs | None
 
 
 PROJECTIONS: dict[str, Projection] = {}
 
 
-def projects(event_name: str, needs: Needs | None = None) -> Callable[[Apply], Apply]:
+def projects(event_name: str, needs: Needs | None = None, creates: Needs | None = None) -> Callable[[Apply], Apply]:
     def register(apply: Apply) -> Apply:
-        PROJECTIONS[event_name] = Projection(apply, needs)
+        PROJECTIONS[event_name] = Projection(apply, needs, creates)
         return apply
 
     return register
@@ -263,7 +273,7 @@ def projects(event_name: str, needs: Needs | None = None) -> Callable[[Apply], A
 # programs and projects
 
 
-@projects("ProgramCreated")
+@projects("ProgramCreated", creates=lambda a: [(s.programs, (a["programId"],))])
 def _program_created(c: Changes, e: DecodedEvent) -> None:
     a = e.args
     c.create(
@@ -281,7 +291,11 @@ def _program_closed(c: Changes, e: DecodedEvent) -> None:
     c.update(s.programs, (e.args["programId"],), e, status=int(ProgramStatus.CLOSED))
 
 
-@projects("ProjectRegistered", needs=lambda a: [(s.programs, (a["programId"],))])
+@projects(
+    "ProjectRegistered",
+    needs=lambda a: [(s.programs, (a["programId"],))],
+    creates=lambda a: [(s.projects, (a["projectId"],))],
+)
 def _project_registered(c: Changes, e: DecodedEvent) -> None:
     a = e.args
     program = c.get(s.programs, (a["programId"],), e)
@@ -317,7 +331,11 @@ def _milestone_key(a: dict[str, Any]) -> Key:
     return (a["projectId"], a["milestoneIndex"])
 
 
-@projects("MilestonePlanned", needs=lambda a: [(s.projects, (a["projectId"],))])
+def _milestone_row(a: dict[str, Any]) -> list[tuple[Table, Key]]:
+    return [(s.milestones, _milestone_key(a))]
+
+
+@projects("MilestonePlanned", needs=lambda a: [(s.projects, (a["projectId"],))], creates=_milestone_row)
 def _milestone_planned(c: Changes, e: DecodedEvent) -> None:
     a = e.args
     project = c.get(s.projects, (a["projectId"],), e)
@@ -344,11 +362,7 @@ def _milestone_step(
     )  # fmt: skip
 
 
-def _needs_milestone(a: dict[str, Any]) -> list[tuple[Table, Key]]:
-    return [(s.milestones, _milestone_key(a))]
-
-
-@projects("MilestoneSubmitted", needs=_needs_milestone)
+@projects("MilestoneSubmitted", needs=_milestone_row)
 def _milestone_submitted(c: Changes, e: DecodedEvent) -> None:
     a = e.args
     for position, evidence in enumerate(a["evidenceHashes"]):
@@ -358,7 +372,7 @@ def _milestone_submitted(c: Changes, e: DecodedEvent) -> None:
     _milestone_step(c, e, MilestoneStatus.SUBMITTED, a["attempt"], a["submitter"], None)
 
 
-@projects("MilestoneApproved", needs=_needs_milestone)
+@projects("MilestoneApproved", needs=_milestone_row)
 def _milestone_approved(c: Changes, e: DecodedEvent) -> None:
     a = e.args
     c.document(e, a["reviewHash"], AnchorKind.REVIEW_NOTE, record_type="milestone", record_id=a["projectId"],
@@ -367,7 +381,7 @@ def _milestone_approved(c: Changes, e: DecodedEvent) -> None:
     _milestone_step(c, e, MilestoneStatus.APPROVED, a["attempt"], a["auditor"], a["reviewHash"])
 
 
-@projects("MilestoneRejected", needs=_needs_milestone)
+@projects("MilestoneRejected", needs=_milestone_row)
 def _milestone_rejected(c: Changes, e: DecodedEvent) -> None:
     a = e.args
     c.document(e, a["reasonHash"], AnchorKind.REVIEW_NOTE, record_type="milestone", record_id=a["projectId"],
@@ -496,7 +510,7 @@ def _new_outcome(c: Changes, e: DecodedEvent, project_id: int, ip_status: int, a
     )  # fmt: skip
 
 
-@projects("OutcomeAdded")
+@projects("OutcomeAdded", creates=lambda a: [(s.outcomes, (a["outcomeId"],))])
 def _outcome_added(c: Changes, e: DecodedEvent) -> None:
     a = e.args
     c.document(e, a["evidenceHash"], AnchorKind.OUTCOME_EVIDENCE, record_type="outcome", record_id=a["outcomeId"],
@@ -504,7 +518,11 @@ def _outcome_added(c: Changes, e: DecodedEvent) -> None:
     _new_outcome(c, e, a["projectId"], int(IpStatus.NONE), 0)
 
 
-@projects("OutcomeAmended", needs=lambda a: [(s.outcomes, (a["originalId"],))])
+@projects(
+    "OutcomeAmended",
+    needs=lambda a: [(s.outcomes, (a["originalId"],))],
+    creates=lambda a: [(s.outcomes, (a["outcomeId"],))],
+)
 def _outcome_amended(c: Changes, e: DecodedEvent) -> None:
     a = e.args
     c.document(e, a["evidenceHash"], AnchorKind.OUTCOME_EVIDENCE, record_type="outcome", record_id=a["outcomeId"],
@@ -560,21 +578,21 @@ def _report_step(c: Changes, e: DecodedEvent, action: str, status: ReportStatus,
              document_hash=None if doc == ZERO_HASH else doc)  # fmt: skip
 
 
-def _needs_report(a: dict[str, Any]) -> list[tuple[Table, Key]]:
+def _report_row(a: dict[str, Any]) -> list[tuple[Table, Key]]:
     return [(s.commercialization_reports, (a["reportId"],))]
 
 
-@projects("CommercializationReported")
+@projects("CommercializationReported", creates=_report_row)
 def _report_reported(c: Changes, e: DecodedEvent) -> None:
     _new_report(c, e, ReportStatus.REPORTED, e.args["figures"], ZERO_HASH)
 
 
-@projects("CommercializationCommitted")
+@projects("CommercializationCommitted", creates=_report_row)
 def _report_committed(c: Changes, e: DecodedEvent) -> None:
     _new_report(c, e, ReportStatus.COMMITTED, (0, 0, 0, 0), e.args["commitment"])
 
 
-@projects("CommercializationRevealed", needs=_needs_report)
+@projects("CommercializationRevealed", needs=_report_row)
 def _report_revealed(c: Changes, e: DecodedEvent) -> None:
     a = e.args
     sales, investment, royalties, jobs = a["figures"]
@@ -583,7 +601,7 @@ def _report_revealed(c: Changes, e: DecodedEvent) -> None:
     _report_step(c, e, "revealed", ReportStatus.REPORTED, a["submitter"], None)
 
 
-@projects("CommercializationVerified", needs=_needs_report)
+@projects("CommercializationVerified", needs=_report_row)
 def _report_verified(c: Changes, e: DecodedEvent) -> None:
     a = e.args
     c.document(e, a["noteHash"], AnchorKind.REVIEW_NOTE, record_type="report", record_id=a["reportId"],
@@ -592,7 +610,7 @@ def _report_verified(c: Changes, e: DecodedEvent) -> None:
     _report_step(c, e, "verified", ReportStatus.VERIFIED, a["auditor"], a["noteHash"])
 
 
-@projects("CommercializationDisputed", needs=_needs_report)
+@projects("CommercializationDisputed", needs=_report_row)
 def _report_disputed(c: Changes, e: DecodedEvent) -> None:
     a = e.args
     c.document(e, a["reasonHash"], AnchorKind.REVIEW_NOTE, record_type="report", record_id=a["reportId"],
@@ -608,6 +626,7 @@ def apply_events(connection: Connection, events: Sequence[DecodedEvent], *, cach
     """Projects `events`, in chain order, onto the record and history tables. Returns the changes,
     for `cache.keep` once the transaction has committed."""
     wanted: dict[Table, set[Key]] = {}
+    created: set[tuple[Table, Key]] = set()
     work = []
     for event in events:
         projection = PROJECTIONS.get(event.name)
@@ -616,7 +635,10 @@ def apply_events(connection: Connection, events: Sequence[DecodedEvent], *, cach
         work.append((projection.apply, event))
         if projection.needs is not None:
             for table, key in projection.needs(event.args):
-                wanted.setdefault(table, set()).add(key)
+                if (table, key) not in created:
+                    wanted.setdefault(table, set()).add(key)
+        if projection.creates is not None:
+            created.update(projection.creates(event.args))
     changes = Changes(cache)
     changes.load(connection, wanted)
     for apply, event in work:
@@ -625,11 +647,12 @@ def apply_events(connection: Connection, events: Sequence[DecodedEvent], *, cach
     return changes
 
 
-def decode_rows(catalogue: EventCatalogue, rows: Iterable[Any], timestamps: dict[int, int]) -> list[DecodedEvent]:
+def decode_rows(catalogue: EventCatalogue, rows: Iterable[RawLog], timestamps: dict[int, int]) -> list[DecodedEvent]:
     """The registry events among `raw_events` rows (logs the ABIs do not declare are left out)."""
     events = []
+    decode = catalogue.decode
     for row in rows:
-        event = catalogue.decode(row, timestamps[row["block_number"]])
+        event = decode(row, timestamps[row.block_number])
         if event is not None:
             events.append(event)
     return events
@@ -645,16 +668,17 @@ def rebuild(connection: Connection, catalogue: EventCatalogue, *, chunk: int = 5
     replayed = 0
     while True:
         query = (
-            select(raw, blocks.c.timestamp)
+            select(*(raw.c[name] for name in RawLog._fields), blocks.c.timestamp)
             .join(blocks, blocks.c.block_number == raw.c.block_number)
             .where(tuple_(raw.c.block_number, raw.c.log_index) > tuple_(*position))
             .order_by(raw.c.block_number, raw.c.log_index)
             .limit(chunk)
         )
-        rows = connection.execute(query).mappings().all()
-        if not rows:
+        found = connection.execute(query).all()
+        if not found:
             return replayed
-        timestamps = {row["block_number"]: row["timestamp"] for row in rows}
+        rows = [RawLog._make(row[:-1]) for row in found]
+        timestamps = {row.block_number: row.timestamp for row in found}
         apply_events(connection, decode_rows(catalogue, rows, timestamps))
         replayed += len(rows)
-        position = (rows[-1]["block_number"], rows[-1]["log_index"])
+        position = (rows[-1].block_number, rows[-1].log_index)

@@ -19,12 +19,10 @@ For large backfills the next range is read by a second process while the current
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,13 +33,15 @@ from registry.chain.deployment import DeploymentManifest
 from registry.errors import NetworkMismatch
 from registry.indexer.catalogue import EventCatalogue
 from registry.indexer.checkpoint import Checkpoint, advance, open_checkpoint, read_checkpoint
+from registry.indexer.collector import collector_paused
 from registry.indexer.fetcher import AdaptiveSpan, BlockHeader, BlockRange, LogFetcher
-from registry.indexer.projections import RowCache, apply_events, decode_rows
+from registry.indexer.logs import RawLog
+from registry.indexer.projections import RowCache, apply_events
 from registry.indexer.readahead import ReadAhead
 from registry.indexer.reorgs import find_fork_point, roll_back
 from registry.indexer.rpc import Backoff, JsonRpc, RpcError, RpcTimeout, RpcUnavailable, Stopped, Waiter
 from registry.settings import Settings
-from registry.store.bulk import insert_rows
+from registry.store.bulk import insert_rows, insert_values
 from registry.store.engine import WalCheckpoints, describe, open_engine, upgrade
 from registry.store.schema import blocks, raw_events
 
@@ -262,20 +262,33 @@ class Indexer:
             return False
         fetched = self._take_ahead(first)
         if fetched is None:
-            fetched = self.fetcher.read_range(first, min(target, first + self.span.span - 1), verify_previous=verify)
+            last = min(target, first + self.span.span - 1)
+            if last < target and self._batches == 0:
+                # A backfill starts: the read-ahead process starts, and reads the second range while
+                # this process reads the first, so that neither waits for the other.
+                self._read_next(last + 1, min(target, last + self.span.span))
+            fetched = self.fetcher.read_range(first, last, verify_previous=verify)
         if verify and (
             fetched.previous_header is None or fetched.previous_header.hash != checkpoint.indexed_block_hash
         ):
             self._reorganized(fetched.previous_header)
             return True
         self.span.succeeded(fetched.blocks, len(fetched.rows), slow=fetched.seconds > _SLOW_SECONDS)
-        if fetched.last < target and len(fetched.rows) >= self.options.read_ahead_events:
-            self._read_next(fetched.last + 1, min(target, fetched.last + self.span.span))
+        dense = len(fetched.rows) >= self.options.read_ahead_events
+        if fetched.last < target and dense and not self._reading_ahead:
+            # At most half again this range's blocks, so that reading the next range takes no longer
+            # than storing this one while the ranges grow (reading a log costs less than storing it).
+            span = min(self.span.span, max(1, fetched.blocks * 3 // 2))
+            self._read_next(fetched.last + 1, min(target, fetched.last + span))
         self._store(checkpoint, fetched)
         return True
 
+    @property
+    def _reading_ahead(self) -> bool:
+        return self._read_ahead is not None and self._read_ahead.pending is not None
+
     def _read_next(self, first: int, last: int) -> None:
-        """Has the next range read while this one is written, once batches are large enough to gain."""
+        """Has the next range read by the read-ahead process (started on first use) while this one is written."""
         if self._read_ahead is None:
             self._read_ahead = ReadAhead(self.rpc.url, self.rpc.timeout, self.manifest)
         self._read_ahead.submit(first, last)
@@ -307,26 +320,28 @@ class Indexer:
         """Writes a range's events, their blocks, their records and the checkpoint, one transaction
         per batch of about `target_events` events (a range the node answered with more is split at
         block boundaries: the checkpoint then stops at a block with events, whose hash came with them)."""
-        for rows, last, last_hash in _batches_of(fetched, self.options.target_events):
-            self._store_batch(self._current, rows, fetched, last, last_hash)
+        for start, end, last, last_hash in _batches_of(fetched, self.options.target_events):
+            self._store_batch(self._current, fetched, start, end, last, last_hash)
 
     def _store_batch(
-        self, checkpoint: Checkpoint, rows: list[dict[str, Any]], fetched: BlockRange, last: int, last_hash: bytes
+        self, checkpoint: Checkpoint, fetched: BlockRange, start: int, end: int, last: int, last_hash: bytes
     ) -> None:
+        """Stores the range's rows `start`..`end` (exclusive) and moves the checkpoint to `last`."""
+        rows = fetched.rows[start:end]
         changes = None
         try:
-            with _collector_paused(), self.engine.begin() as connection:
+            with collector_paused(), self.engine.begin() as connection:
                 moved = advance(connection, checkpoint, last, last_hash)
                 if rows:
-                    insert_rows(connection, raw_events, rows)
+                    insert_values(connection, raw_events, RawLog._fields, rows)
                     stamps = fetched.timestamps
-                    numbers = dict.fromkeys(row["block_number"] for row in rows)
+                    numbers = dict.fromkeys(row.block_number for row in rows)
                     block_rows = [
                         {"block_number": n, "block_hash": fetched.block_hashes[n], "timestamp": stamps[n]}
                         for n in numbers
                     ]
                     insert_rows(connection, blocks, block_rows)
-                    events = decode_rows(self.catalogue, rows, stamps)
+                    events = [event for event in fetched.events[start:end] if event is not None]
                     changes = apply_events(connection, events, cache=self.cache)
         except BaseException:
             self.cache.clear()
@@ -389,39 +404,22 @@ class Indexer:
         )
 
 
-def _batches_of(fetched: BlockRange, size: int) -> Iterator[tuple[list[dict[str, Any]], int, bytes]]:
-    """The range's rows in batches of about `size`, never splitting a block: (rows, last block, its hash)."""
+def _batches_of(fetched: BlockRange, size: int) -> Iterator[tuple[int, int, int, bytes]]:
+    """The range cut in batches of about `size` rows, never splitting a block: (first row, end row
+    (exclusive), last block, its hash)."""
     rows = fetched.rows
     start = 0
     while len(rows) - start > size:
         end = start + size
         # Extend to the end of the block of the last row taken.
-        block = rows[end - 1]["block_number"]
-        while end < len(rows) and rows[end]["block_number"] == block:
+        block = rows[end - 1].block_number
+        while end < len(rows) and rows[end].block_number == block:
             end += 1
         if end == len(rows):
             break
-        yield rows[start:end], block, fetched.block_hashes[block]
+        yield start, end, block, fetched.block_hashes[block]
         start = end
-    yield rows[start:], fetched.last, fetched.last_header.hash
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a batch is stored, and run once after on the young objects.
-
-    A batch allocates hundreds of thousands of short-lived objects (events, rows), each freed by
-    its reference count; left on, the collector would keep scanning them, and the row cache, about a
-    tenth of the batch's time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-            gc.collect(0)
+    yield start, len(rows), fetched.last, fetched.last_header.hash
 
 
 def _transient_database_error(exc: DBAPIError) -> bool:

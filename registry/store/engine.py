@@ -53,6 +53,7 @@ def open_engine(url: str, *, background_checkpoints: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        _bind_without_adapter_lookups()
         engine = create_engine(parsed, connect_args={"timeout": 30})
         pragmas = (*_SQLITE_PRAGMAS, ("wal_autocheckpoint", "0")) if background_checkpoints else _SQLITE_PRAGMAS
 
@@ -70,6 +71,19 @@ def open_engine(url: str, *, background_checkpoints: bool = False) -> Engine:
     return create_engine(parsed, pool_pre_ping=True)
 
 
+def _bind_without_adapter_lookups() -> None:
+    """Spares the sqlite3 driver a failed lookup for each `bytes` and `bool` value it binds.
+
+    Before binding a value of a type other than int, float, str and bytearray, the driver looks for
+    an adapter, and not finding one costs it an exception raised and cleared (~0.25 µs): a quarter
+    of the cost of writing a row of hashes. With these registered, the lookup finds a conversion
+    done in C that changes nothing stored (a `bytearray` is bound as the same BLOB, `int(True)` is
+    how SQLite stores a bool anyway). The registry is the driver's, process-wide, hence idempotent.
+    """
+    sqlite3.register_adapter(bytes, bytearray)
+    sqlite3.register_adapter(bool, int)
+
+
 def _begin(connection: Connection) -> None:
     # Python's sqlite3 driver begins a transaction only before INSERT, UPDATE or DELETE, so schema
     # changes would run outside one and a migration killed halfway would leave half a schema.
@@ -78,6 +92,9 @@ def _begin(connection: Connection) -> None:
 
 
 _SQLITE_PRAGMAS = (
+    # 16 KiB pages: a quarter of the write calls per committed batch and per checkpoint of 4 KiB ones.
+    # Takes effect when the file is created, before the first table (never on an existing database).
+    ("page_size", "16384"),
     # WAL with synchronous=NORMAL: a committed transaction survives the process being killed at any
     # instant (only an OS crash or power loss can drop the last commits, and never tears one).
     ("journal_mode", "WAL"),

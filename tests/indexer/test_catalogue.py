@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,7 +11,7 @@ from web3 import Web3
 from registry.chain.anvil import AnvilProcess
 from registry.chain.deployment import DeploymentManifest
 from registry.chain.devload import DevLoad
-from registry.indexer.catalogue import EventCatalogue
+from registry.indexer.catalogue import DecodedEvent, EventCatalogue, UndecodableLog
 from registry.indexer.fetcher import LogFetcher
 from registry.indexer.rpc import JsonRpc
 
@@ -42,9 +43,9 @@ def test_every_log_decodes_to_web3s_arguments(
     assert len(rows) == len(logs) > 200
     names = set()
     for row, log in zip(rows, logs, strict=True):
-        event = catalogue.decode(row, timestamps[row["block_number"]])
+        event = catalogue.decode(row, timestamps[row.block_number])
         assert event is not None
-        expected = contracts[row["address"]].events[event.name]().process_log(log)
+        expected = contracts[row.address].events[event.name]().process_log(log)
         assert {k: plain(v) for k, v in expected["args"].items()} == {k: plain(v) for k, v in event.args.items()}
         assert (event.block_number, event.log_index) == (expected["blockNumber"], expected["logIndex"])
         assert event.transaction_hash == bytes(expected["transactionHash"])
@@ -64,3 +65,14 @@ def test_each_event_is_known_by_its_contract_address_and_topic(manifest: Deploym
     assert submitted.topic0 == Web3.keccak(text=submitted.signature)
     assert catalogue.event_name(manifest.address("GrantRegistry"), submitted.topic0) == "MilestoneSubmitted"
     assert catalogue.event_name(manifest.address("OutcomeRegistry"), submitted.topic0) is None
+
+
+def test_events_and_decoding_errors_cross_from_the_read_ahead_process_intact() -> None:
+    event = DecodedEvent("GrantRegistry", "MilestoneSubmitted", {"projectId": 3, "evidenceHashes": (b"\x01" * 32,)},
+                         12, 4, b"\x07" * 32, 1_700_000_000)  # fmt: skip
+    error = UndecodableLog("MilestoneSubmitted", 12, 4, "offset 9 points outside the data")
+
+    assert pickle.loads(pickle.dumps(event)) == event
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is UndecodableLog and str(copy) == str(error)
+    assert (copy.event, copy.block_number, copy.log_index, copy.reason) == (error.event, 12, 4, error.reason)

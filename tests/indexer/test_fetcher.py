@@ -59,6 +59,20 @@ def test_a_range_ending_past_the_head_is_not_read(
     assert len(read.rows) > 0 and set(read.timestamps) == set(read.block_hashes)
 
 
+def test_a_range_comes_with_each_logs_event_decoded(
+    activity: DevLoad, manifest: DeploymentManifest, anvil: AnvilProcess
+) -> None:
+    catalogue = EventCatalogue.from_manifest(manifest)
+    rpc = JsonRpc(anvil.rpc_url, timeout=5)
+    fetcher = LogFetcher(rpc, catalogue, manifest.chain_id)
+    read = fetcher.read_range(manifest.deploy_block, fetcher.head(), verify_previous=False)
+    rpc.close()
+
+    assert len(read.events) == len(read.rows) > 100
+    assert read.events == [catalogue.decode(row, read.timestamps[row.block_number]) for row in read.rows]
+    assert all(event is not None and event.name == row.event for event, row in zip(read.events, read.rows, strict=True))
+
+
 def test_block_times_come_from_headers_when_the_node_does_not_send_them_with_the_logs(
     devload: DevLoad, manifest: DeploymentManifest, anvil: AnvilProcess
 ) -> None:

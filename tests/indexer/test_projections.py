@@ -7,18 +7,19 @@ from __future__ import annotations
 import pytest
 from eth_abi import encode
 from eth_utils.crypto import keccak
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import select
 from web3 import Web3
 
 from registry.chain.anvil import AnvilProcess
 from registry.chain.client import RegistryClient
 from registry.chain.deployment import DeploymentManifest
-from registry.domain.enums import AnchorKind
+from registry.domain.enums import AnchorKind, MilestoneStatus
 from registry.indexer.catalogue import DecodedEvent
 from registry.indexer.checkpoint import CheckpointMoved, advance, open_checkpoint
 from registry.indexer.projections import MissingRecord, RowCache, apply_events
 from registry.store.engine import open_engine, upgrade
-from registry.store.schema import anchors, programs, raw_events, role_admins
+from registry.store.schema import anchors, milestones, programs, raw_events, role_admins
 from tests.helpers.indexer import assert_database_matches_chain, index_once
 from tests.helpers.registry import RegistryHarness, doc
 
@@ -118,3 +119,41 @@ def test_the_row_cache_hands_out_copies() -> None:
     assert cache.get(programs, (1,)) == {"granted": 5}
     cache.clear()
     assert cache.get(programs, (1,)) is None
+
+
+def test_a_batch_using_the_records_it_creates_asks_the_database_for_none_of_them(database_url: str) -> None:
+    engine = open_engine(database_url)
+    upgrade(engine)
+    admin, company = "0x" + "aa" * 20, "0x" + "bb" * 20
+    program = {
+        "programId": 1,
+        "name": "R&D",
+        "year": 2021,
+        "budget": 10**9,
+        "perProjectCap": 10**8,
+        "field": "AI",
+        "metadataHash": bytes(32),
+        "metadataURI": "",
+        "admin": admin,
+    }
+    events = [
+        DecodedEvent("GrantRegistry", "ProgramCreated", program, 5, 0, b"\x07" * 32, 1_700_000_000),
+        event("ProjectRegistered", 6, projectId=1, programId=1, companyId=b"\x05" * 32, amount=10**8,
+              startDate=1, endDate=2, planHash=bytes(32), admin=admin),
+        event("MilestonePlanned", 7, projectId=1, milestoneIndex=1, dueDate=2, tranche=10**7,
+              descriptionHash=bytes(32), actor=admin),
+        event("MilestoneSubmitted", 8, projectId=1, milestoneIndex=1, submitter=company, attempt=1,
+              evidenceHashes=(b"\x06" * 32,)),
+    ]  # fmt: skip
+    reads: list[str] = []
+    sqlalchemy_event.listen(
+        engine, "before_cursor_execute", lambda *args: reads.append(args[2]) if args[2].startswith("SELECT") else None
+    )
+
+    with engine.begin() as connection:
+        apply_events(connection, events)
+
+    assert reads == []
+    with engine.connect() as connection:
+        status = connection.execute(select(milestones.c.status, milestones.c.attempts)).one()
+    assert tuple(status) == (int(MilestoneStatus.SUBMITTED), 1)

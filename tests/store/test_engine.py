@@ -87,6 +87,21 @@ def test_sqlite_uses_write_ahead_logging_and_creates_its_folder(tmp_path: object
     assert path.exists()
 
 
+def test_a_new_sqlite_database_gets_16_kib_pages_and_an_existing_one_keeps_its_own(tmp_path: object) -> None:
+    import sqlite3
+    from pathlib import Path
+
+    new, old = Path(str(tmp_path)) / "new.db", Path(str(tmp_path)) / "old.db"
+    with sqlite3.connect(old) as made_before:
+        made_before.execute("CREATE TABLE t (x INTEGER)")  # with SQLite's default page size
+    for path, size in ((new, 16384), (old, 4096)):
+        engine = open_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        with engine.connect() as connection:
+            assert connection.execute(text("PRAGMA page_size")).scalar_one() == size
+        engine.dispose()
+
+
 def test_a_sqlite_schema_change_killed_halfway_leaves_no_half_schema(tmp_path: object) -> None:
     """SQLite runs the migrations in one transaction (the driver alone would not), so they apply
     entirely or not at all."""

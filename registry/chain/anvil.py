@@ -30,15 +30,20 @@ def anvil_binary(project_root: Path) -> Path:
     The binary is used directly rather than through the package's node launcher, so that stopping
     the process stops the chain and nothing is left running.
     """
+    return foundry_binary(project_root, "anvil")
+
+
+def foundry_binary(project_root: Path, tool: str) -> Path:
+    """The native executable of a Foundry tool (`anvil`, `cast`) installed by `npm ci` from `@foundry-rs/<tool>`."""
     suffix = _PLATFORMS.get((platform.system(), platform.machine()))
     candidates = []
     if suffix:
-        candidates.append(project_root / "node_modules" / "@foundry-rs" / f"anvil-{suffix}" / "bin" / "anvil")
-    candidates.append(project_root / "node_modules" / ".bin" / "anvil")
+        candidates.append(project_root / "node_modules" / "@foundry-rs" / f"{tool}-{suffix}" / "bin" / tool)
+    candidates.append(project_root / "node_modules" / ".bin" / tool)
     for path in candidates:
         if path.exists():
             return path
-    raise ConfigurationError("anvil is not installed (node_modules/@foundry-rs/anvil); run `npm ci`")
+    raise ConfigurationError(f"{tool} is not installed (node_modules/@foundry-rs/{tool}); run `npm ci`")
 
 
 def free_port() -> int:

@@ -35,7 +35,7 @@ from registry.cli.output import console, emit, errors, user_errors
 from registry.domain.enums import SOLIDITY_ENUMS, AnchorKind, OutcomeType
 from registry.domain.records import Anchor, Batch
 from registry.errors import RegistryError
-from registry.evidence.batches import batch_member, store_batch
+from registry.evidence.batches import MANIFEST_NAME, batch_member, store_batch
 from registry.evidence.hashing import (
     DocumentHash,
     DocumentUnreadable,
@@ -59,7 +59,6 @@ WHY_SHA256 = (
     "software, and the registry refers to each document by it."
 )
 PROOF_SUFFIX = ".proof.json"
-MANIFEST_NAME = "manifest.json"
 
 # ---- evidence hash --------------------------------------------------------------------------------
 

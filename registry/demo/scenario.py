@@ -49,6 +49,7 @@ from registry.domain.enums import Grade, IpStatus, MilestoneStatus, OutcomeType,
 from registry.domain.records import AuditResult, CommercializationFigures, ProgramTerms, ProjectTerms
 from registry.domain.roles import Role
 from registry.errors import RegistryError
+from registry.evidence.batches import MANIFEST_NAME, store_batch
 from registry.evidence.proofs import build_batch
 from registry.evidence.store import DocumentStore
 
@@ -58,7 +59,6 @@ log = logging.getLogger("registry.demo")
 BATCH_CREATED_AT = datetime(2023, 1, 20, 9, 0, tzinfo=UTC)
 #: The salt of the hidden 2023 figures: a demo needs to reveal them after a restart too.
 DEMO_SALT = hashlib.sha256(b"rnd-registry demo salt for the 2023 commercialization report").digest()
-MANIFEST_NAME = "manifest.json"
 
 
 class ForeignRegistry(RegistryError):
@@ -102,12 +102,17 @@ class DemoDocuments:
         folder.mkdir(parents=True, exist_ok=True)
 
     def write(self, name: str, title: str, body: str) -> bytes:
+        content = self.write_file(name, title, body)
+        return self.store.put_bytes(content, Path(name).name).sha256
+
+    def write_file(self, name: str, title: str, body: str) -> bytes:
+        """Writes the document to the demo folder only (a batch's documents go to the store with it)."""
         text = f"{title}\n\n{body}\n\nDEMO DOCUMENT: the company and every figure in it are fictional.\n"
         content = text.encode()
         path = self.folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-        return self.store.put_bytes(content, Path(name).name).sha256
+        return content
 
 
 class DemoLoader:
@@ -500,13 +505,13 @@ class DemoLoader:
             ),
             start=1,
         ):
-            self.documents.write(
+            self.documents.write_file(
                 f"project-4/invoices-2022/invoice-{number}.txt",
                 f"Tax invoice 2022-{number:03d}",
                 f"Hanbit Data (fictional) to {customer}: {amount:,} won.",
             )
         manifest, tree, _ = build_batch(folder, created_at=BATCH_CREATED_AT)
-        self.store.put_bytes(manifest.canonical_json(), MANIFEST_NAME)
+        store_batch(self.store, folder, manifest, MANIFEST_NAME)
         root, count, manifest_hash = tree.root, tree.leaf_count, manifest.manifest_hash
         return Step(
             "batch of 2022 tax invoices",

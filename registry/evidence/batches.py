@@ -20,6 +20,9 @@ from registry.evidence.merkle import MerkleTree
 from registry.evidence.proofs import BatchManifest
 from registry.evidence.store import DocumentStore
 
+#: The file name a batch's manifest is kept under, in the document store and beside its proofs.
+MANIFEST_NAME = "manifest.json"
+
 
 @dataclass(frozen=True)
 class BatchMember:

@@ -20,10 +20,11 @@ from registry.chain.devkeys import dev_account
 from registry.chain.reverts import RevertDecoder
 from registry.chain.transactions import TransactionSender
 from registry.demo.dataset import COMPANIES, PROGRAMS, RELAYER
-from registry.demo.scenario import MANIFEST_NAME, DemoLoader, ForeignRegistry, Step
+from registry.demo.scenario import DemoLoader, ForeignRegistry, Step
 from registry.domain.companies import company_id
 from registry.domain.enums import Grade, IpStatus, MilestoneStatus, OutcomeType, ProjectStatus, ReportStatus
 from registry.domain.records import ProgramTerms
+from registry.evidence.batches import MANIFEST_NAME
 from registry.evidence.merkle import MerkleTree
 from registry.evidence.proofs import BatchManifest
 from registry.evidence.store import DocumentStore

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from web3 import Web3
 
 from registry.api.app import create_app
+from registry.chain.anvil import foundry_binary
 from registry.chain.client import RegistryClient
 from registry.chain.deployment import GRANT_REGISTRY
 from registry.domain.enums import AnchorKind
@@ -30,7 +31,6 @@ from registry.evidence.store import DocumentStore
 from registry.store.engine import open_engine
 from registry.store.schema import batch_members, evidence_references, raw_events
 from tests.api.conftest import IndexedRegistry
-from tests.helpers.cast import cast_binary
 from tests.helpers.registry import Actors
 
 NOT_FOUND = "not found: this document does not match any registered one"
@@ -349,7 +349,7 @@ def test_the_cast_commands_run_as_given_confirm_the_answer(
 def _run(project_root: Path, indexed: IndexedRegistry, command: str) -> list[str]:
     """Runs a howToCheck command as a person would, in a shell with RPC_URL set and Foundry's `cast`
     (the npm package's binary) on the PATH; its output lines."""
-    cast = cast_binary(project_root)
+    cast = foundry_binary(project_root, "cast")
     completed = subprocess.run(
         ["bash", "-c", command],
         env={**os.environ, "RPC_URL": indexed.settings.rpc_url, "PATH": f"{cast.parent}:{os.environ['PATH']}"},

@@ -101,7 +101,16 @@ class Settings(BaseSettings):
         default=50 * 1024 * 1024, ge=1, description="Largest document the API accepts for verification (413 above)."
     )
     api_rpc_timeout: float = Field(
-        default=2.0, gt=0, description="Seconds `/health` waits for the chain's head before reporting it unreachable."
+        default=2.0,
+        gt=0,
+        description="Seconds `/health` and the verification's live check wait for the chain before reporting it "
+        "unreachable.",
+    )
+    api_opentelemetry: bool = Field(
+        default=False,
+        description="Let FastAPI's built-in OpenTelemetry instrumentation trace and measure each request when an "
+        "OpenTelemetry provider is configured. Off by default: /metrics and the access log cover the same, and the "
+        "instrumentation looks for a provider on every request, a cost on the busiest lookups.",
     )
 
     consortium_nodes: Annotated[list[str], NoDecode] = Field(

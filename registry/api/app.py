@@ -12,9 +12,10 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from registry import web
 from registry.api.deps import ApiContext
+from registry.api.direct_routes import direct_routes
 from registry.api.errors import install_error_handlers
 from registry.api.observability import ApiMetrics, ObservabilityMiddleware
-from registry.api.routes import ROUTERS
+from registry.api.routes import DIRECT_LOOKUPS, ROUTERS
 from registry.chain.deployment import DeploymentManifest
 from registry.settings import Settings
 from registry.store.engine import open_engine, upgrade
@@ -40,7 +41,10 @@ matching rows as CSV (UTF-8 with BOM, for spreadsheets) or a JSON array. Errors 
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, direct: bool = True) -> FastAPI:
+    """The API and the portal over `settings`' database. `direct=False` leaves out the direct routes
+    (registry/api/direct_routes.py), so that every request goes through its documented FastAPI
+    route: the tests compare the two."""
     settings = settings or Settings()
     engine = open_engine(settings.database_url)
     manifest = DeploymentManifest.read(settings.manifest_path) if settings.manifest_path.exists() else None
@@ -66,7 +70,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
+        telemetry=None if settings.api_opentelemetry else {"tracing": False, "metrics": False, "logs": False},
         openapi_tags=[
+            {
+                "name": "verification",
+                "description": "Is this document anchored? By hash or by upload; the answer is re-checked against "
+                "the contract while answering and says how to check it yourself.",
+            },
             {"name": "programs", "description": "Grant programs: budgets, caps, what was granted."},
             {"name": "projects", "description": "Grant agreements and their status changes."},
             {"name": "milestones", "description": "Milestones, tranches and every review step."},
@@ -75,10 +85,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "evaluations", "description": "Audits: grades, clawbacks, participation restrictions."},
             {"name": "members", "description": "Role holders and company accounts (addresses and hashes only)."},
             {"name": "evidence", "description": "Documents anchored together as Merkle batches."},
+            {
+                "name": "statistics",
+                "description": "Per program and year, per year, per company; `asOf` decides overdue.",
+            },
             {"name": "operations", "description": "Health and metrics."},
         ],
     )
     app.state.context = ApiContext(settings=settings, engine=engine, manifest=manifest, extras={"metrics": metrics})
+    if direct:
+        # Ahead of every other route, FastAPI's documentation pages included: the lookups asked most
+        # are matched before anything else is tried.
+        app.router.routes[0:0] = direct_routes(DIRECT_LOOKUPS)
     for router in ROUTERS:
         app.include_router(router)
     install_error_handlers(app)

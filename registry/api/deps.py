@@ -7,7 +7,8 @@ thread, and the hop there and back costs more than a SQLite point read.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, TypeVar
 
@@ -18,6 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from registry.api.provenance import RegistryContracts
 from registry.chain.deployment import DeploymentManifest
 from registry.settings import Settings
+from registry.store.queries.prepared import Snapshot
+from registry.store.read_connections import ReadConnections
 
 T = TypeVar("T")
 
@@ -33,6 +36,16 @@ class ApiContext:
     #: Free slots for components that are built lazily and shared (a chain reader, caches...).
     extras: dict[str, object] = field(default_factory=dict)
     _contracts: RegistryContracts | None = None
+    _reads: ReadConnections | None = None
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Snapshot]:
+        """A read snapshot for the lookups: the reads of one answer see one state of the database
+        (on SQLite, on a connection this thread keeps; see `ReadConnections`)."""
+        if self._reads is None:
+            self._reads = ReadConnections(self.engine)
+        with self._reads.snapshot() as reader:
+            yield reader
 
     async def read(self, work: Callable[[], T]) -> T:
         """Runs `work`, a function that reads the database: inline on SQLite, whose indexed reads take

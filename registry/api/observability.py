@@ -77,7 +77,8 @@ class ObservabilityMiddleware:
         finally:
             seconds = time.perf_counter() - started
             route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
+            # `path_format` is the template without convertors: a direct route counts with its FastAPI twin.
+            template = getattr(route, "path_format", None) or "unmatched"
             method = scope["method"]
             counter = self._counters.get((method, template, status))
             if counter is None:

@@ -1,9 +1,11 @@
-"""The API's routes, one module per resource; `ROUTERS` is the order they appear in the documentation."""
+"""The API's routes, one module per resource; `ROUTERS` is the order they appear in the documentation,
+`DIRECT_LOOKUPS` the lookups also served by a direct route ahead of them (registry/api/direct_routes.py)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+from registry.api.direct_routes import DirectLookup
 from registry.api.routes import (
     batches,
     evaluations,
@@ -19,7 +21,7 @@ from registry.api.routes import (
 )
 
 ROUTERS: list[APIRouter] = [
-    verification.router,  # first: FastAPI tries the routes in order, and this one is asked the most
+    verification.router,
     programs.router,
     projects.router,
     milestones.router,
@@ -30,4 +32,15 @@ ROUTERS: list[APIRouter] = [
     batches.router,
     operations.router,
     statistics.router,
+]
+
+DIRECT_LOOKUPS: list[DirectLookup] = [
+    *verification.DIRECT_LOOKUPS,
+    *projects.DIRECT_LOOKUPS,
+    *programs.DIRECT_LOOKUPS,
+    *milestones.DIRECT_LOOKUPS,
+    *outcomes.DIRECT_LOOKUPS,
+    *reports.DIRECT_LOOKUPS,
+    *evaluations.DIRECT_LOOKUPS,
+    *batches.DIRECT_LOOKUPS,
 ]

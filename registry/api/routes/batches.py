@@ -6,16 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from registry.api.deps import Context
+from registry.api.deps import ApiContext, Context
+from registry.api.direct_routes import DirectLookup
 from registry.api.errors import BadParameter, NotFound
 from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
 from registry.api.parameters import Cursor, DateFrom, DateTo, Limit, account_param, day_range, page_size, sort_parameter
 from registry.api.schemas.batches import EvidenceBatch
 from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Page
+from registry.evidence.hashing import hash_to_hex
 from registry.store.queries import evidence
 from registry.store.queries.evidence import BATCH_SORTS, BatchFilter
-from registry.store.queries.prepared import snapshot
 
 router = APIRouter(prefix="/api/v1/batches", tags=["evidence"])
 
@@ -74,6 +75,19 @@ async def export_batches(
                        export_format=export_format)  # fmt: skip
 
 
+async def batch_detail(context: ApiContext, root: bytes) -> EvidenceBatch:
+    """The answer of `get_batch`, which the direct route gives too (registry/api/direct_routes.py)."""
+
+    def answer() -> EvidenceBatch:
+        with context.snapshot() as reader:
+            row = evidence.batch(reader, root)
+            if row is None:
+                raise NotFound(f"no batch with root {hash_to_hex(root)}")
+            return EvidenceBatch.from_row(row, context.contracts())
+
+    return await context.read(answer)
+
+
 @router.get(
     "/{root}",
     response_model=EvidenceBatch,
@@ -91,14 +105,7 @@ async def get_batch(
         ),
     ],
 ) -> EvidenceBatch:
-    def answer() -> EvidenceBatch:
-        with snapshot(context.engine) as reader:
-            row = evidence.batch(reader, _root(root))
-            if row is None:
-                raise NotFound(f"no batch with root {root}")
-            return EvidenceBatch.from_row(row, context.contracts())
-
-    return await context.read(answer)
+    return await batch_detail(context, _root(root))
 
 
 def _root(text: str) -> bytes:
@@ -110,3 +117,6 @@ def _root(text: str) -> bytes:
     if len(raw) != 32:
         raise BadParameter(f"root: {text!r} is not a Merkle root (0x and 64 hex digits)", parameter="root", status=422)
     return raw
+
+
+DIRECT_LOOKUPS = [DirectLookup("/api/v1/batches/{root:sha256}", batch_detail, EvidenceBatch)]

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from registry.api.deps import Context
+from registry.api.deps import ApiContext, Context
+from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
 from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
@@ -30,7 +31,6 @@ from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Pag
 from registry.api.schemas.grants import Evaluation, GradeName
 from registry.store.queries import grants
 from registry.store.queries.grants import AUDIT_SORTS, AuditFilter
-from registry.store.queries.prepared import snapshot
 
 router = APIRouter(prefix="/api/v1/evaluations", tags=["evaluations"])
 
@@ -101,6 +101,19 @@ async def export_evaluations(
                        export_format=export_format)  # fmt: skip
 
 
+async def evaluation_detail(context: ApiContext, audit_id: int) -> Evaluation:
+    """The answer of `get_evaluation`, which the direct route gives too (registry/api/direct_routes.py)."""
+
+    def answer() -> Evaluation:
+        with context.snapshot() as reader:
+            row = grants.audit(reader, audit_id)
+            if row is None:
+                raise NotFound(f"no evaluation {audit_id}")
+            return Evaluation.from_row(row, context.contracts())
+
+    return await context.read(answer)
+
+
 @router.get(
     "/{auditId}",
     response_model=Evaluation,
@@ -111,11 +124,7 @@ async def get_evaluation(
     context: Context,
     audit_id: Annotated[int, Path(alias="auditId", ge=1, le=MAX_ID, examples=[1])],
 ) -> Evaluation:
-    def answer() -> Evaluation:
-        with snapshot(context.engine) as reader:
-            row = grants.audit(reader, audit_id)
-            if row is None:
-                raise NotFound(f"no evaluation {audit_id}")
-            return Evaluation.from_row(row, context.contracts())
+    return await evaluation_detail(context, audit_id)
 
-    return await context.read(answer)
+
+DIRECT_LOOKUPS = [DirectLookup("/api/v1/evaluations/{auditId:record_id}", evaluation_detail, Evaluation)]

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from registry.api.deps import Context
+from registry.api.deps import ApiContext, Context
+from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
 from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
@@ -30,7 +31,6 @@ from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Pag
 from registry.api.schemas.grants import Milestone, MilestoneDetail, MilestoneStatusName
 from registry.store.queries import grants
 from registry.store.queries.grants import MILESTONE_SORTS, MilestoneFilter
-from registry.store.queries.prepared import snapshot
 
 router = APIRouter(tags=["milestones"])
 
@@ -104,6 +104,21 @@ async def export_milestones(
                        export_format=export_format)  # fmt: skip
 
 
+async def milestone_detail(context: ApiContext, project_id: int, milestone_index: int) -> MilestoneDetail:
+    """The answer of `get_milestone`, which the direct route gives too (registry/api/direct_routes.py)."""
+
+    def answer() -> MilestoneDetail:
+        with context.snapshot() as reader:
+            row = grants.milestone(reader, project_id, milestone_index)
+            if row is None:
+                raise NotFound(f"project {project_id} has no milestone {milestone_index}")
+            steps = grants.milestone_steps(reader, project_id, milestone_index)
+            evidence = grants.milestone_evidence(reader, project_id, milestone_index)
+            return MilestoneDetail.from_rows(row, steps, evidence, context.contracts())
+
+    return await context.read(answer)
+
+
 @router.get(
     "/api/v1/projects/{projectId}/milestones/{milestoneIndex}",
     response_model=MilestoneDetail,
@@ -117,13 +132,11 @@ async def get_milestone(
     project_id: Annotated[int, Path(alias="projectId", ge=1, le=MAX_ID, examples=[1])],
     milestone_index: Annotated[int, Path(alias="milestoneIndex", ge=0, le=MAX_ID, examples=[0])],
 ) -> MilestoneDetail:
-    def answer() -> MilestoneDetail:
-        with snapshot(context.engine) as reader:
-            row = grants.milestone(reader, project_id, milestone_index)
-            if row is None:
-                raise NotFound(f"project {project_id} has no milestone {milestone_index}")
-            steps = grants.milestone_steps(reader, project_id, milestone_index)
-            evidence = grants.milestone_evidence(reader, project_id, milestone_index)
-            return MilestoneDetail.from_rows(row, steps, evidence, context.contracts())
+    return await milestone_detail(context, project_id, milestone_index)
 
-    return await context.read(answer)
+
+DIRECT_LOOKUPS = [
+    DirectLookup(
+        "/api/v1/projects/{projectId:record_id}/milestones/{milestoneIndex:index}", milestone_detail, MilestoneDetail
+    )
+]

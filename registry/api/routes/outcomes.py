@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from registry.api.deps import Context
+from registry.api.deps import ApiContext, Context
+from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
 from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
@@ -30,7 +31,6 @@ from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Pag
 from registry.api.schemas.outcomes import IpStatusChange, IpStatusName, Outcome, OutcomeDetail, OutcomeTypeName
 from registry.store.queries import outcomes
 from registry.store.queries.outcomes import IP_CHANGE_SORTS, OUTCOME_SORTS, IpChangeFilter, OutcomeFilter
-from registry.store.queries.prepared import snapshot
 
 router = APIRouter(tags=["outcomes"])
 
@@ -112,6 +112,21 @@ async def export_outcomes(
                        export_format=export_format)  # fmt: skip
 
 
+async def outcome_detail(context: ApiContext, outcome_id: int) -> OutcomeDetail:
+    """The answer of `get_outcome`, which the direct route gives too (registry/api/direct_routes.py)."""
+
+    def answer() -> OutcomeDetail:
+        with context.snapshot() as reader:
+            row = outcomes.outcome(reader, outcome_id)
+            if row is None:
+                raise NotFound(f"no outcome {outcome_id}")
+            history = outcomes.outcome_history(reader, outcome_id)
+            return OutcomeDetail.from_rows(row, history.amendment, history.revocation, history.ip_status_changes,
+                                           context.contracts())  # fmt: skip
+
+    return await context.read(answer)
+
+
 @router.get(
     "/api/v1/outcomes/{outcomeId}",
     response_model=OutcomeDetail,
@@ -122,16 +137,7 @@ async def get_outcome(
     context: Context,
     outcome_id: Annotated[int, Path(alias="outcomeId", ge=1, le=MAX_ID, examples=[1])],
 ) -> OutcomeDetail:
-    def answer() -> OutcomeDetail:
-        with snapshot(context.engine) as reader:
-            row = outcomes.outcome(reader, outcome_id)
-            if row is None:
-                raise NotFound(f"no outcome {outcome_id}")
-            history = outcomes.outcome_history(reader, outcome_id)
-            return OutcomeDetail.from_rows(row, history.amendment, history.revocation, history.ip_status_changes,
-                                           context.contracts())  # fmt: skip
-
-    return await context.read(answer)
+    return await outcome_detail(context, outcome_id)
 
 
 # ---- IP status changes -------------------------------------------------------------------------
@@ -197,3 +203,6 @@ async def export_ip_status_changes(
     return export_list(context.engine, outcomes.ip_changes_query(wanted), order,
                        lambda r: IpStatusChange.from_row(r, context.contracts()), IpStatusChange,
                        name="ip-status-changes", export_format=export_format)  # fmt: skip
+
+
+DIRECT_LOOKUPS = [DirectLookup("/api/v1/outcomes/{outcomeId:record_id}", outcome_detail, OutcomeDetail)]

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from registry.api.deps import Context
+from registry.api.deps import ApiContext, Context
+from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
 from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
@@ -15,7 +16,6 @@ from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Pag
 from registry.api.schemas.grants import Program, ProgramStatusName
 from registry.store.queries import grants
 from registry.store.queries.grants import PROGRAM_SORTS, ProgramFilter
-from registry.store.queries.prepared import snapshot
 
 router = APIRouter(prefix="/api/v1/programs", tags=["programs"])
 
@@ -76,6 +76,19 @@ async def export_programs(
                        export_format=export_format)  # fmt: skip
 
 
+async def program_detail(context: ApiContext, program_id: int) -> Program:
+    """The answer of `get_program`, which the direct route gives too (registry/api/direct_routes.py)."""
+
+    def answer() -> Program:
+        with context.snapshot() as reader:
+            row = grants.program(reader, program_id)
+            if row is None:
+                raise NotFound(f"no program {program_id}")
+            return Program.from_row(row, context.contracts())
+
+    return await context.read(answer)
+
+
 @router.get(
     "/{programId}",
     response_model=Program,
@@ -86,11 +99,7 @@ async def get_program(
     context: Context,
     program_id: Annotated[int, Path(alias="programId", ge=1, le=MAX_ID, examples=[1])],
 ) -> Program:
-    def answer() -> Program:
-        with snapshot(context.engine) as reader:
-            row = grants.program(reader, program_id)
-            if row is None:
-                raise NotFound(f"no program {program_id}")
-            return Program.from_row(row, context.contracts())
+    return await program_detail(context, program_id)
 
-    return await context.read(answer)
+
+DIRECT_LOOKUPS = [DirectLookup("/api/v1/programs/{programId:record_id}", program_detail, Program)]

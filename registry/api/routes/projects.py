@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from registry.api.deps import Context
+from registry.api.deps import ApiContext, Context
+from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
 from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
@@ -28,7 +29,6 @@ from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Pag
 from registry.api.schemas.grants import Project, ProjectDetail, ProjectStatusName
 from registry.store.queries import grants
 from registry.store.queries.grants import PROJECT_SORTS, ProjectFilter
-from registry.store.queries.prepared import snapshot
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
 
@@ -97,6 +97,20 @@ async def export_projects(
                        export_format=export_format)  # fmt: skip
 
 
+async def project_detail(context: ApiContext, project_id: int) -> ProjectDetail:
+    """The answer of `get_project`, which the direct route gives too (registry/api/direct_routes.py)."""
+
+    def answer() -> ProjectDetail:
+        with context.snapshot() as reader:
+            row = grants.project(reader, project_id)
+            if row is None:
+                raise NotFound(f"no project {project_id}")
+            changes = grants.project_status_history(reader, project_id)
+            return ProjectDetail.from_rows(row, changes, context.contracts())
+
+    return await context.read(answer)
+
+
 @router.get(
     "/{projectId}",
     response_model=ProjectDetail,
@@ -107,12 +121,7 @@ async def get_project(
     context: Context,
     project_id: Annotated[int, Path(alias="projectId", ge=1, le=MAX_ID, examples=[1])],
 ) -> ProjectDetail:
-    def answer() -> ProjectDetail:
-        with snapshot(context.engine) as reader:
-            row = grants.project(reader, project_id)
-            if row is None:
-                raise NotFound(f"no project {project_id}")
-            changes = grants.project_status_history(reader, project_id)
-            return ProjectDetail.from_rows(row, changes, context.contracts())
+    return await project_detail(context, project_id)
 
-    return await context.read(answer)
+
+DIRECT_LOOKUPS = [DirectLookup("/api/v1/projects/{projectId:record_id}", project_detail, ProjectDetail)]

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from registry.api.deps import Context
+from registry.api.deps import ApiContext, Context
+from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
 from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
@@ -29,7 +30,6 @@ from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Pag
 from registry.api.schemas.outcomes import CommercializationReport, CommercializationReportDetail, ReportStatusName
 from registry.store.queries import outcomes
 from registry.store.queries.outcomes import REPORT_SORTS, ReportFilter
-from registry.store.queries.prepared import snapshot
 
 router = APIRouter(prefix="/api/v1/commercialization-reports", tags=["commercialization"])
 
@@ -105,6 +105,20 @@ async def export_reports(
                        name="commercialization-reports", export_format=export_format)  # fmt: skip
 
 
+async def report_detail(context: ApiContext, report_id: int) -> CommercializationReportDetail:
+    """The answer of `get_report`, which the direct route gives too (registry/api/direct_routes.py)."""
+
+    def answer() -> CommercializationReportDetail:
+        with context.snapshot() as reader:
+            row = outcomes.report(reader, report_id)
+            if row is None:
+                raise NotFound(f"no commercialization report {report_id}")
+            steps = outcomes.report_steps(reader, report_id)
+            return CommercializationReportDetail.from_rows(row, steps, context.contracts())
+
+    return await context.read(answer)
+
+
 @router.get(
     "/{reportId}",
     response_model=CommercializationReportDetail,
@@ -115,12 +129,9 @@ async def get_report(
     context: Context,
     report_id: Annotated[int, Path(alias="reportId", ge=1, le=MAX_ID, examples=[1])],
 ) -> CommercializationReportDetail:
-    def answer() -> CommercializationReportDetail:
-        with snapshot(context.engine) as reader:
-            row = outcomes.report(reader, report_id)
-            if row is None:
-                raise NotFound(f"no commercialization report {report_id}")
-            steps = outcomes.report_steps(reader, report_id)
-            return CommercializationReportDetail.from_rows(row, steps, context.contracts())
+    return await report_detail(context, report_id)
 
-    return await context.read(answer)
+
+DIRECT_LOOKUPS = [
+    DirectLookup("/api/v1/commercialization-reports/{reportId:record_id}", report_detail, CommercializationReportDetail)
+]

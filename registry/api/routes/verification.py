@@ -14,10 +14,11 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, FastAPI, Path, Request, Response
+from fastapi import APIRouter, FastAPI, Path, Request
 from starlette.concurrency import run_in_threadpool
 
 from registry.api.deps import ApiContext, Context
+from registry.api.direct_routes import DirectLookup
 from registry.api.errors import ApiProblem, BadParameter
 from registry.api.schemas.common import ApiError, Provenance, from_unix
 from registry.api.schemas.names import name_of
@@ -38,13 +39,11 @@ from registry.evidence.hashing import InvalidDocumentHash, hash_to_hex, parse_do
 from registry.evidence.store import DocumentStore
 from registry.store.batch_members import BatchMembersUpkeep
 from registry.store.documents import DocumentRecord, EventLocation, document_record
-from registry.store.read_connections import ReadConnections
 
 UPLOAD_FIELD = "file"
 NOT_FOUND_VERDICT = "not found: this document does not match any registered one"
 _READER = "verification.anchor_book"
 _UPKEEP = "verification.batch_members"
-_READS = "verification.reads"
 _HASH_PATTERN = "^(0[xX])?[0-9a-fA-F]{64}$"
 
 #: The API path of each record type `evidence_references` names (a milestone adds its index).
@@ -57,7 +56,6 @@ RECORD_PATHS = {
     "report": "/api/v1/commercialization-reports/{id}",
 }
 BATCH_PATH = "/api/v1/batches/{root}"
-_VERIFICATION_JSON = Verification.__pydantic_serializer__
 
 
 @asynccontextmanager
@@ -93,8 +91,8 @@ async def verify_hash(
             examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
         ),
     ],
-    request: Request,
-) -> Response:
+    context: Context,
+) -> Verification:
     """Whether the document with this SHA-256 is anchored: when and by whom, which records name it,
     the batches holding it with their Merkle proofs, what the contract says just now, and the `cast`
     commands to check it yourself. An unknown hash is answered with `anchored: false`."""
@@ -102,10 +100,12 @@ async def verify_hash(
         digest = parse_document_hash(sha256)
     except InvalidDocumentHash as error:
         raise BadParameter(f"sha256: {error}", parameter="sha256", status=422) from None
-    # The most requested route: the context straight from the application and the answer serialized
-    # here skip a dependency and a second pass over the model (`response_model` still documents it).
-    answer = await _verify(request.app.state.context, digest, None)
-    return Response(_VERIFICATION_JSON.to_json(answer, by_alias=True), media_type="application/json")
+    return await verify_digest(context, digest)
+
+
+async def verify_digest(context: ApiContext, digest: bytes) -> Verification:
+    """The answer of `verify_hash`, which the direct route gives too (registry/api/direct_routes.py)."""
+    return await _verify(context, digest, None)
 
 
 @router.post(
@@ -228,10 +228,7 @@ async def _read(context: ApiContext, digest: bytes) -> DocumentRecord:
 
 
 def _read_now(context: ApiContext, digest: bytes) -> DocumentRecord:
-    reads = context.extras.get(_READS)
-    if not isinstance(reads, ReadConnections):
-        reads = context.extras[_READS] = ReadConnections(context.engine)
-    with reads.snapshot() as reader:
+    with context.snapshot() as reader:
         return document_record(reader, digest)
 
 
@@ -471,3 +468,6 @@ def _record_path(record_type: str, record_id: int, milestone_index: int | None) 
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+DIRECT_LOOKUPS = [DirectLookup("/api/v1/verify/{sha256:sha256}", verify_digest, Verification)]

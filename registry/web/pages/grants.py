@@ -37,7 +37,6 @@ from registry.store.queries.grants import (
     ProjectFilter,
 )
 from registry.store.queries.outcomes import OUTCOME_SORTS, REPORT_SORTS, OutcomeFilter, ReportFilter
-from registry.store.queries.prepared import snapshot
 from registry.web import parameters
 from registry.web.errors import error_page
 from registry.web.listing import read_listing
@@ -66,7 +65,7 @@ def program_page(request: Request, context: Context, program_id: str, cursor: st
     number = parameters.record_id(program_id)
     row = None
     if number is not None:
-        with snapshot(context.engine) as reader:
+        with context.snapshot() as reader:
             row = grants.program(reader, number)
     if number is None or row is None:
         return error_page(request, 404, "errors.no_program", id=program_id)
@@ -88,7 +87,7 @@ def project_page(request: Request, context: Context, project_id: str) -> Respons
     contracts = context.contracts()
     project = program = None
     if number is not None:
-        with snapshot(context.engine) as reader:
+        with context.snapshot() as reader:
             row = grants.project(reader, number)
             if row is not None:
                 project = ProjectDetail.from_rows(row, grants.project_status_history(reader, number), contracts)
@@ -116,7 +115,7 @@ def milestone_page(request: Request, context: Context, project_id: str, index: s
     contracts = context.contracts()
     milestone = project = program = None
     if number is not None and position is not None:
-        with snapshot(context.engine) as reader:
+        with context.snapshot() as reader:
             row = grants.milestone(reader, number, position)
             if row is not None:
                 steps = grants.milestone_steps(reader, number, position)
@@ -157,7 +156,7 @@ def evaluation_page(request: Request, context: Context, audit_id: str) -> Respon
     number = parameters.record_id(audit_id)
     row = None
     if number is not None:
-        with snapshot(context.engine) as reader:
+        with context.snapshot() as reader:
             row = grants.audit(reader, number)
     if number is None or row is None:
         return error_page(request, 404, "errors.no_evaluation", id=audit_id)

@@ -11,7 +11,7 @@ from registry.api.provenance import RegistryContracts
 from registry.api.schemas.grants import Program, Project
 from registry.api.schemas.outcomes import CommercializationReportDetail, OutcomeDetail
 from registry.store.queries import grants, outcomes
-from registry.store.queries.prepared import Snapshot, snapshot
+from registry.store.queries.prepared import Snapshot
 from registry.web import parameters
 from registry.web.errors import error_page
 from registry.web.rendering import render
@@ -38,7 +38,7 @@ def outcome_page(request: Request, context: Context, outcome_id: str) -> Respons
     contracts = context.contracts()
     outcome = project = program = None
     if number is not None:
-        with snapshot(context.engine) as reader:
+        with context.snapshot() as reader:
             row = outcomes.outcome(reader, number)
             if row is not None:
                 history = outcomes.outcome_history(reader, number)
@@ -56,7 +56,7 @@ def report_page(request: Request, context: Context, report_id: str) -> Response:
     contracts = context.contracts()
     report = project = program = None
     if number is not None:
-        with snapshot(context.engine) as reader:
+        with context.snapshot() as reader:
             row = outcomes.report(reader, number)
             if row is not None:
                 report = CommercializationReportDetail.from_rows(row, outcomes.report_steps(reader, number), contracts)

@@ -1,0 +1,118 @@
+"""Direct routes: the lookups asked most (one record by its id, a document by its hash) served by a
+plain Starlette route placed ahead of FastAPI's, with the same answer and the same bytes.
+
+Why by hand: FastAPI's per-request machinery (matching through the included routers, solving the
+dependencies, validating the path parameters, validating the returned model once more before
+serializing it) costs about twice what the lookup itself does, and the public API must answer
+thousands of lookups a second on one core (`make api-benchmark`). No library offers a cheaper path
+that keeps FastAPI's documentation, so for each lookup:
+
+- its FastAPI route stays as it is: it documents the operation in the OpenAPI schema and answers
+  every request the direct route does not take;
+- the direct route takes only canonical requests its path pattern proves valid (`GET`, an id of 1
+  to 18 digits with no leading zero, a hash of 64 hex digits), so it never needs to explain a bad
+  parameter: `/api/v1/projects/0`, `/api/v1/projects/abc` or an id past 10^18 go on to FastAPI,
+  which answers them as it documents (422, or the record);
+- both call the same lookup function and serialize its model with the same pydantic serializer,
+  so an answer is byte for byte the same whichever route took it (`tests/api/test_direct_routes.py`);
+- an error (a record not found) is raised as usual and reaches the application's error handlers
+  through Starlette's, as from any route; the middleware (metrics, access log, CORS) sees the
+  request as it sees any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Match, Route
+from starlette.types import Scope
+
+from registry.api.deps import ApiContext
+
+
+class RecordIdConvertor(Convertor[int]):
+    """A record id as FastAPI's `ge=1, le=MAX_ID` accepts it, written canonically: 1 to 18 digits
+    (below 2^63), no leading zero."""
+
+    regex = "[1-9][0-9]{0,17}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+class IndexConvertor(Convertor[int]):
+    """A position counted from 0 (a milestone's index), written canonically."""
+
+    regex = "0|[1-9][0-9]{0,17}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+class Sha256Convertor(Convertor[bytes]):
+    """32 bytes as 64 hex digits, with or without 0x (a document's SHA-256, a Merkle root), other
+    than zero: the registry reads a zero hash as "no document" (`parse_document_hash` refuses it, no
+    batch has it as its root), so it goes on to FastAPI's route and its documented answer."""
+
+    regex = "(?:0[xX])?(?!0{64})[0-9a-fA-F]{64}"
+
+    def convert(self, value: str) -> bytes:
+        return bytes.fromhex(value[2:] if len(value) == 66 else value)
+
+    def to_string(self, value: bytes) -> str:
+        return value.hex()
+
+
+register_url_convertor("record_id", RecordIdConvertor())
+register_url_convertor("index", IndexConvertor())
+register_url_convertor("sha256", Sha256Convertor())
+
+
+class DirectRoute(Route):
+    """A Starlette route that names itself in the scope, as FastAPI's routes do: the metrics and the
+    access log label a request by `scope["route"].path_format`, the documented template."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child_scope = super().matches(scope)
+        if match is not Match.NONE:
+            child_scope["route"] = self
+        return match, child_scope
+
+
+@dataclass(frozen=True)
+class DirectLookup:
+    """One lookup: `path` in Starlette's syntax with the convertors above (the documented template
+    with the parameters typed, e.g. `/api/v1/projects/{projectId:record_id}`), and `answer`, the
+    coroutine the FastAPI route awaits too, called with the context and the converted parameters
+    in the order the path names them."""
+
+    path: str
+    answer: Callable[..., Awaitable[BaseModel]]
+    model: type[BaseModel]
+
+    def route(self) -> DirectRoute:
+        serializer = self.model.__pydantic_serializer__
+        answer = self.answer
+
+        async def endpoint(request: Request) -> Response:
+            context: ApiContext = request.app.state.context
+            found = await answer(context, *request.path_params.values())
+            return Response(serializer.to_json(found, by_alias=True), media_type="application/json")
+
+        return DirectRoute(self.path, endpoint, methods=["GET"], include_in_schema=False, name=f"direct {self.path}")
+
+
+def direct_routes(lookups: list[DirectLookup]) -> list[DirectRoute]:
+    """The routes to place ahead of every other (FastAPI tries routes in order)."""
+    return [lookup.route() for lookup in lookups]

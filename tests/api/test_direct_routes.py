@@ -1,0 +1,169 @@
+"""The direct routes (registry/api/direct_routes.py) answer the lookups asked most byte for byte as
+their documented FastAPI routes do, take only what their pattern proves valid, leave everything
+else to FastAPI, and count in the metrics under the documented route."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from starlette.routing import Match, Route
+
+from registry.api.app import create_app
+from registry.api.routes import DIRECT_LOOKUPS
+from registry.store.engine import open_engine
+from registry.store.schema import anchors
+from tests.api.conftest import IndexedRegistry
+from tests.helpers.api import all_items, error_of
+
+
+@pytest.fixture(scope="module")
+def documented(indexed: IndexedRegistry) -> Iterator[TestClient]:
+    """The same application without its direct routes: every request through FastAPI."""
+    with TestClient(create_app(indexed.settings, direct=False), raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def lookup_paths(api: TestClient, indexed: IndexedRegistry) -> list[str]:
+    """Paths of every direct lookup: records that exist, and some that do not."""
+    paths = [f"/api/v1/programs/{p['programId']}" for p in all_items(api, "/api/v1/programs")]
+    paths += [f"/api/v1/projects/{p['projectId']}" for p in all_items(api, "/api/v1/projects")[:8]]
+    paths += [
+        f"/api/v1/projects/{m['projectId']}/milestones/{m['milestoneIndex']}"
+        for m in all_items(api, "/api/v1/milestones")[:8]
+    ]
+    paths += [f"/api/v1/outcomes/{o['outcomeId']}" for o in all_items(api, "/api/v1/outcomes")[:8]]
+    paths += [
+        f"/api/v1/commercialization-reports/{r['reportId']}"
+        for r in all_items(api, "/api/v1/commercialization-reports")
+    ]
+    paths += [f"/api/v1/evaluations/{e['auditId']}" for e in all_items(api, "/api/v1/evaluations")]
+    batches = all_items(api, "/api/v1/batches")
+    paths += [f"/api/v1/batches/{b['root']}" for b in batches] + [f"/api/v1/batches/{batches[0]['root'][2:].upper()}"]
+    engine = open_engine(indexed.settings.database_url)
+    with engine.connect() as connection:
+        documents = [bytes(h) for h in connection.scalars(select(anchors.c.document_hash).limit(6))]
+    engine.dispose()
+    paths += [f"/api/v1/verify/{d.hex()}" for d in documents] + [f"/api/v1/verify/0x{documents[0].hex().upper()}"]
+    paths += [
+        "/api/v1/programs/999999",
+        "/api/v1/projects/999999999999999999",
+        "/api/v1/projects/1/milestones/999",
+        "/api/v1/outcomes/999999",
+        "/api/v1/commercialization-reports/999999",
+        "/api/v1/evaluations/999999",
+        "/api/v1/batches/0x" + "ab" * 32,
+        "/api/v1/verify/" + "ab" * 32,
+    ]
+    return paths
+
+
+def _direct_route_taking(app: FastAPI, path: str) -> Route | None:
+    scope = {"type": "http", "method": "GET", "path": path, "root_path": ""}
+    for route in app.router.routes[: len(DIRECT_LOOKUPS)]:
+        assert isinstance(route, Route)
+        if route.matches(scope)[0] == Match.FULL:
+            return route
+    return None
+
+
+def _comparable(path: str, body: bytes) -> Any:
+    """The bytes of a record; a verification's parsed JSON without the moment of its live check."""
+    if not path.startswith("/api/v1/verify/"):
+        return body
+    answer = json.loads(body)
+    answer["liveCheck"].pop("checkedAt", None)
+    return answer
+
+
+def test_every_direct_route_stands_for_a_documented_operation(api: TestClient) -> None:
+    app = api.app
+    assert isinstance(app, FastAPI)
+    documented_paths = set(app.openapi()["paths"])
+    direct = app.router.routes[: len(DIRECT_LOOKUPS)]
+    assert all(isinstance(route, Route) and not route.include_in_schema for route in direct)
+    assert {route.path_format for route in direct if isinstance(route, Route)} <= documented_paths
+
+
+def test_direct_routes_answer_byte_for_byte_as_the_documented_routes(
+    api: TestClient, documented: TestClient, lookup_paths: list[str]
+) -> None:
+    assert isinstance(api.app, FastAPI)
+    taken = {route.path_format for path in lookup_paths if (route := _direct_route_taking(api.app, path))}
+    assert len(taken) == len(DIRECT_LOOKUPS), "a sample path for every direct lookup"
+    statuses = set()
+    for path in lookup_paths:
+        assert _direct_route_taking(api.app, path) is not None, path
+        fast, slow = api.get(path), documented.get(path)
+        statuses.add(fast.status_code)
+        assert (fast.status_code, fast.headers["content-type"]) == (slow.status_code, slow.headers["content-type"]), (
+            path
+        )
+        assert _comparable(path, fast.content) == _comparable(path, slow.content), path
+    assert statuses == {200, 404}
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/api/v1/projects/0", "projectId"),
+        ("/api/v1/projects/-1", "projectId"),
+        ("/api/v1/projects/abc", "projectId"),
+        ("/api/v1/projects/9223372036854775808", "projectId"),
+        ("/api/v1/programs/1.5", "programId"),
+        ("/api/v1/projects/1/milestones/-1", "milestoneIndex"),
+        ("/api/v1/verify/" + "ab" * 31, "sha256"),
+        ("/api/v1/verify/" + "zz" * 32, "sha256"),
+        ("/api/v1/verify/0x" + "00" * 32, "sha256"),
+        ("/api/v1/batches/0xnothex", "root"),
+    ],
+)
+def test_what_a_direct_route_cannot_prove_valid_gets_fastapis_documented_422(
+    api: TestClient, documented: TestClient, path: str, parameter: str
+) -> None:
+    assert isinstance(api.app, FastAPI)
+    assert _direct_route_taking(api.app, path) is None
+    error = error_of(api.get(path), 422)
+    assert error["parameter"] == parameter
+    assert api.get(path).content == documented.get(path).content
+
+
+def test_uncanonical_ids_are_left_to_fastapi_and_answer_the_same_record(api: TestClient) -> None:
+    assert isinstance(api.app, FastAPI)
+    for path, canonical in [
+        ("/api/v1/projects/01", "/api/v1/projects/1"),
+        ("/api/v1/projects/1/milestones/00", "/api/v1/projects/1/milestones/0"),
+    ]:
+        assert _direct_route_taking(api.app, path) is None
+        assert _direct_route_taking(api.app, canonical) is not None
+        assert api.get(path).content == api.get(canonical).content
+    assert _direct_route_taking(api.app, "/api/v1/batches/0x" + "00" * 32) is None
+    assert error_of(api.get("/api/v1/batches/0x" + "00" * 32), 404)["message"] == "no batch with root 0x" + "00" * 32
+    # Past 10^18 an id is still valid below 2^63: FastAPI answers it.
+    assert _direct_route_taking(api.app, "/api/v1/projects/1000000000000000000") is None
+    assert error_of(api.get("/api/v1/projects/1000000000000000000"), 404)["message"] == "no project 1000000000000000000"
+
+
+def test_direct_answers_count_under_the_documented_route_in_the_metrics(api: TestClient) -> None:
+    def served(route: str, status: str) -> float:
+        for line in api.get("/metrics").text.splitlines():
+            if (
+                line.startswith("registry_api_requests_total{")
+                and f'route="{route}"' in line
+                and (f'status="{status}"' in line and 'method="GET"' in line)
+            ):
+                return float(line.rsplit(" ", 1)[1])
+        return 0.0
+
+    before = served("/api/v1/projects/{projectId}", "200"), served("/api/v1/projects/{projectId}", "404")
+    assert api.get("/api/v1/projects/1").status_code == 200
+    assert api.get("/api/v1/projects/999999").status_code == 404
+    after = served("/api/v1/projects/{projectId}", "200"), served("/api/v1/projects/{projectId}", "404")
+    assert (after[0] - before[0], after[1] - before[1]) == (1.0, 1.0)
+    assert not any("record_id" in line for line in api.get("/metrics").text.splitlines())

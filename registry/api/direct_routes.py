@@ -27,10 +27,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 from starlette.convertors import Convertor, register_url_convertor
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Match, Route
-from starlette.types import Scope
+from starlette.types import Receive, Scope, Send
 
 from registry.api.deps import ApiContext
 
@@ -102,15 +100,26 @@ class DirectLookup:
     model: type[BaseModel]
 
     def route(self) -> DirectRoute:
-        serializer = self.model.__pydantic_serializer__
-        answer = self.answer
+        return DirectRoute(self.path, _LookupApp(self), methods=["GET"], include_in_schema=False,
+                           name=f"direct {self.path}")  # fmt: skip
 
-        async def endpoint(request: Request) -> Response:
-            context: ApiContext = request.app.state.context
-            found = await answer(context, *request.path_params.values())
-            return Response(serializer.to_json(found, by_alias=True), media_type="application/json")
 
-        return DirectRoute(self.path, endpoint, methods=["GET"], include_in_schema=False, name=f"direct {self.path}")
+class _LookupApp:
+    """The ASGI application of a direct route (an application rather than a request handler: no
+    Request or Response object to build). An exception still reaches the application's error
+    handlers, through Starlette's ExceptionMiddleware."""
+
+    def __init__(self, lookup: DirectLookup) -> None:
+        self.answer = lookup.answer
+        self.serializer = lookup.model.__pydantic_serializer__
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        context: ApiContext = scope["app"].state.context
+        found = await self.answer(context, *scope["path_params"].values())
+        body = self.serializer.to_json(found, by_alias=True)
+        headers = [(b"content-length", str(len(body)).encode()), (b"content-type", b"application/json")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
 
 def direct_routes(lookups: list[DirectLookup]) -> list[DirectRoute]:

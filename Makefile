@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CLI := $(VENV)/bin/rnd-registry
 
-.PHONY: install chromium run stop test lint static-analysis pytest gas index-benchmark api-benchmark fuzz clean
+.PHONY: install chromium run stop test lint static-analysis pytest gas index-benchmark api-benchmark api-examples fuzz clean
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -73,6 +73,10 @@ api-benchmark: install
 	  else echo "The API benchmark needs wrk: apt-get install wrk" >&2; exit 1; fi; \
 	fi
 	$(PY) scripts/api_benchmark.py
+
+## The example answers in the API's documentation, captured again from the demo registry.
+api-examples: install
+	$(PY) scripts/capture_api_examples.py
 
 fuzz: install
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest tests/contracts/test_registry_stateful.py

@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -14,6 +15,7 @@ from registry import web
 from registry.api.deps import ApiContext
 from registry.api.direct_routes import direct_routes
 from registry.api.errors import install_error_handlers
+from registry.api.examples import add_examples, load_examples
 from registry.api.observability import ApiMetrics, ObservabilityMiddleware
 from registry.api.routes import DIRECT_LOOKUPS, ROUTERS
 from registry.chain.deployment import DeploymentManifest
@@ -99,6 +101,7 @@ def create_app(settings: Settings | None = None, *, direct: bool = True) -> Fast
         app.router.routes[0:0] = direct_routes(DIRECT_LOOKUPS)
     for router in ROUTERS:
         app.include_router(router)
+    _document_with_examples(app)
     install_error_handlers(app)
     if settings.api_cors_origins:
         app.add_middleware(
@@ -112,3 +115,16 @@ def create_app(settings: Settings | None = None, *, direct: bool = True) -> Fast
     app.add_middleware(ObservabilityMiddleware, metrics=metrics)
     web.mount(app)  # the public portal's pages, static files and error pages (registry/web)
     return app
+
+
+def _document_with_examples(app: FastAPI) -> None:
+    """The OpenAPI document, built once by FastAPI, with the captured example answers added."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            add_examples(build(), load_examples())
+        assert app.openapi_schema is not None
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

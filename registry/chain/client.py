@@ -27,11 +27,11 @@ from eth_utils.address import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractEvent, ContractFunction
-from web3.exceptions import ContractLogicError
+from web3.exceptions import ContractLogicError, Web3RPCError
 from web3.logs import DISCARD
-from web3.types import BlockIdentifier, TxReceipt
+from web3.types import BlockIdentifier, EventData, TxReceipt
 
-from registry.chain.connection import connect
+from registry.chain.connection import connect, refused_as_too_much
 from registry.chain.deployment import (
     FORWARDER,
     GRANT_REGISTRY,
@@ -71,6 +71,10 @@ from registry.errors import RegistryError
 from registry.settings import Settings, get_settings
 
 RecordT = TypeVar("RecordT", bound=Record)
+
+#: Blocks one `eth_getLogs` covers once a node refuses the whole history at once: the most Besu
+#: allows by default (`--rpc-max-logs-range`); geth and anvil set no limit.
+LOGS_RANGE = 5000
 
 
 class NoAccount(RegistryError):
@@ -434,11 +438,9 @@ class RegistryClient:
     ) -> list[dict[str, Any]]:
         """Every event of the given names since deployment, oldest first, with where it was logged."""
         found = []
+        last = self.w3.eth.block_number
         for name in names:
-            logs = contract.events[name]().get_logs(
-                from_block=self.manifest.deploy_block, argument_filters=argument_filters or {}
-            )
-            for log in logs:
+            for log in self._logs(contract.events[name](), argument_filters or {}, last):
                 found.append(
                     {
                         "event": name,
@@ -449,6 +451,29 @@ class RegistryClient:
                     }
                 )
         return sorted(found, key=lambda e: (e["blockNumber"], e["logIndex"]))
+
+    def _logs(self, event: ContractEvent, argument_filters: dict[str, Any], last: int) -> list[EventData]:
+        """`event`'s logs from the deployment to block `last`: in one request, or, when the node refuses
+        that as too much (Besu allows `LOGS_RANGE` blocks by default), in ranges it accepts."""
+        first = self.manifest.deploy_block
+        try:
+            return list(event.get_logs(from_block=first, to_block=last, argument_filters=argument_filters))
+        except Web3RPCError as error:
+            if not refused_as_too_much(str(error)):
+                raise
+        found: list[EventData] = []
+        span = LOGS_RANGE
+        while first <= last:
+            end = min(last, first + span - 1)
+            try:
+                found.extend(event.get_logs(from_block=first, to_block=end, argument_filters=argument_filters))
+            except Web3RPCError as error:
+                if not refused_as_too_much(str(error)) or span == 1:
+                    raise
+                span //= 2  # a node with a lower limit, or too many results in this range
+                continue
+            first = end + 1
+        return found
 
 
 class RegistryOperations:

@@ -22,18 +22,13 @@ from typing import Any, TypeVar
 
 import requests
 
+from registry.chain.connection import refused_as_too_much
 from registry.errors import RegistryError
 
 log = logging.getLogger("registry.indexer")
 
 T = TypeVar("T")
 
-# Messages by which nodes say "that was too much at once" (geth, Besu, Erigon, Infura, Alchemy...).
-_TOO_MUCH = re.compile(
-    r"more than \d+ (results|logs)|too many|response size|limit exceeded|exceeds? (the )?(max|limit|range)"
-    r"|block range|range (is )?too (large|wide|big)|query timeout|timed? ?out|max results",
-    re.IGNORECASE,
-)
 _RATE_LIMITED = re.compile(r"rate.?limit|too many requests|capacity|throttl", re.IGNORECASE)
 # Answers of a node that is behind its peers (a load balancer mixing nodes) or busy: worth asking again.
 _NOT_YET = re.compile(r"header not found|unknown block|block not found|not processed|busy|try again", re.IGNORECASE)
@@ -81,7 +76,7 @@ class RpcError(_Portable):
     @property
     def too_much(self) -> bool:
         """Whether the node says the request covered too much (block range or results)."""
-        return bool(_TOO_MUCH.search(self.message))
+        return refused_as_too_much(self.message)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from web3.exceptions import ExtraDataLengthError
 from web3.middleware import ExtraDataToPOAMiddleware
 
 from registry.chain.anvil import AnvilProcess, free_port, start_anvil
-from registry.chain.client import Operation, RegistryClient
+from registry.chain.client import LOGS_RANGE, Operation, RegistryClient
 from registry.chain.compiler import Artifact
 from registry.chain.connection import connect
 from registry.chain.deployment import FORWARDER, GRANT_REGISTRY, DeploymentManifest, deploy_registry
@@ -51,6 +51,7 @@ from registry.errors import (
     Unauthorized,
 )
 from registry.settings import PROJECT_ROOT, Settings
+from tests.helpers import flaky_proxy
 from tests.helpers.registry import BUDGET, CAP, COMPANY_A, DAY, Actors, RegistryHarness, doc
 
 SESSION_CHAIN_ID = 31337
@@ -614,3 +615,31 @@ def test_the_connection_reads_proof_of_authority_blocks(
         assert written.record.status == ProgramStatus.OPEN
         with pytest.raises(ExtraDataLengthError):  # what a connection without the middleware makes of it
             Web3(Web3.HTTPProvider(proxy.url)).eth.get_block("latest")
+
+
+def test_history_is_read_in_ranges_the_node_accepts_when_it_limits_eth_getlogs(
+    registry: RegistryHarness, anvil: AnvilProcess, manifest: DeploymentManifest, tmp_path: Path
+) -> None:
+    # Besu answers at most 5,000 blocks per eth_getLogs by default; this node, 100 (mining tens of
+    # thousands of blocks would take the test too long): the client starts at LOGS_RANGE and halves.
+    office = RegistryClient(registry.w3, manifest, account=dev_account(0))
+    newcomer: LocalAccount = Account.create()
+    office.execute(office.ops.grant_role(Role.MEMBER, newcomer.address))
+    registry.w3.provider.make_request("anvil_mine", [hex(150)])  # type: ignore[arg-type]
+    office.execute(office.ops.revoke_role(Role.MEMBER, newcomer.address))
+    registry.w3.provider.make_request("anvil_mine", [hex(150)])  # type: ignore[arg-type]
+    office.execute(office.ops.grant_role(Role.MEMBER, newcomer.address))
+    names = ["RoleGranted", "RoleRevoked"]
+    direct = office.history(office.grants, names)
+
+    with flaky_proxy.FlakyProxy(anvil.rpc_url, faults={}, max_range=100) as proxy:
+        limited = RegistryClient.open(make_settings(tmp_path, proxy.url), manifest=manifest)
+        assert limited.history(limited.grants, names) == direct
+    refused_spans = [LOGS_RANGE // 2**n for n in range(8) if LOGS_RANGE // 2**n > 100]  # 5000 ... 156
+    # Per event: the whole history once, then each span too long once; then 78 blocks at a time.
+    assert proxy.counts["too-wide"] == len(names) * (1 + len(refused_spans))
+
+    mine = [(e["event"], e["account"]) for e in direct if e["account"] == newcomer.address]
+    assert mine == [("RoleGranted", newcomer.address), ("RoleRevoked", newcomer.address),
+                    ("RoleGranted", newcomer.address)]  # fmt: skip
+    assert direct[-1]["blockNumber"] - direct[0]["blockNumber"] > 300

@@ -106,6 +106,12 @@ class Settings(BaseSettings):
         description="Seconds `/health` and the verification's live check wait for the chain before reporting it "
         "unreachable.",
     )
+    api_statistics_max_age: float = Field(
+        default=60.0,
+        ge=0,
+        description="Seconds the statistics for the present moment are reused while the database has not changed "
+        "(each answer says the moment it holds for); 0 adds them up afresh for every request.",
+    )
     api_opentelemetry: bool = Field(
         default=False,
         description="Let FastAPI's built-in OpenTelemetry instrumentation trace and measure each request when an "

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 
 from registry.api.provenance import RegistryContracts
+from registry.api.statistics_cache import StatisticsCache
 from registry.chain.deployment import DeploymentManifest
 from registry.settings import Settings
 from registry.store.queries.prepared import Snapshot
@@ -37,6 +38,12 @@ class ApiContext:
     extras: dict[str, object] = field(default_factory=dict)
     _contracts: RegistryContracts | None = None
     _reads: ReadConnections | None = None
+    #: The statistics computed so far, shared by the API and the portal (built with the context, so
+    #: that the threads asking at once share one).
+    statistics: StatisticsCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.statistics = StatisticsCache(self.engine, max_age=self.settings.api_statistics_max_age)
 
     @contextmanager
     def snapshot(self) -> Iterator[Snapshot]:

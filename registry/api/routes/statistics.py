@@ -7,15 +7,14 @@ milestone is overdue if its due date is before it and it is not approved. Amount
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from itertools import groupby
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
-from sqlalchemy import Connection, select
 from starlette.concurrency import run_in_threadpool
 
 from registry.api.deps import ApiContext, Context
@@ -24,8 +23,8 @@ from registry.api.exports import CSV_CONTENT, ExportFormat, export_items
 from registry.api.parameters import MAX_ID, Year, company_param
 from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE
 from registry.api.schemas.statistics import CompanyStatistics, ProgramStatistics, Statistics, YearStatistics
+from registry.api.statistics_cache import Figures
 from registry.store import statistics as figures
-from registry.store.schema import indexer_state
 
 router = APIRouter(prefix="/api/v1/statistics", tags=["statistics"])
 
@@ -44,53 +43,46 @@ ProgramId = Annotated[int | None, Query(alias="program", ge=1, le=MAX_ID, descri
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def _moment(as_of: datetime | None) -> int:
+def _moment(as_of: datetime | None) -> int | None:
+    """Unix seconds of `as_of`; None for now (the statistics cache decides when now is)."""
     if as_of is None:
-        return int(datetime.now(UTC).timestamp())
+        return None
     return int((as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)).timestamp())
 
 
-async def _read(context: ApiContext, read: Callable[[Connection], list[ModelT]]) -> tuple[list[ModelT], int | None]:
-    """Runs `read` on a connection in a worker thread: aggregating a large registry takes a while."""
-
-    def run() -> tuple[list[ModelT], int | None]:
-        with context.engine.connect() as connection:
-            return read(connection), indexed_block(connection)
-
-    return await run_in_threadpool(run)
+async def _programs(
+    context: ApiContext, as_of: datetime | None, year: int | None = None, program: int | None = None
+) -> Figures[list[figures.ProgramStatistics]]:
+    # In a worker thread: adding up a large registry takes a while.
+    return await run_in_threadpool(partial(context.statistics.programs, _moment(as_of), year=year, program_id=program))
 
 
-def indexed_block(connection: Connection) -> int | None:
-    found = connection.execute(select(indexer_state.c.indexed_block)).scalar()
-    return None if found is None else int(found)
+async def _companies(
+    context: ApiContext, as_of: datetime | None, company: bytes | None = None
+) -> Figures[list[figures.CompanyStatistics]]:
+    return await run_in_threadpool(partial(context.statistics.companies, _moment(as_of), company_id=company))
 
 
-def _programs(moment: int, year: int | None, program: int | None) -> Callable[[Connection], list[ProgramStatistics]]:
-    def read(connection: Connection) -> list[ProgramStatistics]:
-        found = figures.program_statistics(connection, as_of=moment, year=year, program_id=program)
-        return [ProgramStatistics.of(p) for p in found]
-
-    return read
+def _by_program(computed: Figures[list[figures.ProgramStatistics]]) -> list[ProgramStatistics]:
+    return computed.view("api programs", lambda c: [ProgramStatistics.of(p) for p in c.value])
 
 
-def _years(moment: int, year: int | None) -> Callable[[Connection], list[YearStatistics]]:
-    def read(connection: Connection) -> list[YearStatistics]:
-        found = sorted(figures.program_statistics(connection, as_of=moment, year=year), key=lambda p: p.year)
-        return [YearStatistics.of(y, list(group)) for y, group in groupby(found, key=lambda p: p.year)]
+def _by_year(computed: Figures[list[figures.ProgramStatistics]]) -> list[YearStatistics]:
+    def make(c: Figures[list[figures.ProgramStatistics]]) -> list[YearStatistics]:
+        ordered = sorted(c.value, key=lambda p: p.year)
+        return [YearStatistics.of(y, list(group)) for y, group in groupby(ordered, key=lambda p: p.year)]
 
-    return read
-
-
-def _companies(moment: int, company: bytes | None) -> Callable[[Connection], list[CompanyStatistics]]:
-    def read(connection: Connection) -> list[CompanyStatistics]:
-        found = figures.company_statistics(connection, as_of=moment, company_id=company)
-        return [CompanyStatistics.of(c, moment) for c in found]
-
-    return read
+    return computed.view("api years", make)
 
 
-def _statistics(moment: int, items: list[ModelT], indexed: int | None) -> Statistics[ModelT]:
-    return Statistics[ModelT](as_of=datetime.fromtimestamp(moment, UTC), indexed_block=indexed, items=items)
+def _by_company(computed: Figures[list[figures.CompanyStatistics]]) -> list[CompanyStatistics]:
+    return computed.view("api companies", lambda c: [CompanyStatistics.of(one, c.as_of) for one in c.value])
+
+
+def _statistics(computed: Figures[Any], items: list[ModelT]) -> Statistics[ModelT]:
+    return Statistics[ModelT](
+        as_of=datetime.fromtimestamp(computed.as_of, UTC), indexed_block=computed.indexed_block, items=items
+    )
 
 
 _PROGRAMS_DOC = (
@@ -109,9 +101,8 @@ _PROGRAMS_DOC = (
 async def program_statistics(
     context: Context, year: Year = None, program: ProgramId = None, as_of: AsOf = None
 ) -> Statistics[ProgramStatistics]:
-    moment = _moment(as_of)
-    items, indexed = await _read(context, _programs(moment, year, program))
-    return _statistics(moment, items, indexed)
+    computed = await _programs(context, as_of, year, program)
+    return _statistics(computed, _by_program(computed))
 
 
 @router.get(
@@ -125,7 +116,7 @@ async def export_program_statistics(
     context: Context, export_format: Format = ExportFormat.CSV, year: Year = None, program: ProgramId = None,
     as_of: AsOf = None,
 ) -> StreamingResponse:  # fmt: skip
-    items, _ = await _read(context, _programs(_moment(as_of), year, program))
+    items = _by_program(await _programs(context, as_of, year, program))
     return export_items(iter(items), ProgramStatistics, name="program-statistics", export_format=export_format)
 
 
@@ -140,9 +131,8 @@ _YEARS_DOC = "The programs of each year added up (a program's year is the one it
     responses=ERROR_RESPONSES,
 )
 async def year_statistics(context: Context, year: Year = None, as_of: AsOf = None) -> Statistics[YearStatistics]:
-    moment = _moment(as_of)
-    items, indexed = await _read(context, _years(moment, year))
-    return _statistics(moment, items, indexed)
+    computed = await _programs(context, as_of, year)
+    return _statistics(computed, _by_year(computed))
 
 
 @router.get(
@@ -155,7 +145,7 @@ async def year_statistics(context: Context, year: Year = None, as_of: AsOf = Non
 async def export_year_statistics(
     context: Context, export_format: Format = ExportFormat.CSV, year: Year = None, as_of: AsOf = None
 ) -> StreamingResponse:
-    items, _ = await _read(context, _years(_moment(as_of), year))
+    items = _by_year(await _programs(context, as_of, year))
     return export_items(iter(items), YearStatistics, name="year-statistics", export_format=export_format)
 
 
@@ -173,9 +163,8 @@ _COMPANIES_DOC = (
     responses=ERROR_RESPONSES,
 )
 async def company_statistics(context: Context, as_of: AsOf = None) -> Statistics[CompanyStatistics]:
-    moment = _moment(as_of)
-    items, indexed = await _read(context, _companies(moment, None))
-    return _statistics(moment, items, indexed)
+    computed = await _companies(context, as_of)
+    return _statistics(computed, _by_company(computed))
 
 
 @router.get(
@@ -188,7 +177,7 @@ async def company_statistics(context: Context, as_of: AsOf = None) -> Statistics
 async def export_company_statistics(
     context: Context, export_format: Format = ExportFormat.CSV, as_of: AsOf = None
 ) -> StreamingResponse:
-    items, _ = await _read(context, _companies(_moment(as_of), None))
+    items = _by_company(await _companies(context, as_of))
     return export_items(iter(items), CompanyStatistics, name="company-statistics", export_format=export_format)
 
 
@@ -214,8 +203,7 @@ async def one_company_statistics(
 ) -> CompanyStatistics:
     wanted = company_param(company)
     assert wanted is not None
-    moment = _moment(as_of)
-    items, _ = await _read(context, _companies(moment, wanted))
+    items = _by_company(await _companies(context, as_of, wanted))
     if not items:
         raise NotFound(f"company: no project or account of company {company} is registered", parameter="company")
     return items[0]

@@ -19,7 +19,6 @@ from starlette.responses import Response
 from registry.api.deps import Context
 from registry.api.schemas.statistics import OutcomeFigures, ProgramStatistics, YearStatistics
 from registry.domain.enums import OutcomeType
-from registry.store import statistics as figures
 from registry.web import parameters
 from registry.web.chart_library import CHART_JS_URL, ChartLibraryMissing, chart_library
 from registry.web.formatting import enum_name, utc_iso
@@ -40,9 +39,8 @@ def outcome_field(kind: OutcomeType) -> str:
 @router.get("/dashboard")
 def dashboard_page(request: Request, context: Context, year: str | None = None) -> Response:
     chosen_year = parameters.year(year)
-    moment = int(datetime.now(UTC).timestamp())
-    with context.engine.connect() as connection:
-        found = figures.program_statistics(connection, as_of=moment, year=chosen_year)
+    computed = context.statistics.programs(None, year=chosen_year)
+    found, moment = computed.value, computed.as_of
     programs = [ProgramStatistics.of(p) for p in found]
     by_year = sorted(found, key=lambda p: p.year)
     years = [YearStatistics.of(y, list(group)) for y, group in groupby(by_year, key=lambda p: p.year)]

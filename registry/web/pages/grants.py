@@ -7,8 +7,6 @@ so a page and the API's JSON for the same record cannot disagree.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import Request
 from starlette.responses import Response
 
@@ -24,7 +22,6 @@ from registry.api.schemas.grants import (
 from registry.api.schemas.outcomes import CommercializationReport, Outcome
 from registry.api.schemas.statistics import ProgramStatistics
 from registry.domain.enums import Grade
-from registry.store import statistics as figures
 from registry.store.queries import grants, outcomes
 from registry.store.queries.grants import (
     AUDIT_SORTS,
@@ -73,9 +70,7 @@ def program_page(request: Request, context: Context, program_id: str, cursor: st
     program = Program.from_row(row, contracts)
     projects = read_listing(context.engine, grants.projects_query(ProjectFilter(program_id=number)), PROJECT_SORTS,
                             lambda r: Project.from_row(r, contracts), cursor=cursor)  # fmt: skip
-    moment = int(datetime.now(UTC).timestamp())
-    with context.engine.connect() as connection:
-        found = figures.program_statistics(connection, as_of=moment, program_id=number)
+    found = context.statistics.programs(None, program_id=number).value
     summary = ProgramStatistics.of(found[0]) if found else None
     return render(request, "program.html", program=program, projects=projects.items,
                   next_cursor=projects.next_cursor, summary=summary)  # fmt: skip

@@ -3,7 +3,6 @@ company, program, year and outcome type."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Query, Request
@@ -16,7 +15,6 @@ from registry.api.schemas.grants import Program, Project
 from registry.api.schemas.outcomes import Outcome
 from registry.api.schemas.statistics import YearStatistics
 from registry.domain.enums import OutcomeType
-from registry.store import statistics as figures
 from registry.store.queries import grants, outcomes
 from registry.store.queries.grants import PROGRAM_SORTS, PROJECT_SORTS, ProgramFilter, ProjectFilter
 from registry.store.queries.outcomes import OUTCOME_SORTS, OutcomeFilter
@@ -40,9 +38,7 @@ def _all_programs(engine: Engine, contracts: RegistryContracts) -> list[Program]
 
 @router.get("/")
 def home_page(request: Request, context: Context) -> Response:
-    moment = int(datetime.now(UTC).timestamp())
-    with context.engine.connect() as connection:
-        found = figures.program_statistics(connection, as_of=moment)
+    found = context.statistics.programs(None).value
     totals = YearStatistics.of(0, found)
     years = sorted({p.year for p in found})
     programs = _all_programs(context.engine, context.contracts()) if found else []

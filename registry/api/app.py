@@ -1,4 +1,5 @@
-"""The FastAPI application: `create_app(settings)` wires the context, the routes and the middleware."""
+"""The public API's FastAPI application: `create_app(settings)` wires the context, the routes and the
+middleware. The application `rnd-registry serve` runs adds the portal to it (`registry.web.app`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from registry import web
 from registry.api.deps import ApiContext
 from registry.api.direct_routes import direct_routes
 from registry.api.errors import install_error_handlers
@@ -44,7 +44,7 @@ matching rows as CSV (UTF-8 with BOM, for spreadsheets) or a JSON array. Errors 
 
 
 def create_app(settings: Settings | None = None, *, direct: bool = True) -> FastAPI:
-    """The API and the portal over `settings`' database. `direct=False` leaves out the direct routes
+    """The API over `settings`' database. `direct=False` leaves out the direct routes
     (registry/api/direct_routes.py), so that every request goes through its documented FastAPI
     route: the tests compare the two."""
     settings = settings or Settings()
@@ -113,7 +113,6 @@ def create_app(settings: Settings | None = None, *, direct: bool = True) -> Fast
             max_age=3600,
         )
     app.add_middleware(ObservabilityMiddleware, metrics=metrics)
-    web.mount(app)  # the public portal's pages, static files and error pages (registry/web)
     return app
 
 

@@ -60,7 +60,7 @@ def serve(
         config["loggers"]["registry.api.access"]["level"] = "WARNING"
     # The factory runs in each worker, which reads the same RND_* settings as this process.
     uvicorn.run(
-        "registry.api.app:create_app",
+        "registry.web.app:create_app",
         factory=True,
         host=chosen_host,
         port=chosen_port,

@@ -2,7 +2,8 @@
 switch. Browse pages are rendered on the server from the API's own queries and models; JavaScript
 only hashes documents in the browser (verify) and draws charts (dashboard).
 
-`mount(app)` adds it to an application made by `registry.api.app.create_app`.
+`mount(app)` adds it to an application made by `registry.api.app.create_app`; `registry.web.app.create_app`
+makes the two together, as `rnd-registry serve` runs them.
 """
 
 from __future__ import annotations

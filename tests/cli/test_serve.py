@@ -41,7 +41,7 @@ def test_serve_runs_uvicorn_with_the_api_factory_on_the_configured_address(
     assert result.exit_code == 0, result.output
     [call] = calls
     assert {k: call[k] for k in ("target", "factory", "host", "port", "workers", "loop", "http", "access_log")} == {
-        "target": "registry.api.app:create_app",
+        "target": "registry.web.app:create_app",
         "factory": True,
         "host": "0.0.0.0",
         "port": 8123,

@@ -20,13 +20,13 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 from web3 import Web3
 
-from registry.api.app import create_app
 from registry.chain.client import RegistryClient
 from registry.chain.devkeys import dev_account
 from registry.chain.devload import ADMIN, AUDITOR
 from registry.domain.enums import ProjectStatus
 from registry.evidence.hashing import sha256_bytes
 from registry.settings import PROJECT_ROOT
+from registry.web.app import create_app
 from tests.api.conftest import IndexedRegistry, indexed  # noqa: F401 - the fixture, reused for this package
 
 CHROMIUM = Path("/usr/bin/chromium")

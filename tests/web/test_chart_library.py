@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from registry.api.app import create_app
 from registry.settings import PROJECT_ROOT
+from registry.web.app import create_app
 from registry.web.chart_library import CHART_JS, CHART_JS_URL, ChartLibraryMissing, chart_library
 from registry.web.i18n import Language, catalogue
 from tests.api.conftest import IndexedRegistry

@@ -389,6 +389,7 @@ def _how_to_check(context: ApiContext, digest: bytes, record: DocumentRecord, co
     rpc = '--rpc-url "$RPC_URL"'
     steps = [
         CheckCommand(
+            step="hash-file",
             purpose="Compute the document's SHA-256 yourself; it must equal sha256 above (macOS: "
             "`shasum -a 256 FILE`; Windows: `certutil -hashfile FILE SHA256`).",
             command="sha256sum FILE",
@@ -400,6 +401,7 @@ def _how_to_check(context: ApiContext, digest: bytes, record: DocumentRecord, co
     anchor_of, verify_member = _cast_functions(context)
     steps.append(
         CheckCommand(
+            step="chain-id",
             purpose=f"Check that your node (set RPC_URL to its JSON-RPC address) is on the registry's chain: it "
             f"must print {chain_id}.",
             command=f"cast chain-id {rpc}",
@@ -407,6 +409,7 @@ def _how_to_check(context: ApiContext, digest: bytes, record: DocumentRecord, co
     )
     steps.append(
         CheckCommand(
+            step="anchor-of",
             purpose="Ask the registry's anchor book about the document: it prints who first anchored it, when (unix "
             "seconds), in which block, and as what kind (a number); all zeros if it never was on its own.",
             command=f'cast call {contract} "{anchor_of}" {document} {rpc}',
@@ -415,6 +418,7 @@ def _how_to_check(context: ApiContext, digest: bytes, record: DocumentRecord, co
     if record.anchoring is not None:
         steps.append(
             CheckCommand(
+                step="anchoring-receipt",
                 purpose="See the transaction that first anchored it, with its events.",
                 command=f"cast receipt {hash_to_hex(record.anchoring.location.transaction_hash)} {rpc}",
             )
@@ -423,9 +427,11 @@ def _how_to_check(context: ApiContext, digest: bytes, record: DocumentRecord, co
         proof = "[" + ",".join(hash_to_hex(p) for p in batch.proof) + "]"
         steps.append(
             CheckCommand(
+                step="batch-member",
                 purpose=f"Ask the contract whether the document is in the batch with root {hash_to_hex(batch.root)}, "
                 "by its Merkle proof: it prints true or false.",
                 command=f'cast call {contract} "{verify_member}" {hash_to_hex(batch.root)} {document} "{proof}" {rpc}',
+                root=batch.root,
             )
         )
     return HowToCheck(chain_id=chain_id, contract=contract, steps=steps)

@@ -102,11 +102,21 @@ class LiveCheck(ApiModel):
     batches: list[LiveBatchCheck] = Field(default_factory=list)
 
 
+#: The steps of `howToCheck`, for a client that says them in its own words (the portal, in Korean).
+CheckStep = Literal["hash-file", "chain-id", "anchor-of", "anchoring-receipt", "batch-member"]
+
+
 class CheckCommand(ApiModel):
     """One step a person can take with their own tools."""
 
-    purpose: str
-    command: str
+    step: CheckStep = Field(
+        description="Which step: hash-file (compute the SHA-256), chain-id (is the node on the registry's chain), "
+        "anchor-of (ask the anchor book), anchoring-receipt (the first anchoring's transaction), batch-member "
+        "(ask the contract to check the Merkle proof of the batch with `root`)."
+    )
+    purpose: str = Field(description="What the step shows, in English.")
+    command: str = Field(description="The command to run; FILE stands for the document, $RPC_URL for a node.")
+    root: Hex32 | None = Field(default=None, description="The batch's Merkle root (batch-member steps).")
 
 
 class HowToCheck(ApiModel):

@@ -180,7 +180,8 @@
       section.append(el("p", null, say("how_to_check_lead")));
       const steps = el("ol", { class: "check-steps" });
       for (const step of answer.howToCheck.steps) {
-        steps.append(el("li", null, el("p", { lang: "en" }, step.purpose), commandBlock(step.command)));
+        const words = say("step_" + step.step.replaceAll("-", "_"), { chain_id: answer.howToCheck.chainId, root: step.root });
+        steps.append(el("li", null, el("p", null, words), commandBlock(step.command)));
       }
       section.append(steps);
       resultBox.append(section);

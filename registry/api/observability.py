@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from registry.indexer.rpc import JsonRpc, RpcError, RpcUnavailable
 
 access_log = logging.getLogger("registry.api.access")
+log = logging.getLogger("registry.api")
 
 #: Latency buckets in seconds, finer where a point lookup lands (about a millisecond).
 _BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -119,11 +120,15 @@ class ChainHead:
 
 def read_chain_head(rpc_url: str, timeout: float) -> ChainHead:
     """One attempt at `eth_blockNumber`, within `timeout` seconds: an unreachable chain is reported,
-    not waited for."""
+    not waited for. The reason leaves the node's URL out, as the verification's live check does: it
+    may hold an access key, and /health is public; the API's log has it."""
     rpc = JsonRpc(rpc_url, timeout=timeout)
     try:
         return ChainHead(int(rpc.request("eth_blockNumber", []), 16), None)
-    except (RpcUnavailable, RpcError) as exc:
+    except RpcUnavailable as exc:
+        log.warning("the chain's head could not be read: %s", exc)
+        return ChainHead(None, f"{exc.method} to the registry's node: {exc.reason}")
+    except RpcError as exc:
         return ChainHead(None, str(exc))
     except ValueError:
         return ChainHead(None, "the node's answer to eth_blockNumber is not a block number")

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import Match, Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from registry.api.deps import ApiContext
 
@@ -78,8 +78,13 @@ register_url_convertor("sha256", Sha256Convertor())
 
 
 class DirectRoute(Route):
-    """A Starlette route that names itself in the scope, as FastAPI's routes do: the metrics and the
-    access log label a request by `scope["route"].path_format`, the documented template."""
+    """A Starlette route that answers GET only, as its FastAPI twin does (Starlette would add HEAD),
+    and names itself in the scope, as FastAPI's routes do: the metrics and the access log label a
+    request by `scope["route"].path_format`, the documented template."""
+
+    def __init__(self, path: str, app: ASGIApp, *, name: str) -> None:
+        super().__init__(path, app, methods=["GET"], include_in_schema=False, name=name)
+        self.methods = {"GET"}
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         match, child_scope = super().matches(scope)
@@ -100,8 +105,7 @@ class DirectLookup:
     model: type[BaseModel]
 
     def route(self) -> DirectRoute:
-        return DirectRoute(self.path, _LookupApp(self), methods=["GET"], include_in_schema=False,
-                           name=f"direct {self.path}")  # fmt: skip
+        return DirectRoute(self.path, _LookupApp(self), name=f"direct {self.path}")
 
 
 class _LookupApp:

@@ -150,6 +150,15 @@ def test_uncanonical_ids_are_left_to_fastapi_and_answer_the_same_record(api: Tes
     assert error_of(api.get("/api/v1/projects/1000000000000000000"), 404)["message"] == "no project 1000000000000000000"
 
 
+def test_other_methods_on_a_direct_path_are_refused_as_the_documented_route_refuses_them(
+    api: TestClient, documented: TestClient
+) -> None:
+    for method in ("HEAD", "POST", "DELETE"):
+        fast, slow = api.request(method, "/api/v1/projects/1"), documented.request(method, "/api/v1/projects/1")
+        assert (fast.status_code, fast.headers.get("allow"), fast.content) == (405, "GET", slow.content), method
+        assert slow.status_code == 405
+
+
 def test_direct_answers_count_under_the_documented_route_in_the_metrics(api: TestClient) -> None:
     def served(route: str, status: str) -> float:
         for line in api.get("/metrics").text.splitlines():

@@ -14,6 +14,15 @@
     return text;
   };
 
+  // What the contract said, in the page's language when the answer is plain (confirmed or not
+  // anchored at a block); a disagreement or an unreachable node is explained in the API's words.
+  const liveDetail = (live) => {
+    if ((live.status === "confirmed" || live.status === "not-anchored") && live.blockNumber != null) {
+      return el("p", { class: "aside" }, say("live_" + live.status.replace("-", "_") + "_detail", { block: live.blockNumber }));
+    }
+    return el("p", { class: "aside", lang: "en" }, live.message);
+  };
+
   const fileInput = document.getElementById("document");
   const dropzone = document.getElementById("dropzone");
   const hashForm = document.getElementById("hash-form");
@@ -172,7 +181,7 @@
       resultBox.append(el("section", { class: "verify-part", id: "live-check" },
         el("h3", null, say("live_check")),
         el("p", null, el("span", { class: "badge badge-live-" + live.status }, say("live_" + live.status.replace("-", "_")))),
-        el("p", { class: "aside", lang: "en" }, live.message)));
+        liveDetail(live)));
     }
 
     if (answer.howToCheck && answer.howToCheck.steps.length) {

@@ -210,9 +210,18 @@ class RegistryClient:
         return self._written(operation, receipt, self.sender.address)
 
     def sign(self, operation: Operation[Any], *, deadline: int, nonce: int | None = None) -> SignedRequest:
-        """Signs the operation for anyone to relay; the registry will credit this client's account."""
+        """Signs the operation for anyone to relay; the registry will credit this client's account.
+
+        First asks the node whether the registry would accept it from this account now (`eth_call`,
+        nothing sent): a request it would refuse is not signed, and the refusal is raised, decoded,
+        here rather than found by whoever relays it. (The registry reads a relayed call's sender as
+        the signer, so a direct call from the signer is refused for the same reasons.)"""
         if not isinstance(self.account, LocalAccount):
             raise RegistryError("signing needs a keystore account (a node-unlocked address cannot sign typed data)")
+        try:
+            operation.call.call({"from": self.account.address})
+        except ContractLogicError as exc:
+            raise self.decoder.from_exception(exc) from None
         target = operation.call.address
         return sign_request(
             self.account,

@@ -152,14 +152,28 @@ def test_a_file_that_is_not_a_signed_request_is_refused(cli: Cli, registry: Regi
     refused(cli, registry, f"rnd-registry relay {tmp_path / 'absent.json'} {RELAYER_KEY}", "absent.json: no such file")
 
 
-def test_a_request_signed_by_company_b_for_company_a_project_is_refused_on_relay(
+def test_sign_refuses_what_the_registry_would_refuse_and_writes_no_file(
     cli: Cli, registry: RegistryHarness, evidence: Path, tmp_path: Path
 ) -> None:
     project_id = registry.funded_project()
     request = tmp_path / "request.json"
-    sign_outcome(cli, registry, request, project_id, evidence, key=COMPANY_B_KEY)
-    refused(cli, registry, f"rnd-registry relay {request} {RELAYER_KEY}",
+    refused(cli, registry,
+            f"rnd-registry sign {request} -- outcome add {project_id} --type paper --evidence {evidence} "
+            f"{COMPANY_B_KEY}",
             f"{registry.actors.company_b} does not act for the company of project {project_id}")  # fmt: skip
+    assert not request.exists()
+
+
+def test_a_request_the_registry_no_longer_accepts_is_refused_on_relay(
+    cli: Cli, registry: RegistryHarness, evidence: Path, tmp_path: Path
+) -> None:
+    project_id = registry.funded_project()
+    request = tmp_path / "request.json"
+    sign_outcome(cli, registry, request, project_id, evidence)
+    # Between signing and relaying, the city unbinds the clerk's account from the company.
+    registry.send(registry.actors.admin, registry.grants.functions.unbindCompanyAccount(registry.actors.company_a))
+    refused(cli, registry, f"rnd-registry relay {request} {RELAYER_KEY}",
+            f"{registry.actors.company_a} does not act for the company of project {project_id}")  # fmt: skip
 
 
 def test_sign_refuses_what_it_cannot_sign_and_writes_no_file(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
@@ -28,10 +28,14 @@ AnchoredBy = Annotated[
 _FILTERS_DOC = "In anchoring order unless sorted `-time`; `from`/`to` compare the anchoring block's time (UTC days)."
 
 
-def _filter(anchored_by: str | None, start: DateFrom, end: DateTo) -> BatchFilter:
+async def _filter(anchored_by: AnchoredBy = None, start: DateFrom = None, end: DateTo = None) -> BatchFilter:
+    """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     first, after = day_range(start, end)
     return BatchFilter(anchored_by=account_param(anchored_by, "anchoredBy"), anchored_from=first,
                        anchored_before=after)  # fmt: skip
+
+
+Filters = Annotated[BatchFilter, Depends(_filter)]
 
 
 @router.get(
@@ -43,15 +47,13 @@ def _filter(anchored_by: str | None, start: DateFrom, end: DateTo) -> BatchFilte
 )
 async def list_batches(
     context: Context,
-    anchored_by: AnchoredBy = None,
-    start: DateFrom = None,
-    end: DateTo = None,
+    wanted: Filters,
     sort: BatchSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Page[EvidenceBatch]:
     position = seek(BATCH_SORTS, "time", sort, cursor, page_size(limit, context.settings))
-    return await answer_list(context, evidence.batches_query(_filter(anchored_by, start, end)), position,
+    return await answer_list(context, evidence.batches_query(wanted), position,
                      lambda r: EvidenceBatch.from_row(r, context.contracts()), Page[EvidenceBatch])  # fmt: skip
 
 
@@ -63,14 +65,13 @@ async def list_batches(
 )
 async def export_batches(
     context: Context,
+    *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
-    anchored_by: AnchoredBy = None,
-    start: DateFrom = None,
-    end: DateTo = None,
+    wanted: Filters,
     sort: BatchSort = None,
 ) -> object:
     order = seek(BATCH_SORTS, "time", sort, None, 1)
-    return export_list(context.engine, evidence.batches_query(_filter(anchored_by, start, end)), order,
+    return export_list(context.engine, evidence.batches_query(wanted), order,
                        lambda r: EvidenceBatch.from_row(r, context.contracts()), EvidenceBatch, name="batches",
                        export_format=export_format)  # fmt: skip
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
@@ -40,13 +40,22 @@ GradeQuery = Annotated[GradeName | None, Query(description="Only evaluations wit
 _FILTERS_DOC = "`year` is the year of the project's program; `from`/`to` compare when the evaluation was recorded."
 
 
-def _filter(
-    project: int | None, program: int | None, year: int | None, company: str | None, grade: GradeName | None,
-    start: DateFrom, end: DateTo,
-) -> AuditFilter:  # fmt: skip
+async def _filter(
+    project: ProjectId = None,
+    program: ProgramId = None,
+    year: Year = None,
+    company: Company = None,
+    grade: GradeQuery = None,
+    start: DateFrom = None,
+    end: DateTo = None,
+) -> AuditFilter:
+    """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     first, after = day_range(start, end)
     return AuditFilter(project_id=project, program_id=program, year=year, company_id=company_param(company),
                        grade=grade, recorded_from=first, recorded_before=after)  # fmt: skip
+
+
+Filters = Annotated[AuditFilter, Depends(_filter)]
 
 
 @router.get(
@@ -58,18 +67,11 @@ def _filter(
 )
 async def list_evaluations(
     context: Context,
-    project: ProjectId = None,
-    program: ProgramId = None,
-    year: Year = None,
-    company: Company = None,
-    grade: GradeQuery = None,
-    start: DateFrom = None,
-    end: DateTo = None,
+    wanted: Filters,
     sort: EvaluationSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Page[Evaluation]:
-    wanted = _filter(project, program, year, company, grade, start, end)
     position = seek(AUDIT_SORTS, "id", sort, cursor, page_size(limit, context.settings))
     return await answer_list(context, grants.audits_query(wanted), position,
                      lambda r: Evaluation.from_row(r, context.contracts()), Page[Evaluation])  # fmt: skip
@@ -84,17 +86,11 @@ async def list_evaluations(
 )
 async def export_evaluations(
     context: Context,
+    *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
-    project: ProjectId = None,
-    program: ProgramId = None,
-    year: Year = None,
-    company: Company = None,
-    grade: GradeQuery = None,
-    start: DateFrom = None,
-    end: DateTo = None,
+    wanted: Filters,
     sort: EvaluationSort = None,
 ) -> object:
-    wanted = _filter(project, program, year, company, grade, start, end)
     order = seek(AUDIT_SORTS, "id", sort, None, 1)
     return export_list(context.engine, grants.audits_query(wanted), order,
                        lambda r: Evaluation.from_row(r, context.contracts()), Evaluation, name="evaluations",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from registry.api.deps import Context
 from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
@@ -55,8 +55,12 @@ RoleQuery = Annotated[RoleName | None, Query(description="Only this role.")]
 RoleMemberSort = Annotated[str | None, sort_parameter(ROLE_MEMBER_SORTS, "role")]
 
 
-def _role_filter(role: RoleName | None, account: str | None, active: bool | None) -> RoleMemberFilter:
+async def _role_filter(role: RoleQuery = None, account: Account = None, active: Active = None) -> RoleMemberFilter:
+    """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     return RoleMemberFilter(role=None if role is None else role.id, account=account_param(account), active=active)
+
+
+RoleFilters = Annotated[RoleMemberFilter, Depends(_role_filter)]
 
 
 @router.get(
@@ -68,15 +72,13 @@ def _role_filter(role: RoleName | None, account: str | None, active: bool | None
 )
 async def list_role_members(
     context: Context,
-    role: RoleQuery = None,
-    account: Account = None,
-    active: Active = None,
+    wanted: RoleFilters,
     sort: RoleMemberSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Page[RoleMember]:
     position = seek(ROLE_MEMBER_SORTS, "role", sort, cursor, page_size(limit, context.settings))
-    return await answer_list(context, members.role_members_query(_role_filter(role, account, active)), position,
+    return await answer_list(context, members.role_members_query(wanted), position,
                      lambda r: RoleMember.from_row(r, context.contracts()), Page[RoleMember])  # fmt: skip
 
 
@@ -88,14 +90,13 @@ async def list_role_members(
 )
 async def export_role_members(
     context: Context,
+    *,
     export_format: FormatQuery = ExportFormat.CSV,
-    role: RoleQuery = None,
-    account: Account = None,
-    active: Active = None,
+    wanted: RoleFilters,
     sort: RoleMemberSort = None,
 ) -> object:
     order = seek(ROLE_MEMBER_SORTS, "role", sort, None, 1)
-    return export_list(context.engine, members.role_members_query(_role_filter(role, account, active)), order,
+    return export_list(context.engine, members.role_members_query(wanted), order,
                        lambda r: RoleMember.from_row(r, context.contracts()), RoleMember, name="members",
                        export_format=export_format)  # fmt: skip
 
@@ -105,8 +106,12 @@ async def export_role_members(
 CompanyAccountSort = Annotated[str | None, sort_parameter(COMPANY_ACCOUNT_SORTS, "account")]
 
 
-def _company_filter(company: str | None, active: bool | None) -> CompanyAccountFilter:
+async def _company_filter(company: Company = None, active: Active = None) -> CompanyAccountFilter:
+    """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     return CompanyAccountFilter(company_id=company_param(company), active=active)
+
+
+CompanyFilters = Annotated[CompanyAccountFilter, Depends(_company_filter)]
 
 
 @router.get(
@@ -118,14 +123,13 @@ def _company_filter(company: str | None, active: bool | None) -> CompanyAccountF
 )
 async def list_company_accounts(
     context: Context,
-    company: Company = None,
-    active: Active = None,
+    wanted: CompanyFilters,
     sort: CompanyAccountSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Page[CompanyAccount]:
     position = seek(COMPANY_ACCOUNT_SORTS, "account", sort, cursor, page_size(limit, context.settings))
-    return await answer_list(context, members.company_accounts_query(_company_filter(company, active)), position,
+    return await answer_list(context, members.company_accounts_query(wanted), position,
                      lambda r: CompanyAccount.from_row(r, context.contracts()), Page[CompanyAccount])  # fmt: skip
 
 
@@ -137,13 +141,13 @@ async def list_company_accounts(
 )
 async def export_company_accounts(
     context: Context,
+    *,
     export_format: FormatQuery = ExportFormat.CSV,
-    company: Company = None,
-    active: Active = None,
+    wanted: CompanyFilters,
     sort: CompanyAccountSort = None,
 ) -> object:
     order = seek(COMPANY_ACCOUNT_SORTS, "account", sort, None, 1)
-    return export_list(context.engine, members.company_accounts_query(_company_filter(company, active)), order,
+    return export_list(context.engine, members.company_accounts_query(wanted), order,
                        lambda r: CompanyAccount.from_row(r, context.contracts()), CompanyAccount,
                        name="company-accounts", export_format=export_format)  # fmt: skip
 
@@ -154,8 +158,12 @@ RestrictionSort = Annotated[str | None, sort_parameter(RESTRICTION_SORTS, "compa
 InForce = Annotated[bool | None, Query(alias="inForce", description="true: only restrictions in force now.")]
 
 
-def _restriction_filter(company: str | None, in_force: bool | None) -> RestrictionFilter:
+async def _restriction_filter(company: Company = None, in_force: InForce = None) -> RestrictionFilter:
+    """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     return RestrictionFilter(company_id=company_param(company), in_force_at=int(time.time()) if in_force else None)
+
+
+RestrictionFilters = Annotated[RestrictionFilter, Depends(_restriction_filter)]
 
 
 @router.get(
@@ -167,14 +175,13 @@ def _restriction_filter(company: str | None, in_force: bool | None) -> Restricti
 )
 async def list_restrictions(
     context: Context,
-    company: Company = None,
-    in_force: InForce = None,
+    wanted: RestrictionFilters,
     sort: RestrictionSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Page[CompanyRestriction]:
     position = seek(RESTRICTION_SORTS, "company", sort, cursor, page_size(limit, context.settings))
-    return await answer_list(context, members.restrictions_query(_restriction_filter(company, in_force)), position,
+    return await answer_list(context, members.restrictions_query(wanted), position,
                      lambda r: CompanyRestriction.from_row(r, context.contracts()),
                      Page[CompanyRestriction])  # fmt: skip
 
@@ -187,13 +194,13 @@ async def list_restrictions(
 )
 async def export_restrictions(
     context: Context,
+    *,
     export_format: FormatQuery = ExportFormat.CSV,
-    company: Company = None,
-    in_force: InForce = None,
+    wanted: RestrictionFilters,
     sort: RestrictionSort = None,
 ) -> object:
     order = seek(RESTRICTION_SORTS, "company", sort, None, 1)
-    return export_list(context.engine, members.restrictions_query(_restriction_filter(company, in_force)), order,
+    return export_list(context.engine, members.restrictions_query(wanted), order,
                        lambda r: CompanyRestriction.from_row(r, context.contracts()), CompanyRestriction,
                        name="restrictions", export_format=export_format)  # fmt: skip
 
@@ -207,10 +214,18 @@ Action = Annotated[
 ]
 
 
-def _event_filter(action: str | None, account: str | None, company: str | None,
-                  role: RoleName | None) -> MembershipEventFilter:  # fmt: skip
+async def _event_filter(
+    action: Action = None,
+    account: Account = None,
+    company: Company = None,
+    role: RoleQuery = None,
+) -> MembershipEventFilter:
+    """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     return MembershipEventFilter(action=action, account=account_param(account), company_id=company_param(company),
                                  role=None if role is None else role.id)  # fmt: skip
+
+
+EventFilters = Annotated[MembershipEventFilter, Depends(_event_filter)]
 
 
 @router.get(
@@ -223,16 +238,13 @@ def _event_filter(action: str | None, account: str | None, company: str | None,
 )
 async def list_membership_events(
     context: Context,
-    action: Action = None,
-    account: Account = None,
-    company: Company = None,
-    role: RoleQuery = None,
+    wanted: EventFilters,
     sort: MembershipSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Page[MembershipEvent]:
     position = seek(MEMBERSHIP_EVENT_SORTS, "time", sort, cursor, page_size(limit, context.settings))
-    return await answer_list(context, members.membership_events_query(_event_filter(action, account, company, role)),
+    return await answer_list(context, members.membership_events_query(wanted),
                      position, lambda r: MembershipEvent.from_row(r, context.contracts()),
                      Page[MembershipEvent])  # fmt: skip
 
@@ -245,15 +257,13 @@ async def list_membership_events(
 )
 async def export_membership_events(
     context: Context,
+    *,
     export_format: FormatQuery = ExportFormat.CSV,
-    action: Action = None,
-    account: Account = None,
-    company: Company = None,
-    role: RoleQuery = None,
+    wanted: EventFilters,
     sort: MembershipSort = None,
 ) -> object:
     order = seek(MEMBERSHIP_EVENT_SORTS, "time", sort, None, 1)
-    return export_list(context.engine, members.membership_events_query(_event_filter(action, account, company, role)),
+    return export_list(context.engine, members.membership_events_query(wanted),
                        order, lambda r: MembershipEvent.from_row(r, context.contracts()), MembershipEvent,
                        name="membership-history", export_format=export_format)  # fmt: skip
 

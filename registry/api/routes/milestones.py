@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
@@ -43,13 +43,22 @@ _FILTERS_DOC = (
 )
 
 
-def _filter(
-    project: int | None, program: int | None, year: int | None, company: str | None,
-    status: MilestoneStatusName | None, start: DateFrom, end: DateTo,
-) -> MilestoneFilter:  # fmt: skip
+async def _filter(
+    project: ProjectId = None,
+    program: ProgramId = None,
+    year: Year = None,
+    company: Company = None,
+    status: Status = None,
+    start: DateFrom = None,
+    end: DateTo = None,
+) -> MilestoneFilter:
+    """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     first, after = day_range(start, end)
     return MilestoneFilter(project_id=project, program_id=program, year=year, company_id=company_param(company),
                            status=status, due_from=first, due_before=after)  # fmt: skip
+
+
+Filters = Annotated[MilestoneFilter, Depends(_filter)]
 
 
 @router.get(
@@ -61,18 +70,11 @@ def _filter(
 )
 async def list_milestones(
     context: Context,
-    project: ProjectId = None,
-    program: ProgramId = None,
-    year: Year = None,
-    company: Company = None,
-    status: Status = None,
-    start: DateFrom = None,
-    end: DateTo = None,
+    wanted: Filters,
     sort: MilestoneSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Page[Milestone]:
-    wanted = _filter(project, program, year, company, status, start, end)
     position = seek(MILESTONE_SORTS, "id", sort, cursor, page_size(limit, context.settings))
     return await answer_list(context, grants.milestones_query(wanted), position,
                      lambda r: Milestone.from_row(r, context.contracts()), Page[Milestone])  # fmt: skip
@@ -87,17 +89,11 @@ async def list_milestones(
 )
 async def export_milestones(
     context: Context,
+    *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
-    project: ProjectId = None,
-    program: ProgramId = None,
-    year: Year = None,
-    company: Company = None,
-    status: Status = None,
-    start: DateFrom = None,
-    end: DateTo = None,
+    wanted: Filters,
     sort: MilestoneSort = None,
 ) -> object:
-    wanted = _filter(project, program, year, company, status, start, end)
     order = seek(MILESTONE_SORTS, "id", sort, None, 1)
     return export_list(context.engine, grants.milestones_query(wanted), order,
                        lambda r: Milestone.from_row(r, context.contracts()), Milestone, name="milestones",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
@@ -44,15 +44,25 @@ Revoked = Annotated[bool | None, Query(description="true: only revoked outcomes;
 _FILTERS_DOC = "`year` is the year of the project's program; `from`/`to` compare when the outcome was recorded."
 
 
-def _filter(
-    project: int | None, program: int | None, year: int | None, company: str | None,
-    outcome_type: OutcomeTypeName | None, ip_status: IpStatusName | None, revoked: bool | None,
-    start: DateFrom, end: DateTo,
-) -> OutcomeFilter:  # fmt: skip
+async def _filter(
+    project: ProjectId = None,
+    program: ProgramId = None,
+    year: Year = None,
+    company: Company = None,
+    outcome_type: OutcomeTypeQuery = None,
+    ip_status: IpStatusQuery = None,
+    revoked: Revoked = None,
+    start: DateFrom = None,
+    end: DateTo = None,
+) -> OutcomeFilter:
+    """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     first, after = day_range(start, end)
     return OutcomeFilter(project_id=project, program_id=program, year=year, company_id=company_param(company),
                          outcome_type=outcome_type, ip_status=ip_status, revoked=revoked, recorded_from=first,
                          recorded_before=after)  # fmt: skip
+
+
+Filters = Annotated[OutcomeFilter, Depends(_filter)]
 
 
 @router.get(
@@ -65,20 +75,11 @@ def _filter(
 )
 async def list_outcomes(
     context: Context,
-    project: ProjectId = None,
-    program: ProgramId = None,
-    year: Year = None,
-    company: Company = None,
-    outcome_type: OutcomeTypeQuery = None,
-    ip_status: IpStatusQuery = None,
-    revoked: Revoked = None,
-    start: DateFrom = None,
-    end: DateTo = None,
+    wanted: Filters,
     sort: OutcomeSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Page[Outcome]:
-    wanted = _filter(project, program, year, company, outcome_type, ip_status, revoked, start, end)
     position = seek(OUTCOME_SORTS, "id", sort, cursor, page_size(limit, context.settings))
     return await answer_list(context, outcomes.outcomes_query(wanted), position,
                      lambda r: Outcome.from_row(r, context.contracts()), Page[Outcome])  # fmt: skip
@@ -93,19 +94,11 @@ async def list_outcomes(
 )
 async def export_outcomes(
     context: Context,
+    *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
-    project: ProjectId = None,
-    program: ProgramId = None,
-    year: Year = None,
-    company: Company = None,
-    outcome_type: OutcomeTypeQuery = None,
-    ip_status: IpStatusQuery = None,
-    revoked: Revoked = None,
-    start: DateFrom = None,
-    end: DateTo = None,
+    wanted: Filters,
     sort: OutcomeSort = None,
 ) -> object:
-    wanted = _filter(project, program, year, company, outcome_type, ip_status, revoked, start, end)
     order = seek(OUTCOME_SORTS, "id", sort, None, 1)
     return export_list(context.engine, outcomes.outcomes_query(wanted), order,
                        lambda r: Outcome.from_row(r, context.contracts()), Outcome, name="outcomes",
@@ -147,12 +140,20 @@ OutcomeId = Annotated[int | None, Query(alias="outcome", ge=1, le=MAX_ID, descri
 ToStatus = Annotated[IpStatusName | None, Query(alias="status", description="Only changes to this status.")]
 
 
-def _ip_filter(
-    outcome: int | None, project: int | None, program: int | None, year: int | None, company: str | None,
-    status: IpStatusName | None,
-) -> IpChangeFilter:  # fmt: skip
+async def _ip_filter(
+    outcome: OutcomeId = None,
+    project: ProjectId = None,
+    program: ProgramId = None,
+    year: Year = None,
+    company: Company = None,
+    status: ToStatus = None,
+) -> IpChangeFilter:
+    """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     return IpChangeFilter(outcome_id=outcome, project_id=project, program_id=program, year=year,
                           company_id=company_param(company), status=status)  # fmt: skip
+
+
+IpFilters = Annotated[IpChangeFilter, Depends(_ip_filter)]
 
 
 @router.get(
@@ -165,17 +166,11 @@ def _ip_filter(
 )
 async def list_ip_status_changes(
     context: Context,
-    outcome: OutcomeId = None,
-    project: ProjectId = None,
-    program: ProgramId = None,
-    year: Year = None,
-    company: Company = None,
-    status: ToStatus = None,
+    wanted: IpFilters,
     sort: IpChangeSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Page[IpStatusChange]:
-    wanted = _ip_filter(outcome, project, program, year, company, status)
     position = seek(IP_CHANGE_SORTS, "time", sort, cursor, page_size(limit, context.settings))
     return await answer_list(context, outcomes.ip_changes_query(wanted), position,
                      lambda r: IpStatusChange.from_row(r, context.contracts()), Page[IpStatusChange])  # fmt: skip
@@ -189,16 +184,11 @@ async def list_ip_status_changes(
 )
 async def export_ip_status_changes(
     context: Context,
+    *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
-    outcome: OutcomeId = None,
-    project: ProjectId = None,
-    program: ProgramId = None,
-    year: Year = None,
-    company: Company = None,
-    status: ToStatus = None,
+    wanted: IpFilters,
     sort: IpChangeSort = None,
 ) -> object:
-    wanted = _ip_filter(outcome, project, program, year, company, status)
     order = seek(IP_CHANGE_SORTS, "time", sort, None, 1)
     return export_list(context.engine, outcomes.ip_changes_query(wanted), order,
                        lambda r: IpStatusChange.from_row(r, context.contracts()), IpStatusChange,

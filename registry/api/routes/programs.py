@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
@@ -25,9 +25,18 @@ Status = Annotated[ProgramStatusName | None, Query(description="Only programs wi
 _FILTERS_DOC = "`from`/`to` compare the day the program was opened (its ProgramCreated block's time, UTC)."
 
 
-def _filter(year: int | None, status: ProgramStatusName | None, start: DateFrom, end: DateTo) -> ProgramFilter:
+async def _filter(
+    year: Year = None,
+    status: Status = None,
+    start: DateFrom = None,
+    end: DateTo = None,
+) -> ProgramFilter:
+    """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     first, after = day_range(start, end)
     return ProgramFilter(year=year, status=status, created_from=first, created_before=after)
+
+
+Filters = Annotated[ProgramFilter, Depends(_filter)]
 
 
 @router.get(
@@ -39,15 +48,11 @@ def _filter(year: int | None, status: ProgramStatusName | None, start: DateFrom,
 )
 async def list_programs(
     context: Context,
-    year: Year = None,
-    status: Status = None,
-    start: DateFrom = None,
-    end: DateTo = None,
+    wanted: Filters,
     sort: ProgramSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Page[Program]:
-    wanted = _filter(year, status, start, end)
     position = seek(PROGRAM_SORTS, "id", sort, cursor, page_size(limit, context.settings))
     return await answer_list(context, grants.programs_query(wanted), position,
                      lambda r: Program.from_row(r, context.contracts()), Page[Program])  # fmt: skip
@@ -62,14 +67,11 @@ async def list_programs(
 )
 async def export_programs(
     context: Context,
+    *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
-    year: Year = None,
-    status: Status = None,
-    start: DateFrom = None,
-    end: DateTo = None,
+    wanted: Filters,
     sort: ProgramSort = None,
 ) -> object:
-    wanted = _filter(year, status, start, end)
     order = seek(PROGRAM_SORTS, "id", sort, None, 1)
     return export_list(context.engine, grants.programs_query(wanted), order,
                        lambda r: Program.from_row(r, context.contracts()), Program, name="programs",

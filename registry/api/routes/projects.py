@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
@@ -38,13 +38,21 @@ Status = Annotated[ProjectStatusName | None, Query(description="Only projects wi
 _FILTERS_DOC = "`year` is the year of the project's program; `from`/`to` compare the project's start date (UTC days)."
 
 
-def _filter(
-    program: int | None, year: int | None, company: str | None, status: ProjectStatusName | None,
-    start: DateFrom, end: DateTo,
-) -> ProjectFilter:  # fmt: skip
+async def _filter(
+    program: ProgramId = None,
+    year: Year = None,
+    company: Company = None,
+    status: Status = None,
+    start: DateFrom = None,
+    end: DateTo = None,
+) -> ProjectFilter:
+    """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     first, after = day_range(start, end)
     return ProjectFilter(program_id=program, year=year, company_id=company_param(company), status=status,
                          start_from=first, start_before=after)  # fmt: skip
+
+
+Filters = Annotated[ProjectFilter, Depends(_filter)]
 
 
 @router.get(
@@ -56,17 +64,11 @@ def _filter(
 )
 async def list_projects(
     context: Context,
-    program: ProgramId = None,
-    year: Year = None,
-    company: Company = None,
-    status: Status = None,
-    start: DateFrom = None,
-    end: DateTo = None,
+    wanted: Filters,
     sort: ProjectSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Page[Project]:
-    wanted = _filter(program, year, company, status, start, end)
     position = seek(PROJECT_SORTS, "id", sort, cursor, page_size(limit, context.settings))
     return await answer_list(context, grants.projects_query(wanted), position,
                      lambda r: Project.from_row(r, context.contracts()), Page[Project])  # fmt: skip
@@ -81,16 +83,11 @@ async def list_projects(
 )
 async def export_projects(
     context: Context,
+    *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
-    program: ProgramId = None,
-    year: Year = None,
-    company: Company = None,
-    status: Status = None,
-    start: DateFrom = None,
-    end: DateTo = None,
+    wanted: Filters,
     sort: ProjectSort = None,
 ) -> object:
-    wanted = _filter(program, year, company, status, start, end)
     order = seek(PROJECT_SORTS, "id", sort, None, 1)
     return export_list(context.engine, grants.projects_query(wanted), order,
                        lambda r: Project.from_row(r, context.contracts()), Project, name="projects",

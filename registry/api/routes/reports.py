@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
@@ -43,13 +43,22 @@ _FILTERS_DOC = (
 )
 
 
-def _filter(
-    project: int | None, program: int | None, company: str | None, year: int | None,
-    status: ReportStatusName | None, start: DateFrom, end: DateTo,
-) -> ReportFilter:  # fmt: skip
+async def _filter(
+    project: ProjectId = None,
+    program: ProgramId = None,
+    company: Company = None,
+    year: ReportYear = None,
+    status: Status = None,
+    start: DateFrom = None,
+    end: DateTo = None,
+) -> ReportFilter:
+    """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     first, after = day_range(start, end)
     return ReportFilter(project_id=project, program_id=program, company_id=company_param(company), year=year,
                         status=status, recorded_from=first, recorded_before=after)  # fmt: skip
+
+
+Filters = Annotated[ReportFilter, Depends(_filter)]
 
 
 @router.get(
@@ -61,18 +70,11 @@ def _filter(
 )
 async def list_reports(
     context: Context,
-    project: ProjectId = None,
-    program: ProgramId = None,
-    company: Company = None,
-    year: ReportYear = None,
-    status: Status = None,
-    start: DateFrom = None,
-    end: DateTo = None,
+    wanted: Filters,
     sort: ReportSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Page[CommercializationReport]:
-    wanted = _filter(project, program, company, year, status, start, end)
     position = seek(REPORT_SORTS, "id", sort, cursor, page_size(limit, context.settings))
     return await answer_list(context, outcomes.reports_query(wanted), position,
                      lambda r: CommercializationReport.from_row(r, context.contracts()),
@@ -88,17 +90,11 @@ async def list_reports(
 )
 async def export_reports(
     context: Context,
+    *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
-    project: ProjectId = None,
-    program: ProgramId = None,
-    company: Company = None,
-    year: ReportYear = None,
-    status: Status = None,
-    start: DateFrom = None,
-    end: DateTo = None,
+    wanted: Filters,
     sort: ReportSort = None,
 ) -> object:
-    wanted = _filter(project, program, company, year, status, start, end)
     order = seek(REPORT_SORTS, "id", sort, None, 1)
     return export_list(context.engine, outcomes.reports_query(wanted), order,
                        lambda r: CommercializationReport.from_row(r, context.contracts()), CommercializationReport,

@@ -216,28 +216,23 @@ async def _verify(context: ApiContext, digest: bytes, upload: HashedUpload | Non
 
 
 async def _read(context: ApiContext, digest: bytes) -> DocumentRecord:
-    record = await _in_worker(context, digest)
+    record = await _document(context, digest)
     upkeep = _upkeep(context)
     checkpoint = record.state.indexed_block_hash if record.state else None
     if record.state is not None and upkeep.due(checkpoint):
         # New batches were indexed since the last look: list their members before answering.
         done = await run_in_threadpool(upkeep.refresh, checkpoint)
         if done is not None and (done.members_added or done.members_removed):
-            record = await _in_worker(context, digest)
+            record = await _document(context, digest)
     return record
 
 
-def _read_now(context: ApiContext, digest: bytes) -> DocumentRecord:
-    with context.snapshot() as reader:
-        return document_record(reader, digest)
+async def _document(context: ApiContext, digest: bytes) -> DocumentRecord:
+    def read() -> DocumentRecord:
+        with context.snapshot() as reader:
+            return document_record(reader, digest)
 
-
-async def _in_worker(context: ApiContext, digest: bytes) -> DocumentRecord:
-    # SQLite answers these indexed lookups in microseconds, less than handing them to a thread costs;
-    # a PostgreSQL round trip would hold up the event loop, so it runs in a worker thread.
-    if context.engine.dialect.name == "sqlite":
-        return _read_now(context, digest)
-    return await run_in_threadpool(_read_now, context, digest)
+    return await context.read(read)
 
 
 def _upkeep(context: ApiContext) -> BatchMembersUpkeep:

@@ -25,8 +25,9 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine, select
 
+from registry.indexer.checkpoint import read_checkpoint
 from registry.store import statistics
-from registry.store.schema import indexer_state, raw_events
+from registry.store.schema import raw_events
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -74,7 +75,9 @@ class StatisticsCache:
         entry = (key, as_of)
         while True:
             with self._engine.connect() as connection:
-                indexed, version = _indexed_block(connection), _newest_event(connection)
+                checkpoint = read_checkpoint(connection)
+                indexed = checkpoint.indexed_block if checkpoint is not None else None
+                version = _newest_event(connection)
                 with self._lock:
                     found = self._answers.get(entry)
                     if found is not None and found.version == version and self._fresh(found, as_of):
@@ -130,11 +133,6 @@ class StatisticsCache:
         finally:
             with self._lock:
                 self._running.pop(entry).set()
-
-
-def _indexed_block(connection: Connection) -> int | None:
-    found = connection.execute(select(indexer_state.c.indexed_block)).scalar()
-    return None if found is None else int(found)
 
 
 def _newest_event(connection: Connection) -> tuple[Any, ...] | None:

@@ -7,6 +7,7 @@ import typer
 from registry.cli import (
     account,
     audit,
+    audit_copy,
     chain,
     commercialization,
     consortium,
@@ -48,6 +49,7 @@ app.add_typer(signing.app)  # top-level `sign` and `relay`
 app.add_typer(index.app, name="index")
 app.command(name="serve")(serve.serve)
 app.add_typer(consortium.app, name="consortium")
+app.command(name="audit-copy")(audit_copy.audit_copy_command)
 app.command(name="up")(up.up)
 
 if __name__ == "__main__":

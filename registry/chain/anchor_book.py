@@ -6,8 +6,10 @@ every call made while the event loop runs one step goes to the node in one JSON-
 API asks the node once for many verifications instead of once for each. Calls are made at an
 explicit block, the head as last read (at most `head_max_age` seconds old), so every answer names
 the block it holds for; the same call at the same block has the same answer, so it is remembered
-until the head moves. A node that fails is not asked again for `retry_after` seconds: a verification
-meanwhile says at once that the live check is unavailable instead of waiting for a timeout.
+until the head moves. A positive answer read `confirmations` blocks deep (a first anchoring, an
+accepted batch proof, a cited log) never changes, since the anchor book only adds, so it is kept across
+heads and not asked again. A node that fails is not asked again for `retry_after` seconds: a
+verification meanwhile says at once that the live check is unavailable instead of waiting for a timeout.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -160,9 +163,28 @@ class AnchorReading:
 
 
 @dataclass(frozen=True)
+class CitedLog:
+    """One log of a transaction as the node's receipt has it: what a citation, named by (transaction
+    hash, log index), points at. `log_index` is the log's position in its block, as in eth_getLogs."""
+
+    address: str
+    topics: tuple[bytes, ...]
+    data: bytes
+    block_number: int
+    block_hash: bytes
+    transaction_hash: bytes
+    log_index: int
+
+
+@dataclass(frozen=True)
 class AnchorBookReading:
     """What the contract said about one document at block `block_number` (read at `checked_at`, unix
-    seconds): its anchoring, and for each batch asked about, whether `verifyBatchMember` accepted it."""
+    seconds): its anchoring, for each batch asked about whether `verifyBatchMember` accepted it, and
+    for each citation asked about the log it names (None if the node has no such log).
+
+    `reused` is True when nothing was asked of the node for this answer: every part of it is a final
+    one kept from an earlier reading (an anchoring or an accepted proof `confirmations` blocks deep, a
+    log as deep), which holds at `block_number`, the head as last read, all the same."""
 
     chain_id: int
     contract: str
@@ -170,6 +192,8 @@ class AnchorBookReading:
     checked_at: float
     anchor: AnchorReading
     members: tuple[bool, ...]
+    citations: tuple[CitedLog | None, ...] = ()
+    reused: bool = False
 
 
 class AnchorBookReader:
@@ -183,6 +207,7 @@ class AnchorBookReader:
         timeout: float,
         head_max_age: float = 1.0,
         retry_after: float = 5.0,
+        confirmations: int = 0,
     ) -> None:
         self.rpc_url = rpc_url
         self.chain_id = manifest.chain_id
@@ -193,6 +218,7 @@ class AnchorBookReader:
         self._timeout = timeout
         self._head_max_age = head_max_age
         self._retry_after = retry_after
+        self._confirmations = confirmations
         self._session: aiohttp.ClientSession | None = None
         self._session_loop: asyncio.AbstractEventLoop | None = None
         self._pending: list[tuple[dict[str, Any], asyncio.Future[Any]]] = []
@@ -205,43 +231,49 @@ class AnchorBookReader:
         self._head_reading: asyncio.Future[int] | None = None
         self._head_id: tuple[int, str] | None = None
         self._results: dict[tuple[int, str], asyncio.Future[Any]] = {}
+        # Final answers, kept across heads: key -> (the block from which the answer holds, the answer).
+        # The keys are eth_call data (anchorOf, verifyBatchMember) and (transaction hash, log index).
+        self._settled: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
         self._down: LiveCheckUnavailable | None = None
+        self._never_anchored: tuple[str, AnchorReading] | None = None  # the one answer most hashes get
 
     async def read(
-        self, document_hash: bytes, batches: Sequence[tuple[bytes, Sequence[bytes]]], *, min_block: int = 0
+        self,
+        document_hash: bytes,
+        batches: Sequence[tuple[bytes, Sequence[bytes]]],
+        *,
+        min_block: int = 0,
+        citations: Sequence[tuple[bytes, int]] = (),
     ) -> AnchorBookReading:
-        """`anchorOf(document_hash)` and `verifyBatchMember(root, document_hash, proof)` for each
-        `(root, proof)` in `batches`, all at the same block, the head or, if the head as last read is
-        older than `min_block`, the head read again; raises `LiveCheckUnavailable`."""
+        """`anchorOf(document_hash)`, `verifyBatchMember(root, document_hash, proof)` for each
+        `(root, proof)` in `batches`, and the log each `(transaction hash, log index)` in `citations`
+        names (`eth_getTransactionReceipt`), all at the same block: the head or, if the head as last
+        read is older than `min_block`, the head read again; raises `LiveCheckUnavailable`."""
         if self._down is not None:
             if self._down.retry_at is not None and time.time() < self._down.retry_at:
                 raise self._down
             self._down = None
         try:
             try:
-                block, results = await self._read_at_head(document_hash, batches, min_block)
+                return await self._read_at_head(document_hash, batches, citations, min_block)
             except NodeRefused:
                 # Most likely the head as last read is gone (the chain was reorganized or reset):
                 # read it again and ask once more.
                 self._head = None
-                block, results = await self._read_at_head(document_hash, batches, min_block)
+                return await self._read_at_head(document_hash, batches, citations, min_block)
         except LiveCheckUnavailable as error:
+            # The node may come back serving another chain: ask which before trusting it again.
+            self._chain_checked = False
             self._down = LiveCheckUnavailable(error.reason, retry_at=time.time() + self._retry_after)
             raise self._down from None
-        by, timestamp, number, kind = self.anchor_of.decode_result(results[0])
-        anchored = number != 0
-        anchor = AnchorReading(
-            anchored_by=by if anchored else None,
-            timestamp=int(timestamp) if anchored else None,
-            block_number=int(number) if anchored else None,
-            kind=AnchorKind(kind),
-        )
-        members = tuple(bool(self.verify_batch_member.decode_result(r)[0]) for r in results[1:])
-        return AnchorBookReading(self.chain_id, self.contract, block, time.time(), anchor, members)
 
     async def _read_at_head(
-        self, document_hash: bytes, batches: Sequence[tuple[bytes, Sequence[bytes]]], min_block: int
-    ) -> tuple[int, list[str]]:
+        self,
+        document_hash: bytes,
+        batches: Sequence[tuple[bytes, Sequence[bytes]]],
+        citations: Sequence[tuple[bytes, int]],
+        min_block: int,
+    ) -> AnchorBookReading:
         if not self._chain_checked:
             await self._shared_chain_check()
         block = await self._current_head()
@@ -250,14 +282,87 @@ class AnchorBookReader:
             # (not for every answer, should the database be ahead of this node for a while).
             self._head = None
             block = await self._current_head()
-        calls = [self.anchor_of.calldata(document_hash)]
-        calls += [self.verify_batch_member.calldata(root, document_hash, list(proof)) for root, proof in batches]
-        waiting = [self._eth_call(data, block) for data in calls]
-        results = [await waiting[0]] if len(waiting) == 1 else await asyncio.gather(*waiting)
-        for result in results:
+        final_by = block - self._confirmations
+        citations = [(bytes(transaction), int(index)) for transaction, index in citations]
+        keys: list[str] = [self.anchor_of.calldata(document_hash)]
+        keys += [self.verify_batch_member.calldata(root, document_hash, list(proof)) for root, proof in batches]
+        known = [self._final(key, final_by) for key in keys]
+        found = [self._final(citation, final_by) for citation in citations]
+        asked = {i: self._eth_call(keys[i], block) for i, value in enumerate(known) if value is None}
+        receipts: dict[bytes, asyncio.Future[Any]] = {}
+        for (transaction, _), log in zip(citations, found, strict=True):
+            if log is None and transaction not in receipts:
+                receipts[transaction] = self._receipt(transaction, block)
+        waiting = [*asked.values(), *receipts.values()]
+        if len(waiting) == 1:
+            answers = [await waiting[0]]
+        elif waiting:
+            answers = list(await asyncio.gather(*waiting))
+        else:
+            answers = []
+        calls = dict(zip(asked, answers, strict=False))
+        for result in calls.values():
             if not isinstance(result, str):
                 raise LiveCheckUnavailable(f"the node answered eth_call with {type(result).__name__}, not hex data")
-        return block, results
+        fetched = dict(zip(receipts, answers[len(asked) :], strict=True))
+
+        anchor = known[0]
+        if anchor is None:
+            anchor = self._anchor_reading(calls[0])
+            if anchor.block_number is not None and anchor.block_number <= final_by:
+                self._settle(keys[0], anchor.block_number, anchor)
+        members = []
+        for i in range(1, len(keys)):
+            member = known[i]
+            if member is None:
+                member = bool(self.verify_batch_member.decode_result(calls[i])[0])
+                if member and block <= final_by:
+                    # Accepted at `block`, so the batch was anchored at or before it: final when the head
+                    # itself counts (no confirmations). With confirmations, the batch's block is not
+                    # known here, and an accepted proof is asked again at each head.
+                    self._settle(keys[i], block, True)
+            members.append(bool(member))
+        logs: list[CitedLog | None] = []
+        for citation, log in zip(citations, found, strict=True):
+            if log is None:
+                log = _cited_log(fetched[citation[0]], citation[1])
+                if log is not None and log.block_number <= final_by:
+                    self._settle(citation, log.block_number, log)
+            logs.append(log)
+        return AnchorBookReading(
+            self.chain_id, self.contract, block, time.time(), anchor, tuple(members), tuple(logs), reused=not waiting
+        )
+
+    def _anchor_reading(self, result: str) -> AnchorReading:
+        never = self._never_anchored
+        if never is not None and result == never[0]:
+            return never[1]
+        by, timestamp, number, kind = self.anchor_of.decode_result(result)
+        anchored = number != 0
+        reading = AnchorReading(
+            anchored_by=by if anchored else None,
+            timestamp=int(timestamp) if anchored else None,
+            block_number=int(number) if anchored else None,
+            kind=AnchorKind(kind),
+        )
+        if not anchored:
+            self._never_anchored = (result, reading)
+        return reading
+
+    def _final(self, key: Hashable, final_by: int) -> Any:
+        """The answer kept for `key` if it holds from block `final_by` or earlier; else None."""
+        entry = self._settled.get(key)
+        return entry[1] if entry is not None and entry[0] <= final_by else None
+
+    def _settle(self, key: Hashable, holds_from: int, answer: Any) -> None:
+        if key not in self._settled and len(self._settled) >= _CACHE_LIMIT:
+            self._settled.popitem(last=False)  # the oldest: bounded, whatever is asked
+        self._settled[key] = (holds_from, answer)
+
+    def _forget_settled_from(self, block: int) -> None:
+        """Drops the final answers that hold only from `block` on: the chain there was replaced."""
+        for key in [key for key, (holds_from, _) in self._settled.items() if holds_from >= block]:
+            del self._settled[key]
 
     async def close(self) -> None:
         if self._session is not None:
@@ -278,6 +383,7 @@ class AnchorBookReader:
     async def _check_chain(self) -> None:
         chain_id = int(await self._request("eth_chainId", []), 16)
         if chain_id != self.chain_id:
+            self._settled.clear()  # another chain: nothing read before holds on it
             raise LiveCheckUnavailable(
                 f"the node the API asks serves chain {chain_id}, but the registry is on chain {self.chain_id}"
             )
@@ -300,22 +406,34 @@ class AnchorBookReader:
         if not isinstance(head, dict) or "number" not in head:
             raise LiveCheckUnavailable("the node did not say which block is its head")
         block, block_hash = int(head["number"], 16), str(head.get("hash"))
-        if self._head is None or (block, block_hash) != self._head_id:
+        previous = self._head_id
+        if previous is None or (block, block_hash) != previous:
             # A new head, or the same height on a replaced chain: earlier answers may no longer hold.
             self._results.clear()
+            if previous is not None and block <= previous[0]:
+                # The chain was replaced (reset, or reorganized deeper than the confirmations, which the
+                # final answers assume it is not): keep only those from blocks buried deep enough.
+                self._forget_settled_from(block - self._confirmations)
         self._head = (block, time.monotonic())
         self._head_id = (block, block_hash)
         return block
 
     def _eth_call(self, data: str, block: int) -> asyncio.Future[Any]:
         """The answer to an eth_call at `block`: remembered, or asked (once, however many wait for it)."""
-        key = (block, data)
+        return self._remembered((block, data), "eth_call", [{"to": self.contract, "data": data}, hex(block)])
+
+    def _receipt(self, transaction: bytes, block: int) -> asyncio.Future[Any]:
+        """The transaction's receipt as the node has it while `block` is the head, or None."""
+        hexed = "0x" + transaction.hex()
+        return self._remembered((block, "receipt:" + hexed), "eth_getTransactionReceipt", [hexed])
+
+    def _remembered(self, key: tuple[int, str], method: str, params: list[Any]) -> asyncio.Future[Any]:
         known = self._results.get(key)
         if known is not None and known.get_loop() is asyncio.get_running_loop():
             return known
         if len(self._results) >= _CACHE_LIMIT:
             self._results.clear()
-        future = self._request("eth_call", [{"to": self.contract, "data": data}, hex(block)])
+        future = self._request(method, params)
         self._results[key] = future
 
         def forget_failure(done: asyncio.Future[Any]) -> None:
@@ -392,3 +510,28 @@ class AnchorBookReader:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self._timeout))
             self._session_loop = loop
         return self._session
+
+
+def _cited_log(receipt: Any, log_index: int) -> CitedLog | None:
+    """The log at `log_index` in `receipt` (an eth_getTransactionReceipt result), or None if there is
+    no receipt (unknown or pending transaction) or it has no log at that index."""
+    if receipt is None:
+        return None
+    try:
+        for log in receipt["logs"]:
+            if int(log["logIndex"], 16) != log_index:
+                continue
+            if log.get("blockNumber") is None:
+                return None  # pending: not on the chain yet
+            return CitedLog(
+                address=_address(bytes.fromhex(log["address"][2:])),
+                topics=tuple(bytes.fromhex(topic[2:]) for topic in log["topics"]),
+                data=bytes.fromhex(log["data"][2:]),
+                block_number=int(log["blockNumber"], 16),
+                block_hash=bytes.fromhex(log["blockHash"][2:]),
+                transaction_hash=bytes.fromhex(log["transactionHash"][2:]),
+                log_index=log_index,
+            )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise LiveCheckUnavailable("the node answered eth_getTransactionReceipt with a malformed receipt") from None
+    return None

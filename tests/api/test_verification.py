@@ -7,6 +7,8 @@ marked unavailable, never a 500."""
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -123,11 +125,16 @@ def test_a_document_anchored_through_the_client_verifies_by_hash(
     assert first["provenance"]["contract"] == anchored.member_client.grants.address
     assert first["anchoredAt"] == _iso(block_time)
     when = f"{_iso(block_time)} (block {anchored.single_block:,})"
+    contract = anchored.member_client.grants.address
+    chain_id, block = first["provenance"]["chainId"], body["liveCheck"]["blockNumber"]
+    at = f"the contract at {contract} on chain {chain_id}, block {block:,}"
     assert body["verdict"] == (
-        f"anchored: first anchored on {when} by {actors.member}, as document; named by 1 record event(s)"
+        f"anchored: first anchored on {when} by {actors.member}, as document ({at}); "
+        "named by 1 record event(s), 1 of them checked on the chain"
     )
-    assert [(c["recordType"], c["event"], c["recordPath"]) for c in body["citations"]] == [
-        ("document", "DocumentAnchored", None)
+    assert body["copyAnchored"] is True
+    assert [(c["recordType"], c["event"], c["recordPath"], c["check"]["status"]) for c in body["citations"]] == [
+        ("document", "DocumentAnchored", None, "confirmed")
     ]
     assert body["batches"] == []
     live = body["liveCheck"]
@@ -200,7 +207,10 @@ def test_a_batch_member_returns_a_proof_that_checks_out_on_chain(
         assert verify_proof(root, entry.sha256, proof) is True
         assert body["liveCheck"]["status"] == "confirmed"
         assert body["liveCheck"]["batches"] == [{"root": hash_to_hex(root), "member": True}]
-        assert body["verdict"].startswith("anchored: in 1 anchored batch(es), the first on ")
+        assert body["verdict"].startswith(
+            "anchored: in an anchored batch whose proof the contract accepts (the contract"
+        )
+        assert "; in 1 anchored batch(es), the first on " in body["verdict"]
 
 
 def test_a_batch_member_uploaded_verifies_and_with_one_byte_changed_does_not(
@@ -294,6 +304,7 @@ def test_a_milestone_evidence_lists_the_records_citing_it_as_the_chain_logged_th
         for e in citing
     ]  # fmt: skip
     assert body["liveCheck"]["status"] == "confirmed"
+    assert {c["check"]["status"] for c in body["citations"]} == {"confirmed"}
 
 
 def test_a_relayed_submission_names_its_signer_in_the_provenance(api: TestClient, indexed: IndexedRegistry) -> None:
@@ -437,8 +448,11 @@ def test_an_unreachable_node_makes_the_live_check_unavailable_and_the_answer_sti
         response = client.get(f"/api/v1/verify/{sha256_file(anchored.single).hex()}")
     assert response.status_code == 200
     body = response.json()
-    assert body["anchored"] is True
+    assert body["anchored"] is None  # the chain's word, which could not be had
+    assert body["copyAnchored"] is True
+    assert body["verdict"].startswith("could not be checked against the chain just now; the registry's copy says: ")
     assert body["firstAnchoring"]["provenance"]["blockNumber"] == anchored.single_block
+    assert {c["check"]["status"] for c in body["citations"]} == {"not-checked"}
     live = body["liveCheck"]
     assert live["status"] == "unavailable"
     assert live["message"].startswith("the contract could not be asked just now: ")
@@ -450,3 +464,64 @@ def _iso(unix: int) -> str:
     from datetime import UTC, datetime
 
     return datetime.fromtimestamp(unix, UTC).isoformat().replace("+00:00", "Z")
+
+
+# ---- a copy that lies ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lying_copy(indexed: IndexedRegistry, tmp_path: Path) -> Iterator[tuple[TestClient, Path]]:
+    """The API over a copy of the indexed database, for a test to change by hand as a dishonest operator
+    would; the chain is the tests' own."""
+    database = tmp_path / "copy.db"
+    shutil.copy(indexed.settings.database_url.removeprefix("sqlite:///"), database)
+    settings = indexed.settings.model_copy(update={"database_url": f"sqlite:///{database}"})
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client, database
+
+
+def test_a_forged_anchoring_in_the_copy_is_told_as_a_disagreement_with_the_chain(
+    lying_copy: tuple[TestClient, Path],
+) -> None:
+    client, database = lying_copy
+    forged = sha256_bytes(b"a document nobody anchored")
+    with sqlite3.connect(database) as db:
+        real = db.execute("SELECT kind, anchored_by, timestamp, block_number, log_index, transaction_hash "
+                          "FROM anchors LIMIT 1").fetchone()  # fmt: skip
+        db.execute("INSERT INTO anchors (document_hash, kind, anchored_by, timestamp, block_number, log_index, "
+                   "transaction_hash) VALUES (?, ?, ?, ?, ?, ?, ?)", (forged, *real))  # fmt: skip
+    body = client.get(f"/api/v1/verify/{forged.hex()}").json()
+    assert body["copyAnchored"] is True
+    assert body["anchored"] is False  # the contract's word
+    assert body["liveCheck"]["status"] == "disagrees"
+    assert body["verdict"].startswith("the registry's copy disagrees with the chain: trust the chain. ")
+    assert "the contract has no anchoring of it" in body["liveCheck"]["message"]
+
+
+def test_a_fake_citation_in_the_copy_is_marked_as_not_on_the_chain(
+    lying_copy: tuple[TestClient, Path], anchored: Anchored
+) -> None:
+    client, database = lying_copy
+    digest = sha256_file(anchored.single)
+    with sqlite3.connect(database) as db:
+        # A milestone's event that never named this document, listed as citing it.
+        block, log = db.execute(
+            "SELECT block_number, log_index FROM evidence_references "
+            "WHERE record_type = 'milestone' LIMIT 1"
+        ).fetchone()
+        db.execute(
+            "INSERT INTO evidence_references (block_number, log_index, position, transaction_hash, document_hash, "
+            "kind, record_type, record_id, milestone_index, actor, anchoring) "
+            "SELECT block_number, log_index, 7, transaction_hash, ?, kind, record_type, record_id, milestone_index, "
+            "actor, 0 FROM evidence_references WHERE block_number = ? AND log_index = ? LIMIT 1",
+            (digest, block, log),
+        )
+    body = client.get(f"/api/v1/verify/{digest.hex()}").json()
+    [genuine] = [c["check"] for c in body["citations"] if c["event"] == "DocumentAnchored"]
+    [fake] = [c["check"] for c in body["citations"] if c["position"] == 7]
+    assert genuine["status"] == "confirmed"
+    assert fake["status"] == "disagrees"
+    assert f"does not name document 0x{digest.hex()}" in fake["message"]
+    assert body["anchored"] is True  # the contract does have it anchored
+    assert body["liveCheck"]["status"] == "disagrees"
+    assert body["verdict"].startswith("the registry's copy disagrees with the chain: trust the chain. ")

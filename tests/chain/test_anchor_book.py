@@ -1,6 +1,8 @@
 """The live reader of the anchor book: its hand-sliced ABI codec equals eth-abi's, it reads what the
-contract holds at a named block, batches concurrent calls into few requests, and a node that is
-down, or serves another chain, makes it say so at once instead of waiting again."""
+contract holds at a named block, batches concurrent calls into few requests, keeps final answers
+(first anchorings, accepted proofs, cited logs) across heads and asks again about the rest, reads
+cited logs from receipts, and a node that is down, or serves another chain, makes it say so at once
+instead of waiting again."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from web3 import Web3
 
-from registry.chain.anchor_book import AnchorBookReader, ContractFunction, LiveCheckUnavailable
+from registry.chain.anchor_book import AnchorBookReader, CitedLog, ContractFunction, LiveCheckUnavailable
 from registry.chain.client import RegistryClient
 from registry.chain.deployment import GRANT_REGISTRY, DeploymentManifest
 from registry.domain.enums import AnchorKind
@@ -146,3 +148,181 @@ def test_a_node_of_another_chain_is_refused(manifest: DeploymentManifest, anvil:
     with pytest.raises(LiveCheckUnavailable, match=rf"serves chain {manifest.chain_id}, but the registry is on "
                                                     rf"chain {manifest.chain_id + 1}"):  # fmt: skip
         _read(reader, sha256_bytes(b"x"))
+
+
+# ---- final answers kept across heads, the rest asked again ----------------------------------------
+
+
+def _counting(reader: AnchorBookReader) -> list[str]:
+    """The JSON-RPC methods `reader` sends from now on, one entry per request (batched or not)."""
+    methods: list[str] = []
+    original = reader._post
+
+    async def counting(body: list[dict[str, Any]]) -> Any:
+        methods.extend(request["method"] for request in body)
+        return await original(body)
+
+    reader._post = counting  # type: ignore[method-assign]
+    return methods
+
+
+def _asked(methods: list[str], method: str) -> int:
+    """How many `method` requests were sent since the last look, and forgets them."""
+    count = methods.count(method)
+    methods.clear()
+    return count
+
+
+def _mine(w3: Web3, blocks: int = 1) -> None:
+    for _ in range(blocks):
+        w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+
+
+def test_a_first_anchoring_is_not_asked_again_at_a_later_head(
+    registry: RegistryHarness, manifest: DeploymentManifest, w3: Web3, actors: Actors, anvil: Any
+) -> None:
+    client = RegistryClient(w3, manifest, account=actors.key(actors.member))
+    document = sha256_bytes(b"anchored, and final at once")
+    written = client.execute(client.ops.anchor_document(document))
+    reader = AnchorBookReader(anvil.rpc_url, manifest, timeout=5, head_max_age=0)
+    methods = _counting(reader)
+
+    first = _read(reader, document)
+    assert (_asked(methods, "eth_call"), first.anchor.block_number, first.reused) == (1, written.block_number, False)
+    _mine(w3, 3)
+    later = _read(reader, document)
+    assert _asked(methods, "eth_call") == 0
+    assert later.reused is True
+    assert later.block_number == w3.eth.block_number == first.block_number + 3  # the head as last read
+    assert later.anchor == first.anchor
+
+
+def test_an_accepted_batch_proof_is_not_asked_again_but_the_missing_anchoring_is(
+    registry: RegistryHarness, manifest: DeploymentManifest, w3: Web3, actors: Actors, anvil: Any
+) -> None:
+    client = RegistryClient(w3, manifest, account=actors.key(actors.member))
+    members = [sha256_bytes(b"final member %d" % i) for i in range(3)]
+    tree = MerkleTree.build(members)
+    client.execute(client.ops.anchor_batch(tree.root, tree.leaf_count, sha256_bytes(b"manifest")))
+    reader = AnchorBookReader(anvil.rpc_url, manifest, timeout=5, head_max_age=0)
+    methods = _counting(reader)
+    batches = [(tree.root, tree.proof(members[1]))]
+
+    first = _read(reader, members[1], batches)
+    assert (_asked(methods, "eth_call"), first.members, first.anchor.anchored) == (2, (True,), False)
+    _mine(w3)
+    later = _read(reader, members[1], batches)
+    assert _asked(methods, "eth_call") == 1  # anchorOf only: not anchored on its own may change
+    assert (later.members, later.anchor.anchored, later.reused) == ((True,), False, False)
+
+
+def test_a_hash_anchored_nowhere_is_asked_again_at_each_new_head_and_not_within_one(
+    registry: RegistryHarness, manifest: DeploymentManifest, w3: Web3, anvil: Any
+) -> None:
+    reader = AnchorBookReader(anvil.rpc_url, manifest, timeout=5, head_max_age=0)
+    methods = _counting(reader)
+    document = sha256_bytes(b"anchored nowhere")
+
+    async def twice() -> list[Any]:
+        try:
+            return [await reader.read(document, []), await reader.read(document, [])]
+        finally:
+            await reader.close()
+
+    readings = asyncio.run(twice())
+    assert [r.anchor.anchored for r in readings] == [False, False]
+    assert readings[0].block_number == readings[1].block_number
+    assert _asked(methods, "eth_call") == 1  # the same head: the answer at that block is remembered
+    _mine(w3)
+    again = _read(reader, document)
+    assert (_asked(methods, "eth_call"), again.anchor.anchored, again.reused) == (1, False, False)
+
+
+def test_with_confirmations_an_anchoring_is_kept_only_once_buried_that_deep(
+    registry: RegistryHarness, manifest: DeploymentManifest, w3: Web3, actors: Actors, anvil: Any
+) -> None:
+    client = RegistryClient(w3, manifest, account=actors.key(actors.member))
+    document = sha256_bytes(b"anchored, final two blocks later")
+    client.execute(client.ops.anchor_document(document))
+    reader = AnchorBookReader(anvil.rpc_url, manifest, timeout=5, head_max_age=0, confirmations=2)
+    methods = _counting(reader)
+
+    asked = []
+    for _ in range(4):  # at the anchoring's block, 1, 2 and 3 blocks later
+        assert _read(reader, document).anchor.anchored is True
+        asked.append(_asked(methods, "eth_call"))
+        _mine(w3)
+    assert asked == [1, 1, 1, 0]
+
+
+def test_a_chain_reset_below_a_kept_anchoring_makes_it_asked_again(
+    registry: RegistryHarness, manifest: DeploymentManifest, w3: Web3, actors: Actors, anvil: Any
+) -> None:
+    client = RegistryClient(w3, manifest, account=actors.key(actors.member))
+    before = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
+    document = sha256_bytes(b"anchored on a chain about to be reset")
+    client.execute(client.ops.anchor_document(document))
+    reader = AnchorBookReader(anvil.rpc_url, manifest, timeout=5, head_max_age=0)
+    methods = _counting(reader)
+    assert _read(reader, document).anchor.anchored is True
+
+    w3.provider.make_request("evm_revert", [before])  # type: ignore[arg-type]
+    after = _read(reader, document)
+    assert (_asked(methods, "eth_call"), after.anchor.anchored, after.reused) == (2, False, False)
+
+
+# ---- cited logs -----------------------------------------------------------------------------------
+
+
+def test_citations_read_the_log_at_the_index_and_none_for_an_unknown_transaction_or_index(
+    registry: RegistryHarness, manifest: DeploymentManifest, w3: Web3, actors: Actors, anvil: Any
+) -> None:
+    client = RegistryClient(w3, manifest, account=actors.key(actors.member))
+    document = sha256_bytes(b"cited by its own anchoring")
+    written = client.execute(client.ops.anchor_document(document))
+    receipt = w3.eth.get_transaction_receipt(written.transaction_hash)  # type: ignore[arg-type]
+    log = receipt["logs"][-1]
+    transaction = bytes(receipt["transactionHash"])
+    reader = AnchorBookReader(anvil.rpc_url, manifest, timeout=5, head_max_age=0)
+    methods = _counting(reader)
+
+    unknown = sha256_bytes(b"no such transaction")
+    reading = _read(reader, document, citations=[(transaction, log["logIndex"]), (transaction, 99), (unknown, 0)])
+    assert reading.citations == (
+        CitedLog(
+            address=manifest.address(GRANT_REGISTRY),
+            topics=tuple(bytes(topic) for topic in log["topics"]),
+            data=bytes(log["data"]),
+            block_number=written.block_number,
+            block_hash=bytes(log["blockHash"]),
+            transaction_hash=transaction,
+            log_index=log["logIndex"],
+        ),
+        None,
+        None,
+    )
+    assert reading.citations[0] is not None and reading.citations[0].address == log["address"]
+    assert _asked(methods, "eth_getTransactionReceipt") == 2  # one per distinct transaction
+
+
+def test_a_final_cited_log_is_not_asked_again_and_a_missing_one_is(
+    registry: RegistryHarness, manifest: DeploymentManifest, w3: Web3, actors: Actors, anvil: Any
+) -> None:
+    client = RegistryClient(w3, manifest, account=actors.key(actors.member))
+    document = sha256_bytes(b"cited, final")
+    written = client.execute(client.ops.anchor_document(document))
+    receipt = w3.eth.get_transaction_receipt(written.transaction_hash)  # type: ignore[arg-type]
+    cited = (bytes(receipt["transactionHash"]), receipt["logs"][-1]["logIndex"])
+    missing = (bytes(receipt["transactionHash"]), 99)
+    reader = AnchorBookReader(anvil.rpc_url, manifest, timeout=5, head_max_age=0)
+    methods = _counting(reader)
+
+    first = _read(reader, document, citations=[cited])
+    assert _asked(methods, "eth_getTransactionReceipt") == 1
+    _mine(w3)
+    later = _read(reader, document, citations=[cited])
+    assert (_asked(methods, "eth_getTransactionReceipt"), later.citations, later.reused) == (0, first.citations, True)
+    assert _read(reader, document, citations=[missing]).citations == (None,)
+    _mine(w3)
+    assert _read(reader, document, citations=[missing]).citations == (None,)
+    assert _asked(methods, "eth_getTransactionReceipt") == 2  # at each head

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, Path, Request
@@ -26,6 +27,7 @@ from registry.api.schemas.verification import (
     BatchMembership,
     CheckCommand,
     Citation,
+    CitationCheck,
     FirstAnchoring,
     HowToCheck,
     LiveAnchor,
@@ -34,15 +36,22 @@ from registry.api.schemas.verification import (
     Verification,
 )
 from registry.api.uploads import HashedUpload, UploadMalformed, UploadTooLarge, hash_multipart_field
-from registry.chain.anchor_book import AnchorBookReader, AnchorBookReading, LiveCheckUnavailable
+from registry.chain.anchor_book import AnchorBookReader, AnchorBookReading, CitedLog, LiveCheckUnavailable
+from registry.chain.deployment import OUTCOME_REGISTRY
+from registry.checking.citations import ChainLog, CitationClaim, judge_citation
 from registry.evidence.hashing import InvalidDocumentHash, hash_to_hex, parse_document_hash
 from registry.evidence.store import DocumentStore
 from registry.store.batch_members import BatchMembersUpkeep
-from registry.store.documents import DocumentRecord, EventLocation, document_record
+from registry.store.documents import DocumentRecord, DocumentReference, EventLocation, document_record
 
 UPLOAD_FIELD = "file"
 NOT_FOUND_VERDICT = "not found: this document does not match any registered one"
+DISAGREES_VERDICT = "the registry's copy disagrees with the chain: trust the chain"
+#: Citations checked against the chain in one answer at most (each is a receipt the node is asked
+#: for, once: a final one is kept); any beyond are marked not checked, with the command to check them.
+MAX_CHECKED_CITATIONS = 50
 _READER = "verification.anchor_book"
+_CONTRACTS = "verification.contracts"
 _UPKEEP = "verification.batch_members"
 _HASH_PATTERN = "^(0[xX])?[0-9a-fA-F]{64}$"
 
@@ -153,7 +162,7 @@ async def verify_upload(request: Request, context: Context) -> Verification:
 
 async def _verify(context: ApiContext, digest: bytes, upload: HashedUpload | None) -> Verification:
     record = await _read(context, digest)
-    live = await _live_check(context, digest, record)
+    live, checks = await _live_check(context, digest, record)
     contract = _contract(context, record)
     first = record.anchoring
     batches = [
@@ -171,12 +180,13 @@ async def _verify(context: ApiContext, digest: bytes, upload: HashedUpload | Non
         )
         for batch in record.batches
     ]
-    chain_anchor = live.anchor_of if live.anchor_of is not None and live.anchor_of.anchored else None
-    anchored = first is not None or bool(batches) or chain_anchor is not None
+    copy_anchored = first is not None or bool(batches)
+    anchored = _chain_anchored(live)
     return Verification(
         sha256=digest,
         anchored=anchored,
-        verdict=_verdict(record, chain_anchor),
+        copy_anchored=copy_anchored,
+        verdict=_verdict(record, live, checks),
         file_name=upload.file_name if upload else None,
         size=upload.size if upload else None,
         first_anchoring=(
@@ -201,8 +211,9 @@ async def _verify(context: ApiContext, digest: bytes, upload: HashedUpload | Non
                 anchoring=ref.anchoring,
                 record_path=_record_path(ref.record_type, ref.record_id, ref.milestone_index),
                 provenance=_provenance(ref.location, contract),
+                check=check,
             )
-            for ref in record.references
+            for ref, check in zip(record.references, checks, strict=True)
         ],
         citations_truncated=record.references_truncated,
         batches=batches,
@@ -210,6 +221,13 @@ async def _verify(context: ApiContext, digest: bytes, upload: HashedUpload | Non
         how_to_check=_how_to_check(context, digest, record, contract),
         indexed_block=record.state.indexed_block if record.state else None,
     )
+
+
+def _chain_anchored(live: LiveCheck) -> bool | None:
+    """The contract's word: anchored on its own or by an accepted batch proof; None if not asked."""
+    if live.status == "unavailable" or live.anchor_of is None:
+        return None
+    return live.anchor_of.anchored or any(batch.member for batch in live.batches)
 
 
 # ---- the database ---------------------------------------------------------------------------------
@@ -252,49 +270,109 @@ def _reader(context: ApiContext) -> AnchorBookReader | None:
         return reader
     if context.manifest is None:
         return None
-    reader = AnchorBookReader(context.settings.rpc_url, context.manifest, timeout=context.settings.api_rpc_timeout)
+    reader = AnchorBookReader(
+        context.settings.rpc_url,
+        context.manifest,
+        timeout=context.settings.api_rpc_timeout,
+        confirmations=context.settings.confirmations,
+    )
     context.extras[_READER] = reader
     return reader
 
 
-async def _live_check(context: ApiContext, digest: bytes, record: DocumentRecord) -> LiveCheck:
+async def _live_check(
+    context: ApiContext, digest: bytes, record: DocumentRecord
+) -> tuple[LiveCheck, list[CitationCheck]]:
+    """What the contract says about the document and each citation, compared with the copy."""
     reader = _reader(context)
     if reader is None:
+        reason = "the API has no deployment manifest, so it cannot ask the contract"
         return LiveCheck(
             status="unavailable",
-            message="the API has no deployment manifest, so it cannot ask the contract; this answer comes from "
-            "its database alone: check it with the commands in howToCheck",
-        )
+            message=f"{reason}; nothing in this answer was checked against the chain: check it with the commands "
+            "in howToCheck",
+        ), [_not_checked(reason) for _ in record.references]
     needed = max([0, *(b.location.block_number for b in record.batches)])
     if record.anchoring is not None:
         needed = max(needed, record.anchoring.location.block_number)
+    asked = record.references[:MAX_CHECKED_CITATIONS]
     try:
-        reading = await reader.read(digest, [(b.root, b.proof) for b in record.batches], min_block=needed)
+        reading = await reader.read(
+            digest,
+            [(b.root, b.proof) for b in record.batches],
+            min_block=needed,
+            citations=[(ref.location.transaction_hash, ref.location.log_index) for ref in asked],
+        )
     except LiveCheckUnavailable as error:
         return LiveCheck(
             status="unavailable",
-            message=f"the contract could not be asked just now: {error.reason}; this answer comes from the API's "
-            "database alone: check it with the commands in howToCheck",
+            message=f"the contract could not be asked just now: {error.reason}; nothing in this answer was checked "
+            "against the chain: check it with the commands in howToCheck",
             chain_id=reader.chain_id,
             contract=reader.contract,
+        ), [_not_checked(f"the chain could not be asked ({error.reason})") for _ in record.references]
+    contracts = _registry_contracts(context, reader)
+    checks = [
+        _citation_check(digest, ref, log, contracts) for ref, log in zip(asked, reading.citations, strict=True)
+    ]
+    checks += [
+        _not_checked(
+            f"only the first {MAX_CHECKED_CITATIONS} citations are checked in one answer: check this one with "
+            f"`cast receipt {hash_to_hex(ref.location.transaction_hash)}`"
         )
-    return _compare(record, reading)
+        for ref in record.references[MAX_CHECKED_CITATIONS:]
+    ]
+    return _compare(record, reading, checks), checks
 
 
-def _compare(record: DocumentRecord, reading: AnchorBookReading) -> LiveCheck:
+def _not_checked(reason: str) -> CitationCheck:
+    return CitationCheck(status="not-checked", message=f"not checked: {reason}")
+
+
+def _registry_contracts(context: ApiContext, reader: AnchorBookReader) -> tuple[str, ...]:
+    """The grant and outcome registries, checksummed once (EIP-55 costs a keccak per address)."""
+    known = context.extras.get(_CONTRACTS)
+    if not isinstance(known, tuple):
+        outcomes = context.manifest.address(OUTCOME_REGISTRY) if context.manifest else None
+        known = context.extras[_CONTRACTS] = (reader.contract, *([outcomes] if outcomes else []))
+    return known
+
+
+def _citation_check(
+    digest: bytes, ref: DocumentReference, log: CitedLog | None, contracts: tuple[str, ...]
+) -> CitationCheck:
+    claim = CitationClaim(
+        document_hash=digest, event=ref.event, record_type=ref.record_type, record_id=ref.record_id,
+        milestone_index=ref.milestone_index, transaction_hash=ref.location.transaction_hash,
+        log_index=ref.location.log_index, block_number=ref.location.block_number,
+    )  # fmt: skip
+    return _judged(claim, log, contracts)
+
+
+@lru_cache(maxsize=65536)
+def _judged(claim: CitationClaim, log: CitedLog | None, contracts: tuple[str, ...]) -> CitationCheck:
+    """The chain's word on a citation: a log the node returned never changes once final (the reader
+    keeps those), so the same claim about the same log is judged once."""
+    found = None
+    if log is not None:
+        found = ChainLog(log.address, log.topics, log.data, log.block_number, log.transaction_hash, log.log_index)
+    judged = judge_citation(claim, found, contracts)
+    return CitationCheck(status=judged.status, message=judged.message)
+
+
+def _compare(record: DocumentRecord, reading: AnchorBookReading, checks: list[CitationCheck]) -> LiveCheck:
     chain = reading.anchor
     stored = record.anchoring
     problems = []
     if chain.anchored and stored is None:
         problems.append(
-            f"the contract has the document anchored at block {chain.block_number:,}, which the API's database "
+            f"the contract has the document anchored at block {chain.block_number:,}, which the registry's copy "
             f"(indexed to block {record.state.indexed_block if record.state else 0:,}) has not read yet"
         )
     elif stored is not None and not chain.anchored:
         problems.append(
-            f"the API's database says the document was anchored at block {stored.location.block_number:,}, but the "
-            f"contract has no anchoring of it at block {reading.block_number:,}: trust the contract (the database "
-            "may follow blocks the chain has since replaced)"
+            f"the registry's copy says the document was anchored at block {stored.location.block_number:,}, but the "
+            f"contract has no anchoring of it at block {reading.block_number:,}"
         )
     elif stored is not None and (
         chain.block_number != stored.location.block_number
@@ -303,18 +381,24 @@ def _compare(record: DocumentRecord, reading: AnchorBookReading) -> LiveCheck:
     ):
         problems.append(
             f"the contract says the document was first anchored at block {chain.block_number:,} by "
-            f"{chain.anchored_by} as {name_of(chain.kind)}, the API's database says block "
-            f"{stored.location.block_number:,} by {stored.anchored_by} as {name_of(stored.kind)}: trust the contract"
+            f"{chain.anchored_by} as {name_of(chain.kind)}, the registry's copy says block "
+            f"{stored.location.block_number:,} by {stored.anchored_by} as {name_of(stored.kind)}"
         )
     for batch, member in zip(record.batches, reading.members, strict=True):
         if not member:
-            problems.append(
-                f"verifyBatchMember refused the proof for batch {hash_to_hex(batch.root)}: trust the contract"
-            )
+            problems.append(f"verifyBatchMember refused the copy's proof for batch {hash_to_hex(batch.root)}")
+    refuted = [check for check in checks if check.status == "disagrees"]
+    if refuted:
+        problems.append(
+            f"{len(refuted)} of the copy's {len(checks)} citation(s) are not on the chain as listed ("
+            + "; ".join(check.message for check in refuted[:3])
+            + ("; …" if len(refuted) > 3 else "")
+            + ")"
+        )
     anchored = chain.anchored or any(reading.members)
     status: Literal["confirmed", "not-anchored", "disagrees"]
     if problems:
-        status, message = "disagrees", "; ".join(problems)
+        status, message = "disagrees", f"{DISAGREES_VERDICT}: " + "; ".join(problems)
     elif anchored:
         status = "confirmed"
         parts = []
@@ -322,6 +406,13 @@ def _compare(record: DocumentRecord, reading: AnchorBookReading) -> LiveCheck:
             parts.append(f"anchorOf names the same first anchoring (block {chain.block_number:,})")
         if reading.members:
             parts.append(f"verifyBatchMember accepted the proof for each of the {len(reading.members)} batch(es)")
+        confirmed = sum(1 for check in checks if check.status == "confirmed")
+        if checks:
+            unchecked = len(checks) - confirmed
+            parts.append(
+                f"{confirmed} citation(s) found on the chain as listed"
+                + (f", {unchecked} not checked" if unchecked else "")
+            )
         message = "the contract confirms it: " + " and ".join(parts)
     else:
         status, message = "not-anchored", "the contract has no anchoring of this hash either"
@@ -349,31 +440,55 @@ def _compare(record: DocumentRecord, reading: AnchorBookReading) -> LiveCheck:
 # ---- words and commands ---------------------------------------------------------------------------
 
 
-def _verdict(record: DocumentRecord, chain_anchor: LiveAnchor | None) -> str:
-    first, batches = record.anchoring, record.batches
-    if first is None and not batches:
-        if chain_anchor is not None and chain_anchor.block_number is not None:
-            when = _iso(chain_anchor.anchored_at) if chain_anchor.anchored_at else "an unknown time"
-            return (
-                f"anchored: the contract has it anchored at block {chain_anchor.block_number:,} ({when}); the API's "
-                "database has not indexed that block yet, so the records naming it are not listed"
-            )
+def _verdict(record: DocumentRecord, live: LiveCheck, checks: list[CitationCheck]) -> str:
+    """The headline, from the chain: the copy only adds detail, and is named when it disagrees."""
+    if live.status == "unavailable":
+        return f"could not be checked against the chain just now; the registry's copy says: {_copy_words(record)}"
+    if live.status == "not-anchored":
         return NOT_FOUND_VERDICT
-    parts = []
-    if first is not None:
-        parts.append(
-            f"anchored: first anchored on {_iso(from_unix(first.location.block_time))} "
-            f"(block {first.location.block_number:,}) by {first.anchored_by}, "
-            f"as {name_of(first.kind).replace('-', ' ')}"
+    chain = live.anchor_of
+    at = f" (the contract at {live.contract} on chain {live.chain_id}, block {live.block_number:,})"
+    chain_words = NOT_FOUND_VERDICT
+    if chain is not None and chain.anchored and chain.block_number is not None:
+        when = _iso(chain.anchored_at) if chain.anchored_at else "an unknown time"
+        kind = name_of(chain.kind).replace("-", " ") if chain.kind is not None else "a document"
+        chain_words = (
+            f"anchored: first anchored on {when} (block {chain.block_number:,}) by {chain.anchored_by}, as {kind}"
         )
-    if batches:
-        earliest = batches[0]
-        lead = "anchored: " if first is None else ""
+    elif any(batch.member for batch in live.batches):
+        chain_words = "anchored: in an anchored batch whose proof the contract accepts"
+    if live.status == "disagrees":
+        return f"{DISAGREES_VERDICT}. The chain says {chain_words.replace('anchored: ', 'it is anchored: ', 1)}{at}"
+    parts = [chain_words + at]
+    if record.batches:
+        earliest = record.batches[0]
         parts.append(
-            f"{lead}in {len(batches)} anchored batch(es), the first on "
+            f"in {len(record.batches)} anchored batch(es), the first on "
             f"{_iso(from_unix(earliest.location.block_time))} (block {earliest.location.block_number:,}) "
             f"as {earliest.path!r}"
         )
+    if record.references:
+        confirmed = sum(1 for check in checks if check.status == "confirmed")
+        parts.append(
+            f"named by {len(record.references)}{'+' if record.references_truncated else ''} record event(s), "
+            f"{confirmed} of them checked on the chain"
+        )
+    return "; ".join(parts)
+
+
+def _copy_words(record: DocumentRecord) -> str:
+    """What the registry's copy alone says, for an answer the chain could not check."""
+    first, batches = record.anchoring, record.batches
+    if first is None and not batches:
+        return "the document is not in the registry"
+    parts = []
+    if first is not None:
+        parts.append(
+            f"first anchored on {_iso(from_unix(first.location.block_time))} (block {first.location.block_number:,}) "
+            f"by {first.anchored_by}, as {name_of(first.kind).replace('-', ' ')}"
+        )
+    if batches:
+        parts.append(f"in {len(batches)} anchored batch(es)")
     if record.references:
         parts.append(f"named by {len(record.references)}{'+' if record.references_truncated else ''} record event(s)")
     return "; ".join(parts)

@@ -24,8 +24,20 @@ class FirstAnchoring(ApiModel):
     provenance: Provenance = Field(description="The event in the anchoring transaction.")
 
 
+class CitationCheck(ApiModel):
+    """What the chain says of one citation: its event read by transaction and log index."""
+
+    status: Literal["confirmed", "disagrees", "not-checked"] = Field(
+        description="confirmed: the node's receipt of the transaction has the event at that log index, emitted by "
+        "the registry, about this record, naming the document; disagrees: it has not (see message; trust the "
+        "chain); not-checked: the chain was not asked about this citation (see message)."
+    )
+    message: str
+
+
 class Citation(ApiModel):
-    """An event of a record that names the document."""
+    """An event of a record that names the document, as the registry's copy lists it, with what the
+    chain says of it (`check`)."""
 
     record_type: str = Field(
         description="program, project, milestone, outcome, report, audit; or document when it was anchored on its own.",
@@ -47,6 +59,7 @@ class Citation(ApiModel):
         "anchored on its own.",
     )
     provenance: Provenance
+    check: CitationCheck = Field(description="The citation checked against the chain, or why it was not.")
 
 
 class BatchMembership(ApiModel):
@@ -89,9 +102,11 @@ class LiveCheck(ApiModel):
     answering, so the answer does not rest on the API's database alone."""
 
     status: Literal["confirmed", "not-anchored", "disagrees", "unavailable"] = Field(
-        description="confirmed: the contract agrees with the database that the document is anchored; "
-        "not-anchored: both say it is not; disagrees: they differ (see message; usually the database "
-        "has not yet indexed the newest blocks); unavailable: the chain could not be asked (see message)."
+        description="confirmed: the contract says the document is anchored, and every citation checked is on the "
+        "chain as the registry's copy lists it; not-anchored: the contract has no anchoring of it, nor does the copy; "
+        "disagrees: the copy and the chain differ (see message; trust the chain: the copy may lag behind the newest "
+        "blocks, or have been changed); unavailable: the chain could not be asked (see message), so nothing in this "
+        "answer was checked."
     )
     message: str
     chain_id: int | None = None
@@ -132,8 +147,19 @@ class Verification(ApiModel):
     """Whether a document is anchored in the registry, and everything needed to check that."""
 
     sha256: Hex32 = Field(description="The SHA-256 of the document (computed here for an upload).")
-    anchored: bool = Field(description="Whether the registry anchored the document, on its own or in a batch.")
-    verdict: str = Field(description="The answer in plain words.")
+    anchored: bool | None = Field(
+        description="What the contract says at the block `liveCheck` names: whether the document is anchored, on "
+        "its own or in a batch (the registry's copy only adds detail); null when the chain could not be asked."
+    )
+    copy_anchored: bool = Field(
+        description="What the registry's copy (its database) says, which may lag behind the chain or be wrong; "
+        "`anchored` is the chain's word."
+    )
+    verdict: str = Field(
+        description="The answer in plain words, from the chain: when the copy and the chain disagree it begins "
+        "\"the registry's copy disagrees with the chain: trust the chain\"; when the chain could not be asked it "
+        "says so and what the copy claims."
+    )
     file_name: str | None = Field(default=None, description="The uploaded file's name, for an upload.")
     size: int | None = Field(default=None, description="Bytes hashed, for an upload.")
     first_anchoring: FirstAnchoring | None = Field(

@@ -1,0 +1,116 @@
+"""Whether a log the chain holds really is the citation a copy claims: the event named, emitted by a
+registry contract, about the record named, with the document's hash among its arguments.
+
+A copy names a citation by the transaction and log index of its event; the node's receipt of that
+transaction gives the log, and this judges it. The API's live check and the CLI's receipts both use
+it, so they cannot disagree about what a citation proves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from eth_utils.address import to_checksum_address
+
+from registry.checking.spec import events_by_topic
+
+#: The event arguments that name each kind of record a citation may be of.
+RECORD_ARGUMENTS = {
+    "program": ("programId",),
+    "project": ("projectId",),
+    "milestone": ("projectId", "milestoneIndex"),
+    "audit": ("auditId",),
+    "outcome": ("outcomeId",),
+    "report": ("reportId",),
+    "document": (),
+}
+
+CitationStatus = Literal["confirmed", "disagrees", "not-checked"]
+
+
+@dataclass(frozen=True)
+class CitationClaim:
+    """What a copy says one event says about a document."""
+
+    document_hash: bytes
+    event: str | None
+    record_type: str
+    record_id: int
+    milestone_index: int | None
+    transaction_hash: bytes
+    log_index: int
+    block_number: int
+
+
+@dataclass(frozen=True)
+class ChainLog:
+    """A log as the node returned it."""
+
+    address: str
+    topics: tuple[bytes, ...]
+    data: bytes
+    block_number: int
+    transaction_hash: bytes
+    log_index: int
+
+
+@dataclass(frozen=True)
+class CitationCheck:
+    status: CitationStatus
+    message: str
+
+
+def _contains(value: Any, digest: bytes) -> bool:
+    if isinstance(value, bytes | bytearray):
+        return bytes(value) == digest
+    if isinstance(value, list | tuple):
+        return any(_contains(item, digest) for item in value)
+    if isinstance(value, dict):
+        return any(_contains(item, digest) for item in value.values())
+    return False
+
+
+def judge_citation(claim: CitationClaim, log: ChainLog | None, contracts: Collection[str]) -> CitationCheck:
+    """The chain's word on one citation: `log` is what the node has at the claim's transaction and
+    log index (None if nothing), `contracts` the registry's grant and outcome registries."""
+    where = f"transaction 0x{claim.transaction_hash.hex()}, log {claim.log_index}"
+    if log is None:
+        return CitationCheck("disagrees", f"the chain has no log at {where}")
+    address = str(to_checksum_address(log.address))
+    names = {
+        str(to_checksum_address(c)): name
+        for c, name in zip(contracts, ("GrantRegistry", "OutcomeRegistry"), strict=False)
+    }
+    contract = names.get(address)
+    if contract is None:
+        return CitationCheck("disagrees", f"the log at {where} was emitted by {address}, not by the registry")
+    event = events_by_topic().get((contract, log.topics[0])) if log.topics else None
+    if event is None:
+        return CitationCheck("disagrees", f"the log at {where} is no event of the {contract}")
+    if claim.event is not None and event.name != claim.event:
+        return CitationCheck("disagrees", f"the log at {where} is a {event.name} event, not {claim.event}")
+    if log.block_number != claim.block_number:
+        return CitationCheck(
+            "disagrees", f"the log at {where} is in block {log.block_number:,}, not {claim.block_number:,}"
+        )
+    try:
+        args = event.decode_log(list(log.topics), log.data)
+    except Exception:
+        return CitationCheck("disagrees", f"the {event.name} log at {where} does not decode as the registry's")
+    for argument in RECORD_ARGUMENTS.get(claim.record_type, ()):
+        expected = claim.milestone_index if argument == "milestoneIndex" else claim.record_id
+        if argument in args and int(args[argument]) != expected:
+            return CitationCheck(
+                "disagrees", f"the {event.name} event at {where} is about {argument} {args[argument]}, not {expected}"
+            )
+    if not _contains(args, claim.document_hash):
+        return CitationCheck(
+            "disagrees", f"the {event.name} event at {where} does not name document 0x{claim.document_hash.hex()}"
+        )
+    return CitationCheck("confirmed", f"the {event.name} event at {where} names the document")
+
+
+def not_checked(reason: str) -> CitationCheck:
+    return CitationCheck("not-checked", reason)

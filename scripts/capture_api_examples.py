@@ -158,9 +158,13 @@ def capture(registry: Registry) -> dict[str, Any]:
                 examples[key] = response.json()
                 continue
             path = template.replace("{projectId}/milestones/{milestoneIndex}", values["milestone"])
+            params: dict[str, Any] = {}
+            if "{kind}" in template:  # a record's receipt: the milestone with the longest history
+                project, index = values["milestone"].split("/milestones/")
+                path = path.replace("{kind}", "milestone")
+                params.update(projectId=project, milestoneIndex=index)
             for name, value in values.items():
                 path = path.replace("{" + name + "}", value)
-            params: dict[str, Any] = {}
             if template.endswith("/export"):
                 params["format"] = "json"
             elif any(p.get("name") == "limit" for p in operation.get("parameters", [])):

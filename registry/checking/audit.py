@@ -99,10 +99,14 @@ def chain_keys(node: Node, addresses: RegistryAddresses, kind: str, block: int) 
                 seen.add(key)
                 yield {"roleId": key[0], "account": key[1]}
     elif kind == "company-account":
-        accounts = dict.fromkeys(str(to_checksum_address(a["account"])) for a in logged("GrantRegistry", "CompanyAccountBound"))
+        accounts = dict.fromkeys(
+            str(to_checksum_address(a["account"])) for a in logged("GrantRegistry", "CompanyAccountBound")
+        )
         yield from ({"account": account} for account in accounts)
     elif kind == "company-restriction":
-        companies = dict.fromkeys("0x" + bytes(a["companyId"]).hex() for a in logged("GrantRegistry", "CompanyRestrictionSet"))
+        companies = dict.fromkeys(
+            "0x" + bytes(a["companyId"]).hex() for a in logged("GrantRegistry", "CompanyRestrictionSet")
+        )
         yield from ({"companyId": company} for company in companies)
     elif kind == "batch":
         yield from ({"root": "0x" + bytes(a["root"]).hex()} for a in logged("GrantRegistry", "BatchAnchored"))
@@ -117,7 +121,7 @@ def audit_copy(
     addresses: RegistryAddresses,
     copy: ApiCopy,
     block: int,
-    scope: AuditScope = AuditScope(),  # noqa: B008 - immutable
+    scope: AuditScope = AuditScope(),
     *,
     progress: Callable[[str, int], None] | None = None,
 ) -> Iterator[RecordComparison]:
@@ -134,8 +138,5 @@ def audit_copy(
         for number, key in enumerate(keys):
             if progress is not None:
                 progress(kind, number)
-            if detailed or scope.key is not None:
-                found = copy.record(kind, key)
-            else:
-                found = listed.get(_normal(key))
+            found = copy.record(kind, key) if detailed or scope.key is not None else listed.get(_normal(key))
             yield compare(kind, key, found, read_evidence(node, addresses, kind, key, block))

@@ -38,11 +38,15 @@ class KindRoutes:
 ROUTES: dict[str, KindRoutes] = {
     "program": KindRoutes("/api/v1/programs", "/api/v1/programs/{programId}", ("programId",)),
     "project": KindRoutes("/api/v1/projects", "/api/v1/projects/{projectId}", ("projectId",)),
-    "milestone": KindRoutes("/api/v1/milestones", "/api/v1/projects/{projectId}/milestones/{milestoneIndex}",
-                            ("projectId", "milestoneIndex")),  # fmt: skip
+    "milestone": KindRoutes(
+        "/api/v1/milestones",
+        "/api/v1/projects/{projectId}/milestones/{milestoneIndex}",
+        ("projectId", "milestoneIndex"),
+    ),
     "outcome": KindRoutes("/api/v1/outcomes", "/api/v1/outcomes/{outcomeId}", ("outcomeId",)),
-    "report": KindRoutes("/api/v1/commercialization-reports", "/api/v1/commercialization-reports/{reportId}",
-                         ("reportId",)),  # fmt: skip
+    "report": KindRoutes(
+        "/api/v1/commercialization-reports", "/api/v1/commercialization-reports/{reportId}", ("reportId",)
+    ),
     "evaluation": KindRoutes("/api/v1/evaluations", "/api/v1/evaluations/{auditId}", ("auditId",)),
     "role-member": KindRoutes("/api/v1/members", None, ("roleId", "account")),
     "company-account": KindRoutes("/api/v1/members/companies", None, ("account",)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 
@@ -26,7 +26,7 @@ class NodeUnavailable(RegistryError):
     def __init__(self, url: str, reason: str) -> None:
         self.url = url
         self.reason = reason
-        super().__init__(f"the node at {url} {reason}")
+        super().__init__(f"the node at {url} could not be asked: {reason}")
 
 
 class CallReverted(RegistryError):
@@ -35,6 +35,15 @@ class CallReverted(RegistryError):
     def __init__(self, message: str, data: str | None) -> None:
         self.data = data
         super().__init__(message)
+
+
+class JsonRpcNode(Protocol):
+    """What a check needs of a node: its address, for saying what was asked, and one request."""
+
+    @property
+    def url(self) -> str: ...
+
+    def request(self, method: str, params: list[Any]) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -47,34 +56,39 @@ class BlockHeader:
 class Node:
     """One JSON-RPC endpoint."""
 
-    def __init__(self, url: str, *, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, *, timeout: float = 10.0, session: requests.Session | None = None) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise NodeUnavailable(url, "the address must start with http:// or https://")
         self.url = url
         self.timeout = timeout
-        self._session = requests.Session()
+        self._session = session or requests.Session()
         self._ids = itertools.count(1)
         self._blocks: dict[int, BlockHeader] = {}
 
+    def close(self) -> None:
+        self._session.close()
+
     def request(self, method: str, params: list[Any]) -> Any:
-        body = {"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": params}
+        body: dict[str, Any] = {"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": params}
         try:
             response = self._session.post(self.url, json=body, timeout=self.timeout)
         except requests.Timeout:
-            raise NodeUnavailable(self.url, f"did not answer within {self.timeout:g} s") from None
+            raise NodeUnavailable(self.url, f"no answer to {method} within {self.timeout:g} s") from None
         except requests.RequestException as error:
-            raise NodeUnavailable(self.url, f"could not be reached ({type(error).__name__})") from None
+            raise NodeUnavailable(self.url, f"unreachable ({type(error).__name__})") from None
         if response.status_code != 200:
-            raise NodeUnavailable(self.url, f"answered HTTP {response.status_code}")
+            raise NodeUnavailable(self.url, f"HTTP {response.status_code} to {method}")
         try:
             answer = response.json()
         except ValueError:
-            raise NodeUnavailable(self.url, "answered something that is not JSON") from None
-        if not isinstance(answer, dict):
-            raise NodeUnavailable(self.url, "answered something that is not JSON-RPC")
+            raise NodeUnavailable(self.url, f"the answer to {method} is not JSON") from None
+        if not isinstance(answer, dict) or ("result" not in answer and "error" not in answer):
+            raise NodeUnavailable(self.url, f"the answer to {method} is not a JSON-RPC answer")
         if "error" in answer:
-            error = answer["error"] if isinstance(answer["error"], dict) else {"message": str(answer["error"])}
+            problem = answer["error"] if isinstance(answer["error"], dict) else {"message": str(answer["error"])}
             if method == "eth_call":
-                raise CallReverted(str(error.get("message", "reverted")), error.get("data"))
-            raise NodeUnavailable(self.url, f"refused {method}: {error.get('message', error)}")
+                raise CallReverted(str(problem.get("message", "reverted")), problem.get("data"))
+            raise NodeUnavailable(self.url, f"{method} was refused ({problem.get('message', problem)})")
         return answer.get("result")
 
     def chain_id(self) -> int:
@@ -91,7 +105,7 @@ class Node:
 
     def _header(self, raw: Any) -> BlockHeader:
         if not isinstance(raw, dict) or "number" not in raw:
-            raise NodeUnavailable(self.url, "did not return the block asked for")
+            raise NodeUnavailable(self.url, "the block asked for was not returned")
         return BlockHeader(int(raw["number"], 16), bytes.fromhex(raw["hash"][2:]), int(raw["timestamp"], 16))
 
     def code(self, address: str, block: int) -> bytes:
@@ -100,7 +114,7 @@ class Node:
     def call(self, to: str, data: str, block: int) -> str:
         result = self.request("eth_call", [{"to": to, "data": data}, hex(block)])
         if not isinstance(result, str):
-            raise NodeUnavailable(self.url, "answered eth_call with something that is not hex data")
+            raise NodeUnavailable(self.url, "the answer to eth_call is not hex data")
         return result
 
     def receipt(self, transaction_hash: bytes) -> dict[str, Any] | None:
@@ -133,5 +147,5 @@ class Node:
         params = {"address": address, "topics": topics, "fromBlock": hex(first), "toBlock": hex(last)}
         found = self.request("eth_getLogs", [params])
         if not isinstance(found, list):
-            raise NodeUnavailable(self.url, "answered eth_getLogs with something that is not a list")
+            raise NodeUnavailable(self.url, "the answer to eth_getLogs is not a list")
         return found

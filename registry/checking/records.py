@@ -12,7 +12,7 @@ one record at one block.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -207,7 +207,9 @@ def _value(rule: str, key: Mapping[str, Any], view: Mapping[str, Any] | None,
 
 
 def _signer(evidence: ChainEvidence, event: LoggedEvent) -> str | None:
-    after = [r for r in evidence.relays if r.transaction_hash == event.transaction_hash and r.log_index > event.log_index]
+    after = [
+        r for r in evidence.relays if r.transaction_hash == event.transaction_hash and r.log_index > event.log_index
+    ]
     return min(after, key=lambda r: r.log_index).signer if after else None
 
 
@@ -224,7 +226,9 @@ def provenance(evidence: ChainEvidence, event: LoggedEvent) -> dict[str, Any]:
     }
 
 
-def _item(evidence: ChainEvidence, rule: Mapping[str, Any], key: Mapping[str, Any], event: LoggedEvent) -> dict[str, Any]:
+def _item(
+    evidence: ChainEvidence, rule: Mapping[str, Any], key: Mapping[str, Any], event: LoggedEvent
+) -> dict[str, Any]:
     item = {name: _value(field_rule, key, None, None, None, event) for name, field_rule in rule["item"].items()}
     item["provenance"] = provenance(evidence, event)
     return item
@@ -304,8 +308,10 @@ def _compare(copy: Any, chain: Any, path: str, differences: list[Difference], un
                 continue
             compared += _compare(value, chain[name], where, differences, unchecked)
         return compared
-    if isinstance(copy, list) and isinstance(chain, list) and (
-        any(_event_key(i) for i in copy) or any(_event_key(i) for i in chain)
+    if (
+        isinstance(copy, list)
+        and isinstance(chain, list)
+        and (any(_event_key(i) for i in copy) or any(_event_key(i) for i in chain))
     ):
         on_chain = {_event_key(i): (n, i) for n, i in enumerate(chain)}
         in_copy = {_event_key(i): (n, i) for n, i in enumerate(copy)}
@@ -355,7 +361,9 @@ class RecordComparison:
         )
 
 
-def compare(kind: str, key: Mapping[str, Any], copy: Mapping[str, Any] | None, evidence: ChainEvidence) -> RecordComparison:
+def compare(
+    kind: str, key: Mapping[str, Any], copy: Mapping[str, Any] | None, evidence: ChainEvidence
+) -> RecordComparison:
     """The copy's record (its API JSON, or the part a page shows) against the chain's."""
     chain = derive(kind, parse_key(kind, key), evidence)
     differences: list[Difference] = []
@@ -424,7 +432,9 @@ def _view_arguments(kind: str, key: Mapping[str, Any]) -> list[Any]:
     return [key[name] for name in kind_spec(kind)["view"]["args"]]
 
 
-def read_evidence(node: Node, addresses: RegistryAddresses, kind: str, key: Mapping[str, Any], block: int) -> ChainEvidence:
+def read_evidence(
+    node: Node, addresses: RegistryAddresses, kind: str, key: Mapping[str, Any], block: int
+) -> ChainEvidence:
     """Asks `node` at `block` for everything `derive` needs about one record."""
     return evidence_from_raw(read_raw_evidence(node, addresses, kind, key, block))
 
@@ -438,7 +448,9 @@ def read_raw_evidence(
     parsed = parse_key(kind, key)
     view = view_function(spec["contract"], spec["view"]["function"])
     try:
-        result: str | None = node.call(addresses.of(spec["contract"]), view.calldata(_view_arguments(kind, parsed)), block)
+        result: str | None = node.call(
+            addresses.of(spec["contract"]), view.calldata(_view_arguments(kind, parsed)), block
+        )
     except CallReverted:
         result = None
     logs: dict[tuple[int, int], dict[str, Any]] = {}
@@ -456,7 +468,10 @@ def read_raw_evidence(
         while topics and topics[-1] is None:
             topics.pop()
         for raw in node.logs(addresses.of(rule["contract"]), topics, addresses.first_block, block):
-            logs[(int(raw["blockNumber"], 16), int(raw["logIndex"], 16))] = {"contract": rule["contract"], **_raw_log(raw)}
+            logs[(int(raw["blockNumber"], 16), int(raw["logIndex"], 16))] = {
+                "contract": rule["contract"],
+                **_raw_log(raw),
+            }
     ordered = [logs[p] for p in sorted(logs)]
     blocks = sorted({int(log["blockNumber"], 16) for log in ordered})
     relays = []
@@ -503,7 +518,9 @@ def evidence_from_raw(raw: Mapping[str, Any]) -> ChainEvidence:
     for log in raw.get("relays", []):
         logged = decode_log("RegistryForwarder", log)
         if logged is not None and logged.name == "ExecutedForwardRequest":
-            relays.append(Relay(logged.transaction_hash, logged.log_index, str(to_checksum_address(logged.args["signer"]))))
+            relays.append(
+                Relay(logged.transaction_hash, logged.log_index, str(to_checksum_address(logged.args["signer"])))
+            )
     times = {int(number): int(seconds) for number, seconds in raw["blockTimes"].items()}
     return ChainEvidence(int(raw["chainId"]), int(raw["blockNumber"]), values, events, times, relays)
 

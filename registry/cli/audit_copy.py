@@ -32,9 +32,13 @@ from registry.settings import Settings, get_settings
 
 
 def audit_copy_command(
-    rpc: Annotated[str, typer.Option("--rpc", help="A JSON-RPC node of the chain, ideally one you trust (not the "
-                                     "server you audit).")],  # fmt: skip
-    api: Annotated[str | None, typer.Option("--api", help="The registry API to audit, e.g. https://registry.example.")] = None,
+    rpc: Annotated[
+        str,
+        typer.Option("--rpc", help="A JSON-RPC node of the chain, ideally one you trust (not the server you audit)."),
+    ],
+    api: Annotated[
+        str | None, typer.Option("--api", help="The registry API to audit, e.g. https://registry.example.")
+    ] = None,
     database: Annotated[
         str | None, typer.Option("--database", help="A SQL copy to audit instead (sqlite:///path or postgresql://...).")
     ] = None,
@@ -42,9 +46,12 @@ def audit_copy_command(
         str | None, typer.Option("--kind", help=f"Only this kind of record: {', '.join(RECORD_KINDS)}.")
     ] = None,
     key: Annotated[
-        str | None, typer.Option("--key", help='Only this record, with --kind: its key as JSON, e.g. \'{"projectId": 3}\'.')
+        str | None,
+        typer.Option("--key", help="Only this record, with --kind: its key as JSON, e.g. '{\"projectId\": 3}'."),
     ] = None,
-    grants: Annotated[str | None, typer.Option("--grant-registry", help="GrantRegistry address (else the manifest's).")] = None,
+    grants: Annotated[
+        str | None, typer.Option("--grant-registry", help="GrantRegistry address (else the manifest's).")
+    ] = None,
     outcomes: Annotated[
         str | None, typer.Option("--outcome-registry", help="OutcomeRegistry address (else the manifest's).")
     ] = None,
@@ -60,7 +67,7 @@ def audit_copy_command(
 
     Example: rnd-registry audit-copy --api https://registry.city.example --rpc https://node.partner.example:8545
     Example: rnd-registry audit-copy --database sqlite:///.rnd-registry/registry.db --rpc http://127.0.0.1:8545
-    Example: rnd-registry audit-copy --api http://127.0.0.1:8000 --rpc http://127.0.0.1:8545 --kind milestone --key '{"projectId": 1, "milestoneIndex": 1}'
+    Example: rnd-registry audit-copy --api http://127.0.0.1:8000 --rpc $RPC_URL --kind project --key '{"projectId": 1}'
     """
     with user_errors():
         if (api is None) == (database is None):

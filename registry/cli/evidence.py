@@ -21,6 +21,10 @@ from rich.markup import escape
 from web3.exceptions import TransactionNotFound
 
 from registry.chain.client import Operation, RegistryClient
+from registry.checking.documents import BatchHolding, check_document_receipt, issue_document_receipt
+from registry.checking.node import Node
+from registry.checking.receipts import RecordReceipt, read_receipt
+from registry.checking.record_receipts import check_record_receipt
 from registry.cli.context import (
     SIGN_REQUEST_TO,
     AccountOption,
@@ -488,23 +492,53 @@ REFERENCE_KINDS = (
 
 
 def verify(
-    file: Annotated[Path, typer.Argument(help="The document to check.")],
+    file: Annotated[
+        Path | None, typer.Argument(help="The document to check (left out for a record's receipt).")
+    ] = None,
+    receipt: Annotated[
+        Path | None,
+        typer.Option(
+            "--receipt",
+            help="A receipt (rnd-registry-receipt/1) to check the document against, with --rpc: no deployment "
+            "manifest, no database, only the node you name.",
+        ),
+    ] = None,
+    rpc: Annotated[
+        str | None,
+        typer.Option("--rpc", metavar="URL", help="The JSON-RPC node to check a --receipt against (your choice)."),
+    ] = None,
+    receipt_out: Annotated[
+        Path | None,
+        typer.Option("--receipt-out", help="Also write a receipt of the document, read from the chain, to this file."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Check whether a document is anchored: when, by whom, which records refer to it (anyone, no account).
 
     The document is known by its SHA-256 only: a copy that differs in a single byte is not anchored.
 
+    With --receipt and --rpc, checks the document and its receipt against that node alone, step by step;
+    a record's receipt (a program, milestone... as a page or report showed it) needs no FILE.
+
     Exits 1 if the document is not anchored.
 
-    Example: rnd-registry verify 2021-interim-report.pdf
+    Example: rnd-registry verify 2021-interim-report.pdf --receipt-out 2021-interim-report.receipt.json
+    Example: rnd-registry verify 2021-interim-report.pdf --receipt 2021-interim-report.receipt.json --rpc https://node.example
+    Example: rnd-registry verify --receipt milestone-3-1.receipt.json --rpc https://node.example
     """
+    if receipt is not None or rpc is not None:
+        _verify_receipt(file, receipt, rpc, receipt_out, as_json=as_json)
+        return
     with user_errors():
+        if file is None:
+            raise RegistryError("give the document to check (a record's receipt is checked with --receipt and --rpc)")
         digest = sha256_file(file)
         client = open_client()
         anchored = client.anchor(digest)
         references = find_references(client, digest)
         batches = find_batches(client, digest)
+        if receipt_out is not None and (anchored.anchored or batches):
+            _write_receipt(client, digest, receipt_out)
     found = anchored.anchored or bool(batches)
     result = {
         "file": str(file),
@@ -537,9 +571,14 @@ def verify(
                 "a copy that differs in even one byte has another hash; if the document was anchored in a "
                 f"batch, check its proof file: rnd-registry evidence prove FILE{PROOF_SUFFIX} --file DOCUMENT"
             )
+            if receipt_out is not None:
+                _say(f"no receipt was written to {escape(str(receipt_out))}: there is no anchoring to put in one")
             return
         console.print(f"[green]anchored:[/green] {escape(str(file))}", soft_wrap=True, highlight=False)
         _say(f"SHA-256 {result['sha256']}")
+        if receipt_out is not None:
+            _say(f"receipt written to {escape(str(receipt_out))}; anyone can check it against a node of their choice: "
+                 f"rnd-registry verify {escape(str(file))} --receipt {escape(str(receipt_out))} --rpc URL")
         if anchored.anchored:
             _say(f"first anchored {_anchor_words(anchored)}, as {_kind_words(anchored.kind)}")
         for batch in batches:
@@ -557,6 +596,97 @@ def verify(
 
     emit(result, as_json=as_json, text=text)
     if not found:
+        raise typer.Exit(code=1)
+
+
+def _write_receipt(client: RegistryClient, digest: bytes, target: Path) -> None:
+    """A receipt of the document, read from the chain the manifest names (its anchoring and the
+    batches the local document store knows), written to `target`."""
+    store = _store()
+    holdings = []
+    for logged in client.history(client.grants, ["BatchAnchored"]):
+        member = batch_member(store, bytes(logged["root"]), bytes(logged["manifestHash"]), digest)
+        if member is not None:
+            holdings.append(BatchHolding(member.root, member.path, member.proof))
+    reader = Node(get_settings().rpc_url)
+    made = issue_document_receipt(reader, client.grants.address, [client.grants.address, client.outcomes.address],
+                                  digest, holdings, issued_by="rnd-registry verify --receipt-out")  # fmt: skip
+    made.write(target)
+
+
+#: A tick, a cross, and an en dash for a step not checked.
+STEP_MARKS = {"passed": "[green]✓[/green]", "failed": "[red]✗[/red]", "not-checked": "[dim]\u2013[/dim]"}
+
+
+def _verify_receipt(file: Path | None, receipt_path: Path | None, rpc: str | None, receipt_out: Path | None,
+                    *, as_json: bool) -> None:  # fmt: skip
+    """`verify FILE --receipt R --rpc URL`: the receipt's claims asked of that node, and nothing else."""
+    with user_errors():
+        if receipt_path is None or rpc is None:
+            raise RegistryError("--receipt and --rpc go together: the receipt to check, and the node to check it with")
+        if receipt_out is not None:
+            raise RegistryError("--receipt-out writes a receipt from the registry's own chain; leave out --receipt")
+        claim = read_receipt(receipt_path)
+        if isinstance(claim, RecordReceipt):
+            if file is not None:
+                raise RegistryError(f"{receipt_path} is a receipt of a {claim.kind}, not of a document: leave out FILE")
+            _verify_record_receipt(claim, receipt_path, rpc, as_json=as_json)
+            return
+        if file is None:
+            raise RegistryError(
+                f"{receipt_path} is a document's receipt: give the document too (verify FILE --receipt R)"
+            )
+        digest = sha256_file(file)
+        check = check_document_receipt(Node(rpc), claim, digest)
+    result = {"file": str(file), "receipt": str(receipt_path), **check.to_json()}
+
+    def text() -> None:
+        console.print(
+            f"checking {escape(str(file))} and its receipt {escape(str(receipt_path))} against the node "
+            f"{escape(check.node)} (chain {check.chain_id}, block {check.block_number:,}, contract {check.contract})",
+            soft_wrap=True,
+            highlight=False,
+        )
+        for step in check.steps:
+            batch = "" if step.batch is None else f" (batch {step.batch + 1})"
+            console.print(f"  {STEP_MARKS[step.status]} {step.step}{batch}: {escape(step.detail)}",
+                          soft_wrap=True, highlight=False)  # fmt: skip
+        if check.anchored:
+            console.print(f"[green]anchored:[/green] {escape(check.reason)}", soft_wrap=True, highlight=False)
+        else:
+            console.print(f"[red]{check.verdict}:[/red] {escape(check.reason)}", soft_wrap=True, highlight=False)
+
+    emit(result, as_json=as_json, text=text)
+    if not check.anchored:
+        raise typer.Exit(code=1)
+
+
+def _verify_record_receipt(claim: RecordReceipt, receipt_path: Path, rpc: str, *, as_json: bool) -> None:
+    """`verify --receipt R --rpc URL` for a record: read again from that node and compared field by field."""
+    with user_errors():
+        check = check_record_receipt(Node(rpc), claim)
+    comparison = check.comparison
+    result = {
+        "receipt": str(receipt_path),
+        "node": check.node,
+        "chainId": check.chain_id,
+        "blockNumber": check.block_number,
+        "atReceiptBlock": check.at_receipt_block,
+        "kind": claim.kind,
+        "key": claim.key,
+        "holds": check.holds,
+        "verdict": "wrong-chain" if comparison is None else comparison.verdict,
+        "differences": [] if comparison is None else [
+            {"field": d.path, "receipt": d.copy, "chain": d.chain} for d in comparison.differences
+        ],
+    }  # fmt: skip
+
+    def text() -> None:
+        mark = "[green]✓[/green]" if check.holds else "[red]✗[/red]"
+        console.print(f"{mark} {escape(check.words())}", soft_wrap=True, highlight=False)
+
+    emit(result, as_json=as_json, text=text)
+    if not check.holds:
         raise typer.Exit(code=1)
 
 

@@ -266,10 +266,10 @@ def _read(model: type[_ModelT], path: Path, kind: str) -> _ModelT:
     try:
         return model.model_validate_json(content)
     except ValidationError as error:
-        raise EvidenceFileError(str(path), f"is not a valid {kind}: {_summarise(error.errors())}") from None
+        raise EvidenceFileError(str(path), f"is not a valid {kind}: {summarise_errors(error.errors())}") from None
 
 
-def _summarise(errors: list[ErrorDetails]) -> str:
+def summarise_errors(errors: list[ErrorDetails]) -> str:
     parts = []
     for error in errors[:3]:
         location = ".".join(str(part) for part in error["loc"]) or "file"

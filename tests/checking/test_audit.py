@@ -60,7 +60,8 @@ def _one(sql: str) -> Callable[[sqlite3.Connection], Any]:
 
 
 LIES: list[tuple[str, list[str], tuple[str, str]]] = [
-    ("a grant amount", ["UPDATE projects SET amount = printf('%029d', CAST(amount AS INTEGER) + 1) WHERE project_id = 1"],
+    ("a grant amount",
+     ["UPDATE projects SET amount = printf('%029d', CAST(amount AS INTEGER) + 1) WHERE project_id = 1"],
      ("project", "amount")),
     ("a milestone status", ["UPDATE milestones SET status = CASE status WHEN 3 THEN 4 ELSE 3 END "
                             "WHERE project_id = (SELECT min(project_id) FROM milestones) AND milestone_index = "
@@ -99,7 +100,8 @@ def test_a_rejection_deleted_from_a_milestone_history_is_named(registry_copy: In
     shutil.copy(_sqlite_path(registry_copy), copy)
     with sqlite3.connect(copy) as db:
         project, index, block, log = db.execute(
-            "SELECT project_id, milestone_index, block_number, log_index FROM milestone_history WHERE status = 4 LIMIT 1"
+            "SELECT project_id, milestone_index, block_number, log_index FROM milestone_history "
+            "WHERE status = 4 LIMIT 1"
         ).fetchone()
         db.execute("DELETE FROM milestone_history WHERE block_number = ? AND log_index = ?", (block, log))
     key = json.dumps({"projectId": project, "milestoneIndex": index})
@@ -129,6 +131,6 @@ def test_a_mistake_is_one_line_and_nothing_is_read(registry_copy: IndexedRegistr
     result = runner.invoke(app, ["audit-copy", "--rpc", registry_copy.settings.rpc_url])
     assert result.exit_code == 1 and "give the copy to audit" in result.output
     result = runner.invoke(app, ["audit-copy", "--api", "http://127.0.0.1:9", "--rpc", "http://127.0.0.1:9"])
-    assert result.exit_code == 1 and "could not be reached" in result.output
+    assert result.exit_code == 1 and "could not be asked" in result.output
     result = runner.invoke(app, ["audit-copy", "--api", "http://x", "--rpc", "http://x", "--kind", "grant"])
     assert result.exit_code == 1 and "not a record kind" in result.output

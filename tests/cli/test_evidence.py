@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from registry.chain.anvil import AnvilProcess
 from registry.chain.deployment import GRANT_REGISTRY, OUTCOME_REGISTRY, DeploymentManifest
 from registry.cli.context import SIGN_REQUEST_TO
 from registry.cli.evidence import REFERENCE_KINDS
@@ -320,3 +321,86 @@ def test_refused_batch_leaves_no_proofs_folder_so_a_retry_succeeds(
     assert "holds no registry role" in line
     assert not (evidence_folder.parent / "evidence.proofs").exists()
     assert anchor_folder(cli, evidence_folder)["leafCount"] == 3
+
+
+# ---- verify with a receipt, against a node, without the registry -------------------------------
+
+
+def without_the_registry(cli: Cli) -> None:
+    """No deployment manifest and no database in the data directory: only the receipt and the node."""
+    (cli.data_dir / "deployment.json").unlink()
+    assert not any(cli.data_dir.glob("*.db")) and not (cli.data_dir / "deployment.json").exists()
+
+
+def test_receipt_written_by_verify_checks_against_a_node_with_no_manifest(
+    cli: Cli, registry: RegistryHarness, anvil: AnvilProcess, report: Path, tmp_path: Path
+) -> None:
+    cli.ok(f"rnd-registry evidence anchor {report} --dev-key 2")
+    receipt = tmp_path / "report.receipt.json"
+    cli.ok(f"rnd-registry verify {report} --receipt-out {receipt}")
+    written = json.loads(receipt.read_text())
+    assert written["format"] == "rnd-registry-receipt/1" and written["sha256"] == "0x" + sha256(report)
+    assert written["anchoring"]["anchoredBy"] == registry.actors.member
+    without_the_registry(cli)
+    result = cli.ok(f"rnd-registry verify {report} --receipt {receipt} --rpc {anvil.rpc_url}")
+    lines = result.stdout.splitlines()
+    assert anvil.rpc_url in lines[0] and f"chain {registry.w3.eth.chain_id}" in lines[0]
+    assert [line.split(":")[0].strip() for line in lines[1:7]] == [
+        "✓ file-hash", "✓ chain-id", "✓ contract-code", "✓ anchor-of", "✓ anchoring-block", "✓ anchoring-event",
+    ]  # fmt: skip
+    assert lines[-1].startswith("anchored:")
+    command = f"rnd-registry verify {report} --receipt {receipt} --rpc {anvil.rpc_url} --json"
+    checked = json.loads(cli.ok(command).stdout)
+    assert checked["verdict"] == "anchored" and checked["node"] == anvil.rpc_url
+    assert checked["blockNumber"] == registry.w3.eth.block_number and len(checked["steps"]) == 6
+
+
+def test_batch_document_receipt_holds_its_proof_and_checks(
+    cli: Cli, anvil: AnvilProcess, evidence_folder: Path, tmp_path: Path
+) -> None:
+    anchored = anchor_folder(cli, evidence_folder)
+    document = evidence_folder / "test-results.csv"
+    receipt = tmp_path / "receipt.json"
+    cli.ok(f"rnd-registry verify {document} --receipt-out {receipt}")
+    [batch] = json.loads(receipt.read_text())["batches"]
+    assert batch["root"] == anchored["root"] and batch["path"] == "test-results.csv"
+    without_the_registry(cli)
+    command = f"rnd-registry verify {document} --receipt {receipt} --rpc {anvil.rpc_url} --json"
+    checked = json.loads(cli.ok(command).stdout)
+    assert checked["verdict"] == "anchored"
+    assert [s["step"] for s in checked["steps"] if s["batch"] == 0] == [
+        "batch-proof", "batch-member", "batch-of", "batch-block", "batch-event"
+    ]  # fmt: skip
+
+
+def test_copy_changed_in_one_byte_fails_its_receipt_with_exit_1(
+    cli: Cli, anvil: AnvilProcess, report: Path, tmp_path: Path
+) -> None:
+    cli.ok(f"rnd-registry evidence anchor {report} --dev-key 2")
+    receipt = tmp_path / "receipt.json"
+    cli.ok(f"rnd-registry verify {report} --receipt-out {receipt}")
+    copy = tmp_path / "copy.pdf"
+    content = bytearray(report.read_bytes())
+    content[0] ^= 0x01
+    copy.write_bytes(bytes(content))
+    without_the_registry(cli)
+    result = cli(f"rnd-registry verify {copy} --receipt {receipt} --rpc {anvil.rpc_url}")
+    assert result.exit_code == 1
+    assert "✗ file-hash" in result.stdout and result.stdout.splitlines()[-1].startswith("mismatch:")
+
+
+def test_receipt_problems_are_one_line_without_a_traceback(
+    cli: Cli, anvil: AnvilProcess, report: Path, tmp_path: Path
+) -> None:
+    cli.ok(f"rnd-registry evidence anchor {report} --dev-key 2")
+    receipt = tmp_path / "receipt.json"
+    cli.ok(f"rnd-registry verify {report} --receipt-out {receipt}")
+    (tmp_path / "proof.json").write_text(json.dumps({"format": "rnd-registry-merkle-proof/1"}))
+    missing = cli.refused(f"rnd-registry verify {report} --receipt {tmp_path}/none.json --rpc {anvil.rpc_url}")
+    assert "cannot be read" in missing
+    assert "is not a receipt: format is 'rnd-registry-merkle-proof/1'" in cli.refused(
+        f"rnd-registry verify {report} --receipt {tmp_path}/proof.json --rpc {anvil.rpc_url}"
+    )
+    down = cli.refused(f"rnd-registry verify {report} --receipt {receipt} --rpc http://127.0.0.1:9")
+    assert "the node at http://127.0.0.1:9 could not be asked" in down
+    assert "--receipt and --rpc go together" in cli.refused(f"rnd-registry verify {report} --receipt {receipt}")

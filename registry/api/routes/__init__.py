@@ -15,6 +15,8 @@ from registry.api.routes import (
     outcomes,
     programs,
     projects,
+    receipts,
+    record_receipts,
     reports,
     statistics,
     verification,
@@ -22,6 +24,8 @@ from registry.api.routes import (
 
 ROUTERS: list[APIRouter] = [
     verification.router,
+    receipts.router,
+    record_receipts.router,
     programs.router,
     projects.router,
     milestones.router,

@@ -113,14 +113,65 @@
     ]);
   }
 
+  // The headline comes from the chain (liveCheck), never from the registry's copy alone: a copy that
+  // disagrees is a warning, and a check that could not be made says so, neutrally, before the copy.
+  const HEADLINES = {
+    confirmed: { verdict: "verified", css: "verdict-found", mark: "✔", key: "verified" },
+    disagrees: { verdict: "disagrees", css: "verdict-warning", mark: "⚠", key: "headline_disagrees" },
+    unavailable: { verdict: "unchecked", css: "verdict-unchecked", mark: null, key: "headline_unavailable" },
+    "not-anchored": { verdict: "not-found", css: "verdict-missing", mark: "✖", key: "not_found" },
+  };
+
+  function headline(answer) {
+    const live = answer.liveCheck || { status: "unavailable" };
+    const chosen = HEADLINES[live.status] || HEADLINES.unavailable;
+    const heading = el("h2", { id: "verdict-heading", class: "verdict " + chosen.css, "data-verdict": chosen.verdict,
+                               role: live.status === "disagrees" ? "alert" : null },
+      chosen.mark ? el("span", { class: "verdict-mark", "aria-hidden": "true" }, chosen.mark) : null,
+      chosen.mark ? " " : null, say(chosen.key));
+    const parts = [heading];
+    if (live.status === "confirmed") {
+      parts.push(el("p", { id: "verdict-detail" }, say("headline_confirmed_detail", {
+        node: live.node || say("registry_node"), chain: live.chainId,
+        block: live.blockNumber == null ? "—" : Number(live.blockNumber).toLocaleString("en-US"), contract: live.contract })));
+    } else if (live.status === "disagrees") {
+      parts.push(el("p", { id: "verdict-detail", class: "notice", lang: "en" }, live.message));
+    } else if (live.status !== "not-anchored") {
+      const copyHasIt = Boolean(answer.firstAnchoring) || Boolean(answer.batches && answer.batches.length);
+      parts.push(el("p", { id: "verdict-detail" }, say("headline_unavailable_detail"), " ",
+        say(copyHasIt ? "copy_says_anchored" : "copy_says_missing")));
+    }
+    return parts;
+  }
+
+  function citationCheck(citation) {
+    const check = citation.check;
+    if (!check) return null;
+    const known = { confirmed: "citation_confirmed", disagrees: "citation_disagrees", "not-checked": "citation_not_checked" };
+    return el("span", { class: "badge badge-citation-" + check.status, "data-check": check.status, title: check.message || null },
+      say(known[check.status] || "citation_not_checked"));
+  }
+
+  function receiptPart(answer) {
+    const hex = answer.sha256.replace(/^0x/, "").toLowerCase();
+    const section = el("section", { class: "verify-part", id: "receipt" }, el("h3", null, say("receipt_heading")));
+    section.append(el("p", null, say("receipt_lead")));
+    section.append(el("p", null,
+      el("a", { href: "/api/v1/verify/" + hex + "/receipt", download: "receipt-" + hex.slice(0, 12) + ".json",
+                id: "download-receipt" }, say("download_receipt")),
+      " · ", el("a", { href: "/verifier.html", download: "rnd-registry-verifier.html" }, say("standalone"))));
+    const page = "/verify?sha256=" + hex;
+    section.append(el("figure", { class: "qr" },
+      el("img", { src: "/qr.svg?path=" + encodeURIComponent(page), alt: say("qr_alt"), width: "164", height: "164",
+                  id: "verify-qr" }),
+      el("figcaption", { class: "aside" }, say("qr_caption"))));
+    return section;
+  }
+
   function render(answer) {
     resultBox.replaceChildren();
     const found = answer.anchored === true;
-    const heading = el("h2", { id: "verdict-heading", class: "verdict " + (found ? "verdict-found" : "verdict-missing"),
-                               "data-verdict": found ? "verified" : "not-found" },
-      el("span", { class: "verdict-mark", "aria-hidden": "true" }, found ? "✔" : "✖"), " ",
-      found ? say("verified") : say("not_found"));
-    resultBox.append(heading);
+    resultBox.append(...headline(answer));
 
     const about = [[say("sha256"), code(answer.sha256.replace(/^0x/, ""), true)]];
     if (answer.fileName) about.push([say("file_name"), answer.fileName]);
@@ -153,7 +204,8 @@
           el("div", { class: "provenance-line" },
             say("block") + " " + Number(p.blockNumber).toLocaleString("en-US") + " · ", koreaTime(p.blockTime),
             " · " + say("transaction") + " ", code(p.transactionHash, true),
-            " · " + say("by") + " ", code(citation.actor, true))));
+            " · " + say("by") + " ", code(citation.actor, true)),
+          citationCheck(citation)));
       }
       section.append(list);
       if (answer.citationsTruncated) section.append(el("p", { class: "aside" }, say("truncated")));
@@ -182,6 +234,10 @@
         el("h3", null, say("live_check")),
         el("p", null, el("span", { class: "badge badge-live-" + live.status }, say("live_" + live.status.replace("-", "_")))),
         liveDetail(live)));
+    }
+
+    if (answer.firstAnchoring || (answer.batches && answer.batches.length)) {
+      resultBox.append(receiptPart(answer));
     }
 
     if (answer.howToCheck && answer.howToCheck.steps.length) {

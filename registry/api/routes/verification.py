@@ -36,7 +36,13 @@ from registry.api.schemas.verification import (
     Verification,
 )
 from registry.api.uploads import HashedUpload, UploadMalformed, UploadTooLarge, hash_multipart_field
-from registry.chain.anchor_book import AnchorBookReader, AnchorBookReading, CitedLog, LiveCheckUnavailable
+from registry.chain.anchor_book import (
+    AnchorBookReader,
+    AnchorBookReading,
+    AnchorReading,
+    CitedLog,
+    LiveCheckUnavailable,
+)
 from registry.chain.deployment import OUTCOME_REGISTRY
 from registry.checking.citations import ChainLog, CitationClaim, judge_citation
 from registry.evidence.hashing import InvalidDocumentHash, hash_to_hex, parse_document_hash
@@ -416,24 +422,32 @@ def _compare(record: DocumentRecord, reading: AnchorBookReading, checks: list[Ci
         message = "the contract confirms it: " + " and ".join(parts)
     else:
         status, message = "not-anchored", "the contract has no anchoring of this hash either"
-    return LiveCheck(
+    # Built from values read and typed here: `model_construct` skips validating them again (pydantic
+    # validation of these models cost more than the rest of a reused live check).
+    return LiveCheck.model_construct(
         status=status,
         message=message,
         chain_id=reading.chain_id,
         contract=reading.contract,
         block_number=reading.block_number,
         checked_at=datetime.fromtimestamp(reading.checked_at, UTC),
-        anchor_of=LiveAnchor(
-            anchored=chain.anchored,
-            anchored_by=chain.anchored_by,
-            anchored_at=from_unix(chain.timestamp) if chain.timestamp is not None else None,
-            block_number=chain.block_number,
-            kind=chain.kind if chain.anchored else None,
-        ),
+        anchor_of=_live_anchor(chain),
         batches=[
-            LiveBatchCheck(root=batch.root, member=member)
+            LiveBatchCheck.model_construct(root=batch.root, member=member)
             for batch, member in zip(record.batches, reading.members, strict=True)
         ],
+    )
+
+
+@lru_cache(maxsize=16384)
+def _live_anchor(chain: AnchorReading) -> LiveAnchor:
+    """`anchorOf` as the contract answered, in the answer's model (the same reading, the same model)."""
+    return LiveAnchor(
+        anchored=chain.anchored,
+        anchored_by=chain.anchored_by,
+        anchored_at=from_unix(chain.timestamp) if chain.timestamp is not None else None,
+        block_number=chain.block_number,
+        kind=chain.kind if chain.anchored else None,
     )
 
 
@@ -495,6 +509,23 @@ def _copy_words(record: DocumentRecord) -> str:
 
 
 def _how_to_check(context: ApiContext, digest: bytes, record: DocumentRecord, contract: str | None) -> HowToCheck:
+    """The commands, the same for as long as the copy says the same of the document: kept per
+    (document, anchoring transaction, batches), since building them costs more than the lookup."""
+    chain_id = context.manifest.chain_id if context.manifest else (record.state.chain_id if record.state else None)
+    anchoring = record.anchoring.location.transaction_hash if record.anchoring is not None else None
+    batches = tuple((batch.root, tuple(batch.proof)) for batch in record.batches)
+    return _commands(digest, anchoring, batches, chain_id, contract, _cast_functions(context))
+
+
+@lru_cache(maxsize=16384)
+def _commands(
+    digest: bytes,
+    anchoring: bytes | None,
+    batches: tuple[tuple[bytes, tuple[bytes, ...]], ...],
+    chain_id: int | None,
+    contract: str | None,
+    functions: tuple[str, str],
+) -> HowToCheck:
     document = hash_to_hex(digest)
     rpc = '--rpc-url "$RPC_URL"'
     steps = [
@@ -505,10 +536,9 @@ def _how_to_check(context: ApiContext, digest: bytes, record: DocumentRecord, co
             command="sha256sum FILE",
         )
     ]
-    chain_id = context.manifest.chain_id if context.manifest else (record.state.chain_id if record.state else None)
     if contract is None:
         return HowToCheck(chain_id=chain_id, contract=None, steps=steps)
-    anchor_of, verify_member = _cast_functions(context)
+    anchor_of, verify_member = functions
     steps.append(
         CheckCommand(
             step="chain-id",
@@ -525,23 +555,23 @@ def _how_to_check(context: ApiContext, digest: bytes, record: DocumentRecord, co
             command=f'cast call {contract} "{anchor_of}" {document} {rpc}',
         )
     )
-    if record.anchoring is not None:
+    if anchoring is not None:
         steps.append(
             CheckCommand(
                 step="anchoring-receipt",
                 purpose="See the transaction that first anchored it, with its events.",
-                command=f"cast receipt {hash_to_hex(record.anchoring.location.transaction_hash)} {rpc}",
+                command=f"cast receipt {hash_to_hex(anchoring)} {rpc}",
             )
         )
-    for batch in record.batches:
-        proof = "[" + ",".join(hash_to_hex(p) for p in batch.proof) + "]"
+    for root, batch_proof in batches:
+        proof = "[" + ",".join(hash_to_hex(p) for p in batch_proof) + "]"
         steps.append(
             CheckCommand(
                 step="batch-member",
-                purpose=f"Ask the contract whether the document is in the batch with root {hash_to_hex(batch.root)}, "
+                purpose=f"Ask the contract whether the document is in the batch with root {hash_to_hex(root)}, "
                 "by its Merkle proof: it prints true or false.",
-                command=f'cast call {contract} "{verify_member}" {hash_to_hex(batch.root)} {document} "{proof}" {rpc}',
-                root=batch.root,
+                command=f'cast call {contract} "{verify_member}" {hash_to_hex(root)} {document} "{proof}" {rpc}',
+                root=root,
             )
         )
     return HowToCheck(chain_id=chain_id, contract=contract, steps=steps)

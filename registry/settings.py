@@ -7,10 +7,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class PublicRpcNode(BaseModel):
+    """A JSON-RPC node a consortium partner runs and publishes for anyone to check the registry against."""
+
+    name: str
+    url: str
 
 
 class Settings(BaseSettings):
@@ -117,6 +124,13 @@ class Settings(BaseSettings):
         description="Let FastAPI's built-in OpenTelemetry instrumentation trace and measure each request when an "
         "OpenTelemetry provider is configured. Off by default: /metrics and the access log cover the same, and the "
         "instrumentation looks for a provider on every request, a cost on the busiest lookups.",
+    )
+
+    public_rpc_nodes: list[PublicRpcNode] = Field(
+        default_factory=list,
+        description="JSON-RPC nodes the consortium publishes for readers to check record pages against, as a JSON "
+        'list: [{"name": "Partner A", "url": "https://rpc.partner-a.example"}]. Empty: the page offers rpc_url, '
+        "labelled as the city's own node.",
     )
 
     consortium_nodes: Annotated[list[str], NoDecode] = Field(

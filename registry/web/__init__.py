@@ -1,6 +1,7 @@
 """The public portal: web pages served by the API's application, Korean by default with an English
 switch. Browse pages are rendered on the server from the API's own queries and models; JavaScript
-only hashes documents in the browser (verify) and draws charts (dashboard).
+hashes documents in the browser (verify), draws charts (dashboard), and checks each record page
+against a JSON-RPC node the reader chooses (chain-check).
 
 `mount(app)` adds it to an application made by `registry.api.app.create_app`; `registry.web.app.create_app`
 makes the two together, as `rnd-registry serve` runs them.
@@ -18,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 from registry.api.deps import ApiContext
 from registry.web.chart_library import CHART_JS_URL, ChartLibraryMissing, chart_library
 from registry.web.errors import install_page_errors
+from registry.web.ethers_library import ETHERS_JS_URL, EthersLibraryMissing, ethers_library
 from registry.web.pages import ROUTERS
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -34,6 +36,14 @@ def mount(app: FastAPI) -> None:
         try:
             path = chart_library(project_root)
         except ChartLibraryMissing as missing:
+            return PlainTextResponse(str(missing), status_code=503)
+        return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.get(ETHERS_JS_URL, include_in_schema=False)
+    async def ethers_js(_request: Request) -> Response:
+        try:
+            path = ethers_library(project_root)
+        except EthersLibraryMissing as missing:
             return PlainTextResponse(str(missing), status_code=503)
         return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
 

@@ -1,13 +1,20 @@
 """How the portal writes values for people: won with thousands separators (and 억/만 in Korean),
-block times in Korea's time zone with the zone named, calendar dates, hashes and enum names.
+block times in Korea's time zone with the zone named, calendar dates, hashes and enum names; and
+how it claims them for a checker, as the API's JSON (`claim`, see registry/checking/CLAIMS.md).
 
 These are the templates' filters; the API keeps its own machine formats (digits, UTC ISO 8601).
 """
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from enum import IntEnum
+from typing import Any
+
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+from pydantic import BaseModel
 
 from registry.api.schemas.names import name_of
 from registry.domain.money import format_won, format_won_korean
@@ -71,3 +78,55 @@ def enum_name(value: IntEnum) -> str:
 def number(value: int | None) -> str:
     """`12,345`."""
     return "—" if value is None else f"{value:,}"
+
+
+# ---- claims: what a page says about a record, in the API's JSON (registry/checking/CLAIMS.md) ----
+
+
+def _field_name(model: BaseModel, alias: str) -> str:
+    """The attribute of `model` that the API's JSON calls `alias` (`transactionHash`, `from`)."""
+    fields = type(model).model_fields
+    for name, info in fields.items():
+        if alias in (name, info.serialization_alias, info.alias):
+            return name
+    raise KeyError(f"{type(model).__name__} has no field {alias!r}")
+
+
+def _resolve(model: BaseModel, path: str) -> tuple[BaseModel | None, str]:
+    """The model holding the last part of the dotted API path `path`, and that part's attribute."""
+    *parents, last = path.split(".")
+    holder: BaseModel | None = model
+    for part in parents:
+        value = getattr(holder, _field_name(holder, part)) if holder is not None else None
+        if value is not None and not isinstance(value, BaseModel):
+            raise KeyError(f"{path!r}: {part!r} is not an object")
+        holder = value
+    return holder, _field_name(holder, last) if holder is not None else last
+
+
+def claim_value(model: BaseModel, path: str) -> Any:
+    """The Python value of `model`'s field at the API's dotted path (`provenance.blockNumber`);
+    None when an object on the way is absent (an outcome's `revocation`)."""
+    holder, name = _resolve(model, path)
+    return None if holder is None else getattr(holder, name)
+
+
+def claim_json(model: BaseModel, path: str) -> Any:
+    """The field at `path` as the API's JSON encodes it (won as digit strings, times in UTC with
+    `Z`, enums by name), serialized through the model itself so the two cannot differ."""
+    holder, name = _resolve(model, path)
+    if holder is None:
+        return None
+    dumped = holder.model_dump(mode="json", by_alias=True, include={name})
+    return next(iter(dumped.values()))
+
+
+def claim(model: BaseModel, path: str) -> Markup:
+    """`data-value` of a claimed field: its API JSON, safe inside a single-quoted HTML attribute
+    (`<`, `>`, `&` and `'` escaped as JSON's `\\u` sequences, as Jinja's `tojson` does)."""
+    return htmlsafe_json_dumps(claim_json(model, path), dumps=json.dumps, ensure_ascii=False)
+
+
+def claim_key(**key: Any) -> Markup:
+    """`data-key` of a record: its key fields (already JSON values) as one JSON object."""
+    return htmlsafe_json_dumps(key, dumps=json.dumps, ensure_ascii=False)

@@ -26,7 +26,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
-        "connect-src 'self'",
+        # The record pages' chain check asks the JSON-RPC node the reader chooses, wherever it is.
+        "connect-src 'self' http: https:",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
@@ -69,7 +70,10 @@ def _environment() -> jinja2.Environment:
         short_hex=formatting.short_hex,
         enum_name=formatting.enum_name,
         number=formatting.number,
+        claim=formatting.claim,
+        claim_value=formatting.claim_value,
     )
+    environment.globals.update(claim_key=formatting.claim_key)
     return environment
 
 

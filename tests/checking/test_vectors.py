@@ -54,8 +54,10 @@ def _lies(kind: str, record: dict[str, Any]) -> list[tuple[str, dict[str, Any] |
                 history=[s for s in record["history"] if s["status"] != "rejected"])  # fmt: skip
         changed("a status changed", status="approved" if record["status"] != "approved" else "rejected")
     if kind == "outcome":
-        changed("an outcome's type changed",
-                outcomeType="patent-registration" if record["outcomeType"] != "patent-registration" else "paper")
+        changed(
+            "an outcome's type changed",
+            outcomeType="patent-registration" if record["outcomeType"] != "patent-registration" else "paper",
+        )
         if record.get("revocation") is not None:
             changed("a revocation deleted", revocation=None, revoked=False)
     if kind == "report" and record.get("sales") is not None:

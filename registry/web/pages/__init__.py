@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from registry.web.pages import dashboard, grants, home, outcomes, verify
+from registry.web.pages import chain_check, dashboard, grants, home, members, outcomes, receipts, verifier, verify
 
-ROUTERS: list[APIRouter] = [home.router, verify.router, grants.router, outcomes.router, dashboard.router]
+ROUTERS: list[APIRouter] = [
+    home.router, verify.router, grants.router, outcomes.router, members.router, dashboard.router,
+    chain_check.router, verifier.router, receipts.router,
+]

@@ -20,8 +20,11 @@ router = page_router()
 RECORD_PAGES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (re.compile(r"/programs/([1-9][0-9]{0,9})"), "program", ("programId",)),
     (re.compile(r"/projects/([1-9][0-9]{0,9})"), "project", ("projectId",)),
-    (re.compile(r"/projects/([1-9][0-9]{0,9})/milestones/(0|[1-9][0-9]{0,9})"), "milestone",
-     ("projectId", "milestoneIndex")),  # fmt: skip
+    (
+        re.compile(r"/projects/([1-9][0-9]{0,9})/milestones/(0|[1-9][0-9]{0,9})"),
+        "milestone",
+        ("projectId", "milestoneIndex"),
+    ),
     (re.compile(r"/outcomes/([1-9][0-9]{0,9})"), "outcome", ("outcomeId",)),
     (re.compile(r"/reports/([1-9][0-9]{0,9})"), "report", ("reportId",)),
     (re.compile(r"/evaluations/([1-9][0-9]{0,9})"), "evaluation", ("auditId",)),

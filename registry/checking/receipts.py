@@ -59,8 +59,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     NonNegativeInt,
     PlainSerializer,
     PlainValidator,
@@ -68,10 +66,17 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
-from pydantic.alias_generators import to_camel
 
 from registry.domain.enums import AnchorKind
-from registry.evidence.proofs import Address, DocumentHashHex, EvidenceFileError, Hash32, UtcDatetime, summarise_errors
+from registry.evidence.proofs import (
+    Address,
+    DocumentHashHex,
+    EvidenceFileError,
+    EvidenceModel,
+    Hash32,
+    UtcDatetime,
+    summarise_errors,
+)
 
 RECEIPT_FORMAT = "rnd-registry-receipt/1"
 
@@ -98,15 +103,22 @@ AnchorKindName = Annotated[
 ]
 
 
-class _ReceiptModel(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        extra="forbid",
-        frozen=True,
-    )
+class _ReceiptModel(EvidenceModel):
+    """Receipts are evidence files like the proof files: camelCase JSON, unknown fields refused, frozen."""
+
+
+class _ReceiptFile(_ReceiptModel):
+    """A whole receipt: written as indented JSON, read back by `read_receipt`."""
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
+
+    def write(self, path: str | os.PathLike[str]) -> None:
+        target = Path(path)
+        try:
+            target.write_text(self.to_json(), encoding="utf-8")
+        except OSError as error:
+            raise EvidenceFileError(str(target), f"cannot be written ({error.strerror or error})") from error
 
 
 class ReceiptAnchoring(_ReceiptModel):
@@ -136,7 +148,7 @@ class ReceiptBatch(_ReceiptModel):
     log_index: NonNegativeInt
 
 
-class DocumentReceipt(_ReceiptModel):
+class DocumentReceipt(_ReceiptFile):
     """Where a document was anchored: the claim a reader checks against their own node."""
 
     format: Literal["rnd-registry-receipt/1"] = "rnd-registry-receipt/1"
@@ -156,16 +168,6 @@ class DocumentReceipt(_ReceiptModel):
             raise ValueError("a document receipt names an anchoring, a batch, or both")
         return self
 
-    def to_json(self) -> str:
-        return self.model_dump_json(indent=2) + "\n"
-
-    def write(self, path: str | os.PathLike[str]) -> None:
-        target = Path(path)
-        try:
-            target.write_text(self.to_json(), encoding="utf-8")
-        except OSError as error:
-            raise EvidenceFileError(str(target), f"cannot be written ({error.strerror or error})") from error
-
 
 class ReceiptContracts(_ReceiptModel):
     """The registry's contracts the record lives in (to compare with the ones the city publishes)."""
@@ -183,7 +185,7 @@ class ReceiptEvent(_ReceiptModel):
     log_index: NonNegativeInt
 
 
-class RecordReceipt(_ReceiptModel):
+class RecordReceipt(_ReceiptFile):
     """A record as it stood at `blockNumber`: which view holds it, its values, and the coordinates of
     the events it was made of. Checked by reading the record again from the reader's node."""
 
@@ -200,16 +202,6 @@ class RecordReceipt(_ReceiptModel):
     issued_at: UtcDatetime
     issued_by: str
     verify_url: str | None = None
-
-    def to_json(self) -> str:
-        return self.model_dump_json(indent=2) + "\n"
-
-    def write(self, path: str | os.PathLike[str]) -> None:
-        target = Path(path)
-        try:
-            target.write_text(self.to_json(), encoding="utf-8")
-        except OSError as error:
-            raise EvidenceFileError(str(target), f"cannot be written ({error.strerror or error})") from error
 
 
 Receipt = DocumentReceipt | RecordReceipt

@@ -8,18 +8,15 @@ rests on that node, never on the server being audited.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import uvicorn
 from rich.markup import escape
 
+from registry.api.loopback import served_on_loopback
 from registry.chain.deployment import FORWARDER, GRANT_REGISTRY, OUTCOME_REGISTRY, DeploymentManifest
 from registry.checking.audit import AuditScope, audit_copy, check_addresses
 from registry.checking.copies import ApiCopy
@@ -158,34 +155,13 @@ def _copy(api: str | None, database: str | None, settings: Settings) -> Iterator
         yield ApiCopy(api)
         return
     assert database is not None
-    with _serving(settings.model_copy(update={"database_url": database})) as url:
-        yield ApiCopy(url)
-
-
-@contextmanager
-def _serving(settings: Settings) -> Iterator[str]:
-    """The registry's own API over a SQL copy, on a loopback port of this machine, for as long as the
-    audit reads it: the copy is read through the same models the public reads it through."""
+    # The registry's own API over the SQL copy, on a loopback port for as long as the audit reads it:
+    # the copy is read through the same models the public reads it through.
     from registry.api.app import create_app
 
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            listener.close()
-            raise RegistryError(f"the SQL copy {settings.database_url} could not be served for reading")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        listener.close()
+    app = create_app(settings.model_copy(update={"database_url": database}))
+    with served_on_loopback(app, what=f"the SQL copy {database}") as url:
+        yield ApiCopy(url)
 
 
 def _run(

@@ -98,7 +98,9 @@ UtcDatetime = Annotated[
 ]
 
 
-class _EvidenceModel(BaseModel):
+class EvidenceModel(BaseModel):
+    """Base of the evidence files anyone keeps and reads back: camelCase JSON, unknown fields refused."""
+
     model_config = ConfigDict(
         alias_generator=to_camel,
         validate_by_name=True,
@@ -109,7 +111,7 @@ class _EvidenceModel(BaseModel):
     )
 
 
-class ProofFile(_EvidenceModel):
+class ProofFile(EvidenceModel):
     """The self-contained proof that one document belongs to a batch (`rnd-registry-merkle-proof/1`).
 
     `document` is the document's path inside the batch folder (its file name for a top-level
@@ -175,7 +177,7 @@ class ProofFile(_EvidenceModel):
         return _read(cls, Path(path), "proof file")
 
 
-class ManifestEntry(_EvidenceModel):
+class ManifestEntry(EvidenceModel):
     """One document of a batch: path inside the batch folder, SHA-256 and size in bytes."""
 
     path: str
@@ -183,7 +185,7 @@ class ManifestEntry(_EvidenceModel):
     size: NonNegativeInt
 
 
-class BatchManifest(_EvidenceModel):
+class BatchManifest(EvidenceModel):
     """The list of documents in a batch (`rnd-registry-batch-manifest/1`), hashed into `manifestHash`."""
 
     format: Literal["rnd-registry-batch-manifest/1"] = "rnd-registry-batch-manifest/1"
@@ -255,7 +257,7 @@ def _write(path: Path, content: bytes) -> None:
         raise EvidenceFileError(str(path), f"cannot be written ({error.strerror or error})") from error
 
 
-_ModelT = TypeVar("_ModelT", bound=_EvidenceModel)
+_ModelT = TypeVar("_ModelT", bound=EvidenceModel)
 
 
 def _read(model: type[_ModelT], path: Path, kind: str) -> _ModelT:

@@ -7,19 +7,16 @@ Screenshots of every page land in `test-artifacts/screenshots/` of the checkout.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 from web3 import Web3
 
+from registry.api.loopback import served_on_loopback
 from registry.chain.client import RegistryClient
 from registry.chain.devkeys import dev_account
 from registry.chain.devload import ADMIN, AUDITOR
@@ -115,23 +112,8 @@ def client(in_process: TestClient) -> Iterator[TestClient]:
 @pytest.fixture(scope="package")
 def portal_url(indexed: IndexedRegistry, reviewed: ReviewedMilestone) -> Iterator[str]:  # noqa: F811
     """The application served by uvicorn on a free loopback port, as a browser reaches it."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(indexed.settings), log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the portal's server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        listener.close()
+    with served_on_loopback(create_app(indexed.settings), what="the portal") as url:
+        yield url
 
 
 @pytest.fixture(scope="package")

@@ -11,7 +11,6 @@ import re
 import socket
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from eth_utils.crypto import keccak
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page
 from web3 import Web3
 
+from registry.api.loopback import served_on_loopback
 from registry.chain.anvil import AnvilProcess, start_anvil
 from registry.chain.client import RegistryClient
 from registry.chain.deployment import GRANT_REGISTRY
@@ -47,23 +46,8 @@ WON_DIGITS = 29  # how the SQLite copy stores won (registry/store/schema.py `Won
 
 
 def _serve(settings: Settings) -> Iterator[str]:
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the portal's server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        listener.close()
+    with served_on_loopback(create_app(settings), what="the portal") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

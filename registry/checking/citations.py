@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from eth_utils.address import to_checksum_address
 
+from registry.chain.anchor_book import CitedLog
 from registry.checking.spec import events_by_topic
 
 #: The event arguments that name each kind of record a citation may be of.
@@ -45,18 +46,6 @@ class CitationClaim:
 
 
 @dataclass(frozen=True)
-class ChainLog:
-    """A log as the node returned it."""
-
-    address: str
-    topics: tuple[bytes, ...]
-    data: bytes
-    block_number: int
-    transaction_hash: bytes
-    log_index: int
-
-
-@dataclass(frozen=True)
 class CitationCheck:
     status: CitationStatus
     message: str
@@ -72,7 +61,7 @@ def _contains(value: Any, digest: bytes) -> bool:
     return False
 
 
-def judge_citation(claim: CitationClaim, log: ChainLog | None, contracts: Collection[str]) -> CitationCheck:
+def judge_citation(claim: CitationClaim, log: CitedLog | None, contracts: Collection[str]) -> CitationCheck:
     """The chain's word on one citation: `log` is what the node has at the claim's transaction and
     log index (None if nothing), `contracts` the registry's grant and outcome registries."""
     where = f"transaction 0x{claim.transaction_hash.hex()}, log {claim.log_index}"
@@ -111,6 +100,3 @@ def judge_citation(claim: CitationClaim, log: ChainLog | None, contracts: Collec
         )
     return CitationCheck("confirmed", f"the {event.name} event at {where} names the document")
 
-
-def not_checked(reason: str) -> CitationCheck:
-    return CitationCheck("not-checked", reason)

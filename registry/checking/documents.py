@@ -29,30 +29,21 @@ does not).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from functools import cache
-from pathlib import Path
 from typing import Any, Literal
 
-from eth_abi.abi import decode, encode
-from eth_utils.abi import (
-    collapse_if_tuple,
-    event_abi_to_log_topic,
-    function_abi_to_4byte_selector,
-)
 from eth_utils.address import to_checksum_address
 
 from registry.checking.node import JsonRpcNode, NodeUnavailable
 from registry.checking.receipts import DocumentReceipt, ReceiptAnchoring, ReceiptBatch, kind_name
+from registry.checking.spec import ViewFunction, events_by_topic, view_function
 from registry.domain.enums import AnchorKind
 from registry.errors import RegistryError
 from registry.evidence.hashing import hash_to_hex
 from registry.evidence.merkle import verify_proof
 
-ABI_PATH = Path(__file__).with_name("abi.json")
 GRANT_REGISTRY = "GrantRegistry"
 
 StepStatus = Literal["passed", "failed", "not-checked"]
@@ -111,44 +102,16 @@ class DocumentCheck:
         }
 
 
-# ---- the ABI ---------------------------------------------------------------------------------------
+# ---- the ABI (registry/checking/abi.json, through spec.py) ---------------------------------------
 
 
-@cache
-def contract_abis() -> dict[str, list[dict[str, Any]]]:
-    """The compiled view functions and events of the three contracts, by contract name."""
-    loaded: dict[str, list[dict[str, Any]]] = json.loads(ABI_PATH.read_text(encoding="utf-8"))
-    return loaded
+def _view(name: str) -> ViewFunction:
+    return view_function(GRANT_REGISTRY, name)
 
 
-def _function(name: str) -> dict[str, Any]:
-    return next(e for e in contract_abis()[GRANT_REGISTRY] if e.get("type") == "function" and e.get("name") == name)
-
-
-def calldata(name: str, *arguments: Any) -> str:
-    """The calldata of the GrantRegistry view `name` with `arguments`, as 0x hex."""
-    entry = _function(name)
-    types = [collapse_if_tuple(dict(i)) for i in entry["inputs"]]
-    return "0x" + (function_abi_to_4byte_selector(entry) + encode(types, list(arguments))).hex()  # type: ignore[arg-type]
-
-
-def decode_result(name: str, result: bytes) -> tuple[Any, ...]:
-    entry = _function(name)
-    types = [collapse_if_tuple(dict(o)) for o in entry["outputs"]]
-    values = tuple(decode(types, result))
-    # A struct returned alone comes as its fields.
-    return tuple(values[0]) if len(types) == 1 and types[0].startswith("(") else values
-
-
-@cache
 def event_topics(name: str) -> frozenset[bytes]:
     """The topic0 of every event called `name` in any of the three contracts."""
-    return frozenset(
-        event_abi_to_log_topic(entry)  # type: ignore[arg-type]
-        for entries in contract_abis().values()
-        for entry in entries
-        if entry.get("type") == "event" and entry.get("name") == name and not entry.get("anonymous")
-    )
+    return frozenset(topic for (_, topic), event in events_by_topic().items() if event.name == name)
 
 
 # ---- reading answers ---------------------------------------------------------------------------------
@@ -181,10 +144,12 @@ class _Node:
         raise NodeUnavailable(self.url, f"{what} is not hex data: {str(value)[:80]!r}")
 
     def call(self, contract: str, name: str, arguments: Sequence[Any], block: int) -> tuple[Any, ...]:
-        result = self.ask("eth_call", [{"to": contract, "data": calldata(name, *arguments)}, hex(block)])
-        raw = self.data(result, f"the answer to {name}")
+        """The view's returned values in order (a struct returned alone as its fields)."""
+        view = _view(name)
+        result = self.ask("eth_call", [{"to": contract, "data": view.calldata(list(arguments))}, hex(block)])
+        self.data(result, f"the answer to {name}")
         try:
-            return decode_result(name, raw)
+            return tuple(view.decode_result(result).values())
         except Exception:  # eth-abi raises several types for short or bad data
             raise NodeUnavailable(self.url, f"the answer to {name} cannot be decoded: {result[:80]!r}") from None
 
@@ -484,16 +449,6 @@ class BatchHolding:
     proof: tuple[bytes, ...]
 
 
-@cache
-def _event_names() -> dict[bytes, str]:
-    return {
-        event_abi_to_log_topic(entry): str(entry["name"])  # type: ignore[arg-type]
-        for entries in contract_abis().values()
-        for entry in entries
-        if entry.get("type") == "event" and not entry.get("anonymous")
-    }
-
-
 def issue_document_receipt(
     node: JsonRpcNode,
     contract: str,
@@ -519,7 +474,7 @@ def issue_document_receipt(
     if int(block) != 0:
         logs = reader.ask("eth_getLogs", [{"fromBlock": hex(int(block)), "toBlock": hex(int(block)),
                                            "address": [str(to_checksum_address(e)) for e in emitters]}])
-        names = _event_names()
+        names = {topic: event.name for (_, topic), event in events_by_topic().items()}
         for log in sorted(logs, key=lambda entry: reader.quantity(entry.get("logIndex"), "a log index")):
             topics, data = _log_words(reader, log)
             words = topics[1:] + [data[i : i + 32] for i in range(0, len(data) - len(data) % 32, 32)]

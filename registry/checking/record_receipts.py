@@ -29,7 +29,7 @@ from registry.checking.records import (
 from registry.checking.spec import view_function
 
 
-def _events(value: Any, path: str = "") -> Iterator[ReceiptEvent]:
+def record_events(value: Any, path: str = "") -> Iterator[ReceiptEvent]:
     """Every event a record's JSON names (its provenance, last change, and each history item's)."""
     if isinstance(value, Mapping):
         for name, inner in value.items():
@@ -42,10 +42,10 @@ def _events(value: Any, path: str = "") -> Iterator[ReceiptEvent]:
                     log_index=inner["logIndex"],
                 )
             else:
-                yield from _events(inner, where)
+                yield from record_events(inner, where)
     elif isinstance(value, list):
         for position, inner in enumerate(value):
-            yield from _events(inner, f"{path}[{position}]")
+            yield from record_events(inner, f"{path}[{position}]")
 
 
 def view_signature(kind: str) -> str:
@@ -78,7 +78,7 @@ def build_record_receipt(
         block_number=block_number,
         view=view_signature(kind),
         expected=dict(record),
-        events=tuple(_events(record)),
+        events=tuple(record_events(record)),
         issued_at=datetime.now(UTC).replace(microsecond=0),
         issued_by=issued_by,
         verify_url=verify_url,

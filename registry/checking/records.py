@@ -407,14 +407,15 @@ class RegistryAddresses:
 
 
 def decode_log(contract: str, raw: Mapping[str, Any]) -> LoggedEvent | None:
-    """A raw log of a registry contract, decoded; None for a log its ABI does not declare."""
+    """A raw log of a registry contract, decoded (addresses checksummed, so that they compare with keys
+    and print as the API prints them); None for a log its ABI does not declare."""
     topics = [bytes.fromhex(t[2:]) for t in raw["topics"]]
     if not topics:
         return None
     event = events_by_topic().get((contract, topics[0]))
     if event is None:
         return None
-    args = event.decode_log(topics, bytes.fromhex(str(raw["data"])[2:]))
+    args = _normalise(event.decode_log(topics, bytes.fromhex(str(raw["data"])[2:])))
     return LoggedEvent(
         contract=contract, address=str(to_checksum_address(raw["address"])), name=event.name, args=args,
         block_number=int(raw["blockNumber"], 16), log_index=int(raw["logIndex"], 16),
@@ -423,7 +424,6 @@ def decode_log(contract: str, raw: Mapping[str, Any]) -> LoggedEvent | None:
 
 
 def _normalise(args: dict[str, Any]) -> dict[str, Any]:
-    """Addresses checksummed, so that they compare with keys and print as the API prints them."""
     return {k: to_checksum_address(v) if isinstance(v, str) and v.startswith("0x") and len(v) == 42 else v
             for k, v in args.items()}  # fmt: skip
 
@@ -512,7 +512,7 @@ def evidence_from_raw(raw: Mapping[str, Any]) -> ChainEvidence:
     for log in raw["logs"]:
         logged = decode_log(log["contract"], log)
         if logged is not None:
-            events.append(LoggedEvent(**{**logged.__dict__, "args": _normalise(logged.args)}))
+            events.append(logged)
     events.sort(key=lambda e: e.position)
     relays = []
     for log in raw.get("relays", []):

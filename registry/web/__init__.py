@@ -9,6 +9,7 @@ makes the two together, as `rnd-registry serve` runs them.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -17,9 +18,8 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from registry.api.deps import ApiContext
-from registry.web.chart_library import CHART_JS_URL, ChartLibraryMissing, chart_library
+from registry.web.browser_libraries import LIBRARIES, BrowserLibrary, BrowserLibraryMissing
 from registry.web.errors import install_page_errors
-from registry.web.ethers_library import ETHERS_JS_URL, EthersLibraryMissing, ethers_library
 from registry.web.pages import ROUTERS
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -30,24 +30,22 @@ def mount(app: FastAPI) -> None:
     context: ApiContext = app.state.context
     project_root = context.settings.project_root
 
-    # Registered before the /static mount, which would otherwise answer for this path.
-    @app.get(CHART_JS_URL, include_in_schema=False)
-    async def chart_js(_request: Request) -> Response:
-        try:
-            path = chart_library(project_root)
-        except ChartLibraryMissing as missing:
-            return PlainTextResponse(str(missing), status_code=503)
-        return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
-
-    @app.get(ETHERS_JS_URL, include_in_schema=False)
-    async def ethers_js(_request: Request) -> Response:
-        try:
-            path = ethers_library(project_root)
-        except EthersLibraryMissing as missing:
-            return PlainTextResponse(str(missing), status_code=503)
-        return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
+    # Registered before the /static mount, which would otherwise answer for these paths.
+    for library in LIBRARIES:
+        app.get(library.url, include_in_schema=False)(_library_route(library, project_root))
 
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_page_errors(app)
+
+
+def _library_route(library: BrowserLibrary, project_root: Path) -> Callable[[Request], Awaitable[Response]]:
+    async def serve_library(_request: Request) -> Response:
+        try:
+            path = library.locate(project_root)
+        except BrowserLibraryMissing as missing:
+            return PlainTextResponse(str(missing), status_code=503)
+        return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
+
+    return serve_library

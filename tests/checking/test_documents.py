@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from registry.checking.documents import ABI_PATH, DocumentCheck, ReceiptUnavailable, check_document_receipt
+from registry.checking.documents import DocumentCheck, ReceiptUnavailable, check_document_receipt
 from registry.checking.node import Node, NodeUnavailable
 from registry.checking.receipts import DocumentReceipt, kind_name
+from registry.checking.spec import ABI_PATH
 from registry.domain.enums import AnchorKind
 from registry.evidence.hashing import hash_to_hex
 from registry.settings import PROJECT_ROOT

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from registry.api.deps import ApiContext, Context
 from registry.api.errors import BadParameter, NotFound
 from registry.api.schemas.common import ApiError
-from registry.checking.receipts import DocumentReceipt, ReceiptAnchoring, ReceiptBatch
+from registry.checking.receipts import DocumentReceipt, Receipt, ReceiptAnchoring, ReceiptBatch
 from registry.evidence.hashing import InvalidDocumentHash, hash_to_hex, parse_document_hash
 from registry.store.documents import DocumentRecord, document_record
 from registry.store.queries.prepared import Snapshot
@@ -55,10 +55,15 @@ async def document_receipt(
     except InvalidDocumentHash as error:
         raise BadParameter(f"sha256: {error}", parameter="sha256", status=422) from None
     receipt = await context.read(lambda: _receipt(context, digest, _verify_url(request, digest)))
+    return receipt_download(receipt, f"receipt-{digest.hex()[:12]}.json")
+
+
+def receipt_download(receipt: Receipt, file_name: str) -> Response:
+    """A receipt as a JSON file to download and keep."""
     return Response(
         receipt.to_json(),
         media_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="receipt-{digest.hex()[:12]}.json"'},
+        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
     )
 
 

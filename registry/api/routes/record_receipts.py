@@ -21,11 +21,11 @@ from registry.api.routes.milestones import milestone_detail
 from registry.api.routes.outcomes import outcome_detail
 from registry.api.routes.programs import program_detail
 from registry.api.routes.projects import project_detail
-from registry.api.routes.receipts import ISSUED_BY
+from registry.api.routes.receipts import ISSUED_BY, receipt_download
 from registry.api.routes.reports import report_detail
 from registry.api.schemas.common import ApiError
 from registry.checking.receipts import RecordReceipt
-from registry.checking.record_receipts import build_record_receipt
+from registry.checking.record_receipts import build_record_receipt, record_events
 from registry.checking.records import kind_spec, parse_key
 from registry.indexer.checkpoint import read_checkpoint
 
@@ -72,18 +72,15 @@ async def record_receipt(kind: ReceiptKind, request: Request, context: Context) 
     found = await lookup(context, *key.values())
     record = found.model_dump(mode="json", by_alias=True)
     contracts = context.contracts()
-    block = await context.read(lambda: _indexed_block(context)) or max(_blocks(record))
+    # The copy has indexed the record, so it has a checkpoint; its values hold at that block.
+    block = await context.read(lambda: _indexed_block(context)) or max(e.block_number for e in record_events(record))
     receipt = build_record_receipt(
         kind, given, record, chain_id=contracts.chain_id, grant_registry=contracts.grant_registry,
         outcome_registry=contracts.outcome_registry, block_number=block, issued_by=ISSUED_BY,
         verify_url=str(request.base_url).rstrip("/") + page.format(**given),
     )  # fmt: skip
     name = "-".join(str(v)[:12] for v in given.values())
-    return Response(
-        receipt.to_json(),
-        media_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="receipt-{kind}-{name}.json"'},
-    )
+    return receipt_download(receipt, f"receipt-{kind}-{name}.json")
 
 
 def _indexed_block(context: ApiContext) -> int | None:
@@ -91,13 +88,3 @@ def _indexed_block(context: ApiContext) -> int | None:
     with context.engine.connect() as connection:
         checkpoint = read_checkpoint(connection)
     return checkpoint.indexed_block if checkpoint is not None else None
-
-
-def _blocks(value: Any) -> list[int]:
-    """Every block number the record's events name: the receipt holds at the newest of them."""
-    if isinstance(value, dict):
-        found = [int(value["blockNumber"])] if "blockNumber" in value and "logIndex" in value else []
-        return found + [n for inner in value.values() for n in _blocks(inner)]
-    if isinstance(value, list):
-        return [n for inner in value for n in _blocks(inner)]
-    return []

@@ -44,7 +44,7 @@ from registry.chain.anchor_book import (
     LiveCheckUnavailable,
 )
 from registry.chain.deployment import OUTCOME_REGISTRY
-from registry.checking.citations import ChainLog, CitationClaim, judge_citation
+from registry.checking.citations import CitationClaim, judge_citation
 from registry.evidence.hashing import InvalidDocumentHash, hash_to_hex, parse_document_hash
 from registry.evidence.store import DocumentStore
 from registry.store.batch_members import BatchMembersUpkeep
@@ -359,10 +359,7 @@ def _citation_check(
 def _judged(claim: CitationClaim, log: CitedLog | None, contracts: tuple[str, ...]) -> CitationCheck:
     """The chain's word on a citation: a log the node returned never changes once final (the reader
     keeps those), so the same claim about the same log is judged once."""
-    found = None
-    if log is not None:
-        found = ChainLog(log.address, log.topics, log.data, log.block_number, log.transaction_hash, log.log_index)
-    judged = judge_citation(claim, found, contracts)
+    judged = judge_citation(claim, log, contracts)
     return CitationCheck(status=judged.status, message=judged.message)
 
 

@@ -16,7 +16,7 @@ from starlette.responses import FileResponse, Response
 
 from registry.api.deps import ApiContext
 from registry.checking.spec import ABI_PATH, RECORD_SPEC_PATH
-from registry.web.ethers_library import ETHERS_JS_URL
+from registry.web.browser_libraries import ETHERS
 from registry.web.i18n import Translator
 from registry.web.rendering import templates
 from registry.web.routing import page_router
@@ -63,7 +63,7 @@ def chain_check_config(request: Request, t: Translator) -> dict[str, Any]:
         },
         "specUrl": RECORD_SPEC_URL,
         "abiUrl": ABI_URL,
-        "ethersUrl": ETHERS_JS_URL,
+        "ethersUrl": ETHERS.url,
         "timeoutSeconds": NODE_TIMEOUT_SECONDS,
         "messages": t.subset("check."),
         "enums": t.subset("enum."),

@@ -20,7 +20,7 @@ from registry.api.deps import Context
 from registry.api.schemas.statistics import OutcomeFigures, ProgramStatistics, YearStatistics
 from registry.domain.enums import OutcomeType
 from registry.web import parameters
-from registry.web.chart_library import CHART_JS_URL, ChartLibraryMissing, chart_library
+from registry.web.browser_libraries import CHART_JS, BrowserLibraryMissing
 from registry.web.formatting import enum_name, utc_iso
 from registry.web.i18n import Translator, requested_language
 from registry.web.rendering import render
@@ -55,10 +55,10 @@ def dashboard_page(request: Request, context: Context, year: str | None = None) 
         "years_json": f"/api/v1/statistics/years?{urlencode(query)}",
     }
     try:
-        chart_library(context.settings.project_root)
-        chart_script: str | None = CHART_JS_URL
+        CHART_JS.locate(context.settings.project_root)
+        chart_script: str | None = CHART_JS.url
         chart_problem: str | None = None
-    except ChartLibraryMissing as missing:
+    except BrowserLibraryMissing as missing:
         chart_script, chart_problem = None, str(missing)
 
     translate = Translator(requested_language(request)[0])

@@ -2,7 +2,7 @@
 checks a document and its receipt against a JSON-RPC node the reader types, with no registry server.
 
 The file is assembled from `static/verifier/` (the page, its style, `verifier.js`), ethers' UMD build
-from npm (`registry.web.ethers_library`, inlined: no CDN), the contracts' ABI
+from npm (`registry.web.browser_libraries`, inlined: no CDN), the contracts' ABI
 (`registry/checking/abi.json`), the anchor kinds and both languages' `verifier.*` messages. Its
 scripts are inline, so its Content-Security-Policy (in the file, and on the download) allows exactly
 those scripts by their SHA-256 and lets them talk to any http(s) node, the reader's choice.
@@ -19,11 +19,11 @@ from pathlib import Path
 from fastapi import Request
 from starlette.responses import Response
 
-from registry.checking.documents import contract_abis
 from registry.checking.receipts import kind_name
+from registry.checking.spec import registry_abi
 from registry.domain.enums import AnchorKind
 from registry.settings import get_settings
-from registry.web.ethers_library import ethers_library
+from registry.web.browser_libraries import ETHERS
 from registry.web.i18n import Language, Translator
 from registry.web.routing import page_router
 
@@ -61,13 +61,13 @@ def verifier_policy(scripts: list[str], styles: list[str]) -> str:
 @cache
 def build_verifier() -> tuple[str, str]:
     """The standalone verifier's HTML and its Content-Security-Policy."""
-    ethers = ethers_library(get_settings().project_root).read_text(encoding="utf-8")
+    ethers = ETHERS.locate(get_settings().project_root).read_text(encoding="utf-8")
     template = (SOURCES / "verifier.html").read_text(encoding="utf-8")
     style = (SOURCES / "verifier.css").read_text(encoding="utf-8")
     scripts = [_inline_script(ethers), _inline_script((SOURCES / "verifier.js").read_text(encoding="utf-8"))]
     data = {
         "messages": {language.value: Translator(language).subset("verifier.") for language in Language},
-        "abi": contract_abis(),
+        "abi": registry_abi(),
         "kinds": [kind_name(kind) for kind in AnchorKind],
     }
     # JSON inside <script>: `<` escaped so that no text in it can close the element.

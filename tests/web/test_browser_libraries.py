@@ -1,5 +1,5 @@
-"""Chart.js is served from the checkout's node_modules (npm's copy, pinned in package.json); without
-it the dashboard still shows every figure in its tables and says how to get the charts back."""
+"""Chart.js and ethers are served from the checkout's node_modules (npm's copies, pinned in package.json);
+without Chart.js the dashboard still shows every figure in its tables and says how to get the charts back."""
 
 from __future__ import annotations
 
@@ -10,23 +10,30 @@ from fastapi.testclient import TestClient
 
 from registry.settings import PROJECT_ROOT
 from registry.web.app import create_app
-from registry.web.chart_library import CHART_JS, CHART_JS_URL, ChartLibraryMissing, chart_library
+from registry.web.browser_libraries import CHART_JS, ETHERS, BrowserLibraryMissing
 from registry.web.i18n import Language, catalogue
 from tests.api.conftest import IndexedRegistry
 
 
 def test_the_dashboard_loads_npms_chart_js_from_this_server(client: TestClient) -> None:
     page = client.get("/dashboard").text
-    assert f'<script src="{CHART_JS_URL}" defer></script>' in page
-    served = client.get(CHART_JS_URL)
+    assert f'<script src="{CHART_JS.url}" defer></script>' in page
+    served = client.get(CHART_JS.url)
     assert served.status_code == 200
     assert served.headers["content-type"].startswith("text/javascript")
-    assert served.content == (PROJECT_ROOT / CHART_JS).read_bytes()
+    assert served.content == (PROJECT_ROOT / CHART_JS.file).read_bytes()
+
+
+def test_the_record_pages_load_npms_ethers_from_this_server(client: TestClient) -> None:
+    served = client.get(ETHERS.url)
+    assert served.status_code == 200
+    assert served.headers["content-type"].startswith("text/javascript")
+    assert served.content == (PROJECT_ROOT / ETHERS.file).read_bytes()
 
 
 def test_a_checkout_without_chart_js_is_told_to_run_npm_ci(tmp_path: Path) -> None:
-    with pytest.raises(ChartLibraryMissing, match="run `npm ci`"):
-        chart_library(tmp_path)
+    with pytest.raises(BrowserLibraryMissing, match="run `npm ci`"):
+        CHART_JS.locate(tmp_path)
 
 
 def test_without_chart_js_the_dashboard_keeps_its_tables_and_says_why_there_are_no_charts(
@@ -37,8 +44,8 @@ def test_without_chart_js_the_dashboard_keeps_its_tables_and_says_why_there_are_
         page = client.get("/dashboard")
         assert page.status_code == 200
         assert catalogue(Language.KOREAN)["dashboard.no_charts"] in page.text
-        assert str(tmp_path / CHART_JS) in page.text
+        assert str(tmp_path / CHART_JS.file) in page.text
         assert "<script src" not in page.text.replace('<script src="/static/copy.js" defer></script>', "")
         assert 'id="table-budget"' in page.text
-        missing = client.get(CHART_JS_URL)
+        missing = client.get(CHART_JS.url)
         assert missing.status_code == 503 and "npm ci" in missing.text

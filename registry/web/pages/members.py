@@ -15,7 +15,7 @@ from registry.api.deps import Context
 from registry.api.schemas.batches import EvidenceBatch
 from registry.api.schemas.grants import Project
 from registry.api.schemas.members import CompanyAccount, CompanyRestriction, RoleMember
-from registry.evidence.hashing import HASH_SIZE
+from registry.evidence.hashing import InvalidDocumentHash, parse_hash
 from registry.store.queries import evidence, grants, members
 from registry.store.queries.grants import PROJECT_SORTS, ProjectFilter
 from registry.store.queries.members import (
@@ -81,13 +81,10 @@ def members_page(
 
 
 def _root(text: str) -> bytes | None:
-    """A Merkle root from an address: `0x` and 64 hex digits (either case), or None."""
-    digits = text.strip().lower().removeprefix("0x")
-    if len(digits) != 2 * HASH_SIZE:
-        return None
+    """A Merkle root from an address: 64 hex digits, with or without `0x`, or None."""
     try:
-        return bytes.fromhex(digits)
-    except ValueError:
+        return parse_hash(text)
+    except InvalidDocumentHash:
         return None
 
 

@@ -3,7 +3,8 @@ registry contract, about the record named, with the document's hash among its ar
 
 A copy names a citation by the transaction and log index of its event; the node's receipt of that
 transaction gives the log, and this judges it. The API's live check and the CLI's receipts both use
-it, so they cannot disagree about what a citation proves.
+it, so they cannot disagree about what a citation proves. `find_citations` goes the other way, for
+a reader with no copy: every event on the chain that cites a document (`rnd-registry verify`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Any, Literal
 from eth_utils.address import to_checksum_address
 
 from registry.chain.anchor_book import CitedLog
-from registry.checking.spec import events_by_topic
+from registry.checking.node import Node
+from registry.checking.records import LoggedEvent, RegistryAddresses, decode_log
+from registry.checking.spec import event_type, events_by_topic
 
 #: The event arguments that name each kind of record a citation may be of.
 RECORD_ARGUMENTS = {
@@ -100,3 +103,62 @@ def judge_citation(claim: CitationClaim, log: CitedLog | None, contracts: Collec
         )
     return CitationCheck("confirmed", f"the {event.name} event at {where} names the document")
 
+
+
+#: The event arguments that cite a document by its SHA-256, and the argument naming who cited it, per
+#: (contract, event): what `find_citations` looks for. Every other bytes32 of an event (a role, a
+#: company id, a commitment, a batch root) names something else.
+CITING_ARGUMENTS: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
+    ("GrantRegistry", "DocumentAnchored"): (("documentHash",), "anchoredBy"),
+    ("GrantRegistry", "BatchAnchored"): (("manifestHash",), "anchoredBy"),
+    ("GrantRegistry", "ProgramCreated"): (("metadataHash",), "admin"),
+    ("GrantRegistry", "ProjectRegistered"): (("planHash",), "admin"),
+    ("GrantRegistry", "ProjectStatusChanged"): (("documentHash",), "actor"),
+    ("GrantRegistry", "MilestonePlanned"): (("descriptionHash",), "actor"),
+    ("GrantRegistry", "MilestoneSubmitted"): (("evidenceHashes",), "submitter"),
+    ("GrantRegistry", "MilestoneApproved"): (("reviewHash",), "auditor"),
+    ("GrantRegistry", "MilestoneRejected"): (("reasonHash",), "auditor"),
+    ("GrantRegistry", "AuditRecorded"): (("findingsHash",), "auditor"),
+    ("OutcomeRegistry", "OutcomeAdded"): (("evidenceHash",), "submitter"),
+    ("OutcomeRegistry", "OutcomeAmended"): (("evidenceHash", "reasonHash"), "submitter"),
+    ("OutcomeRegistry", "OutcomeRevocation"): (("reasonHash",), "actor"),
+    ("OutcomeRegistry", "IpStatusChanged"): (("evidenceHash",), "actor"),
+    ("OutcomeRegistry", "CommercializationReported"): (("evidenceHash",), "submitter"),
+    ("OutcomeRegistry", "CommercializationCommitted"): (("evidenceHash",), "submitter"),
+    ("OutcomeRegistry", "CommercializationVerified"): (("noteHash",), "auditor"),
+    ("OutcomeRegistry", "CommercializationDisputed"): (("reasonHash",), "auditor"),
+}
+
+
+@dataclass(frozen=True)
+class FoundCitation:
+    """An event the node holds that cites the document: which of its arguments do, who cited it, and
+    when (the block's time, as the node says)."""
+
+    event: LoggedEvent
+    arguments: tuple[str, ...]
+    actor: str
+    block_time: int
+
+
+def find_citations(node: Node, addresses: RegistryAddresses, digest: bytes, block: int) -> list[FoundCitation]:
+    """Every event of the grant and outcome registries, from their deployment to `block`, that cites
+    `digest` (`CITING_ARGUMENTS`), oldest first. Read from `node` alone: each is what the chain holds.
+
+    A document's hash is an indexed topic in none of the citing events but DocumentAnchored, so the
+    logs of every citing event are read and decoded here; a registry's whole history, as the indexer
+    reads it."""
+    found = []
+    for contract in ("GrantRegistry", "OutcomeRegistry"):
+        topics = ["0x" + event_type(contract, event).topic0.hex()
+                  for (owner, event) in CITING_ARGUMENTS if owner == contract]  # fmt: skip
+        for raw in node.logs(addresses.of(contract), [topics], addresses.first_block, block):
+            logged = decode_log(contract, raw)
+            if logged is None:
+                continue
+            arguments, actor = CITING_ARGUMENTS[(contract, logged.name)]
+            citing = tuple(name for name in arguments if _contains(logged.args[name], digest))
+            if citing:
+                when = node.block(logged.block_number).timestamp
+                found.append(FoundCitation(logged, citing, str(to_checksum_address(logged.args[actor])), when))
+    return sorted(found, key=lambda citation: citation.event.position)

@@ -8,23 +8,33 @@ document or a proof file against the chain.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from hexbytes import HexBytes
 from rich.markup import escape
-from web3.exceptions import TransactionNotFound
 
 from registry.chain.client import Operation, RegistryClient
-from registry.checking.documents import BatchHolding, check_document_receipt, issue_document_receipt
+from registry.checking.citations import FoundCitation, find_citations
+from registry.checking.documents import (
+    GRANT_REGISTRY,
+    BatchHolding,
+    CheckStep,
+    ReceiptUnavailable,
+    check_document_receipt,
+    check_proof_file,
+    check_proof_offline,
+    issue_document_receipt,
+)
 from registry.checking.node import Node
-from registry.checking.receipts import RecordReceipt, read_receipt
+from registry.checking.receipts import ReceiptBatch, RecordReceipt, read_receipt
 from registry.checking.record_receipts import check_record_receipt
+from registry.checking.records import LoggedEvent, RegistryAddresses, decode_log
+from registry.checking.spec import event_type
 from registry.cli.context import (
     SIGN_REQUEST_TO,
     AccountOption,
@@ -265,15 +275,6 @@ def _write_proofs(proofs_dir: Path, proofs: dict[str, ProofFile]) -> dict[str, P
 # ---- evidence prove -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Check:
-    """One check of a proof: what was checked, whether it held, and what was found."""
-
-    name: str
-    passed: bool
-    detail: str
-
-
 @app.command()
 def prove(
     proof_file: Annotated[Path, typer.Argument(help=f"A document's proof file (*{PROOF_SUFFIX}).")],
@@ -283,25 +284,40 @@ def prove(
     offline: Annotated[
         bool, typer.Option("--offline", help="Check the proof file alone, without asking the chain.")
     ] = False,
+    rpc: Annotated[
+        str | None,
+        typer.Option(
+            "--rpc",
+            metavar="URL",
+            help="Ask this JSON-RPC node (your choice) about the registry the proof names, with no deployment "
+            "manifest; compare the contract it names with the one the city publishes.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Check a proof file: intact, for this document, and its batch anchored on chain (anyone).
 
+    Each step says what was asked of which node at which block, and what it answered.
+
     Exits non-zero if any check fails.
 
     Example: rnd-registry evidence prove evidence.proofs/interim-report.pdf.proof.json --file interim-report.pdf
+    Example: rnd-registry evidence prove interim-report.pdf.proof.json --rpc https://node.example
     """
     with user_errors():
+        if offline and rpc is not None:
+            raise RegistryError("--offline asks no node; leave out --rpc, or --offline to ask that node")
         proof = ProofFile.read(proof_file)
-        checks = [_check_consistent(proof)]
-        if file is not None:
-            checks.append(_check_document(proof, file))
-        batch = None
-        if not offline:
-            client = open_client()
-            chain_checks, batch = _check_on_chain(client, proof)
-            checks.extend(chain_checks)
-    proven = all(check.passed for check in checks)
+        digest = sha256_file(file) if file is not None else None
+        check = None
+        if offline:
+            steps = check_proof_offline(proof, digest)
+        else:
+            node, chain_id, contract = _proof_registry(proof, rpc)
+            check = check_proof_file(node, proof, chain_id, contract, digest)
+            steps = check.steps
+    # Offline, a step not checked (no file given) is no failure; on chain, the verdict says.
+    proven = not any(step.status == "failed" for step in steps) if check is None else check.anchored
     result = {
         "proofFile": str(proof_file),
         "document": proof.document,
@@ -309,10 +325,7 @@ def prove(
         "root": hash_to_hex(proof.root),
         "proven": proven,
         "offline": offline,
-        "checks": [{"check": c.name, "passed": c.passed, "detail": c.detail} for c in checks],
-        "anchoredAt": _iso(batch.timestamp) if batch is not None else None,
-        "anchoredBy": batch.anchored_by if batch is not None else None,
-        "blockNumber": batch.block_number if batch is not None else None,
+        **(check.to_json() if check is not None else {"steps": [asdict(step) for step in steps]}),
     }
 
     def text() -> None:
@@ -321,124 +334,62 @@ def prove(
             soft_wrap=True,
             highlight=False,
         )
-        for check in checks:
-            mark = "[green]✓[/green]" if check.passed else "[red]✗[/red]"
-            console.print(f"  {mark} {check.name}: {escape(check.detail)}", soft_wrap=True, highlight=False)
-        if proven and offline:
+        if check is not None:
+            _say(f"asked the node {escape(check.node)} (chain {check.chain_id}, block {check.block_number:,}, "
+                 f"registry {check.contract})")  # fmt: skip
+        _print_steps(steps)
+        if proven and check is None:
             console.print("[green]consistent[/green] (offline: the chain was not asked whether the root is anchored)")
-        elif proven and batch is not None:
+        elif proven and check is not None:
             console.print(
-                f"[green]proven:[/green] {escape(proof.document)} is one of {proof.leaf_count} document(s) anchored "
-                f"{_anchor_words(batch)}",
+                f"[green]proven:[/green] {escape(proof.document)} is one of {proof.leaf_count} document(s); "
+                f"{escape(check.reason)}",
                 soft_wrap=True,
                 highlight=False,
             )
 
     emit(result, as_json=as_json, text=text)
     if not proven:
-        failed = next(check for check in checks if not check.passed)
-        errors.print(f"[red]error:[/red] not proven: {escape(failed.detail)}", soft_wrap=True, highlight=False)
+        failed = next((step for step in steps if step.status == "failed"), None)
+        reason = failed.detail if failed is not None else check.reason if check is not None else "not every step held"
+        errors.print(f"[red]error:[/red] not proven: {escape(reason)}", soft_wrap=True, highlight=False)
         raise typer.Exit(code=1)
 
 
-def _check_consistent(proof: ProofFile) -> Check:
-    name = "the proof file is intact"
-    if proof.verify():
-        return Check(name, True, "the Merkle path leads from the document's hash to the root")
-    return Check(
-        name,
-        False,
-        "the Merkle path does not lead from the document's hash to the root: the proof file was altered or damaged",
-    )
-
-
-def _check_document(proof: ProofFile, file: Path) -> Check:
-    digest = sha256_file(file)
-    name = "the file is the document"
-    if digest == proof.document_hash:
-        return Check(name, True, f"{file} has the SHA-256 the proof names")
-    return Check(
-        name,
-        False,
-        f"{file} has SHA-256 {hash_to_hex(digest)}, but the proof is for {hash_to_hex(proof.document_hash)}",
-    )
-
-
-def _check_on_chain(client: RegistryClient, proof: ProofFile) -> tuple[list[Check], Batch | None]:
-    checks = []
-    if proof.anchored and (proof.chain_id, proof.contract) != (client.manifest.chain_id, client.grants.address):
-        return [
-            Check(
-                "the proof is for this registry",
-                False,
-                f"the proof names chain {proof.chain_id}, contract {proof.contract}, but the registry configured "
-                f"here is chain {client.manifest.chain_id}, contract {client.grants.address}; point RND_RPC_URL "
-                "and the deployment manifest at the registry the proof names",
+def _proof_registry(proof: ProofFile, rpc: str | None) -> tuple[Node, int, str]:
+    """The node to ask and the registry (chain id, contract) to ask it about: with --rpc, the ones the
+    proof names; else the deployment manifest's, which a proof naming another registry must match."""
+    settings = get_settings()
+    if rpc is not None:
+        if proof.chain_id is None or proof.contract is None:
+            raise RegistryError(
+                "this proof file names no chain or contract (it was signed for a relayer before the batch was "
+                "sent): check it against the registry's own deployment, without --rpc"
             )
-        ], None
-    batch = client.batch(proof.root)
-    name = "the root is anchored"
-    if batch.anchored:
-        checks.append(Check(name, True, f"the registry anchored root {hash_to_hex(proof.root)} {_anchor_words(batch)}"))
-    else:
-        checks.append(Check(name, False, f"the registry holds no batch with root {hash_to_hex(proof.root)}"))
-    member = client.verify_batch_member(proof.root, proof.document_hash, proof.proof)
-    checks.append(
-        Check(
-            "the registry accepts the proof",
-            member,
-            "verifyBatchMember confirms the document is in the batch"
-            if member
-            else "verifyBatchMember refuses this document and path for this root",
+        return Node(rpc, timeout=settings.rpc_timeout), proof.chain_id, proof.contract
+    client = open_client()
+    chain_id, contract = client.manifest.chain_id, client.grants.address
+    if proof.anchored and (proof.chain_id, proof.contract) != (chain_id, contract):
+        raise RegistryError(
+            f"the proof names chain {proof.chain_id}, contract {proof.contract}, but the registry configured here is "
+            f"chain {chain_id}, contract {contract}; check it with --rpc and a node of that chain, or point "
+            "RND_RPC_URL and the deployment manifest at the registry the proof names"
         )
-    )
-    if proof.anchored:
-        checks.append(_check_transaction(client, proof, batch))
-    return checks, batch if batch.anchored else None
+    return Node(settings.rpc_url, timeout=settings.rpc_timeout), chain_id, contract
 
 
-def _check_transaction(client: RegistryClient, proof: ProofFile, batch: Batch) -> Check:
-    name = "the transaction named anchored this batch"
-    assert proof.transaction_hash is not None
-    transaction = hash_to_hex(proof.transaction_hash)
-    try:
-        receipt = client.w3.eth.get_transaction_receipt(HexBytes(proof.transaction_hash))
-    except TransactionNotFound:
-        return Check(name, False, f"the chain has no transaction {transaction}")
-    anchored = [e for e in client.events(client.grants, "BatchAnchored", receipt) if bytes(e["root"]) == proof.root]
-    if int(receipt["blockNumber"]) != proof.block_number or batch.block_number != proof.block_number:
-        return Check(
-            name,
-            False,
-            f"the proof says block {proof.block_number}, but transaction {transaction} is in "
-            f"block {receipt['blockNumber']} and the root was anchored in block "
-            f"{batch.block_number}",
-        )
-    if not anchored:
-        return Check(name, False, f"transaction {transaction} did not anchor root {hash_to_hex(proof.root)}")
-    event = anchored[0]
-    if bytes(event["manifestHash"]) != proof.manifest_hash or int(event["leafCount"]) != proof.leaf_count:
-        return Check(name, False, "the batch was anchored with another manifest or document count than the proof says")
-    return Check(
-        name,
-        True,
-        f"transaction {transaction} in block {proof.block_number:,} anchored the root with "
-        f"this manifest ({proof.leaf_count} document(s))",
-    )
+#: A tick, a cross, and an en dash for a step not checked.
+STEP_MARKS = {"passed": "[green]✓[/green]", "failed": "[red]✗[/red]", "not-checked": "[dim]\u2013[/dim]"}
+
+
+def _print_steps(steps: Sequence[CheckStep]) -> None:
+    for step in steps:
+        batch = "" if step.batch is None else f" (batch {step.batch + 1})"
+        console.print(f"  {STEP_MARKS[step.status]} {step.step}{batch}: {escape(step.detail)}",
+                      soft_wrap=True, highlight=False)  # fmt: skip
 
 
 # ---- verify -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReferenceKind:
-    """An event field that refers to documents, and how to say what the document is to that record."""
-
-    contract: str
-    event: str
-    field: str
-    actor: str
-    describe: Callable[[dict[str, Any]], str]
 
 
 def _milestone(e: dict[str, Any]) -> str:
@@ -450,45 +401,40 @@ def _outcome_words(e: dict[str, Any]) -> str:
     return f"{OutcomeType(e['outcomeType']).name.lower().replace('_', ' ')}{external}"
 
 
-REFERENCE_KINDS = (
-    ReferenceKind("grants", "DocumentAnchored", "documentHash", "anchoredBy", lambda e: "anchored on its own"),
-    ReferenceKind("grants", "ProgramCreated", "metadataHash", "admin", lambda e: f"notice of program {e['programId']}"),
-    ReferenceKind("grants", "ProjectRegistered", "planHash", "admin", lambda e: f"plan of project {e['projectId']}"),
-    ReferenceKind("grants", "ProjectStatusChanged", "documentHash", "actor",
-                  lambda e: f"document for project {e['projectId']} becoming "
-                            f"{_status('ProjectStatus', e['to'])}"),
-    ReferenceKind("grants", "MilestonePlanned", "descriptionHash", "actor",
-                  lambda e: f"description of {_milestone(e)}"),
-    ReferenceKind("grants", "MilestoneSubmitted", "evidenceHashes", "submitter",
-                  lambda e: f"evidence of {_milestone(e)}, submission {e['attempt']}"),
-    ReferenceKind("grants", "MilestoneApproved", "reviewHash", "auditor",
-                  lambda e: f"review note approving {_milestone(e)}, submission {e['attempt']}"),
-    ReferenceKind("grants", "MilestoneRejected", "reasonHash", "auditor",
-                  lambda e: f"reason for rejecting {_milestone(e)}, submission {e['attempt']}"),
-    ReferenceKind("grants", "AuditRecorded", "findingsHash", "auditor",
-                  lambda e: f"findings of evaluation {e['auditId']} of project {e['projectId']}"),
-    ReferenceKind("outcomes", "OutcomeAdded", "evidenceHash", "submitter",
-                  lambda e: f"evidence of outcome {e['outcomeId']} ({_outcome_words(e)}) of project {e['projectId']}"),
-    ReferenceKind("outcomes", "OutcomeAmended", "evidenceHash", "submitter",
-                  lambda e: f"evidence of outcome {e['outcomeId']} ({_outcome_words(e)}), "
-                            f"correcting outcome {e['originalId']}"),
-    ReferenceKind("outcomes", "OutcomeAmended", "reasonHash", "submitter",
-                  lambda e: f"reason for correcting outcome {e['originalId']} by outcome {e['outcomeId']}"),
-    ReferenceKind("outcomes", "OutcomeRevocation", "reasonHash", "actor",
-                  lambda e: f"reason for revoking outcome {e['outcomeId']}"),
-    ReferenceKind("outcomes", "IpStatusChanged", "evidenceHash", "actor",
-                  lambda e: f"evidence that outcome {e['outcomeId']}'s IP became {_status('IpStatus', e['to'])}"),
-    ReferenceKind("outcomes", "CommercializationReported", "evidenceHash", "submitter",
-                  lambda e: f"evidence of commercialization report {e['reportId']} "
-                            f"(project {e['projectId']}, {e['year']})"),
-    ReferenceKind("outcomes", "CommercializationCommitted", "evidenceHash", "submitter",
-                  lambda e: f"evidence of committed commercialization report {e['reportId']} "
-                            f"(project {e['projectId']}, {e['year']})"),
-    ReferenceKind("outcomes", "CommercializationVerified", "noteHash", "auditor",
-                  lambda e: f"note verifying commercialization report {e['reportId']}"),
-    ReferenceKind("outcomes", "CommercializationDisputed", "reasonHash", "auditor",
-                  lambda e: f"reason for disputing commercialization report {e['reportId']}"),
-)  # fmt: skip
+#: What a document is to the record whose event cites it, by (event, argument): the words of
+#: `verify`'s "records referring to it". registry.checking.citations.CITING_ARGUMENTS says which
+#: arguments cite documents; a test keeps the two in step.
+CITATION_WORDS: dict[tuple[str, str], Callable[[dict[str, Any]], str]] = {
+    ("DocumentAnchored", "documentHash"): lambda e: "anchored on its own",
+    ("BatchAnchored", "manifestHash"): lambda e: f"manifest of the batch with root {hash_to_hex(bytes(e['root']))}",
+    ("ProgramCreated", "metadataHash"): lambda e: f"notice of program {e['programId']}",
+    ("ProjectRegistered", "planHash"): lambda e: f"plan of project {e['projectId']}",
+    ("ProjectStatusChanged", "documentHash"):
+        lambda e: f"document for project {e['projectId']} becoming {_status('ProjectStatus', e['to'])}",
+    ("MilestonePlanned", "descriptionHash"): lambda e: f"description of {_milestone(e)}",
+    ("MilestoneSubmitted", "evidenceHashes"): lambda e: f"evidence of {_milestone(e)}, submission {e['attempt']}",
+    ("MilestoneApproved", "reviewHash"):
+        lambda e: f"review note approving {_milestone(e)}, submission {e['attempt']}",
+    ("MilestoneRejected", "reasonHash"): lambda e: f"reason for rejecting {_milestone(e)}, submission {e['attempt']}",
+    ("AuditRecorded", "findingsHash"): lambda e: f"findings of evaluation {e['auditId']} of project {e['projectId']}",
+    ("OutcomeAdded", "evidenceHash"):
+        lambda e: f"evidence of outcome {e['outcomeId']} ({_outcome_words(e)}) of project {e['projectId']}",
+    ("OutcomeAmended", "evidenceHash"):
+        lambda e: f"evidence of outcome {e['outcomeId']} ({_outcome_words(e)}), correcting outcome {e['originalId']}",
+    ("OutcomeAmended", "reasonHash"):
+        lambda e: f"reason for correcting outcome {e['originalId']} by outcome {e['outcomeId']}",
+    ("OutcomeRevocation", "reasonHash"): lambda e: f"reason for revoking outcome {e['outcomeId']}",
+    ("IpStatusChanged", "evidenceHash"):
+        lambda e: f"evidence that outcome {e['outcomeId']}'s IP became {_status('IpStatus', e['to'])}",
+    ("CommercializationReported", "evidenceHash"):
+        lambda e: f"evidence of commercialization report {e['reportId']} (project {e['projectId']}, {e['year']})",
+    ("CommercializationCommitted", "evidenceHash"):
+        lambda e: f"evidence of committed commercialization report {e['reportId']} "
+                  f"(project {e['projectId']}, {e['year']})",
+    ("CommercializationVerified", "noteHash"): lambda e: f"note verifying commercialization report {e['reportId']}",
+    ("CommercializationDisputed", "reasonHash"):
+        lambda e: f"reason for disputing commercialization report {e['reportId']}",
+}  # fmt: skip
 
 
 def verify(
@@ -517,6 +463,8 @@ def verify(
 
     The document is known by its SHA-256 only: a copy that differs in a single byte is not anchored.
 
+    Everything comes from the node (RND_RPC_URL), step by step, none of it from the registry's database.
+
     With --receipt and --rpc, checks the document and its receipt against that node alone, step by step;
     a record's receipt (a program, milestone... as a page or report showed it) needs no FILE.
 
@@ -534,64 +482,89 @@ def verify(
             raise RegistryError("give the document to check (a record's receipt is checked with --receipt and --rpc)")
         digest = sha256_file(file)
         client = open_client()
-        anchored = client.anchor(digest)
-        references = find_references(client, digest)
-        batches = find_batches(client, digest)
-        if receipt_out is not None and (anchored.anchored or batches):
-            _write_receipt(client, digest, receipt_out)
-    found = anchored.anchored or bool(batches)
-    result = {
+        settings = get_settings()
+        node = Node(settings.rpc_url, timeout=settings.rpc_timeout)
+        addresses = RegistryAddresses(client.grants.address, client.outcomes.address,
+                                      first_block=client.manifest.deploy_block)  # fmt: skip
+        block = node.head().number
+        holdings = _batches_holding(node, addresses, digest, block)
+        try:
+            claim = issue_document_receipt(node, addresses.grant_registry,
+                                           [addresses.grant_registry, addresses.outcome_registry], digest,
+                                           [holding for holding, _ in holdings.values()],
+                                           issued_by="rnd-registry verify")  # fmt: skip
+        except ReceiptUnavailable:
+            claim = None
+        check = check_document_receipt(node, claim, digest) if claim is not None else None
+        citations = find_citations(node, addresses, digest, block)
+        if receipt_out is not None and claim is not None and check is not None and check.anchored:
+            claim.write(receipt_out)
+    found = check is not None and check.anchored
+    anchoring = claim.anchoring if claim is not None and found else None
+    result: dict[str, Any] = {
         "file": str(file),
         "sha256": hash_to_hex(digest),
         "anchored": found,
         "anchor": (
             {
-                "blockNumber": anchored.block_number,
-                "time": _iso(anchored.timestamp),
-                "by": anchored.anchored_by,
-                "kind": _kind_words(anchored.kind),
+                "blockNumber": anchoring.block_number,
+                "time": _iso(anchoring.block_time),
+                "by": anchoring.anchored_by,
+                "kind": _kind_words(anchoring.kind),
             }
-            if anchored.anchored
+            if anchoring is not None
             else None
         ),
-        "batches": batches,
-        "references": references,
+        "batches": [_batch_json(batch, holdings[batch.root][1], node) for batch in claim.batches]
+        if claim is not None and found
+        else [],
+        "references": [_citation_json(citation) for citation in citations],
         "chainId": client.manifest.chain_id,
         "contract": client.grants.address,
+        "node": node.url,
+        "blockNumber": check.block_number if check is not None else block,
+        "check": check.to_json() if check is not None else None,
     }
 
     def text() -> None:
         if not found:
             console.print(f"[red]not anchored:[/red] {escape(str(file))}", soft_wrap=True, highlight=False)
             _say(
-                f"SHA-256 {result['sha256']} (as `sha256sum` prints it) is not in the registry at "
-                f"{client.grants.address} on chain {client.manifest.chain_id}"
+                f"SHA-256 {result['sha256']} is not in the registry at {client.grants.address} on chain "
+                f"{client.manifest.chain_id}, as the node {escape(node.url)} answers at block {result['blockNumber']:,}"
             )
+            if check is not None:
+                _print_steps(check.steps)
             _say(
                 "a copy that differs in even one byte has another hash; if the document was anchored in a "
                 f"batch, check its proof file: rnd-registry evidence prove FILE{PROOF_SUFFIX} --file DOCUMENT"
             )
             if receipt_out is not None:
                 _say(f"no receipt was written to {escape(str(receipt_out))}: there is no anchoring to put in one")
-            return
-        console.print(f"[green]anchored:[/green] {escape(str(file))}", soft_wrap=True, highlight=False)
-        _say(f"SHA-256 {result['sha256']}")
-        if receipt_out is not None:
-            _say(f"receipt written to {escape(str(receipt_out))}; anyone can check it against a node of their choice: "
-                 f"rnd-registry verify {escape(str(file))} --receipt {escape(str(receipt_out))} --rpc URL")
-        if anchored.anchored:
-            _say(f"first anchored {_anchor_words(anchored)}, as {_kind_words(anchored.kind)}")
-        for batch in batches:
-            _say(
-                f"in a batch of {batch['leafCount']} document(s) (as {escape(batch['path'])}), root {batch['root']}, "
-                f"anchored at block {batch['blockNumber']:,} on {batch['time']} by {batch['by']}"
-            )
-        if references:
-            _say("records referring to it:")
-            for ref in references:
+        else:
+            console.print(f"[green]anchored:[/green] {escape(str(file))}", soft_wrap=True, highlight=False)
+            _say(f"SHA-256 {result['sha256']} (`sha256sum` prints it without the 0x)")
+            assert check is not None
+            _say(f"asked the node {escape(check.node)} (chain {check.chain_id}, block {check.block_number:,}, "
+                 f"registry {check.contract}):")  # fmt: skip
+            _print_steps(check.steps)
+            if receipt_out is not None:
+                _say(f"receipt written to {escape(str(receipt_out))}; anyone can check it against a node of their "
+                     f"choice: rnd-registry verify {escape(str(file))} --receipt {escape(str(receipt_out))} --rpc URL")
+            if anchoring is not None:
+                _say(f"first anchored at block {anchoring.block_number:,} on {_iso(anchoring.block_time)} by "
+                     f"{anchoring.anchored_by}, as {_kind_words(anchoring.kind)}")  # fmt: skip
+            for batch in result["batches"]:
+                _say(
+                    f"in a batch of {batch['leafCount']} document(s) (as {escape(batch['path'])}), root "
+                    f"{batch['root']}, anchored at block {batch['blockNumber']:,} on {batch['time']} by {batch['by']}"
+                )
+        if result["references"]:
+            _say("records referring to it, read from the chain:")
+            for ref in result["references"]:
                 _say(
                     f"  - {escape(ref['record'])}, by {ref['by']} at block {ref['blockNumber']:,} on {ref['time']} "
-                    f"[dim](transaction {ref['transactionHash']})[/dim]"
+                    f"[dim](transaction {ref['transactionHash']}, log {ref['logIndex']})[/dim]"
                 )
 
     emit(result, as_json=as_json, text=text)
@@ -599,23 +572,51 @@ def verify(
         raise typer.Exit(code=1)
 
 
-def _write_receipt(client: RegistryClient, digest: bytes, target: Path) -> None:
-    """A receipt of the document, read from the chain the manifest names (its anchoring and the
-    batches the local document store knows), written to `target`."""
+def _batches_holding(
+    node: Node, addresses: RegistryAddresses, digest: bytes, block: int
+) -> dict[bytes, tuple[BatchHolding, LoggedEvent]]:
+    """The anchored batches holding `digest`, by root: found through their manifests in the local
+    document store (the chain holds only roots), each with its BatchAnchored event as the node gave it.
+    The receipt check then asks the chain about each."""
     store = _store()
-    holdings = []
-    for logged in client.history(client.grants, ["BatchAnchored"]):
-        member = batch_member(store, bytes(logged["root"]), bytes(logged["manifestHash"]), digest)
-        if member is not None:
-            holdings.append(BatchHolding(member.root, member.path, member.proof))
-    reader = Node(get_settings().rpc_url)
-    made = issue_document_receipt(reader, client.grants.address, [client.grants.address, client.outcomes.address],
-                                  digest, holdings, issued_by="rnd-registry verify --receipt-out")  # fmt: skip
-    made.write(target)
+    topic = "0x" + event_type(GRANT_REGISTRY, "BatchAnchored").topic0.hex()
+    found = {}
+    for raw in node.logs(addresses.grant_registry, [topic], addresses.first_block, block):
+        logged = decode_log(GRANT_REGISTRY, raw)
+        if logged is None:
+            continue
+        root = bytes(logged.args["root"])
+        member = batch_member(store, root, bytes(logged.args["manifestHash"]), digest)
+        if member is not None and root not in found:
+            found[root] = (BatchHolding(member.root, member.path, member.proof), logged)
+    return found
 
 
-#: A tick, a cross, and an en dash for a step not checked.
-STEP_MARKS = {"passed": "[green]✓[/green]", "failed": "[red]✗[/red]", "not-checked": "[dim]\u2013[/dim]"}
+def _batch_json(batch: ReceiptBatch, logged: LoggedEvent, node: Node) -> dict[str, Any]:
+    return {
+        "root": hash_to_hex(batch.root),
+        "path": batch.path,
+        "leafCount": batch.leaf_count,
+        "manifestHash": hash_to_hex(batch.manifest_hash),
+        "blockNumber": batch.block_number,
+        "time": _iso(datetime.fromtimestamp(node.block(batch.block_number).timestamp, UTC)),
+        "by": str(logged.args["anchoredBy"]),
+        "transactionHash": hash_to_hex(batch.transaction_hash),
+        "logIndex": batch.log_index,
+    }
+
+
+def _citation_json(citation: FoundCitation) -> dict[str, Any]:
+    event = citation.event
+    return {
+        "record": "; ".join(CITATION_WORDS[(event.name, argument)](event.args) for argument in citation.arguments),
+        "event": event.name,
+        "by": citation.actor,
+        "blockNumber": event.block_number,
+        "time": _iso(datetime.fromtimestamp(citation.block_time, UTC)),
+        "transactionHash": hash_to_hex(event.transaction_hash),
+        "logIndex": event.log_index,
+    }
 
 
 def _verify_receipt(file: Path | None, receipt_path: Path | None, rpc: str | None, receipt_out: Path | None,
@@ -647,10 +648,7 @@ def _verify_receipt(file: Path | None, receipt_path: Path | None, rpc: str | Non
             soft_wrap=True,
             highlight=False,
         )
-        for step in check.steps:
-            batch = "" if step.batch is None else f" (batch {step.batch + 1})"
-            console.print(f"  {STEP_MARKS[step.status]} {step.step}{batch}: {escape(step.detail)}",
-                          soft_wrap=True, highlight=False)  # fmt: skip
+        _print_steps(check.steps)
         if check.anchored:
             console.print(f"[green]anchored:[/green] {escape(check.reason)}", soft_wrap=True, highlight=False)
         else:
@@ -690,57 +688,6 @@ def _verify_record_receipt(claim: RecordReceipt, receipt_path: Path, rpc: str, *
         raise typer.Exit(code=1)
 
 
-def find_references(client: RegistryClient, digest: bytes) -> list[dict[str, Any]]:
-    """Every record whose event names the document `digest`, oldest first."""
-    contracts = {"grants": client.grants, "outcomes": client.outcomes}
-    found = []
-    by_event: dict[tuple[str, str], list[ReferenceKind]] = {}
-    for kind in REFERENCE_KINDS:
-        by_event.setdefault((kind.contract, kind.event), []).append(kind)
-    for (contract, event), kinds in by_event.items():
-        for logged in client.history(contracts[contract], [event]):
-            for kind in kinds:
-                value = logged[kind.field]
-                hashes = [bytes(h) for h in value] if isinstance(value, list | tuple) else [bytes(value)]
-                if digest in hashes:
-                    found.append(
-                        {
-                            "record": kind.describe(logged),
-                            "event": event,
-                            "by": logged[kind.actor],
-                            "blockNumber": logged["blockNumber"],
-                            "time": _iso(_block_time(client, logged["blockNumber"])),
-                            "transactionHash": logged["transactionHash"],
-                        }
-                    )
-    return sorted(found, key=lambda r: (r["blockNumber"], r["transactionHash"]))
-
-
-def find_batches(client: RegistryClient, digest: bytes) -> list[dict[str, Any]]:
-    """The anchored batches that hold `digest`, found through their manifests in the local document
-    store and confirmed on chain with `verifyBatchMember`."""
-    store = _store()
-    found = []
-    for logged in client.history(client.grants, ["BatchAnchored"]):
-        root = bytes(logged["root"])
-        member = batch_member(store, root, bytes(logged["manifestHash"]), digest)
-        if member is None or not client.verify_batch_member(root, digest, member.proof):
-            continue
-        found.append(
-            {
-                "root": hash_to_hex(root),
-                "path": member.path,
-                "leafCount": int(logged["leafCount"]),
-                "manifestHash": hash_to_hex(bytes(logged["manifestHash"])),
-                "blockNumber": logged["blockNumber"],
-                "time": _iso(_block_time(client, logged["blockNumber"])),
-                "by": logged["anchoredBy"],
-                "transactionHash": logged["transactionHash"],
-            }
-        )
-    return found
-
-
 # ---- shared -------------------------------------------------------------------------------------
 
 
@@ -751,10 +698,6 @@ def _store() -> DocumentStore:
 def _iso(moment: datetime | None) -> str | None:
     """ISO 8601 in UTC with a Z, as the proof files write times."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment is not None else None
-
-
-def _block_time(client: RegistryClient, block_number: int) -> datetime:
-    return datetime.fromtimestamp(int(client.w3.eth.get_block(block_number)["timestamp"]), UTC)
 
 
 def _anchor_words(record: Anchor | Batch) -> str:

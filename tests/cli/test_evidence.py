@@ -13,8 +13,9 @@ import pytest
 
 from registry.chain.anvil import AnvilProcess
 from registry.chain.deployment import GRANT_REGISTRY, OUTCOME_REGISTRY, DeploymentManifest
+from registry.checking.citations import CITING_ARGUMENTS
 from registry.cli.context import SIGN_REQUEST_TO
-from registry.cli.evidence import REFERENCE_KINDS
+from registry.cli.evidence import CITATION_WORDS
 from registry.evidence.proofs import BatchManifest, ProofFile, build_batch
 from tests.cli.conftest import Cli, reason
 from tests.helpers.registry import RegistryHarness
@@ -197,7 +198,17 @@ def test_batch_proofs_verify_offline_and_on_chain(cli: Cli, evidence_folder: Pat
         )
         assert "proven:" in result.stdout and "✗" not in result.stdout
     checked = json.loads(cli.ok(f"rnd-registry evidence prove {proofs}/test-results.csv.proof.json --json").stdout)
-    assert checked["proven"] is True and len(checked["checks"]) == 4
+    assert checked["proven"] is True and checked["verdict"] == "anchored"
+    assert [(s["step"], s["status"]) for s in checked["steps"]] == [
+        ("file-hash", "not-checked"),
+        ("chain-id", "passed"),
+        ("contract-code", "passed"),
+        ("batch-proof", "passed"),
+        ("batch-member", "passed"),
+        ("batch-of", "passed"),
+        ("batch-block", "not-checked"),
+        ("batch-event", "passed"),
+    ]
     offline = cli.ok(f"rnd-registry evidence prove {proofs}/test-results.csv.proof.json --offline")
     assert "consistent" in offline.stdout
 
@@ -218,13 +229,10 @@ def test_tampered_proof_fails_offline_and_on_chain(cli: Cli, evidence_folder: Pa
     tampered.write_text(json.dumps(original))
     result = cli(f"rnd-registry evidence prove {tampered} --json")
     assert result.exit_code == 1
-    checks = {c["check"]: c["passed"] for c in json.loads(result.stdout)["checks"]}
-    assert checks == {
-        "the proof file is intact": False,
-        "the root is anchored": True,
-        "the registry accepts the proof": False,
-        "the transaction named anchored this batch": True,
-    }
+    steps = {s["step"]: (s["status"], s["reason"]) for s in json.loads(result.stdout)["steps"]}
+    assert steps["batch-proof"] == ("failed", "proof-does-not-lead-to-root")
+    assert steps["batch-member"] == ("failed", "member-refused")
+    assert steps["batch-of"] == ("passed", "batch-matches") and steps["batch-event"] == ("passed", "event-matches")
     assert "not proven" in result.output
     assert cli(f"rnd-registry evidence prove {tampered} --offline").exit_code == 1
 
@@ -234,7 +242,7 @@ def test_proof_for_another_document_fails(cli: Cli, evidence_folder: Path, repor
     proof = evidence_folder.parent / "evidence.proofs" / "test-results.csv.proof.json"
     result = cli(f"rnd-registry evidence prove {proof} --file {report}")
     assert result.exit_code == 1
-    assert f"has SHA-256 0x{sha256(report)}, but the proof is for" in result.output
+    assert f"the file's SHA-256 is 0x{sha256(report)}, but the proof is for" in result.output
 
 
 def test_proof_of_a_batch_never_anchored_fails(cli: Cli, evidence_folder: Path, tmp_path: Path) -> None:
@@ -242,7 +250,7 @@ def test_proof_of_a_batch_never_anchored_fails(cli: Cli, evidence_folder: Path, 
     unanchored = tmp_path / "unanchored.proof.json"
     proofs["test-results.csv"].write(unanchored)
     result = cli(f"rnd-registry evidence prove {unanchored}")
-    assert result.exit_code == 1 and "holds no batch with root" in result.output
+    assert result.exit_code == 1 and "no such batch" in result.output
 
 
 def test_malformed_proof_file_is_refused(cli: Cli, tmp_path: Path) -> None:
@@ -303,14 +311,19 @@ def test_folder_signed_for_a_relayer_gets_proofs_without_a_transaction(
     assert proof.verify() and not proof.anchored
 
 
-def test_every_record_kind_verify_searches_names_a_real_event(manifest: DeploymentManifest) -> None:
-    abis = {"grants": manifest.contracts[GRANT_REGISTRY].abi, "outcomes": manifest.contracts[OUTCOME_REGISTRY].abi}
+def test_every_citing_argument_has_words_and_names_a_real_event(manifest: DeploymentManifest) -> None:
+    abis = {"GrantRegistry": manifest.contracts[GRANT_REGISTRY].abi,
+            "OutcomeRegistry": manifest.contracts[OUTCOME_REGISTRY].abi}  # fmt: skip
     samples = {"string": "10-2021-0012345", "address": "0x" + "11" * 20, "bytes32": b"\x01" * 32}
-    for kind in REFERENCE_KINDS:
-        [event] = [e for e in abis[kind.contract] if e["type"] == "event" and e["name"] == kind.event]
+    worded = set()
+    for (contract, event_name), (arguments, actor) in CITING_ARGUMENTS.items():
+        [event] = [e for e in abis[contract] if e["type"] == "event" and e["name"] == event_name]
         args = {i["name"]: samples.get(i["type"], 1) for i in event["inputs"]}
-        assert {kind.field, kind.actor} <= set(args), kind
-        assert kind.describe(args)
+        assert {*arguments, actor} <= set(args), event_name
+        for argument in arguments:
+            assert CITATION_WORDS[(event_name, argument)](args)
+            worded.add((event_name, argument))
+    assert worded == set(CITATION_WORDS)
 
 
 def test_refused_batch_leaves_no_proofs_folder_so_a_retry_succeeds(
@@ -404,3 +417,76 @@ def test_receipt_problems_are_one_line_without_a_traceback(
     down = cli.refused(f"rnd-registry verify {report} --receipt {receipt} --rpc http://127.0.0.1:9")
     assert "the node at http://127.0.0.1:9 could not be asked" in down
     assert "--receipt and --rpc go together" in cli.refused(f"rnd-registry verify {report} --receipt {receipt}")
+
+
+# ---- prove and verify read the chain through registry.checking ----------------------------------
+
+
+def test_proof_file_checks_against_a_node_of_the_readers_choice_with_no_manifest(
+    cli: Cli, anvil: AnvilProcess, registry: RegistryHarness, evidence_folder: Path
+) -> None:
+    anchor_folder(cli, evidence_folder)
+    proof = evidence_folder.parent / "evidence.proofs" / "test-results.csv.proof.json"
+    without_the_registry(cli)
+    command = f"rnd-registry evidence prove {proof} --file {evidence_folder / 'test-results.csv'} --rpc {anvil.rpc_url}"
+    result = cli.ok(command)
+    assert f"asked the node {anvil.rpc_url} (chain {registry.w3.eth.chain_id}" in result.stdout
+    assert f"registry {registry.grants.address}" in result.stdout and "proven:" in result.stdout
+    checked = json.loads(cli.ok(command + " --json").stdout)
+    assert checked["node"] == anvil.rpc_url and checked["contract"] == registry.grants.address
+    assert ("file-hash", "passed") in [(s["step"], s["status"]) for s in checked["steps"]]
+
+
+def test_proof_file_naming_another_transaction_or_manifest_is_not_proven(
+    cli: Cli, evidence_folder: Path, tmp_path: Path
+) -> None:
+    anchor_folder(cli, evidence_folder)
+    original = json.loads((evidence_folder.parent / "evidence.proofs" / "test-results.csv.proof.json").read_text())
+    lies = {
+        "transactionHash": ("0x" + "ab" * 32, "transaction-missing"),
+        "blockNumber": (original["blockNumber"] + 1, "batch-differs"),
+        "manifestHash": ("0x" + "cd" * 32, "manifest-differs"),
+    }
+    for field, (value, expected) in lies.items():
+        lie = tmp_path / f"{field}.proof.json"
+        lie.write_text(json.dumps({**original, field: value}))
+        result = cli(f"rnd-registry evidence prove {lie} --json")
+        assert result.exit_code == 1, field
+        failed = [s["reason"] for s in json.loads(result.stdout)["steps"] if s["status"] == "failed"]
+        assert failed[0] == expected, (field, failed)
+
+
+def test_proof_file_of_another_registry_is_refused_in_one_line(cli: Cli, evidence_folder: Path, tmp_path: Path) -> None:
+    anchor_folder(cli, evidence_folder)
+    original = json.loads((evidence_folder.parent / "evidence.proofs" / "test-results.csv.proof.json").read_text())
+    other = tmp_path / "other.proof.json"
+    other.write_text(json.dumps({**original, "contract": "0x" + "11" * 20}))
+    line = cli.refused(f"rnd-registry evidence prove {other}")
+    assert "but the registry configured here is" in line and "--rpc" in line
+
+
+def test_proof_signed_for_a_relayer_needs_the_deployment_to_be_checked(
+    cli: Cli, anvil: AnvilProcess, evidence_folder: Path, tmp_path: Path
+) -> None:
+    _, _, proofs = build_batch(evidence_folder)
+    unsent = tmp_path / "unsent.proof.json"
+    proofs["test-results.csv"].write(unsent)
+    assert "names no chain or contract" in cli.refused(f"rnd-registry evidence prove {unsent} --rpc {anvil.rpc_url}")
+    assert "--offline asks no node" in cli.refused(f"rnd-registry evidence prove {unsent} --offline --rpc x")
+
+
+def test_verify_shows_each_step_asked_of_the_node_and_every_citation_with_its_log(
+    cli: Cli, anvil: AnvilProcess, registry: RegistryHarness, report: Path
+) -> None:
+    cli.ok(f"rnd-registry evidence anchor {report} --dev-key 2")
+    result = json.loads(cli.ok(f"rnd-registry verify {report} --json").stdout)
+    assert result["check"]["verdict"] == "anchored" and result["node"] == anvil.rpc_url
+    assert [s["step"] for s in result["check"]["steps"]] == [
+        "file-hash", "chain-id", "contract-code", "anchor-of", "anchoring-block", "anchoring-event",
+    ]  # fmt: skip
+    [citation] = result["references"]
+    assert citation["event"] == "DocumentAnchored" and citation["by"] == registry.actors.member
+    receipt = registry.w3.eth.get_transaction_receipt(citation["transactionHash"])
+    assert citation["logIndex"] in [log["logIndex"] for log in receipt["logs"]]
+    text = cli.ok(f"rnd-registry verify {report}").stdout
+    assert "✓ anchoring-event" in text and f"asked the node {anvil.rpc_url}" in text

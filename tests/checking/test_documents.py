@@ -222,7 +222,7 @@ def test_browser_verifier_gives_each_vectors_results() -> None:
     assert node is not None, "the browser verifier's tests need node (Node 20, as `npm ci` does)"
     kinds = json.dumps([kind_name(kind) for kind in AnchorKind])
     ran = subprocess.run(
-        [node, str(VECTORS.with_name("run_vectors.js")), str(VECTORS), str(ABI_PATH), kinds],
+        [node, str(Path(__file__).with_name("run_document_vectors.cjs")), str(VECTORS), str(ABI_PATH), kinds],
         capture_output=True, text=True, timeout=120, check=False, cwd=PROJECT_ROOT,
     )  # fmt: skip
     assert ran.returncode == 0, ran.stderr

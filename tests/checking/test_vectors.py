@@ -31,7 +31,7 @@ from tests.api.conftest import IndexedRegistry
 from tests.helpers.api import all_items
 
 VECTORS = Path(__file__).resolve().parent / "vectors" / "records.json"
-JS_RUNNER = Path(__file__).resolve().parent / "run_vectors.mjs"
+JS_RUNNER = Path(__file__).resolve().parent / "run_record_vectors.mjs"
 
 
 def _cases() -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 // compares with it: the browser's mirror of registry/checking/records.py (`derive`, `compare`),
 // interpreting the same rules (records.json) over the same raw evidence (the view's eth_call result,
 // the record's logs, block times, the forwarder's relays). No DOM and no network here, so that
-// node runs it over the shared test vectors (tests/checking/run_vectors.mjs) as the page does.
+// node runs it over the shared test vectors (tests/checking/run_record_vectors.mjs) as the page does.
 // ABI encoding and decoding come from ethers (passed in: the page's UMD build or node's package).
 
 const ZERO_HEX = /^0x0*$/i;

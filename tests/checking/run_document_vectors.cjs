@@ -1,11 +1,11 @@
 // Runs the standalone verifier's check (registry/web/static/verifier/verifier.js) on each shared
 // vector, with a node that answers as recorded; prints each vector's verdict and steps as JSON.
-// Usage: node run_vectors.js VECTORS ABI KINDS_JSON
+// Usage: node tests/checking/run_document_vectors.cjs VECTORS ABI KINDS_JSON
 "use strict";
 
 const fs = require("fs");
 const path = require("path");
-const verifier = require(path.resolve(__dirname, "../../../registry/web/static/verifier/verifier.js"));
+const verifier = require(path.resolve(__dirname, "../../registry/web/static/verifier/verifier.js"));
 
 function replayed(recorded) {
   const answers = new Map(recorded.answers.map((a) => [JSON.stringify([a.method, a.params]), a.result]));

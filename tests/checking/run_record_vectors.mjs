@@ -3,7 +3,7 @@
 // prints one JSON array, per case {name, verdict, chain, differences: [paths]}, for the pytest that
 // holds it equal to registry/checking/records.py's answers.
 //
-//   node tests/checking/run_vectors.mjs tests/checking/vectors/records.json
+//   node tests/checking/run_record_vectors.mjs tests/checking/vectors/records.json
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,7 +16,7 @@ const read = (path) => JSON.parse(readFileSync(path, "utf-8"));
 
 const file = process.argv[2];
 if (!file) {
-  process.stderr.write("usage: node tests/checking/run_vectors.mjs <vectors.json>\n");
+  process.stderr.write("usage: node tests/checking/run_record_vectors.mjs <vectors.json>\n");
   process.exit(2);
 }
 const checker = createChecker({

@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None, *, direct: bool = True) -> Fast
             {"name": "commercialization", "description": "Yearly sales, investment, royalties and jobs."},
             {"name": "evaluations", "description": "Audits: grades, clawbacks, participation restrictions."},
             {"name": "members", "description": "Role holders and company accounts (addresses and hashes only)."},
-            {"name": "evidence", "description": "Documents anchored together as Merkle batches."},
+            {"name": "evidence", "description": "The anchor book: documents anchored, alone or as Merkle batches."},
             {
                 "name": "statistics",
                 "description": "Per program and year, per year, per company; `asOf` decides overdue.",

@@ -4,6 +4,12 @@ record the copy lists, each compared field by field at one block (`rnd-registry 
 The records to look at are the union of both sides: the chain's (counted by its views, listed by
 its events), so that a record the copy left out is found; and the copy's, so that a record it made
 up is found.
+
+Besides the record kinds of `records.json`, the audit covers the anchor book (kind `document`): each
+document the copy lists (`/api/v1/documents`) or a chain event cites, its first anchoring
+(`anchorOf` and the event that made it) and the events citing it, against what the copy's verify
+answer says of both (a forged anchoring, a citation the chain never made, one the copy left out).
+What each citation is attributed to (record type and id) is not compared: it is listed unchecked.
 """
 
 from __future__ import annotations
@@ -14,18 +20,31 @@ from typing import Any
 
 from eth_utils.address import to_checksum_address
 
+from registry.checking.citations import CITING_ARGUMENTS, FoundCitation, citations_by_document
 from registry.checking.copies import ROUTES, ApiCopy, key_of
 from registry.checking.node import Node
+from registry.checking.receipts import kind_name
 from registry.checking.records import (
     RECORD_KINDS,
     RecordComparison,
     RegistryAddresses,
     compare,
+    compare_values,
     decode_log,
+    iso_time,
     read_evidence,
 )
 from registry.checking.spec import event_type, view_function
+from registry.domain.enums import AnchorKind
 from registry.errors import RegistryError
+
+DOCUMENT = "document"
+#: What `audit-copy` compares: every record kind, and the anchor book's documents.
+AUDIT_KINDS = (*RECORD_KINDS, DOCUMENT)
+
+#: The citations a copy lists: a batch's manifest hash belongs to the batch (kind `batch`), not to
+#: the documents' citations.
+_COPY_CITATIONS = tuple(event for event in CITING_ARGUMENTS if event != ("GrantRegistry", "BatchAnchored"))
 
 
 class NotTheRegistry(RegistryError):
@@ -36,7 +55,7 @@ class NotTheRegistry(RegistryError):
 class AuditScope:
     """What to audit: every kind, or one; every record of it, or one key."""
 
-    kinds: tuple[str, ...] = RECORD_KINDS
+    kinds: tuple[str, ...] = AUDIT_KINDS
     key: dict[str, Any] | None = None
 
 
@@ -127,6 +146,9 @@ def audit_copy(
 ) -> Iterator[RecordComparison]:
     """Each record of the scope, the copy's against the chain's at `block`."""
     for kind in scope.kinds:
+        if kind == DOCUMENT:
+            yield from _audit_documents(node, addresses, copy, block, scope.key, progress)
+            continue
         listed: dict[tuple[tuple[str, str], ...], dict[str, Any]] = {}
         if scope.key is not None:
             keys = [scope.key]
@@ -140,3 +162,92 @@ def audit_copy(
                 progress(kind, number)
             found = copy.record(kind, key) if detailed or scope.key is not None else listed.get(_normal(key))
             yield compare(kind, key, found, read_evidence(node, addresses, kind, key, block))
+
+
+def parse_document_key(key: dict[str, Any]) -> bytes:
+    """A document's key (`{"sha256": "0x..."}`) as its hash; raises ValueError naming what is wrong."""
+    if set(key) != {"sha256"}:
+        raise ValueError(f"a document is known by sha256, not {', '.join(key) or 'nothing'}")
+    text = str(key["sha256"]).lower()
+    if not (text.startswith("0x") and len(text) == 66 and all(c in "0123456789abcdef" for c in text[2:])):
+        raise ValueError(f"sha256 must be 0x and 64 hex digits, not {key['sha256']!r}")
+    return bytes.fromhex(text[2:])
+
+
+def _audit_documents(
+    node: Node,
+    addresses: RegistryAddresses,
+    copy: ApiCopy,
+    block: int,
+    key: dict[str, Any] | None,
+    progress: Callable[[str, int], None] | None,
+) -> Iterator[RecordComparison]:
+    only = parse_document_key(key) if key is not None else None
+    cited = citations_by_document(node, addresses, block, events=_COPY_CITATIONS, only=only)
+    if only is not None:
+        digests = [only]
+    else:
+        listed = [bytes.fromhex(str(item["sha256"])[2:]) for item in copy.items(DOCUMENT)]
+        digests = list(dict.fromkeys([*cited, *listed]))
+    chain_id = node.chain_id()
+    for number, digest in enumerate(digests):
+        if progress is not None:
+            progress(DOCUMENT, number)
+        shown = {"sha256": "0x" + digest.hex()}
+        answer = copy.record(DOCUMENT, shown)
+        chain = _chain_document(node, addresses, digest, cited.get(digest, []), block, chain_id)
+        yield compare_values(DOCUMENT, shown, _copy_document(answer), chain, chain_id, block)
+
+
+def _copy_document(answer: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a verify answer says the copy holds: its anchor book entry and the events citing it (the
+    answer's live check and verdict are the server's reading of the chain, not the copy's claim)."""
+    if answer is None or (not answer.get("copyAnchored") and not answer.get("citations")):
+        return None
+    first = answer.get("firstAnchoring")
+    return {
+        "firstAnchoring": None if first is None else {k: v for k, v in first.items() if k != "provenance"}
+        | {"provenance": _claimed_event(first.get("provenance"))},
+        "citations": [
+            {k: v for k, v in citation.items() if k not in ("check", "recordPath")}
+            | {"provenance": _claimed_event(citation.get("provenance"))}
+            for citation in answer.get("citations", [])
+        ],
+    }
+
+
+def _claimed_event(provenance: Any) -> Any:
+    """The copy's provenance without its signer (who signed a relayed call is not read here)."""
+    return {k: v for k, v in provenance.items() if k != "signer"} if isinstance(provenance, dict) else provenance
+
+
+def _event_provenance(citation: FoundCitation, chain_id: int) -> dict[str, Any]:
+    event = citation.event
+    return {"chainId": chain_id, "contract": event.address, "transactionHash": "0x" + event.transaction_hash.hex(),
+            "blockNumber": event.block_number, "blockTime": iso_time(citation.block_time),
+            "logIndex": event.log_index}  # fmt: skip
+
+
+def _chain_document(
+    node: Node, addresses: RegistryAddresses, digest: bytes, cited: list[FoundCitation], block: int, chain_id: int
+) -> dict[str, Any] | None:
+    view = view_function("GrantRegistry", "anchorOf")
+    entry = view.decode_result(node.call(addresses.grant_registry, view.calldata([digest]), block))
+    by, timestamp, anchored_block, kind = (entry[name] for name in list(entry)[:4])
+    first = None
+    if int(anchored_block) != 0:
+        anchoring = next((c for c in cited if c.event.block_number == int(anchored_block)), None)
+        first = {
+            "anchoredBy": str(to_checksum_address(by)),
+            "anchoredAt": iso_time(int(timestamp)),
+            "kind": kind_name(AnchorKind(int(kind))),
+            "provenance": _event_provenance(anchoring, chain_id) if anchoring else {"blockNumber": int(anchored_block)},
+        }
+    if first is None and not cited:
+        return None
+    return {
+        "firstAnchoring": first,
+        "citations": [
+            {"event": c.event.name, "actor": c.actor, "provenance": _event_provenance(c, chain_id)} for c in cited
+        ],
+    }

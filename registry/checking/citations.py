@@ -130,6 +130,10 @@ CITING_ARGUMENTS: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
 }
 
 
+#: The hash an event holds where its optional document was not given.
+NO_DOCUMENT = bytes(32)
+
+
 @dataclass(frozen=True)
 class FoundCitation:
     """An event the node holds that cites the document: which of its arguments do, who cited it, and
@@ -143,22 +147,47 @@ class FoundCitation:
 
 def find_citations(node: Node, addresses: RegistryAddresses, digest: bytes, block: int) -> list[FoundCitation]:
     """Every event of the grant and outcome registries, from their deployment to `block`, that cites
-    `digest` (`CITING_ARGUMENTS`), oldest first. Read from `node` alone: each is what the chain holds.
+    `digest` (`CITING_ARGUMENTS`), oldest first. Read from `node` alone: each is what the chain holds."""
+    return citations_by_document(node, addresses, block, only=digest).get(digest, [])
+
+
+def citations_by_document(
+    node: Node,
+    addresses: RegistryAddresses,
+    block: int,
+    *,
+    events: Collection[tuple[str, str]] = tuple(CITING_ARGUMENTS),
+    only: bytes | None = None,
+) -> dict[bytes, list[FoundCitation]]:
+    """Every document the chain's events cite, from the registries' deployment to `block`, with its
+    citations oldest first (of `events` only, when given; of the document `only`, when given).
 
     A document's hash is an indexed topic in none of the citing events but DocumentAnchored, so the
-    logs of every citing event are read and decoded here; a registry's whole history, as the indexer
-    reads it."""
-    found = []
+    logs of every citing event are read and decoded: a registry's whole history, as the indexer reads
+    it, in one pass for all documents."""
+    found: dict[bytes, list[FoundCitation]] = {}
     for contract in ("GrantRegistry", "OutcomeRegistry"):
         topics = ["0x" + event_type(contract, event).topic0.hex()
-                  for (owner, event) in CITING_ARGUMENTS if owner == contract]  # fmt: skip
+                  for (owner, event) in CITING_ARGUMENTS if owner == contract and (owner, event) in events]  # fmt: skip
+        if not topics:
+            continue
         for raw in node.logs(addresses.of(contract), [topics], addresses.first_block, block):
             logged = decode_log(contract, raw)
             if logged is None:
                 continue
             arguments, actor = CITING_ARGUMENTS[(contract, logged.name)]
-            citing = tuple(name for name in arguments if _contains(logged.args[name], digest))
-            if citing:
+            cited: dict[bytes, list[str]] = {}
+            for name in arguments:
+                value = logged.args[name]
+                for digest in value if isinstance(value, list | tuple) else [value]:
+                    if bytes(digest) == NO_DOCUMENT:
+                        continue  # an optional document left out (no review note, say)
+                    if only is None or bytes(digest) == only:
+                        cited.setdefault(bytes(digest), []).append(name)
+            by = str(to_checksum_address(logged.args[actor]))
+            for digest, names in cited.items():
                 when = node.block(logged.block_number).timestamp
-                found.append(FoundCitation(logged, citing, str(to_checksum_address(logged.args[actor])), when))
-    return sorted(found, key=lambda citation: citation.event.position)
+                found.setdefault(digest, []).append(FoundCitation(logged, tuple(dict.fromkeys(names)), by, when))
+    for citations in found.values():
+        citations.sort(key=lambda citation: citation.event.position)
+    return found

@@ -52,6 +52,8 @@ ROUTES: dict[str, KindRoutes] = {
     "company-account": KindRoutes("/api/v1/members/companies", None, ("account",)),
     "company-restriction": KindRoutes("/api/v1/members/restrictions", None, ("companyId",)),
     "batch": KindRoutes("/api/v1/batches", "/api/v1/batches/{root}", ("root",)),
+    # The anchor book: listed by its entries, shown in full (citations too) by the verify answer.
+    "document": KindRoutes("/api/v1/documents", "/api/v1/verify/{sha256}", ("sha256",)),
 }
 
 

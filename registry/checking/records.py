@@ -124,7 +124,8 @@ def _events(evidence: ChainEvidence, rules: Iterable[Mapping[str, Any]], key: Ma
     return [found[p] for p in sorted(found)]
 
 
-def _iso(seconds: int) -> str:
+def iso_time(seconds: int) -> str:
+    """A unix time as the API writes it (`2021-09-30T09:00:00Z`)."""
     return datetime.fromtimestamp(seconds, UTC).isoformat().replace("+00:00", "Z")
 
 
@@ -146,9 +147,9 @@ def encode_value(value: Any, encoding: str) -> Any:
     if encoding == "won":
         return str(int(value))
     if encoding == "time":
-        return _iso(int(value))
+        return iso_time(int(value))
     if encoding == "time?":
-        return None if int(value) == 0 else _iso(int(value))
+        return None if int(value) == 0 else iso_time(int(value))
     if encoding == "id?":
         return None if int(value) == 0 else int(value)
     if encoding == "text":
@@ -220,7 +221,7 @@ def provenance(evidence: ChainEvidence, event: LoggedEvent) -> dict[str, Any]:
         "contract": event.address,
         "transactionHash": _hex(event.transaction_hash),
         "blockNumber": event.block_number,
-        "blockTime": _iso(evidence.block_times[event.block_number]),
+        "blockTime": iso_time(evidence.block_times[event.block_number]),
         "logIndex": event.log_index,
         "signer": _signer(evidence, event),
     }
@@ -366,9 +367,16 @@ def compare(
 ) -> RecordComparison:
     """The copy's record (its API JSON, or the part a page shows) against the chain's."""
     chain = derive(kind, parse_key(kind, key), evidence)
+    return compare_values(kind, key, copy, chain, evidence.chain_id, evidence.block_number)
+
+
+def compare_values(
+    kind: str, key: Mapping[str, Any], copy: Mapping[str, Any] | None, chain: Mapping[str, Any] | None,
+    chain_id: int, block_number: int,
+) -> RecordComparison:
+    """The copy's values against the chain's (None: the record is not there), field by field."""
     differences: list[Difference] = []
     unchecked: list[str] = []
-    shown_key = dict(key)
     if chain is None:
         verdict: RecordVerdict = "not-on-chain"
         compared = 0
@@ -376,12 +384,12 @@ def compare(
             differences.append(Difference("", dict(copy), None))
     elif copy is None:
         verdict, compared = "differs", 1
-        differences.append(Difference("", None, chain))
+        differences.append(Difference("", None, dict(chain)))
     else:
-        compared = _compare(dict(copy), chain, "", differences, unchecked)
+        compared = _compare(dict(copy), dict(chain), "", differences, unchecked)
         verdict = "differs" if differences else "matches"
-    return RecordComparison(kind, shown_key, evidence.chain_id, evidence.block_number, verdict, differences,
-                            compared, unchecked, chain)  # fmt: skip
+    return RecordComparison(kind, dict(key), chain_id, block_number, verdict, differences, compared, unchecked,
+                            None if chain is None else dict(chain))  # fmt: skip
 
 
 # ---- asking a node --------------------------------------------------------------------------------

@@ -18,10 +18,10 @@ from rich.markup import escape
 
 from registry.api.loopback import served_on_loopback
 from registry.chain.deployment import FORWARDER, GRANT_REGISTRY, OUTCOME_REGISTRY, DeploymentManifest
-from registry.checking.audit import AuditScope, audit_copy, check_addresses
+from registry.checking.audit import AUDIT_KINDS, DOCUMENT, AuditScope, audit_copy, check_addresses, parse_document_key
 from registry.checking.copies import ApiCopy
 from registry.checking.node import Node
-from registry.checking.records import RECORD_KINDS, RecordComparison, RegistryAddresses, forwarder_of, parse_key
+from registry.checking.records import RecordComparison, RegistryAddresses, forwarder_of, parse_key
 from registry.cli.context import JsonOption
 from registry.cli.output import console, emit, errors, user_errors
 from registry.errors import ConfigurationError, RegistryError
@@ -40,7 +40,7 @@ def audit_copy_command(
         str | None, typer.Option("--database", help="A SQL copy to audit instead (sqlite:///path or postgresql://...).")
     ] = None,
     kind: Annotated[
-        str | None, typer.Option("--kind", help=f"Only this kind of record: {', '.join(RECORD_KINDS)}.")
+        str | None, typer.Option("--kind", help=f"Only this kind of record: {', '.join(AUDIT_KINDS)}.")
     ] = None,
     key: Annotated[
         str | None,
@@ -109,17 +109,20 @@ def audit_copy_command(
 
 
 def _scope(kind: str | None, key: str | None) -> AuditScope:
-    if kind is not None and kind not in RECORD_KINDS:
-        raise RegistryError(f"--kind {kind!r} is not a record kind; the kinds are {', '.join(RECORD_KINDS)}")
+    if kind is not None and kind not in AUDIT_KINDS:
+        raise RegistryError(f"--kind {kind!r} is not a record kind; the kinds are {', '.join(AUDIT_KINDS)}")
     if key is None:
-        return AuditScope(kinds=(kind,) if kind else RECORD_KINDS)
+        return AuditScope(kinds=(kind,) if kind else AUDIT_KINDS)
     if kind is None:
         raise RegistryError("--key needs --kind, which says what kind of record the key is of")
     try:
         parsed = json.loads(key)
         if not isinstance(parsed, dict):
             raise ValueError("a key is a JSON object")
-        parse_key(kind, parsed)
+        if kind == DOCUMENT:
+            parse_document_key(parsed)
+        else:
+            parse_key(kind, parsed)
     except ValueError as error:
         raise RegistryError(f"--key: {error}") from None
     return AuditScope(kinds=(kind,), key=parsed)

@@ -30,6 +30,7 @@ def _audit(registry: IndexedRegistry, database: Path, *extra: str) -> tuple[int,
         "--manifest", str(registry.settings.manifest_path), "--json", *extra,
     ])  # fmt: skip
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.stdout, result.output
     return result.exit_code, json.loads(result.stdout)
 
 
@@ -134,3 +135,56 @@ def test_a_mistake_is_one_line_and_nothing_is_read(registry_copy: IndexedRegistr
     assert result.exit_code == 1 and "could not be asked" in result.output
     result = runner.invoke(app, ["audit-copy", "--api", "http://x", "--rpc", "http://x", "--kind", "grant"])
     assert result.exit_code == 1 and "not a record kind" in result.output
+
+
+def test_a_forged_anchoring_and_a_fake_citation_are_named_in_the_anchor_book(
+    registry_copy: IndexedRegistry, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy.db"
+    shutil.copy(_sqlite_path(registry_copy), copy)
+    forged = bytes.fromhex("5e" * 32)
+    with sqlite3.connect(copy) as db:
+        real = db.execute("SELECT kind, anchored_by, timestamp, block_number, log_index, transaction_hash "
+                          "FROM anchors LIMIT 1").fetchone()  # fmt: skip
+        db.execute("INSERT INTO anchors (document_hash, kind, anchored_by, timestamp, block_number, log_index, "
+                   "transaction_hash) VALUES (?, ?, ?, ?, ?, ?, ?)", (forged, *real))  # fmt: skip
+        cited, block, log = db.execute(
+            "SELECT document_hash, block_number, log_index FROM evidence_references WHERE record_type = 'outcome' "
+            "LIMIT 1"
+        ).fetchone()
+        # A milestone's event, listed as citing the outcome's document too.
+        db.execute(
+            "INSERT INTO evidence_references (block_number, log_index, position, transaction_hash, document_hash, "
+            "kind, record_type, record_id, milestone_index, actor, anchoring) "
+            "SELECT block_number, log_index, 7, transaction_hash, ?, kind, record_type, record_id, milestone_index, "
+            "actor, 0 FROM evidence_references WHERE record_type = 'milestone' LIMIT 1",
+            (cited,),
+        )
+    status, summary = _audit(registry_copy, copy, "--kind", "document")
+    assert status == 1
+    differing = {r["key"]["sha256"]: r for r in summary["results"] if r["verdict"] != "matches"}
+    assert set(differing) == {"0x" + forged.hex(), "0x" + bytes(cited).hex()}, sorted(differing)
+    made_up = differing["0x" + forged.hex()]
+    assert made_up["verdict"] == "not-on-chain" and made_up["differences"][0]["chain"] is None
+    [fake] = differing["0x" + bytes(cited).hex()]["differences"]
+    assert fake["field"].startswith("citations[") and fake["chain"] is None and fake["copy"]["position"] == 7
+    assert (block, log) != (fake["copy"]["provenance"]["blockNumber"], fake["copy"]["provenance"]["logIndex"])
+    honest = summary["records"] - 2
+    assert summary["matching"] == honest > 10
+
+
+def test_one_document_is_audited_by_its_hash(registry_copy: IndexedRegistry, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    shutil.copy(_sqlite_path(registry_copy), copy)
+    with sqlite3.connect(copy) as db:
+        [digest] = db.execute("SELECT document_hash FROM anchors LIMIT 1").fetchone()
+        db.execute("UPDATE anchors SET anchored_by = ? WHERE document_hash = ?", ("0x" + "12" * 20, digest))
+    key = json.dumps({"sha256": "0x" + bytes(digest).hex()})
+    status, summary = _audit(registry_copy, copy, "--kind", "document", "--key", key)
+    assert status == 1
+    [record] = summary["results"]
+    [difference] = record["differences"]
+    assert difference["field"] == "firstAnchoring.anchoredBy" and difference["copy"] == "0x" + "12" * 20
+    result = runner.invoke(app, ["audit-copy", "--database", "sqlite:///x.db", "--rpc", registry_copy.settings.rpc_url,
+                                 "--kind", "document", "--key", '{"sha256": "abc"}'])  # fmt: skip
+    assert result.exit_code == 1 and "sha256 must be 0x and 64 hex digits" in result.output

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from registry.api.direct_routes import DirectLookup
 from registry.api.routes import (
     batches,
+    documents,
     evaluations,
     members,
     milestones,
@@ -34,6 +35,7 @@ ROUTERS: list[APIRouter] = [
     evaluations.router,
     members.router,
     batches.router,
+    documents.router,
     operations.router,
     statistics.router,
 ]

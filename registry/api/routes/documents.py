@@ -1,0 +1,78 @@
+"""`/api/v1/documents`: the anchor book, every document the registry anchored (its first anchoring),
+so that anyone can list what the copy claims is anchored and check each claim against the chain
+(`rnd-registry audit-copy --kind document`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from registry.api.deps import Context
+from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
+from registry.api.pagination import answer_list, seek
+from registry.api.parameters import Cursor, DateFrom, DateTo, Limit, account_param, day_range, page_size, sort_parameter
+from registry.api.schemas.common import ERROR_RESPONSES, Page
+from registry.api.schemas.documents import AnchoredDocument
+from registry.store.queries import evidence
+from registry.store.queries.evidence import ANCHOR_SORTS, AnchorFilter
+
+router = APIRouter(prefix="/api/v1/documents", tags=["evidence"])
+
+DocumentSort = Annotated[str | None, sort_parameter(ANCHOR_SORTS, "time")]
+AnchoredBy = Annotated[
+    str | None, Query(alias="anchoredBy", max_length=100, description="Only documents first anchored by this account.")
+]
+
+_FILTERS_DOC = (
+    "In anchoring order unless sorted `-time`; `from`/`to` compare the anchoring block's time (UTC days). "
+    "A document in a batch only is not listed (see `/api/v1/batches`)."
+)
+
+
+async def _filter(anchored_by: AnchoredBy = None, start: DateFrom = None, end: DateTo = None) -> AnchorFilter:
+    """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
+    first, after = day_range(start, end)
+    return AnchorFilter(anchored_by=account_param(anchored_by, "anchoredBy"), anchored_from=first,
+                        anchored_before=after)  # fmt: skip
+
+
+Filters = Annotated[AnchorFilter, Depends(_filter)]
+
+
+@router.get(
+    "",
+    response_model=Page[AnchoredDocument],
+    summary="List anchored documents",
+    description=f"The anchor book: each document's SHA-256 and first anchoring, as the copy holds it. {_FILTERS_DOC}",
+    responses=ERROR_RESPONSES,
+)
+async def list_documents(
+    context: Context,
+    wanted: Filters,
+    sort: DocumentSort = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+) -> Page[AnchoredDocument]:
+    position = seek(ANCHOR_SORTS, "time", sort, cursor, page_size(limit, context.settings))
+    return await answer_list(context, evidence.anchors_query(wanted), position,
+                     lambda r: AnchoredDocument.from_row(r, context.contracts()), Page[AnchoredDocument])  # fmt: skip
+
+
+@router.get(
+    "/export",
+    response_model=list[AnchoredDocument],
+    summary="Export anchored documents (CSV or JSON)",
+    responses={**CSV_CONTENT, **ERROR_RESPONSES},
+)
+async def export_documents(
+    context: Context,
+    *,
+    export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+    wanted: Filters,
+    sort: DocumentSort = None,
+) -> object:
+    order = seek(ANCHOR_SORTS, "time", sort, None, 1)
+    return export_list(context.engine, evidence.anchors_query(wanted), order,
+                       lambda r: AnchoredDocument.from_row(r, context.contracts()), AnchoredDocument,
+                       name="documents", export_format=export_format)  # fmt: skip

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import IntEnum
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
@@ -617,7 +618,7 @@ class RegistryOperations:
         call = self._c.outcomes.functions.addOutcome(project_id, int(outcome_type), external_id, evidence_hash)
         read_id = self._event_id(self._c.outcomes, "OutcomeAdded", "outcomeId")
         return Operation(
-            f"record a {outcome_type.name.lower()} outcome of project {project_id}",
+            f"record {_with_article(_words(outcome_type))} outcome of project {project_id}",
             call,
             lambda r: self._c.outcome(read_id(r), r["blockNumber"]),
         )
@@ -645,7 +646,7 @@ class RegistryOperations:
     def update_ip_status(self, outcome_id: int, status: IpStatus, evidence_hash: bytes) -> Operation[Outcome]:
         call = self._c.outcomes.functions.updateIpStatus(outcome_id, int(status), evidence_hash)
         return Operation(
-            f"set the IP status of outcome {outcome_id} to {status.name.lower()}",
+            f"set the IP status of outcome {outcome_id} to {_words(status)}",
             call,
             lambda r: self._c.outcome(outcome_id, r["blockNumber"]),
         )
@@ -729,6 +730,15 @@ def commitment_of(project_id: int, year: int, figures: CommercializationFigures,
             [project_id, year, figures.sales, figures.investment, figures.royalties, figures.jobs, salt],
         )
     )
+
+
+def _words(member: IntEnum) -> str:
+    """An enum member in an operation's description, as people say it: `patent application`."""
+    return member.name.lower().replace("_", " ")
+
+
+def _with_article(words: str) -> str:
+    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
 
 
 def _recovered_signer(request: SignedRequest) -> ChecksumAddress | None:

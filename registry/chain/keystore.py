@@ -71,8 +71,9 @@ class AccountNotFound(KeystoreError):
         self.available_labels = available_labels
         available = ", ".join(available_labels) if available_labels else "none yet"
         super().__init__(
-            f"no keystore named '{label}' (available: {available}); check the label and "
-            "RND_KEYSTORE_DIR, or create or import the account first"
+            f"no keystore named '{label}' (available: {available}); check the label and RND_KEYSTORE_DIR "
+            f"(`rnd-registry account list`), or create the account first (`rnd-registry account new {label}` "
+            "or `rnd-registry account import`)"
         )
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from registry.cli.context import (
     AccountOption,
@@ -22,7 +21,7 @@ from registry.cli.context import (
     store_document,
     won,
 )
-from registry.cli.output import console, emit, user_errors
+from registry.cli.output import console, emit, listing, user_errors
 from registry.domain.enums import Grade
 from registry.domain.money import format_won
 from registry.domain.records import Audit, AuditResult
@@ -133,7 +132,7 @@ def list_audits(
         if not audits:
             console.print("no evaluations yet")
             return
-        table = Table("#", "project", "grade", "clawback", "restricted until", "recorded")
+        table = listing("#", "project", "grade", "clawback", "restricted until", "recorded", money=("clawback",))
         for a in audits:
             until = f"{a.restricted_until:%Y-%m-%d}" if a.restricted_until else "—"
             table.add_row(str(a.audit_id), str(a.project_id), grade_name(a.grade), format_won(a.clawback_amount),

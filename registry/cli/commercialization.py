@@ -52,9 +52,15 @@ REVEAL_FORMAT: Literal["rnd-registry-commercialization-reveal/1"] = "rnd-registr
 ProjectArgument = Annotated[int, typer.Argument(help="The project's number.", metavar="PROJECT")]
 ReportArgument = Annotated[int, typer.Argument(help="The report's number.", metavar="REPORT")]
 YearOption = Annotated[int, typer.Option(min=2000, max=2100, help="The year the figures are for, e.g. 2022.")]
-SalesOption = Annotated[int, typer.Option(parser=won, help="Sales revenue in won: 350000000, 350,000,000 or 3.5억.")]
-InvestmentOption = Annotated[int, typer.Option(parser=won, help="Investment attracted, in won, e.g. 5억.")]
-RoyaltiesOption = Annotated[int, typer.Option(parser=won, help="Technology-transfer royalties received, in won.")]
+SalesOption = Annotated[
+    int, typer.Option(parser=won, metavar="WON", help="Sales revenue in won: 350000000, 350,000,000 or 3.5억.")
+]
+InvestmentOption = Annotated[
+    int, typer.Option(parser=won, metavar="WON", help="Investment attracted, in won, e.g. 5억.")
+]
+RoyaltiesOption = Annotated[
+    int, typer.Option(parser=won, metavar="WON", help="Technology-transfer royalties received, in won.")
+]
 JobsOption = Annotated[int, typer.Option(min=0, help="People hired thanks to the project (headcount).")]
 EvidenceOption = Annotated[
     Path, typer.Option(help="The evidence document (financial statement, contracts...); its hash is recorded.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import shlex
 import sys
 import time
 from collections.abc import Callable
@@ -17,8 +18,8 @@ import typer
 from eth_account.signers.local import LocalAccount
 
 from registry.chain.client import Operation, RegistryClient, Written
-from registry.chain.devkeys import dev_account
-from registry.chain.keystore import resolve_password, unlock
+from registry.chain.devkeys import check_dev_account_number, dev_account
+from registry.chain.keystore import address_of, resolve_password, unlock
 from registry.cli.output import console, emit, warn
 from registry.domain.money import parse_won
 from registry.domain.records import Record
@@ -34,9 +35,25 @@ AccountOption = Annotated[
     typer.Option("--account", "-a", envvar="RND_ACCOUNT",
                  help="Keystore account to sign with (see `rnd-registry account list`)."),
 ]  # fmt: skip
+
+
+def _dev_key(value: int | None) -> int | None:
+    """Checks `--dev-key` as it is parsed, so a wrong number stops the command before it does anything."""
+    if value is None:
+        return None
+    try:
+        return check_dev_account_number(value)
+    except RegistryError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 DevKeyOption = Annotated[
     int | None,
-    typer.Option("--dev-key", help="Sign with anvil's well-known dev account N (local demos only: its key is public)."),
+    typer.Option(
+        "--dev-key",
+        callback=_dev_key,
+        help="Sign with anvil's well-known dev account N, 0 to 9 (local demos only: its key is public).",
+    ),
 ]
 PasswordFileOption = Annotated[
     Path | None,
@@ -68,6 +85,7 @@ class Signer:
             raise RegistryError(
                 "this needs an account to sign with: pass --account LABEL (see `rnd-registry account list`)"
             )
+        address_of(self.account)  # a missing keystore is the first thing to say, before any password
         prompt = getpass.getpass if sys.stdin.isatty() else None
         password = resolve_password(password_file=self.password_file, prompt=prompt, label=self.account)
         return unlock(self.account, password)
@@ -130,7 +148,7 @@ def _write_signed(client: RegistryClient, operation: Operation[Any], target: Pat
         text=lambda: console.print(
             f"[green]signed:[/green] {operation.description}\n"
             f"  by {request.signer}, valid until {content['deadlineIso']}\n"
-            f"  request written to {target}; anyone can send it with `rnd-registry relay {target.name}`"
+            f"  request written to {target}; anyone can send it with `rnd-registry relay {shlex.quote(str(target))}`"
         ),
     )
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import typer
 from pydantic import ValidationError
+from rich import box
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
+from typer._click.core import Parameter
+from typer._click.globals import get_current_context
 
 from registry.errors import RegistryError
 
@@ -25,6 +29,21 @@ def emit(data: Any, *, as_json: bool, text: Callable[[], None]) -> None:
         sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
     else:
         text()
+
+
+def listing(*columns: str, money: Collection[str] = (), wrap: Collection[str] = ()) -> Table:
+    """The table of a list command, light enough to fit 80 columns. An amount of money is never cut or
+    wrapped (`₩200,000…` would misstate it): the `wrap` columns (names, periods) wrap to make room, and
+    the other columns fold only if they still must."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    for column in columns:
+        if column in money:
+            table.add_column(column, justify="right", no_wrap=True)
+        elif column in wrap:
+            table.add_column(column, overflow="fold", ratio=1)
+        else:
+            table.add_column(column, overflow="fold")
+    return table
 
 
 def warn(message: str) -> None:
@@ -45,10 +64,45 @@ def user_errors() -> Iterator[None]:
 
 
 def describe_invalid(exc: ValidationError) -> str:
-    """Pydantic's findings as one line: which field, what was wrong."""
+    """Pydantic's findings as one line, in plain words: which field (named as the running command's
+    option when it has one of that name, e.g. `--year`), what was wrong."""
+    context = get_current_context(silent=True)
+    options = {p.name: parameter_name(p) for p in context.command.params} if context is not None else {}
     parts = []
     for error in exc.errors():
-        field = ".".join(str(p) for p in error["loc"]).replace("_", " ")
-        message = str(error["msg"]).removeprefix("Value error, ")
+        location = [str(p) for p in error["loc"]]
+        if location and location[0] in options:
+            field = ".".join([options[location[0]], *location[1:]])
+        else:
+            field = ".".join(location).replace("_", " ")
+        message = plain_words(error)
         parts.append(f"{field}: {message}" if field else message)
     return "invalid input: " + "; ".join(parts)
+
+
+def parameter_name(param: Parameter) -> str:
+    """An option or argument as `--help` shows it: `--year`, `PROJECT_ID`."""
+    if param.param_type_name == "option" and param.opts:
+        return max(param.opts, key=len)
+    return (param.metavar or param.name or "value").upper()
+
+
+def plain_words(error: Any) -> str:
+    """Pydantic's message for one finding, in plain words (its own words only for custom validators)."""
+    limits = error.get("ctx") or {}
+    kind = error["type"]
+    if kind == "greater_than_equal":
+        return f"should be at least {limits['ge']}"
+    if kind == "greater_than":
+        return f"should be more than {limits['gt']}"
+    if kind == "less_than_equal":
+        return f"should be at most {limits['le']}"
+    if kind == "less_than":
+        return f"should be less than {limits['lt']}"
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return "should be a whole number"
+    if kind == "string_too_short" and limits.get("min_length") == 1:
+        return "should not be empty"
+    if kind == "string_too_long":
+        return f"should be at most {limits['max_length']} characters long"
+    return str(error["msg"]).removeprefix("Value error, ")

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from registry.cli.context import (
     AccountOption,
@@ -19,7 +18,7 @@ from registry.cli.context import (
     store_document,
     won,
 )
-from registry.cli.output import console, emit, user_errors
+from registry.cli.output import console, emit, listing, user_errors
 from registry.domain.money import format_won
 from registry.domain.records import Program, ProgramTerms
 
@@ -38,9 +37,11 @@ def show_program(program: Program) -> None:
 @app.command()
 def create(
     name: Annotated[str, typer.Argument(help="Program name, e.g. '신성장동력 R&D사업'.")],
-    year: Annotated[int, typer.Option(help="Program year.")],
-    budget: Annotated[int, typer.Option(parser=won, help="Total budget in won: 800000000, 800,000,000 or 8억.")],
-    cap: Annotated[int, typer.Option(parser=won, help="Largest grant per project, in won, e.g. 1억.")],
+    year: Annotated[int, typer.Option(min=2000, max=2100, help="Program year, e.g. 2026.")],
+    budget: Annotated[
+        int, typer.Option(parser=won, metavar="WON", help="Total budget in won: 800000000, 800,000,000 or 8억.")
+    ],
+    cap: Annotated[int, typer.Option(parser=won, metavar="WON", help="Largest grant per project, in won, e.g. 1억.")],
     field: Annotated[str, typer.Option(help="Technology field, e.g. 'D.N.A.'.")] = "",
     notice: Annotated[Path | None, typer.Option(help="The program notice document; its hash is recorded.")] = None,
     url: Annotated[str, typer.Option(help="Where the public can read the notice.")] = "",
@@ -109,7 +110,8 @@ def list_programs(as_json: JsonOption = False) -> None:
         programs = [client.program(i) for i in range(1, client.counts()["programs"] + 1)]
 
     def text() -> None:
-        table = Table("#", "name", "year", "status", "budget", "cap", "granted", "projects")
+        table = listing("#", "name", "year", "status", "budget", "cap", "granted", "projects",
+                        money=("budget", "cap", "granted"), wrap=("name",))  # fmt: skip
         for p in programs:
             table.add_row(str(p.program_id), p.name, str(p.year), p.status.name.lower(), format_won(p.budget),
                           format_won(p.per_project_cap), format_won(p.granted), str(p.project_count))  # fmt: skip

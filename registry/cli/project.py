@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import TypeAdapter, ValidationError
-from rich.table import Table
 
 from registry.chain.client import RegistryClient
 from registry.cli.context import (
@@ -26,7 +25,7 @@ from registry.cli.context import (
     won,
 )
 from registry.cli.milestone import describe_milestone, is_overdue, required_document
-from registry.cli.output import console, emit, user_errors
+from registry.cli.output import console, emit, listing, user_errors
 from registry.domain.companies import company_id
 from registry.domain.enums import ProjectStatus
 from registry.domain.money import format_won
@@ -250,7 +249,8 @@ def list_projects(
         if not projects:
             console.print("no projects yet")
             return
-        table = Table("#", "program", "company", "status", "grant", "period", "milestones")
+        table = listing("#", "program", "company", "status", "grant", "period", "milestones",
+                        money=("grant",), wrap=("company", "period"))  # fmt: skip
         for p in projects:
             table.add_row(str(p.project_id), str(p.program_id), short_hash(p.company_id), status_name(p.status),
                           format_won(p.amount), f"{p.start_date:%Y-%m-%d} to {p.end_date:%Y-%m-%d}",

@@ -60,18 +60,28 @@ def up(
 
 
 def _print_ready(stack: Stack) -> None:
-    url = stack.api_url
+    first, *rest = banner(stack)
     console.print()
-    console.print(f"[bold green]The registry is running.[/bold green]  Portal: [bold]{url}/[/bold]")
-    console.print(f"  API: {url}/api/v1   documentation: {url}/docs   health: {url}/health", soft_wrap=True)
-    console.print(
-        f"  chain: {stack.settings.rpc_url}   data: {stack.settings.data_dir}   logs: {stack.log_dir}", soft_wrap=True
-    )
+    console.print(f"[bold green]{first}[/bold green]", soft_wrap=True, highlight=False)
+    for line in rest:
+        console.print(line, soft_wrap=True, highlight=False, markup=False)
+
+
+def banner(stack: Stack) -> list[str]:
+    """What `up` prints once everything answers: where each part is, and the demo's accounts by number.
+    The API's address is a page that answers (the programs), not the bare prefix."""
+    url = stack.api_url
+    lines = [
+        f"The registry is running.  Portal: {url}/",
+        f"  API: {url}/api/v1/programs   documentation: {url}/docs   health: {url}/health",
+        f"  chain: {stack.settings.rpc_url}   data: {stack.settings.data_dir}   logs: {stack.log_dir}",
+    ]
     if stack.demo is not None:
-        console.print(f"  demo documents to verify: {stack.demo.documents}", soft_wrap=True)
-    console.print("\nDemo accounts (anvil's public dev keys; use `--dev-key N` with the CLI):")
+        lines.append(f"  demo documents to verify: {stack.demo.documents}")
+    lines += ["", "Demo accounts (anvil's public dev keys; use `--dev-key N` with the CLI):"]
     for person in PEOPLE:
         address = to_checksum_address(dev_account(person.account).address)
-        role = person.role.label if person.role is not None else ("company" if "company" in person.who else "-")
-        console.print(f"  {person.account}  {address}  {role:<8} {person.who}", soft_wrap=True)
-    console.print("\nPress Ctrl-C to stop.")
+        role = person.role.label if person.role is not None else ("company" if person.company else "-")
+        lines.append(f"  {person.account}  {address}  {role:<8} {person.who}")
+    lines += ["", "Press Ctrl-C to stop."]
+    return lines

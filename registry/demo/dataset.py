@@ -40,6 +40,7 @@ class DemoPerson:
     account: int
     role: Role | None
     who: str
+    company: DemoCompany | None = None
 
 
 PROGRAMS = (
@@ -57,10 +58,22 @@ SAFEKIDS = DemoCompany(7, "131-81-10004", "세이프키즈랩 (SafeKids Lab, fic
 COMPANIES = (HANBIT, BLOCKCAMPUS, EDUBRIDGE, SAFEKIDS)
 
 ADMIN, AUDITOR, PARTNER, RELAYER = 0, 1, 2, 6
-PEOPLE = (
-    DemoPerson(ADMIN, Role.ADMIN, "city R&D program office (top admin and admin; deployed the registry)"),
-    DemoPerson(AUDITOR, Role.AUDITOR, "city auditor / evaluator"),
-    DemoPerson(PARTNER, Role.MEMBER, "Incheon Technopark, consortium partner (fictional account)"),
-    *(DemoPerson(c.account, None, f"company clerk of {c.name}") for c in COMPANIES),
-    DemoPerson(RELAYER, None, "relayer: sends submissions that companies signed off chain (no role needed)"),
+#: Every dev account the demo uses, in the order of their numbers.
+PEOPLE = tuple(
+    sorted(
+        (
+            DemoPerson(ADMIN, Role.ADMIN, "city R&D program office (top admin and admin; deployed the registry)"),
+            DemoPerson(AUDITOR, Role.AUDITOR, "city auditor / evaluator"),
+            DemoPerson(PARTNER, Role.MEMBER, "Incheon Technopark, consortium partner (fictional account)"),
+            *(
+                DemoPerson(
+                    c.account, None, f"company clerk of {c.name}, business registration number {c.registration_number}",
+                    company=c,
+                )
+                for c in COMPANIES
+            ),
+            DemoPerson(RELAYER, None, "relayer: sends submissions that companies signed off chain (no role needed)"),
+        ),
+        key=lambda person: person.account,
+    )
 )

@@ -10,9 +10,11 @@ running. Everything persists in the data directory: starting again resumes the s
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -43,6 +45,37 @@ STOP_TIMEOUT = 15.0
 
 class ChildExited(RegistryError):
     """A part of the stack stopped on its own."""
+
+
+class PortTaken(ConfigurationError):
+    """A port the stack must listen on is already taken, by another registry or by something else."""
+
+    def __init__(self, host: str, port: int, what: str, remedy: str) -> None:
+        self.host = host
+        self.port = port
+        super().__init__(f"{what} already listens on {host}:{port}; {remedy}")
+
+
+def port_taken(host: str, port: int) -> bool:
+    """Whether a server could not listen on `host`:`port` now, because something else does."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn and anvil bind
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return True
+            raise
+    return False
+
+
+def answers_as_registry(url: str) -> bool:
+    """Whether a registry API answers at `url` (its `/health` names the indexer)."""
+    try:
+        found = requests.get(f"{url}/health", timeout=2.0).json()
+    except (requests.RequestException, ValueError):
+        return False
+    return isinstance(found, dict) and "indexer" in found
 
 
 @dataclass
@@ -98,6 +131,7 @@ class Stack:
     # ---- starting ---------------------------------------------------------------------------------
     def start(self) -> None:
         """Brings every part up; on any failure, stops what it started and raises."""
+        self._check_ports()  # before anything starts or prints, so a second `up` stops at once
         try:
             self._start_chain()
             self._deploy()
@@ -115,6 +149,24 @@ class Stack:
         except BaseException:
             self.stop()
             raise
+
+    def _check_ports(self) -> None:
+        """The API's port must be free; the chain's too, unless a chain already answers there (it is used)."""
+        if port_taken(self.host, self.port):
+            other_port = "choose another port with --port or RND_API_PORT"
+            if answers_as_registry(self.api_url):
+                raise PortTaken(
+                    self.host, self.port, f"a registry ({self.api_url})",
+                    f"stop it with Ctrl-C in its terminal, or {other_port}",
+                )  # fmt: skip
+            raise PortTaken(self.host, self.port, "something else", f"stop it, or {other_port}")
+        settings = self.settings
+        if rpc_chain_id(settings.rpc_url) is None and port_taken(settings.anvil_host, settings.anvil_port):
+            raise PortTaken(
+                settings.anvil_host, settings.anvil_port, "something that is not a chain",
+                "stop it (a chain of `rnd-registry chain up` stops with `rnd-registry chain down`), or choose "
+                "another port with RND_ANVIL_PORT and RND_RPC_URL",
+            )  # fmt: skip
 
     def _start_chain(self) -> None:
         settings = self.settings

@@ -191,10 +191,10 @@ def test_sign_refuses_what_it_cannot_sign_and_writes_no_file(
 
     bad_type = cli.fails(f"rnd-registry sign {request} -- outcome add {project_id} --type poem --evidence {evidence}")
     assert bad_type.exit_code == 2
-    assert bad_type.stderr.startswith("error: Invalid value for '--type': 'poem' is not an outcome type")
+    assert bad_type.stderr.startswith("error: --type: 'poem' is not an outcome type")
     bad_duration = cli.fails(f"rnd-registry sign {request} --valid-for soon -- program show 1")
     assert bad_duration.exit_code == 2
-    assert bad_duration.stderr.startswith("error: Invalid value for '--valid-for': 'soon' is not a duration")
+    assert bad_duration.stderr.startswith("error: --valid-for: 'soon' is not a duration")
     assert not request.exists()
 
     request.write_text("an earlier request")

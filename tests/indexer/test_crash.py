@@ -1,5 +1,9 @@
 """`rnd-registry index`, killed with SIGKILL at random moments of a backfill and started again each time,
-ends with the database an uninterrupted run writes, row for row: nothing lost, nothing twice."""
+ends with the database an uninterrupted run writes, row for row: nothing lost, nothing twice.
+
+Where a kill lands is chosen by the test, not left to how fast the machine is: before each kill of the
+backfill the test waits (with a generous deadline) for the checkpoint to pass a block it picked, past the
+previous kill's, then kills a few milliseconds later, in the middle of whatever the indexer is doing."""
 
 from __future__ import annotations
 
@@ -10,9 +14,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from registry.chain.anvil import AnvilProcess
 from registry.chain.deployment import DeploymentManifest
@@ -24,14 +29,15 @@ from tests.helpers.indexer import index_once
 
 KILLS_DURING_BACKFILL = 10
 STARTUP_KILLS = 2  # at random moments from the start: imports, schema creation, the first batches
+#: How long the test waits for the checkpoint to reach a block; only a broken indexer takes this long.
+CHECKPOINT_DEADLINE = 300.0
 
 
 class IndexerProcess:
-    """`rnd-registry index` in a process of its own; knows when it has started indexing."""
+    """`rnd-registry index` in a process of its own; keeps the end of what it prints, for failure messages."""
 
     def __init__(self, env: dict[str, str]) -> None:
-        self.started = time.monotonic()
-        self.indexing = threading.Event()
+        self.output: deque[str] = deque(maxlen=20)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "registry.cli.main", "index", "--json"],
             env=env,
@@ -45,8 +51,7 @@ class IndexerProcess:
     def _read(self) -> None:
         assert self.process.stderr is not None
         for line in self.process.stderr:
-            if "indexing registry" in line:
-                self.indexing.set()
+            self.output.append(line)
 
     def kill(self) -> None:
         os.kill(self.process.pid, signal.SIGKILL)
@@ -54,20 +59,26 @@ class IndexerProcess:
         self._reader.join()
 
     def finish(self) -> int:
-        code = self.process.wait(timeout=300)
+        code = self.process.wait(timeout=CHECKPOINT_DEADLINE)
         self._reader.join()
         return code
 
 
-def indexed_block(database_url: str) -> int | None:
-    engine = open_engine(database_url)
+def indexed_block(engine: Engine) -> int | None:
     try:
         with engine.connect() as connection:
             return connection.execute(select(indexer_state.c.indexed_block)).scalar_one_or_none()
     except Exception:  # killed before the schema existed
         return None
-    finally:
-        engine.dispose()
+
+
+def wait_for_checkpoint(engine: Engine, indexer: IndexerProcess, block: int) -> None:
+    """Returns once the checkpoint is at `block` or past it; fails if the indexer stops or the deadline passes."""
+    deadline = time.monotonic() + CHECKPOINT_DEADLINE
+    while (position := indexed_block(engine)) is None or position < block:
+        assert indexer.process.poll() is None, f"the indexer stopped at block {position}: {''.join(indexer.output)}"
+        assert time.monotonic() < deadline, f"the checkpoint stayed at {position}, short of block {block}"
+        time.sleep(0.002)
 
 
 def test_an_indexer_killed_at_random_moments_ends_with_the_database_of_an_uninterrupted_run(
@@ -94,28 +105,33 @@ def test_an_indexer_killed_at_random_moments_ends_with_the_database_of_an_uninte
         "RND_INDEX_MAX_BATCH_BLOCKS": "1",
     }
     rng = random.Random(20260401)
+    # The blocks the backfill's kills wait for: spread over the first three quarters of the backfill, so
+    # the last kill still lands well before its end.
+    first = manifest.deploy_block
+    last = first + 3 * (finished.indexed_block - first) // 4
+    targets = sorted(rng.sample(range(first, last), KILLS_DURING_BACKFILL))
     positions: list[int | None] = []
-    during_backfill = 0
-    launches = 0
-    while during_backfill < KILLS_DURING_BACKFILL:
-        assert launches < 3 * KILLS_DURING_BACKFILL, f"too few kills landed during the backfill: {positions}"
-        indexer = IndexerProcess(env)
-        if launches < STARTUP_KILLS:
-            time.sleep(rng.uniform(0.0, 1.2))
-        else:
-            assert indexer.indexing.wait(timeout=60), "the indexer did not start"
-            time.sleep(rng.uniform(0.0, 0.12))
-        indexer.kill()
-        launches += 1
-        position = indexed_block(crashed)
-        if positions and position is not None and positions[-1] is not None:
-            assert position >= positions[-1], "the checkpoint went back"
-        positions.append(position)
-        assert position != finished.indexed_block, f"the backfill ended before the kills did: {positions}"
-        if launches > STARTUP_KILLS and position is not None:
-            during_backfill += 1
+    engine = open_engine(crashed)
+    try:
+        for launch in range(STARTUP_KILLS + KILLS_DURING_BACKFILL):
+            indexer = IndexerProcess(env)
+            if launch < STARTUP_KILLS:
+                time.sleep(rng.uniform(0.0, 1.2))
+            else:
+                previous = positions[-1]
+                target = targets[launch - STARTUP_KILLS]
+                wait_for_checkpoint(engine, indexer, target if previous is None else max(target, previous + 1))
+                time.sleep(rng.uniform(0.0, 0.01))  # somewhere inside the next batch
+            indexer.kill()
+            position = indexed_block(engine)
+            if positions and position is not None and positions[-1] is not None:
+                assert position >= positions[-1], "the checkpoint went back"
+            positions.append(position)
+            assert position != finished.indexed_block, f"the backfill ended before the kills did: {positions}"
+    finally:
+        engine.dispose()
 
     assert IndexerProcess(env).finish() == 0
     assert_same_databases(open_engine(crashed), open_engine(reference))
-    stops = {p for p in positions[STARTUP_KILLS:] if p is not None}
-    assert len(stops) >= KILLS_DURING_BACKFILL - 2, f"the kills should land at different blocks: {positions}"
+    stops = positions[STARTUP_KILLS:]
+    assert len(set(stops)) == KILLS_DURING_BACKFILL, f"the kills should land at different blocks: {positions}"

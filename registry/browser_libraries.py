@@ -1,16 +1,21 @@
-"""The JavaScript libraries the portal's pages use, served from this server: the copies npm
-installed in the checkout's `node_modules/` (`package.json` pins them), never a CDN, so the portal
-works on a network that reaches nothing but this server (and, for the chain check, the reader's node).
+"""The browser libraries the portal's pages and the API's documentation use, served from this server:
+the copies npm installed in the checkout's `node_modules/` (`package.json` pins them), never a CDN, so
+both work on a network that reaches nothing but this server (and, for the chain check, the reader's node).
 
 - Chart.js draws the dashboard's charts;
 - ethers encodes the chain check's calls and decodes its events (and is inlined into the standalone
-  verifier).
+  verifier);
+- Swagger UI (swagger-ui-dist) draws the API's documentation page, /docs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
 
 from registry.errors import ConfigurationError
 
@@ -25,11 +30,13 @@ class BrowserLibraryMissing(ConfigurationError):
 
 @dataclass(frozen=True)
 class BrowserLibrary:
-    """A self-contained browser build (UMD, minified) in `node_modules`, and where pages ask for it."""
+    """A self-contained browser build (UMD, minified, or a style sheet) in `node_modules`, and where pages
+    ask for it."""
 
     name: str
     file: Path
     url: str
+    media_type: str = "text/javascript"
 
     def locate(self, project_root: Path) -> Path:
         """The file to serve, found under `project_root` (settings.project_root)."""
@@ -45,4 +52,25 @@ CHART_JS = BrowserLibrary("Chart.js", Path("node_modules/chart.js/dist/chart.umd
 #: ethers: it defines the global `ethers`.
 ETHERS = BrowserLibrary("ethers", Path("node_modules/ethers/dist/ethers.umd.min.js"),
                         "/static/vendor/ethers.umd.min.js")  # fmt: skip
+#: Swagger UI's bundle (it defines the global `SwaggerUIBundle`) and its style sheet.
+SWAGGER_UI_JS = BrowserLibrary("Swagger UI", Path("node_modules/swagger-ui-dist/swagger-ui-bundle.js"),
+                               "/docs/assets/swagger-ui-bundle.js")  # fmt: skip
+SWAGGER_UI_CSS = BrowserLibrary("Swagger UI", Path("node_modules/swagger-ui-dist/swagger-ui.css"),
+                                "/docs/assets/swagger-ui.css", media_type="text/css")  # fmt: skip
+SWAGGER_UI_ICON = BrowserLibrary("Swagger UI", Path("node_modules/swagger-ui-dist/favicon-32x32.png"),
+                                 "/docs/assets/favicon-32x32.png", media_type="image/png")  # fmt: skip
+#: What the portal serves; the API serves Swagger UI's files itself (registry.api.documentation).
 LIBRARIES = (CHART_JS, ETHERS)
+
+
+def library_route(library: BrowserLibrary, project_root: Path) -> Callable[[Request], Awaitable[Response]]:
+    """A route answering `library.url` with the file, or a 503 saying how to install it."""
+
+    async def serve_library(_request: Request) -> Response:
+        try:
+            path = library.locate(project_root)
+        except BrowserLibraryMissing as missing:
+            return PlainTextResponse(str(missing), status_code=503)
+        return FileResponse(path, media_type=library.media_type, headers={"Cache-Control": "public, max-age=86400"})
+
+    return serve_library

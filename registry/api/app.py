@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from registry.api.deps import ApiContext
 from registry.api.direct_routes import direct_routes
+from registry.api.documentation import add_documentation
 from registry.api.errors import install_error_handlers
 from registry.api.examples import add_examples, load_examples
 from registry.api.observability import ApiMetrics, ObservabilityMiddleware
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, *, direct: bool = True) -> Fast
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # registry.api.documentation serves /docs from node_modules, not a CDN
         telemetry=None if settings.api_opentelemetry else {"tracing": False, "metrics": False, "logs": False},
         openapi_tags=[
             {
@@ -102,6 +104,7 @@ def create_app(settings: Settings | None = None, *, direct: bool = True) -> Fast
     for router in ROUTERS:
         app.include_router(router)
     _document_with_examples(app)
+    add_documentation(app, settings)
     install_error_handlers(app)
     if settings.api_cors_origins:
         app.add_middleware(

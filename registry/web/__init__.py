@@ -9,16 +9,13 @@ makes the two together, as `rnd-registry serve` runs them.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI
-from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from registry.api.deps import ApiContext
-from registry.web.browser_libraries import LIBRARIES, BrowserLibrary, BrowserLibraryMissing
+from registry.browser_libraries import LIBRARIES, library_route
 from registry.web.errors import install_page_errors
 from registry.web.pages import ROUTERS
 
@@ -32,20 +29,10 @@ def mount(app: FastAPI) -> None:
 
     # Registered before the /static mount, which would otherwise answer for these paths.
     for library in LIBRARIES:
-        app.get(library.url, include_in_schema=False)(_library_route(library, project_root))
+        app.get(library.url, include_in_schema=False)(library_route(library, project_root))
 
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_page_errors(app)
 
-
-def _library_route(library: BrowserLibrary, project_root: Path) -> Callable[[Request], Awaitable[Response]]:
-    async def serve_library(_request: Request) -> Response:
-        try:
-            path = library.locate(project_root)
-        except BrowserLibraryMissing as missing:
-            return PlainTextResponse(str(missing), status_code=503)
-        return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
-
-    return serve_library

@@ -7,6 +7,7 @@ Screenshots of every page land in `test-artifacts/screenshots/` of the checkout.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,11 @@ class ReviewedMilestone:
     @property
     def path(self) -> str:
         return f"/projects/{self.project_id}/milestones/{self.milestone_index}"
+
+    @property
+    def genuine_sha256(self) -> str:
+        """The genuine file's SHA-256 in hex, as `sha256sum` prints it."""
+        return hashlib.sha256(self.genuine.read_bytes()).hexdigest()
 
 
 def _review_a_milestone(installation: IndexedRegistry, w3: Web3, folder: Path) -> ReviewedMilestone:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from registry.browser_libraries import CHART_JS, ETHERS, BrowserLibraryMissing
 from registry.settings import PROJECT_ROOT
 from registry.web.app import create_app
-from registry.web.browser_libraries import CHART_JS, ETHERS, BrowserLibraryMissing
 from registry.web.i18n import Language, catalogue
 from tests.api.conftest import IndexedRegistry
 

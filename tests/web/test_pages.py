@@ -33,7 +33,7 @@ def _first(client: TestClient, path: str, key: str) -> str:
     return str(answer.json()["items"][0][key])
 
 
-def _tour(client: TestClient, reviewed: ReviewedMilestone) -> dict[str, str]:
+def tour(client: TestClient, reviewed: ReviewedMilestone) -> dict[str, str]:
     """Every kind of portal page, by the name its screenshot gets."""
     return {
         "home": "/",
@@ -63,7 +63,7 @@ def test_every_page_renders_its_heading_without_console_errors(
     indexed: IndexedRegistry,
 ) -> None:
     tab: BrowserTab = request.getfixturevalue(viewport)
-    for name, path in _tour(client, reviewed).items():
+    for name, path in tour(client, reviewed).items():
         tab.visit(path)
         assert tab.page.locator("html").get_attribute("lang") == "ko"
         assert tab.page.locator("h1").count() == 1 and tab.page.locator("h1").inner_text().strip(), path

@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from registry.api.deps import ApiContext
+from registry.browser_libraries import ETHERS
 from registry.checking.spec import ABI_PATH, RECORD_SPEC_PATH
-from registry.web.browser_libraries import ETHERS
 from registry.web.i18n import Translator
 from registry.web.rendering import templates
 from registry.web.routing import page_router

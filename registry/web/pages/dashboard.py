@@ -18,9 +18,9 @@ from starlette.responses import Response
 
 from registry.api.deps import Context
 from registry.api.schemas.statistics import OutcomeFigures, ProgramStatistics, YearStatistics
+from registry.browser_libraries import CHART_JS, BrowserLibraryMissing
 from registry.domain.enums import OutcomeType
 from registry.web import parameters
-from registry.web.browser_libraries import CHART_JS, BrowserLibraryMissing
 from registry.web.formatting import enum_name, utc_iso
 from registry.web.i18n import Translator, requested_language
 from registry.web.rendering import render

@@ -2,7 +2,7 @@
 checks a document and its receipt against a JSON-RPC node the reader types, with no registry server.
 
 The file is assembled from `static/verifier/` (the page, its style, `verifier.js`), ethers' UMD build
-from npm (`registry.web.browser_libraries`, inlined: no CDN), the contracts' ABI
+from npm (`registry.browser_libraries`, inlined: no CDN), the contracts' ABI
 (`registry/checking/abi.json`), the anchor kinds and both languages' `verifier.*` messages. Its
 scripts are inline, so its Content-Security-Policy (in the file, and on the download) allows exactly
 those scripts by their SHA-256 and lets them talk to any http(s) node, the reader's choice.
@@ -19,11 +19,11 @@ from pathlib import Path
 from fastapi import Request
 from starlette.responses import Response
 
+from registry.browser_libraries import ETHERS
 from registry.checking.receipts import kind_name
 from registry.checking.spec import registry_abi
 from registry.domain.enums import AnchorKind
 from registry.settings import get_settings
-from registry.web.browser_libraries import ETHERS
 from registry.web.i18n import Language, Translator
 from registry.web.routing import page_router
 

@@ -72,7 +72,7 @@
 
   function commandBlock(command) {
     return el("div", { class: "command" },
-      el("pre", null, el("code", null, command)),
+      el("pre", { tabindex: "0", "aria-label": say("command") }, el("code", null, command)),
       el("button", { type: "button", class: "copy", "data-copied": say("copied") }, say("copy")));
   }
 

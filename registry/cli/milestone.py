@@ -56,12 +56,6 @@ def status_name(status: MilestoneStatus) -> str:
     return status.name.lower()
 
 
-def is_overdue(milestone: Milestone, now: datetime) -> bool:
-    """Due before today and still waiting for the company: planned, or rejected and not resubmitted."""
-    waiting = milestone.status in (MilestoneStatus.PLANNED, MilestoneStatus.REJECTED)
-    return waiting and milestone.due_date.date() < now.date()
-
-
 def describe_milestone(milestone: Milestone) -> str:
     """One line: number, status, due date, tranche, attempts."""
     attempts = f", {milestone.attempts} submission(s)" if milestone.attempts else ""

@@ -24,9 +24,10 @@ from registry.cli.context import (
     store_document,
     won,
 )
-from registry.cli.milestone import describe_milestone, is_overdue, required_document
+from registry.cli.milestone import describe_milestone, required_document
 from registry.cli.output import console, emit, listing, user_errors
 from registry.domain.companies import company_id
+from registry.domain.deadlines import is_overdue
 from registry.domain.enums import ProjectStatus
 from registry.domain.money import format_won
 from registry.domain.records import Milestone, Project, ProjectTerms
@@ -185,8 +186,8 @@ def terminate(
 def show(project_id: ProjectArgument, as_json: JsonOption = False) -> None:
     """Show a project with its milestones (overdue ones marked) and its status changes (anyone).
 
-    A milestone is overdue when its due date has passed on the chain's clock and it still waits
-    for the company: planned, or rejected and not yet resubmitted.
+    A milestone is overdue once its due day has ended on the chain's clock while it still waits for
+    the company (planned, or rejected and not yet resubmitted) in an active project.
 
     Example: rnd-registry project show 3
     """
@@ -197,8 +198,8 @@ def show(project_id: ProjectArgument, as_json: JsonOption = False) -> None:
         project = client.project(project_id, block)
         milestones = project_milestones(client, project, block)
         changes = status_changes(client, project_id)
-    active = project.status == ProjectStatus.ACTIVE
-    overdue = {m.milestone_index for m in milestones if active and is_overdue(m, now)}
+    as_of = int(now.timestamp())
+    overdue = {m.milestone_index for m in milestones if is_overdue(m.status, m.due_date, project.status, as_of)}
 
     def text() -> None:
         show_project(project)

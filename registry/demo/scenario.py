@@ -45,7 +45,7 @@ from registry.demo.dataset import (
     DemoCompany,
 )
 from registry.domain.companies import company_id
-from registry.domain.enums import Grade, IpStatus, MilestoneStatus, OutcomeType, ReportStatus
+from registry.domain.enums import Grade, IpStatus, OutcomeType, ReportStatus
 from registry.domain.records import AuditResult, CommercializationFigures, ProgramTerms, ProjectTerms
 from registry.domain.roles import Role
 from registry.errors import RegistryError
@@ -551,8 +551,3 @@ def _bind(company: DemoCompany) -> Step:
         lambda o: o.bind_company_account(account, identifier),
         done=lambda c: c.company_of(account) == identifier,
     )
-
-
-def milestone_overdue(status: MilestoneStatus, due: int, now: int) -> bool:
-    """A milestone is overdue when its due date has passed and it is not approved."""
-    return status != MilestoneStatus.APPROVED and due < now

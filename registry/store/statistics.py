@@ -7,7 +7,7 @@ in slices of ten, each slice's sum staying far below 2**63, and put together in 
 
 What counts (the API repeats this in its field descriptions):
 
-- milestones by their current status; overdue: due date before `as_of` and not approved;
+- milestones by their current status; overdue as registry.domain.deadlines says, at `as_of`;
 - outcomes by type, counting only those that stand: not revoked, and not corrected by a later
   outcome (the correction counts instead);
 - commercialization figures summed over disclosed reports that are not disputed (reported or
@@ -23,7 +23,8 @@ from typing import Any
 
 from sqlalchemy import Column, ColumnElement, Connection, Integer, and_, case, cast, func, select
 
-from registry.domain.enums import MilestoneStatus, OutcomeType, ReportStatus
+from registry.domain.deadlines import WAITING_FOR_COMPANY, overdue_cutoff
+from registry.domain.enums import MilestoneStatus, OutcomeType, ProjectStatus, ReportStatus
 from registry.store.schema import (
     UnsignedInteger,
     audits,
@@ -203,7 +204,11 @@ def _activity(
         activity.projects = int(row[1])
         activity.granted = _combine(row[2:], dialect)
 
-    late = and_(milestones.c.due_date < as_of, milestones.c.status != int(MilestoneStatus.APPROVED))
+    late = and_(  # registry.domain.deadlines.is_overdue, in SQL
+        milestones.c.due_date < overdue_cutoff(as_of),
+        milestones.c.status.in_([int(s) for s in WAITING_FOR_COMPANY]),
+        projects.c.status == int(ProjectStatus.ACTIVE),
+    )
     overdue = func.sum(case((late, 1), else_=0))
     query = (
         select(key, milestones.c.status, func.count(), overdue)

@@ -21,7 +21,8 @@ from registry.chain.client import RegistryClient
 from registry.chain.devkeys import dev_account
 from registry.chain.devload import ADMIN, AUDITOR
 from registry.domain.companies import company_id
-from registry.domain.enums import Grade, MilestoneStatus, OutcomeType, ProjectStatus, ReportStatus
+from registry.domain.deadlines import is_overdue
+from registry.domain.enums import Grade, OutcomeType, ProjectStatus, ReportStatus
 from registry.domain.records import Audit, AuditResult, CommercializationReport, Milestone, Outcome, Program, Project
 from registry.evidence.hashing import sha256_bytes
 from tests.api.conftest import IndexedRegistry
@@ -100,6 +101,7 @@ class Expected:
 
 def _expected(chain: ChainRecords, project_ids: set[int], as_of: int) -> Expected:
     found = Expected()
+    project_status = {project.project_id: project.status for project in chain.projects}
     for project in chain.projects:
         if project.project_id in project_ids:
             found.projects += 1
@@ -108,8 +110,9 @@ def _expected(chain: ChainRecords, project_ids: set[int], as_of: int) -> Expecte
         if milestone.project_id in project_ids:
             found.milestones["total"] += 1
             found.milestones[milestone.status.name.lower()] += 1
-            due = int(milestone.due_date.timestamp())
-            found.milestones["overdue"] += due < as_of and milestone.status is not MilestoneStatus.APPROVED
+            found.milestones["overdue"] += is_overdue(
+                milestone.status, milestone.due_date, project_status[milestone.project_id], as_of
+            )
     for outcome in chain.outcomes:
         if outcome.project_id in project_ids:
             if outcome.revoked:

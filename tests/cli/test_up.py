@@ -110,6 +110,11 @@ class Registry:
         response.raise_for_status()
         return response.json()
 
+    def page(self, path: str) -> str:
+        response = requests.get(self.api + path, timeout=5)
+        response.raise_for_status()
+        return response.text
+
     def stop_with_ctrl_c(self) -> str:
         assert self.process is not None
         self.process.send_signal(signal.SIGINT)
@@ -149,6 +154,14 @@ def test_up_serves_the_demo_stops_on_ctrl_c_and_resumes_without_duplicates(regis
     plan = (registry.data_dir / "demo-documents" / "project-1" / "plan.txt").read_bytes()
     verdict = registry.get(f"/api/v1/verify/{hashlib.sha256(plan).hexdigest()}")
     assert verdict["anchored"] is True
+    # One rule of what is overdue: the statistics, the program pages and the project pages agree on the
+    # README's one overdue milestone (project 5's rejected one ended with its terminated project).
+    statistics = registry.get("/api/v1/statistics/programs")["items"]
+    assert sum(item["milestones"]["overdue"] for item in statistics) == 1
+    marked = {p["projectId"]: registry.page(f"/projects/{p['projectId']}").count('class="badge badge-overdue"')
+              for p in registry.get("/api/v1/projects?limit=100")["items"]}  # fmt: skip
+    assert sum(marked.values()) == 1 and marked[2] == 1, marked
+    assert 'class="badge badge-overdue"' in registry.page("/projects/2/milestones/2")
     head = registry.get("/health")
 
     assert registry.process is not None

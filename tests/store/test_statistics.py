@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, update
 
-from registry.domain.enums import MilestoneStatus, OutcomeType, ReportStatus
+from registry.domain.deadlines import SECONDS_PER_DAY, is_overdue
+from registry.domain.enums import MilestoneStatus, OutcomeType, ProjectStatus, ReportStatus
 from registry.domain.types import UINT96_MAX
 from registry.store.bulk import insert_rows
 from registry.store.schema import audits, commercialization_reports, milestones, outcomes, programs, projects
@@ -15,6 +17,7 @@ from registry.store.statistics import company_statistics, program_statistics
 
 COMPANY = bytes([7]) * 32
 ACCOUNT = "0x" + "11" * 20
+DAY_AFTER = SECONDS_PER_DAY + 1  # the day after the milestones' due day (they are due at 100)
 
 
 def _event(block: int) -> dict[str, Any]:
@@ -62,8 +65,8 @@ def test_sums_of_uint96_amounts_are_exact_on_every_database(engine: Engine) -> N
     amounts = [UINT96_MAX, UINT96_MAX - 1, 10**28 + 7, 2**63 + 1, 1]
     _fill(engine, amounts)
     with engine.connect() as connection:
-        [program] = program_statistics(connection, as_of=101)
-        [company] = company_statistics(connection, as_of=101)
+        [program] = program_statistics(connection, as_of=DAY_AFTER)
+        [company] = company_statistics(connection, as_of=DAY_AFTER)
     for activity in (program.activity, company.activity):
         assert activity.projects == 5
         assert activity.granted == sum(amounts)
@@ -84,4 +87,21 @@ def test_nothing_is_overdue_before_its_due_date_and_an_empty_registry_has_no_sta
     _fill(engine, [5])
     with engine.connect() as connection:
         [program] = program_statistics(connection, as_of=100)  # due at 100: not yet overdue
-    assert program.activity.milestones.overdue == 0
+        [later] = program_statistics(connection, as_of=SECONDS_PER_DAY - 1)  # past the moment, not the day
+    assert program.activity.milestones.overdue == later.activity.milestones.overdue == 0
+
+
+@pytest.mark.parametrize("milestone_status", list(MilestoneStatus)[1:])
+@pytest.mark.parametrize("project_status", list(ProjectStatus)[1:])
+@pytest.mark.parametrize("as_of", [100, SECONDS_PER_DAY - 1, SECONDS_PER_DAY, DAY_AFTER])
+def test_statistics_count_overdue_by_the_rule_every_page_and_the_cli_use(
+    engine: Engine, milestone_status: MilestoneStatus, project_status: ProjectStatus, as_of: int
+) -> None:
+    _fill(engine, [5])
+    with engine.begin() as connection:
+        connection.execute(update(milestones).values(status=int(milestone_status)))
+        connection.execute(update(projects).values(status=int(project_status)))
+    with engine.connect() as connection:
+        [program] = program_statistics(connection, as_of=as_of)
+    expected = is_overdue(milestone_status, 100, project_status, as_of)
+    assert program.activity.milestones.overdue == int(expected)

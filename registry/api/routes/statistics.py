@@ -2,7 +2,8 @@
 exports of each list.
 
 Every figure is counted from the indexed database at the moment `asOf` (now unless asked): a
-milestone is overdue if its due date is before it and it is not approved. Amounts are exact won.
+milestone is overdue once its due day ended before it while it waits for the company (planned, or
+rejected and not resubmitted) in an active project (registry.domain.deadlines). Amounts are exact won.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ AsOf = Annotated[
     Query(
         alias="asOf",
         description="The moment the figures hold for, ISO 8601 (a date means its midnight, UTC); now unless given. "
-        "A milestone is overdue if its due date is before it and it is not approved.",
+        "A milestone is overdue once its due day ended before it while it waits for the company (planned, or "
+        "rejected and not resubmitted) in an active project.",
         examples=["2022-06-30"],
     ),
 ]

@@ -11,7 +11,10 @@ from registry.api.schemas.grants import ProgramStatusName
 from registry.domain.enums import OutcomeType, ProgramStatus
 from registry.store import statistics as figures
 
-OVERDUE = "Milestones whose due date is before `asOf` (now, unless asked otherwise) and that are not approved."
+OVERDUE = (
+    "Milestones of active projects whose due day ended before `asOf` (now, unless asked otherwise) while they "
+    "still wait for the company: planned, or rejected and not resubmitted."
+)
 STANDING = "Outcomes that stand: not revoked, and not corrected by a later outcome (the correction counts instead)."
 COUNTED = "Summed over disclosed reports that are not disputed (reported or verified); committed figures are hidden."
 

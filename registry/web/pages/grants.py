@@ -21,6 +21,7 @@ from registry.api.schemas.grants import (
 )
 from registry.api.schemas.outcomes import CommercializationReport, Outcome
 from registry.api.schemas.statistics import ProgramStatistics
+from registry.domain.deadlines import is_overdue, now_seconds
 from registry.domain.enums import Grade
 from registry.store.queries import grants, outcomes
 from registry.store.queries.grants import (
@@ -99,8 +100,10 @@ def project_page(request: Request, context: Context, project_id: str) -> Respons
                            lambda r: CommercializationReport.from_row(r, contracts), rows=rows)  # fmt: skip
     evaluations = read_listing(engine, grants.audits_query(AuditFilter(project_id=number)), AUDIT_SORTS,
                                lambda r: Evaluation.from_row(r, contracts), rows=rows)  # fmt: skip
+    now = now_seconds()
+    overdue = {ms.milestone_index for ms in milestones.items if is_overdue(ms.status, ms.due_date, project.status, now)}
     return render(request, "project.html", project=project, program=program, milestones=milestones.items,
-                  outcomes=found_outcomes.items, reports=reports.items, evaluations=evaluations.items,
+                  overdue=overdue, outcomes=found_outcomes.items, reports=reports.items, evaluations=evaluations.items,
                   truncated=any(x.next_cursor for x in (milestones, found_outcomes, reports, evaluations)))  # fmt: skip
 
 
@@ -122,7 +125,8 @@ def milestone_page(request: Request, context: Context, project_id: str, index: s
                 program = Program.from_row(program_row, contracts) if program_row is not None else None
     if milestone is None:
         return error_page(request, 404, "errors.no_milestone", project=project_id, index=index)
-    return render(request, "milestone.html", milestone=milestone, project=project, program=program)
+    overdue = project is not None and is_overdue(milestone.status, milestone.due_date, project.status, now_seconds())
+    return render(request, "milestone.html", milestone=milestone, project=project, program=program, overdue=overdue)
 
 
 @router.get("/evaluations")

@@ -1,0 +1,55 @@
+"""The one rule of what is overdue (registry.domain.deadlines)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from registry.domain.deadlines import is_overdue, overdue_cutoff
+from registry.domain.enums import MilestoneStatus, ProjectStatus
+
+DUE = datetime(2021, 12, 20, tzinfo=UTC)  # a due day, as the registry stores it: its midnight, UTC
+ACTIVE = ProjectStatus.ACTIVE
+
+
+def seconds(text: str) -> int:
+    return int(datetime.fromisoformat(text).timestamp())
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        ("2021-12-19T23:59:59+00:00", False),
+        ("2021-12-20T00:00:00+00:00", False),  # the due day itself is still in time
+        ("2021-12-20T23:59:59+00:00", False),
+        ("2021-12-21T00:00:00+00:00", True),
+        ("2026-12-03T10:00:00+00:00", True),
+    ],
+)
+def test_a_milestone_is_overdue_once_its_due_day_has_ended(as_of: str, expected: bool) -> None:
+    assert is_overdue(MilestoneStatus.PLANNED, DUE, ACTIVE, seconds(as_of)) is expected
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (MilestoneStatus.PLANNED, True),
+        (MilestoneStatus.REJECTED, True),  # not resubmitted: the company still owes it
+        (MilestoneStatus.SUBMITTED, False),  # waits for the auditor, not the company
+        (MilestoneStatus.APPROVED, False),
+    ],
+)
+def test_only_a_milestone_waiting_for_the_company_is_overdue(status: MilestoneStatus, expected: bool) -> None:
+    assert is_overdue(status, DUE, ACTIVE, seconds("2022-01-01T00:00:00+00:00")) is expected
+
+
+@pytest.mark.parametrize("project", [ProjectStatus.COMPLETED, ProjectStatus.TERMINATED, ProjectStatus.CLAWED_BACK])
+def test_a_project_that_ended_owes_no_milestone(project: ProjectStatus) -> None:
+    assert not is_overdue(MilestoneStatus.PLANNED, DUE, project, seconds("2022-01-01T00:00:00+00:00"))
+
+
+def test_a_due_date_in_seconds_or_as_a_datetime_is_the_same_rule() -> None:
+    as_of = seconds("2021-12-21T09:00:00+00:00")
+    assert is_overdue(MilestoneStatus.PLANNED, int(DUE.timestamp()), ACTIVE, as_of)
+    assert overdue_cutoff(as_of) == seconds("2021-12-21T00:00:00+00:00")

@@ -110,6 +110,15 @@ class StatisticsCache:
             lambda connection, moment: statistics.company_statistics(connection, as_of=moment, company_id=company_id),
         )  # fmt: skip
 
+    def report_years(
+        self, as_of: int | None, *, program_year: int | None = None
+    ) -> Figures[list[statistics.ReportYearStatistics]]:
+        """`registry.store.statistics.report_year_statistics`, kept."""
+        return self.figures(
+            ("report years", program_year), as_of,
+            lambda connection, _moment: statistics.report_year_statistics(connection, program_year=program_year),
+        )  # fmt: skip
+
     def _fresh(self, found: Figures[Any], as_of: int | None) -> bool:
         return as_of is not None or time.monotonic() - found.computed_at <= self._max_age
 

@@ -11,7 +11,8 @@ What counts (the API repeats this in its field descriptions):
 - outcomes by type, counting only those that stand: not revoked, and not corrected by a later
   outcome (the correction counts instead);
 - commercialization figures summed over disclosed reports that are not disputed (reported or
-  verified); a committed report's figures are hidden until it is revealed.
+  verified); a committed report's figures are hidden until it is revealed. Per program they add up
+  every year reported under it; per year (`report_year_statistics`) they go by the report's own year.
 """
 
 from __future__ import annotations
@@ -103,6 +104,14 @@ class Activity:
         for name in CommercializationTotals.__dataclass_fields__:
             total = getattr(self.commercialization, name) + getattr(other.commercialization, name)
             setattr(self.commercialization, name, total)
+
+
+@dataclass(frozen=True)
+class ReportYearStatistics:
+    """The commercialization reports for one year (the year their figures are for)."""
+
+    year: int
+    commercialization: CommercializationTotals
 
 
 @dataclass(frozen=True)
@@ -241,6 +250,37 @@ def _activity(
             kind = OutcomeType(row[1])
             counted.by_type[kind] = counted.by_type.get(kind, 0) + count
 
+    for value, totals in _commercialization(connection, key, condition).items():
+        found[value].commercialization = totals
+
+    clawed = _exact_sum(audits.c.clawback_amount, dialect)
+    query = (
+        select(key, *clawed)
+        .select_from(audits.join(projects, projects.c.project_id == audits.c.project_id))
+        .group_by(key)
+    )
+    for row in connection.execute(_where(query, condition)):
+        found[_key(row[0])].clawbacks = _combine(row[1:], dialect)
+    return dict(found)
+
+
+def report_year_statistics(connection: Connection, *, program_year: int | None = None) -> list[ReportYearStatistics]:
+    """Commercialization per year the reports are for (a report's own year, not its program's), oldest
+    first; only of the programs of `program_year`, if given."""
+    condition = None
+    if program_year is not None:
+        condition = projects.c.program_id.in_(select(programs.c.program_id).where(programs.c.year == program_year))
+    found = _commercialization(connection, commercialization_reports.c.year, condition)
+    return [ReportYearStatistics(year=year, commercialization=found[year]) for year in sorted(found)]
+
+
+def _commercialization(
+    connection: Connection, key: Column[Any], condition: ColumnElement[bool] | None
+) -> dict[Any, CommercializationTotals]:
+    """Commercialization reports by status, and the counted reports' figures, per value of `key` (a column
+    of `projects` or of `commercialization_reports`), over the projects matching `condition`."""
+    dialect = connection.dialect.name
+    found: dict[Any, CommercializationTotals] = defaultdict(CommercializationTotals)
     r = commercialization_reports
     sums = [_exact_sum(r.c.sales, dialect), _exact_sum(r.c.investment, dialect), _exact_sum(r.c.royalties, dialect)]
     query = (
@@ -250,7 +290,7 @@ def _activity(
     )
     width = len(sums[0])
     for row in connection.execute(_where(query, condition)):
-        totals = found[_key(row[0])].commercialization
+        totals = found[_key(row[0])]
         status, count = ReportStatus(row[1]), int(row[2])
         totals.reports += count
         if status is not ReportStatus.NONE:
@@ -262,15 +302,6 @@ def _activity(
             totals.sales += _combine(values[0:width], dialect)
             totals.investment += _combine(values[width : 2 * width], dialect)
             totals.royalties += _combine(values[2 * width : 3 * width], dialect)
-
-    clawed = _exact_sum(audits.c.clawback_amount, dialect)
-    query = (
-        select(key, *clawed)
-        .select_from(audits.join(projects, projects.c.project_id == audits.c.project_id))
-        .group_by(key)
-    )
-    for row in connection.execute(_where(query, condition)):
-        found[_key(row[0])].clawbacks = _combine(row[1:], dialect)
     return dict(found)
 
 

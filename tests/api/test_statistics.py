@@ -227,6 +227,35 @@ def test_year_statistics_add_up_the_programs_of_each_year(api: TestClient, chain
         _assert_figures(item, _expected(chain, ids, as_of))
 
 
+def test_commercialization_goes_by_the_year_each_report_is_for(api: TestClient, chain: ChainRecords) -> None:
+    body = api.get("/api/v1/statistics/commercialization").json()
+    by_year: dict[int, Counter[str]] = defaultdict(Counter)
+    for report in chain.reports:
+        found = by_year[report.year]
+        found["reports"] += 1
+        found[report.status.name.lower()] += 1
+        if report.status in (ReportStatus.REPORTED, ReportStatus.VERIFIED):
+            for name in ("sales", "investment", "royalties", "jobs"):
+                found[name] += getattr(report.figures, name)
+    assert [item["year"] for item in body["items"]] == sorted(by_year)
+    program_years = {p.year for p in chain.programs}
+    assert set(by_year) - program_years, "the chain must hold reports for years that are no program's year"
+    for item in body["items"]:
+        expected = by_year[item["year"]]
+        money = item["commercialization"]
+        assert {name: money[name] for name in ("reports", "committed", "reported", "verified", "disputed", "jobs")} == {
+            name: expected[name] for name in ("reports", "committed", "reported", "verified", "disputed", "jobs")
+        }
+        assert [money[name] for name in ("sales", "investment", "royalties")] == [
+            str(expected[name]) for name in ("sales", "investment", "royalties")
+        ]
+    for year in program_years:  # `year` keeps the reports of that year's programs
+        kept = api.get("/api/v1/statistics/commercialization", params={"year": year}).json()["items"]
+        ids = {p.project_id for p in chain.projects if p.program_id in {q.program_id for q in chain.programs
+                                                                       if q.year == year}}  # fmt: skip
+        assert sum(i["commercialization"]["reports"] for i in kept) == sum(r.project_id in ids for r in chain.reports)
+
+
 # ---- per company ------------------------------------------------------------------------------------
 
 

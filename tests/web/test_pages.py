@@ -216,7 +216,8 @@ def test_the_dashboard_charts_carry_the_statistics_endpoint_figures(desktop: Bro
     assert programs and years
 
     budget = _chart_data(desktop, "chart-budget")
-    assert budget["labels"] == [f"{p['year']} · {p['name']}" for p in programs]
+    # Each program's name on short lines beside its bar.
+    assert [" ".join(label) for label in budget["labels"]] == [f"{p['year']} · {p['name']}" for p in programs]
     assert budget["datasets"][0]["data"] == [int(p["budget"]) for p in programs]
     assert budget["datasets"][1]["data"] == [int(p["granted"]) for p in programs]
     assert sum(budget["datasets"][1]["data"]) == sum(int(y["granted"]) for y in years)
@@ -233,10 +234,13 @@ def test_the_dashboard_charts_carry_the_statistics_endpoint_figures(desktop: Bro
     patents = sum(y["outcomes"]["byType"]["patentRegistration"] for y in years)
     assert outcomes["datasets"][0]["data"][position] == patents
 
+    # Commercialization by the year each report is for, not by its program's year.
+    reported = client.get("/api/v1/statistics/commercialization", params={"asOf": as_of}).json()["items"]
+    assert [y["year"] for y in reported] != [y["year"] for y in years]
     commercialization = _chart_data(desktop, "chart-commercialization")
-    assert commercialization["labels"] == [str(y["year"]) for y in years]
+    assert commercialization["labels"] == [str(y["year"]) for y in reported]
     for dataset, name in zip(commercialization["datasets"], ["sales", "investment", "royalties", "jobs"], strict=True):
-        assert dataset["data"] == [int(y["commercialization"][name]) for y in years], name
+        assert dataset["data"] == [int(y["commercialization"][name]) for y in reported], name
 
     # The tables say the same in exact won, and every chart links its CSV export.
     total_budget = sum(int(p["budget"]) for p in programs)
@@ -296,3 +300,40 @@ def test_the_keyboard_reaches_the_skip_link_and_the_file_chooser(
     chooser.value.set_files(str(reviewed.genuine))
     assert _verdict(desktop).get_attribute("data-verdict") == "verified"
     desktop.assert_quiet()
+
+
+FIGURES_FIT = """() => [...document.querySelectorAll(".figures > div")].flatMap((card) => {
+    const edge = card.getBoundingClientRect().right;
+    return [...card.querySelectorAll(".money")].filter((m) => m.getBoundingClientRect().right > edge + 0.5)
+        .map((m) => m.textContent);
+})"""
+PLOT_SHARE = """(id) => { const chart = Chart.getChart(document.getElementById(id));
+    return { width: chart.chartArea.width / chart.width, height: chart.chartArea.height,
+             programs: chart.data.labels.length }; }"""
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_the_dashboard_and_programs_read_at_any_width(viewport: str, request: pytest.FixtureRequest) -> None:
+    tab: BrowserTab = request.getfixturevalue(viewport)
+    for path in ("/", "/dashboard"):
+        tab.visit(path)
+        assert tab.page.evaluate(FIGURES_FIT) == [], f"{path}: an amount runs past its card"
+    for chart in ("chart-budget", "chart-milestones"):
+        plot = tab.page.evaluate(PLOT_SHARE, chart)
+        # The plot keeps most of the width (names sit on short lines beside the bars) and a bar's height
+        # per program.
+        assert plot["width"] > 0.45 and plot["height"] >= 20 * plot["programs"], (chart, plot)
+    tab.screenshot("dashboard-widths")
+
+    tab.visit("/programs")
+    region = tab.page.locator(".table-scroll").first
+    overflowing = tab.page.evaluate("(box) => box.scrollWidth > box.clientWidth + 1", region.element_handle())
+    hint = tab.page.locator(".scroll-hint")
+    if overflowing:  # the money columns are off-screen: the page says how to reach them
+        assert hint.first.is_visible() and hint.first.inner_text() == KO["table.scroll_hint"]
+        assert "overflowing" in (region.get_attribute("class") or "")
+    else:
+        assert hint.count() == 0 or not hint.first.is_visible()
+    assert overflowing is (viewport == "phone")
+    tab.screenshot("programs-widths")
+    tab.assert_quiet()

@@ -23,7 +23,13 @@ from registry.api.errors import NotFound
 from registry.api.exports import CSV_CONTENT, ExportFormat, export_items
 from registry.api.parameters import MAX_ID, Year, company_param
 from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE
-from registry.api.schemas.statistics import CompanyStatistics, ProgramStatistics, Statistics, YearStatistics
+from registry.api.schemas.statistics import (
+    CompanyStatistics,
+    ProgramStatistics,
+    ReportYearStatistics,
+    Statistics,
+    YearStatistics,
+)
 from registry.api.statistics_cache import Figures
 from registry.store import statistics as figures
 
@@ -149,6 +155,51 @@ async def export_year_statistics(
 ) -> StreamingResponse:
     items = _by_year(await _programs(context, as_of, year))
     return export_items(iter(items), YearStatistics, name="year-statistics", export_format=export_format)
+
+
+_REPORT_YEARS_DOC = (
+    "Commercialization per year the figures are for (a report's own year, not its program's): reports by "
+    "status, and sales, investment, royalties and jobs of the counted ones. `year` keeps the programs of that year."
+)
+
+
+async def _report_years(
+    context: ApiContext, as_of: datetime | None, year: int | None
+) -> Figures[list[figures.ReportYearStatistics]]:
+    return await run_in_threadpool(partial(context.statistics.report_years, _moment(as_of), program_year=year))
+
+
+def _by_report_year(computed: Figures[list[figures.ReportYearStatistics]]) -> list[ReportYearStatistics]:
+    return computed.view("api report years", lambda c: [ReportYearStatistics.of(one) for one in c.value])
+
+
+@router.get(
+    "/commercialization",
+    response_model=Statistics[ReportYearStatistics],
+    summary="Commercialization per report year",
+    description=_REPORT_YEARS_DOC,
+    responses=ERROR_RESPONSES,
+)
+async def report_year_statistics(
+    context: Context, year: Year = None, as_of: AsOf = None
+) -> Statistics[ReportYearStatistics]:
+    computed = await _report_years(context, as_of, year)
+    return _statistics(computed, _by_report_year(computed))
+
+
+@router.get(
+    "/commercialization/export",
+    response_model=list[ReportYearStatistics],
+    summary="Export commercialization per report year (CSV or JSON)",
+    description=_REPORT_YEARS_DOC,
+    responses={**CSV_CONTENT, **ERROR_RESPONSES},
+)
+async def export_report_year_statistics(
+    context: Context, export_format: Format = ExportFormat.CSV, year: Year = None, as_of: AsOf = None
+) -> StreamingResponse:
+    items = _by_report_year(await _report_years(context, as_of, year))
+    return export_items(iter(items), ReportYearStatistics, name="commercialization-statistics",
+                        export_format=export_format)  # fmt: skip
 
 
 _COMPANIES_DOC = (

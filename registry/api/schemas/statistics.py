@@ -121,7 +121,8 @@ class ProgramStatistics(ApiModel):
 
 
 class YearStatistics(ApiModel):
-    """The programs of one year, added up."""
+    """The programs of one year, added up (their commercialization: every year reported under them; per
+    report year, see /api/v1/statistics/commercialization)."""
 
     year: int
     programs: int
@@ -147,6 +148,18 @@ class YearStatistics(ApiModel):
             outcomes=OutcomeFigures.of(done.outcomes),
             commercialization=CommercializationFigures.of(done.commercialization),
         )  # fmt: skip
+
+
+class ReportYearStatistics(ApiModel):
+    """The commercialization reports for one year: the year their figures are for, whatever the year of
+    the program they were reported under."""
+
+    year: int = Field(description="The year the reports' figures are for.")
+    commercialization: CommercializationFigures
+
+    @classmethod
+    def of(cls, found: figures.ReportYearStatistics) -> ReportYearStatistics:
+        return cls(year=found.year, commercialization=CommercializationFigures.of(found.commercialization))
 
 
 class CompanyStatistics(ApiModel):

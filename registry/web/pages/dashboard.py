@@ -17,7 +17,7 @@ from pydantic.alias_generators import to_camel
 from starlette.responses import Response
 
 from registry.api.deps import Context
-from registry.api.schemas.statistics import OutcomeFigures, ProgramStatistics, YearStatistics
+from registry.api.schemas.statistics import OutcomeFigures, ProgramStatistics, ReportYearStatistics, YearStatistics
 from registry.browser_libraries import CHART_JS, BrowserLibraryMissing
 from registry.domain.enums import OutcomeType
 from registry.web import parameters
@@ -45,6 +45,8 @@ def dashboard_page(request: Request, context: Context, year: str | None = None) 
     by_year = sorted(found, key=lambda p: p.year)
     years = [YearStatistics.of(y, list(group)) for y, group in groupby(by_year, key=lambda p: p.year)]
     totals = YearStatistics.of(chosen_year or 0, found)
+    reported = context.statistics.report_years(moment, program_year=chosen_year).value
+    report_years = [ReportYearStatistics.of(y) for y in reported]
     as_of = datetime.fromtimestamp(moment, UTC)
 
     query = {"asOf": utc_iso(as_of), **({"year": str(chosen_year)} if chosen_year is not None else {})}
@@ -53,6 +55,8 @@ def dashboard_page(request: Request, context: Context, year: str | None = None) 
         "programs_json": f"/api/v1/statistics/programs?{urlencode(query)}",
         "years_csv": f"/api/v1/statistics/years/export?{urlencode({**query, 'format': 'csv'})}",
         "years_json": f"/api/v1/statistics/years?{urlencode(query)}",
+        "commercialization_csv": f"/api/v1/statistics/commercialization/export?{urlencode({**query, 'format': 'csv'})}",
+        "commercialization_json": f"/api/v1/statistics/commercialization?{urlencode(query)}",
     }
     try:
         CHART_JS.locate(context.settings.project_root)
@@ -66,13 +70,14 @@ def dashboard_page(request: Request, context: Context, year: str | None = None) 
         "lang": translate.language.value,
         "programs": [p.model_dump(mode="json") for p in programs],
         "years": [y.model_dump(mode="json") for y in years],
+        "reportYears": [y.model_dump(mode="json") for y in report_years],
         "outcomeTypes": [
             {"key": to_camel(outcome_field(kind)), "label": translate.enum("outcome_type", enum_name(kind))}
             for kind in OUTCOME_TYPES
         ],
         "messages": translate.subset("chart."),
     }
-    return render(request, "dashboard.html", programs=programs, years=years, totals=totals,
+    return render(request, "dashboard.html", programs=programs, years=years, report_years=report_years, totals=totals,
                   outcome_types=OUTCOME_TYPES, outcome_count=_outcome_count, outcome_field=outcome_field,
                   as_of=as_of, year=chosen_year, exports=exports, chart_data=chart_data, chart_script=chart_script,
                   chart_problem=chart_problem)  # fmt: skip

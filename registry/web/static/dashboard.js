@@ -44,10 +44,32 @@
   }
 
   const programs = data.programs;
-  const programLabels = programs.map((p) => p.year + " · " + p.name);
+
+  // A program's name on several short lines, so that the per-program charts can run their bars sideways
+  // with every name readable beside its bar, on a phone as on a desktop (tilted labels overlap and push
+  // the plot aside).
+  function wrapped(text, width) {
+    const lines = [];
+    for (const word of text.split(/\s+/)) {
+      const last = lines.length - 1;
+      if (last >= 0 && (lines[last] + " " + word).length <= width) lines[last] += " " + word;
+      else lines.push(word);
+    }
+    return lines;
+  }
+  const labelWidth = window.innerWidth < 640 ? 14 : 28;
+  const programLabels = programs.map((p) => wrapped(p.year + " · " + p.name, labelWidth));
+
+  // A chart with a bar per program grows with the programs, so that bars and names never squeeze.
+  function sizeForPrograms(id) {
+    const canvas = document.getElementById(id);
+    const lines = programLabels.reduce((sum, label) => sum + Math.max(label.length, 2), 0);
+    if (canvas) canvas.parentElement.style.height = Math.max(288, 80 + lines * 22) + "px";
+  }
 
   // Budget against granted, per program and year.
   const budgetExact = [programs.map((p) => p.budget), programs.map((p) => p.granted)];
+  sizeForPrograms("chart-budget");
   draw("chart-budget", {
     type: "bar",
     data: {
@@ -57,13 +79,14 @@
         { label: say("granted"), data: budgetExact[1].map(Number), backgroundColor: colours.orange, borderColor: colours.vermillion, borderWidth: 1 },
       ],
     },
-    options: { scales: { y: wonAxis }, plugins: { tooltip: wonTooltip(budgetExact) } },
+    options: { indexAxis: "y", scales: { x: wonAxis }, plugins: { tooltip: wonTooltip(budgetExact) } },
   });
 
   // Milestones by status, stacked, with the overdue ones beside them.
   const status = (name, colour) => ({
     label: say(name), data: programs.map((p) => p.milestones[name]), backgroundColor: colour, stack: "status",
   });
+  sizeForPrograms("chart-milestones");
   draw("chart-milestones", {
     type: "bar",
     data: {
@@ -76,7 +99,7 @@
         { label: say("overdue"), data: programs.map((p) => p.milestones.overdue), backgroundColor: colours.purple, stack: "overdue" },
       ],
     },
-    options: { scales: { x: { stacked: true }, y: { ...countAxis, stacked: true } } },
+    options: { indexAxis: "y", scales: { y: { stacked: true }, x: { ...countAxis, stacked: true } } },
   });
 
   // Standing outcomes by type, all years shown added up.
@@ -96,8 +119,8 @@
     options: { indexAxis: "y", scales: { x: countAxis }, plugins: { legend: { display: false } } },
   });
 
-  // Commercialization over the years: money as bars, jobs as a line on its own axis.
-  const years = data.years;
+  // Commercialization by the year the reports are for: money as bars, jobs as a line on its own axis.
+  const years = data.reportYears;
   const money = ["sales", "investment", "royalties"];
   const commercialExact = money.map((name) => years.map((y) => y.commercialization[name]));
   const moneyColours = [colours.blue, colours.orange, colours.green];

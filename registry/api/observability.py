@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from registry.indexer.rpc import JsonRpc, RpcError, RpcUnavailable
@@ -77,9 +78,7 @@ class ObservabilityMiddleware:
             await self.app(scope, receive, send_and_note)
         finally:
             seconds = time.perf_counter() - started
-            route = scope.get("route")
-            # `path_format` is the template without convertors: a direct route counts with its FastAPI twin.
-            template = getattr(route, "path_format", None) or "unmatched"
+            template = route_template(scope.get("route"))
             method = scope["method"]
             counter = self._counters.get((method, template, status))
             if counter is None:
@@ -93,6 +92,23 @@ class ObservabilityMiddleware:
             timer.observe(seconds)
             if access_log.isEnabledFor(logging.INFO):
                 access_log.info(_access_line(scope, template, status, seconds))
+
+
+def route_template(route: Any) -> str:
+    """The label of the route that answered: its template without convertors (a direct route counts with its
+    FastAPI twin; a mount, `/static/{path}`, counts every file under it), or `unmatched`."""
+    return getattr(route, "path_format", None) or "unmatched"
+
+
+class CountedMount(Mount):
+    """A mount (static files) that names itself in the scope, as FastAPI's routes do, so that its requests
+    are counted under its own label rather than as unmatched."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child_scope = super().matches(scope)
+        if match is not Match.NONE:
+            child_scope["route"] = self
+        return match, child_scope
 
 
 def _access_line(scope: Scope, template: str, status: int, seconds: float) -> str:

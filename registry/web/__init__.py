@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from registry.api.deps import ApiContext
+from registry.api.observability import CountedMount
 from registry.browser_libraries import LIBRARIES, library_route
 from registry.web.errors import install_page_errors
 from registry.web.pages import ROUTERS
@@ -33,6 +34,6 @@ def mount(app: FastAPI) -> None:
 
     for router in ROUTERS:
         app.include_router(router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.router.routes.append(CountedMount("/static", StaticFiles(directory=STATIC_DIR), name="static"))
     install_page_errors(app)
 

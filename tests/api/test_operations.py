@@ -19,7 +19,7 @@ from tests.api.conftest import IndexedRegistry
 from tests.helpers.api import error_of
 
 
-def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     return {
         (sample.name, tuple(sorted(sample.labels.items()))): sample.value
         for family in text_string_to_metric_families(text)
@@ -79,12 +79,12 @@ def test_without_the_database_health_is_a_503_and_a_read_a_500_that_says_nothing
 
 
 def test_metrics_count_requests_by_route_template_and_show_the_lag(api: TestClient, w3: Web3) -> None:
-    before = _samples(api.get("/metrics").text)
+    before = samples(api.get("/metrics").text)
     api.get("/api/v1/programs/1")
     api.get("/api/v1/programs/987654")
     response = api.get("/metrics")
     assert response.headers["content-type"].startswith("text/plain")
-    after = _samples(response.text)
+    after = samples(response.text)
     route = ("route", "/api/v1/programs/{programId}")
     for status in ("200", "404"):
         key = ("registry_api_requests_total", (("method", "GET"), route, ("status", status)))

@@ -144,6 +144,14 @@ def test_sending_the_file_to_the_server_is_a_post_that_finds_the_same_record(
     desktop.visit("/verify")
     desktop.page.set_input_files("#document", str(reviewed.genuine))
     _verdict(desktop)
+    assert desktop.page.locator("#upload-offer").is_hidden(), "the browser hashed it: no need to send it"
+
+    # A browser that cannot hash on the page (no WebCrypto, e.g. over plain HTTP) is offered the server.
+    desktop.page.add_init_script("Object.defineProperty(Crypto.prototype, 'subtle', { get: () => undefined })")
+    desktop.visit("/verify")
+    desktop.page.set_input_files("#document", str(reviewed.genuine))
+    desktop.page.locator("#upload-offer").wait_for(state="visible")
+    assert desktop.page.locator("#verify-status").inner_text() == KO["verify.no_web_crypto"]
     uploaded = f"{desktop.base_url}/api/v1/verify"
     with desktop.page.expect_response(lambda r: r.request.method == "POST" and r.url == uploaded) as sent:
         desktop.page.click("#upload-button")
@@ -153,6 +161,34 @@ def test_sending_the_file_to_the_server_is_a_post_that_finds_the_same_record(
     assert _verdict(desktop).get_attribute("data-verdict") == "verified"
     assert desktop.page.locator("#citations a.record-link").get_attribute("href") == reviewed.path
     desktop.assert_quiet()
+
+
+def test_a_hash_the_reader_got_wrong_is_said_in_the_pages_language_without_asking_the_server(
+    desktop: BrowserTab,
+) -> None:
+    desktop.visit("/verify?sha256=" + "0" * 64)
+    status = desktop.page.locator("#verify-status.status-error")
+    status.wait_for()
+    assert status.inner_text() == KO["verify.zero_hash"]
+
+    desktop.page.fill("#sha256", "not-a-hash")
+    desktop.page.click("#hash-form button[type=submit]")  # no browser bubble: the page's own message
+    assert status.inner_text() == KO["verify.bad_hash"]
+    assert desktop.page.get_attribute("#sha256", "aria-invalid") == "true"
+    assert desktop.page.evaluate("document.activeElement.id") == "sha256"
+    assert not [url for _, url in desktop.requests if "/api/v1/verify" in url]
+    desktop.assert_quiet()
+
+
+def test_after_a_search_focus_lands_on_the_answer_and_a_refused_field_is_said_once(desktop: BrowserTab) -> None:
+    desktop.visit("/search?company=xyz", status=400)
+    assert desktop.page.locator(".notice-error").count() == 0
+    assert desktop.page.locator("#company-error").count() == 1
+    assert desktop.page.evaluate("document.activeElement.id") == "company"
+
+    desktop.visit("/search?year=2021")
+    assert desktop.page.evaluate("document.activeElement.id") == "search-results"
+    desktop.screenshot("search-results")
 
 
 def test_a_hash_in_the_address_is_checked_when_the_page_opens(

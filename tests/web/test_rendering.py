@@ -18,6 +18,7 @@ from registry.domain.records import ProgramTerms
 from registry.web.i18n import Language, catalogue
 from registry.web.rendering import CONTENT_SECURITY_POLICY
 from tests.api.conftest import IndexedRegistry
+from tests.api.test_operations import samples
 from tests.web.conftest import BrowserTab, ReviewedMilestone
 
 PAGES = ["/", "/verify", "/programs", "/evaluations", "/dashboard", "/search?year=2021"]
@@ -55,15 +56,15 @@ def test_the_policy_names_no_other_origin_and_no_inline_code() -> None:
 
 def test_asking_for_english_sets_the_page_language_and_a_cookie(client: TestClient) -> None:
     answer = client.get("/programs", params={"lang": "en"})
-    assert '<html lang="en">' in answer.text
+    assert '<html lang="en" ' in answer.text
     assert f"<h1>{catalogue(Language.ENGLISH)['programs.title']}</h1>" in answer.text
     assert answer.cookies.get("lang") == "en"
     assert 'href="?lang=ko" lang="ko"' in answer.text
 
     kept = client.get("/programs")  # the cookie the client was given
-    assert '<html lang="en">' in kept.text and "set-cookie" not in kept.headers
+    assert '<html lang="en" ' in kept.text and "set-cookie" not in kept.headers
     client.cookies.set("lang", "ko")
-    assert '<html lang="ko">' in client.get("/programs").text
+    assert '<html lang="ko" ' in client.get("/programs").text
 
 
 def test_what_a_person_types_is_shown_escaped(client: TestClient) -> None:
@@ -105,3 +106,19 @@ def test_markup_in_a_record_runs_nothing_in_the_browser(hostile_program: int, de
     assert desktop.page.locator("h1").inner_text().startswith(catalogue(Language.KOREAN)["dashboard.title"])
     assert desktop.page.locator("#table-budget tbody th").inner_text() == HOSTILE
     desktop.assert_quiet()
+
+
+def test_metrics_label_pages_lookups_and_static_files_by_their_route(client: TestClient) -> None:
+    before = samples(client.get("/metrics").text)
+    for path in ("/projects/1", "/api/v1/projects/1", "/static/portal.css", "/static/copy.js"):
+        assert client.get(path).status_code == 200, path
+    after = samples(client.get("/metrics").text)
+
+    def counted(route: str) -> float:
+        key = ("registry_api_requests_total", (("method", "GET"), ("route", route), ("status", "200")))
+        return after.get(key, 0.0) - before.get(key, 0.0)
+
+    assert counted("/projects/{project_id}") == 1
+    assert counted("/api/v1/projects/{projectId}") == 1  # the direct route, with its FastAPI twin's label
+    assert counted("/static/{path}") == 2
+    assert counted("unmatched") == 0

@@ -270,6 +270,12 @@
     } catch (error) {
       body = null;
     }
+    if (response.status === 413) throw new Error(say("too_large", { limit: Number(config.maxUploadBytes).toLocaleString() }));
+    if (response.status >= 400 && response.status < 500) {
+      // The reader's mistake (the registry refused the hash), said in the page's language: the API's own
+      // message is English and meant for programs.
+      throw new Error(say("bad_hash"));
+    }
     if (!response.ok) {
       const message = body && body.error && body.error.message ? body.error.message : response.statusText;
       throw new Error(say("server_error", { status: response.status, message: message }));
@@ -279,6 +285,7 @@
 
   async function lookUp(hash) {
     const hex = hash.toLowerCase().replace(/^0x/, "");
+    if (/^0+$/.test(hex)) throw new Error(say("zero_hash"));
     setStatus(say("asking"));
     const response = await fetch("/api/v1/verify/" + hex, { headers: { Accept: "application/json" } });
     const answer = await readAnswer(response);
@@ -315,8 +322,17 @@
     if (!file) return;
     chosenFile = file;
     document.getElementById("chosen-file").textContent = file.name;
-    uploadOffer.hidden = false;
-    guarded(async () => lookUp(await hashFile(file)));
+    uploadOffer.hidden = true;
+    guarded(async () => {
+      let hash;
+      try {
+        hash = await hashFile(file);
+      } catch (error) {
+        uploadOffer.hidden = false; // this browser cannot hash it: the server can
+        throw error;
+      }
+      await lookUp(hash);
+    });
   }
 
   async function upload() {

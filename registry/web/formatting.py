@@ -8,10 +8,13 @@ These are the templates' filters; the API keeps its own machine formats (digits,
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from enum import IntEnum
 from typing import Any
 
+import jinja2
+import jinja2.runtime
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from pydantic import BaseModel
@@ -130,3 +133,31 @@ def claim(model: BaseModel, path: str) -> Markup:
 def claim_key(**key: Any) -> Markup:
     """`data-key` of a record: its key fields (already JSON values) as one JSON object."""
     return htmlsafe_json_dumps(key, dumps=json.dumps, ensure_ascii=False)
+
+
+#: Words holding Hangul, and the spaces between consecutive ones: the Korean part of a name such as
+#: "R&D기획 컨설팅 지원 (R&D planning consulting support)".
+_KOREAN_RUN = re.compile(r"\S*[\uac00-\ud7a3\u3131-\u318e]\S*(?:\s+\S*[\uac00-\ud7a3\u3131-\u318e]\S*)*")
+
+
+@jinja2.pass_context
+def korean_marked(context: jinja2.runtime.Context, text: str) -> Markup:
+    """`text` escaped, with its Korean runs marked `lang="ko"` on a page in another language, so that a
+    screen reader reads them with a Korean voice (a Korean page needs no mark)."""
+    if context.get("lang") == "ko":
+        return Markup.escape(text)
+    parts, end = [], 0
+    for run in _KOREAN_RUN.finditer(text):
+        parts.append(Markup.escape(text[end : run.start()]))
+        parts.append(Markup('<span lang="ko">{}</span>').format(run.group()))
+        end = run.end()
+    parts.append(Markup.escape(text[end:]))
+    return Markup("").join(parts)
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def code_spans(text: str) -> Markup:
+    """A message escaped, its `backticked` commands shown as code (messages mark commands as Markdown does)."""
+    return Markup(_CODE_SPAN.sub(lambda span: f"<code>{span.group(1)}</code>", str(Markup.escape(text))))

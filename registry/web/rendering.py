@@ -72,6 +72,8 @@ def _environment() -> jinja2.Environment:
         number=formatting.number,
         claim=formatting.claim,
         claim_value=formatting.claim_value,
+        korean=formatting.korean_marked,
+        code_spans=formatting.code_spans,
     )
     environment.globals.update(claim_key=formatting.claim_key)
     return environment

@@ -97,6 +97,8 @@ def test_verifying_the_genuine_file_shows_its_milestone_without_uploading_it(
     assert verdict.get_attribute("data-verdict") == "verified"
     assert verdict.inner_text().endswith(KO["verify.verified"])
     assert digest in desktop.page.locator("#verify-result").inner_text()
+    assert "`" not in desktop.page.locator("#verify-result").inner_text(), "commands show as code, not Markdown"
+    assert desktop.page.locator("#verify-result .steps code, #verify-result p code").count() > 0
     record = desktop.page.locator("#citations a.record-link")
     assert record.count() == 1
     assert record.get_attribute("href") == reviewed.path

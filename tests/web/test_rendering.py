@@ -4,6 +4,7 @@ supplies is escaped, in the markup and in the JSON the scripts read."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 
@@ -122,3 +123,30 @@ def test_metrics_label_pages_lookups_and_static_files_by_their_route(client: Tes
     assert counted("/api/v1/projects/{projectId}") == 1  # the direct route, with its FastAPI twin's label
     assert counted("/static/{path}") == 2
     assert counted("unmatched") == 0
+
+
+def test_on_english_pages_the_korean_part_of_a_name_is_marked_korean(client: TestClient) -> None:
+    programs = client.get("/api/v1/programs").json()["items"]
+    korean = next(p for p in programs if re.search("[가-힣]", p["name"]))
+    page = client.get(f"/programs/{korean['programId']}?lang=en").text
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", page, flags=re.DOTALL)
+    assert heading is not None
+    marked = re.findall(r'<span lang="ko">([^<]*)</span>', heading.group(1))
+    assert marked and all(re.search("[가-힣]", run) for run in marked)
+    assert re.sub(r"<[^>]+>", "", heading.group(1)) == html.escape(korean["name"], quote=False)
+    assert page.count('<span lang="ko">') >= 2  # the heading and the breadcrumb
+    # On a Korean page everything is Korean already: no mark.
+    assert '<span lang="ko">' not in client.get(f"/programs/{korean['programId']}?lang=ko").text
+
+
+def test_help_texts_show_commands_as_code_not_as_markdown(client: TestClient) -> None:
+    for language in ("ko", "en"):
+        page = client.get(f"/verify?lang={language}").text
+        help_text = re.search(r'<p class="help" id="hash-help">(.*?)</p>', page, flags=re.DOTALL)
+        assert help_text is not None
+        assert "<code>sha256sum " in help_text.group(1) and "`" not in help_text.group(1)
+
+
+def test_an_ip_status_never_set_reads_as_not_applicable() -> None:
+    assert catalogue(Language.ENGLISH)["enum.ip_status.none"] == "Not applicable"
+    assert catalogue(Language.KOREAN)["enum.ip_status.none"] == "해당 없음"

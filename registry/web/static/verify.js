@@ -70,6 +70,15 @@
     return el("time", { datetime: iso, title: iso }, shifted.slice(0, 10) + " " + shifted.slice(11, 19) + " KST");
   }
 
+  // A message with `backticked` commands, as text with the commands in <code> (never as HTML).
+  function withCode(text) {
+    const fragment = document.createDocumentFragment();
+    String(text).split("`").forEach((part, index) => {
+      if (part) fragment.append(index % 2 ? el("code", null, part) : part);
+    });
+    return fragment;
+  }
+
   function commandBlock(command) {
     return el("div", { class: "command" },
       el("pre", { tabindex: "0", "aria-label": say("command") }, el("code", null, command)),
@@ -155,7 +164,7 @@
   function receiptPart(answer) {
     const hex = answer.sha256.replace(/^0x/, "").toLowerCase();
     const section = el("section", { class: "verify-part", id: "receipt" }, el("h3", null, say("receipt_heading")));
-    section.append(el("p", null, say("receipt_lead")));
+    section.append(el("p", null, withCode(say("receipt_lead"))));
     section.append(el("p", null,
       el("a", { href: "/api/v1/verify/" + hex + "/receipt", download: "receipt-" + hex.slice(0, 12) + ".json",
                 id: "download-receipt" }, say("download_receipt")),
@@ -245,7 +254,7 @@
       section.append(el("p", null, say("how_to_check_lead")));
       const steps = el("ol", { class: "check-steps" });
       for (const step of answer.howToCheck.steps) {
-        const words = say("step_" + step.step.replaceAll("-", "_"), { chain_id: answer.howToCheck.chainId, root: step.root });
+        const words = withCode(say("step_" + step.step.replaceAll("-", "_"), { chain_id: answer.howToCheck.chainId, root: step.root }));
         steps.append(el("li", null, el("p", null, words), commandBlock(step.command)));
       }
       section.append(steps);

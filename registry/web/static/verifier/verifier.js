@@ -461,7 +461,15 @@
 
     function translate() {
       document.documentElement.lang = lang;
-      for (const node of document.querySelectorAll("[data-say]")) node.textContent = say(node.getAttribute("data-say"));
+      for (const node of document.querySelectorAll("[data-say]")) {
+        // `backticked` commands as <code>, the rest as text (never as HTML).
+        node.replaceChildren(...say(node.getAttribute("data-say")).split("`").map((part, index) => {
+          if (index % 2 === 0) return document.createTextNode(part);
+          const code = document.createElement("code");
+          code.textContent = part;
+          return code;
+        }));
+      }
       for (const node of document.querySelectorAll("[data-say-placeholder]")) node.setAttribute("placeholder", say(node.getAttribute("data-say-placeholder")));
       $("language").textContent = lang === "ko" ? "English" : "한국어";
       $("language").setAttribute("lang", lang === "ko" ? "en" : "ko");

@@ -54,7 +54,8 @@ def test_a_search_that_cannot_be_read_shows_the_form_with_the_field_at_fault(
     answer = client.get(path + "&lang=en")
     assert answer.status_code == 400
     message = EN[f"errors.{field}"].format(value=typed)
-    assert f'<p class="field-error" id="{field}-error">{message}</p>' in answer.text
+    assert f'<p class="field-error" id="{field}-error" role="alert">{message}</p>' in answer.text
+    assert answer.text.count(message) == 1, "said once, under the field"
     assert f'id="{field}"' in answer.text and 'aria-invalid="true"' in answer.text
 
 

@@ -25,7 +25,14 @@ from registry.api.app import create_app
 from registry.chain.deployment import GRANT_REGISTRY, OUTCOME_REGISTRY
 from registry.checking.copies import ROUTES, key_of
 from registry.checking.node import Node
-from registry.checking.records import RegistryAddresses, compare, evidence_from_raw, forwarder_of, read_raw_evidence
+from registry.checking.records import (
+    RECORD_KINDS,
+    RegistryAddresses,
+    compare,
+    evidence_from_raw,
+    forwarder_of,
+    read_raw_evidence,
+)
 from registry.settings import PROJECT_ROOT
 from tests.api.conftest import IndexedRegistry
 from tests.helpers.api import all_items
@@ -83,7 +90,8 @@ def written(registry_copy: IndexedRegistry) -> Iterator[None]:
                                   manifest.deploy_block)  # fmt: skip
     cases = []
     with TestClient(create_app(registry_copy.settings)) as api:
-        for kind, routes in ROUTES.items():
+        for kind in RECORD_KINDS:  # a document is audited against the anchor book, not by record vectors
+            routes = ROUTES[kind]
             items = all_items(api, routes.list_path)
             # The record with the longest history of its kind, and one relayed if there is one.
             detailed = [api.get(p).json() if (p := routes.detail(key_of(kind, i))) else i for i in items]
@@ -119,7 +127,7 @@ def written(registry_copy: IndexedRegistry) -> Iterator[None]:
 
 def test_the_vectors_cover_every_record_kind_and_every_kind_of_lie(written: None) -> None:
     cases = _cases()
-    assert {c["kind"] for c in cases} == set(ROUTES)
+    assert {c["kind"] for c in cases} == set(RECORD_KINDS)
     verdicts = {c["expected"]["verdict"] for c in cases}
     assert verdicts == {"matches", "differs", "not-on-chain"}
     names = " ".join(c["name"] for c in cases)

@@ -31,6 +31,7 @@ from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from registry.api.deps import ApiContext
+from registry.api.kept_answers import KeptAnswers
 
 
 class RecordIdConvertor(Convertor[int]):
@@ -103,6 +104,9 @@ class DirectLookup:
     path: str
     answer: Callable[..., Awaitable[BaseModel]]
     model: type[BaseModel]
+    #: Makes the store where an application keeps answers while what they were built from holds
+    #: (registry/api/kept_answers.py); one per application, in its context's extras.
+    kept: Callable[[], KeptAnswers] | None = None
 
     def route(self) -> DirectRoute:
         return DirectRoute(self.path, _LookupApp(self), name=f"direct {self.path}")
@@ -116,11 +120,32 @@ class _LookupApp:
     def __init__(self, lookup: DirectLookup) -> None:
         self.answer = lookup.answer
         self.serializer = lookup.model.__pydantic_serializer__
+        self.make_kept = lookup.kept
+        self.kept_slot = f"kept answers {lookup.path}"
+
+    def _kept(self, context: ApiContext) -> KeptAnswers | None:
+        """This application's kept answers of the lookup, if it keeps any."""
+        if self.make_kept is None:
+            return None
+        kept = context.extras.get(self.kept_slot)
+        if not isinstance(kept, KeptAnswers):
+            kept = context.extras[self.kept_slot] = self.make_kept()
+        return kept
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         context: ApiContext = scope["app"].state.context
-        found = await self.answer(context, *scope["path_params"].values())
-        body = self.serializer.to_json(found, by_alias=True)
+        parameters = tuple(scope["path_params"].values())
+        kept = self._kept(context)
+        if kept is None:
+            body = self.serializer.to_json(await self.answer(context, *parameters), by_alias=True)
+        else:
+            before = await kept.basis(context)
+            found = kept.get(parameters, before)
+            if found is None:
+                answer = await self.answer(context, *parameters)
+                found = self.serializer.to_json(answer, by_alias=True)
+                kept.keep(parameters, before, await kept.basis(context), answer, found)
+            body = found
         headers = [(b"content-length", str(len(body)).encode()), (b"content-type", b"application/json")]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -237,6 +237,16 @@ class AnchorBookReader:
         self._down: LiveCheckUnavailable | None = None
         self._never_anchored: tuple[str, AnchorReading] | None = None  # the one answer most hashes get
 
+    def head_in_use(self) -> tuple[int, str] | None:
+        """The head (number, hash) the next reading is made at without asking the node again: the head as last
+        read, while it is fresh; None when the next reading must ask (the head is stale, the chain not yet
+        checked, or the node down)."""
+        if self._down is not None or not self._chain_checked or self._head is None or self._head_id is None:
+            return None
+        if time.monotonic() - self._head[1] >= self._head_max_age:
+            return None
+        return self._head_id
+
     async def read(
         self,
         document_hash: bytes,

@@ -9,18 +9,21 @@ tools (`howToCheck`). An unknown or altered document is a normal answer, not an 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Hashable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, Path, Request
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
 from registry.api.errors import ApiProblem, BadParameter
+from registry.api.kept_answers import KeptAnswers
 from registry.api.schemas.common import ApiError, Provenance, from_unix
 from registry.api.schemas.names import name_of
 from registry.api.schemas.verification import (
@@ -48,7 +51,14 @@ from registry.checking.citations import CitationClaim, judge_citation
 from registry.evidence.hashing import InvalidDocumentHash, hash_to_hex, parse_document_hash
 from registry.evidence.store import DocumentStore
 from registry.store.batch_members import BatchMembersUpkeep
-from registry.store.documents import DocumentRecord, DocumentReference, EventLocation, document_record
+from registry.store.documents import (
+    DocumentRecord,
+    DocumentReference,
+    EventLocation,
+    document_record,
+    indexed_checkpoint,
+)
+from registry.store.queries.prepared import data_version
 
 UPLOAD_FIELD = "file"
 NOT_FOUND_VERDICT = "not found: this document does not match any registered one"
@@ -613,4 +623,49 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-DIRECT_LOOKUPS = [DirectLookup("/api/v1/verify/{sha256:sha256}", verify_digest, Verification)]
+# ---- kept answers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _AnswerBasis:
+    """What a verify answer is built from: the database (any commit to it changes `database`, an edit by
+    hand included), its checkpoint, the batch members listed for it, and the head of the chain the live
+    check reads at."""
+
+    database: tuple[int, int]
+    checkpoint: tuple[int | None, bytes | None]
+    members: tuple[bytes | None, float | None]
+    head: tuple[int, str]
+
+
+async def _answer_basis(context: ApiContext) -> _AnswerBasis | None:
+    """The basis of an answer built now; None when the next answer must ask the chain (no reader, the
+    head as last read is stale, the node down) or list batch members first."""
+    reader = _reader(context)
+    head = reader.head_in_use() if reader is not None else None
+    if head is None:
+        return None
+
+    def read() -> tuple[tuple[int, int], tuple[int | None, bytes | None]]:
+        with context.snapshot() as snapshot:
+            return data_version(snapshot), indexed_checkpoint(snapshot)
+
+    database, checkpoint = await context.read(read)
+    upkeep = _upkeep(context)
+    if upkeep.due(checkpoint[1]):
+        return None
+    return _AnswerBasis(database, checkpoint, upkeep.version, head)
+
+
+def _keepable(answer: BaseModel, basis: Hashable) -> bool:
+    """An answer checked against the chain at the basis's head (never one that could not be checked)."""
+    assert isinstance(answer, Verification) and isinstance(basis, _AnswerBasis)
+    live = answer.live_check
+    return live.status != "unavailable" and live.block_number == basis.head[0]
+
+
+def _kept_answers() -> KeptAnswers:
+    return KeptAnswers(_answer_basis, _keepable)
+
+
+DIRECT_LOOKUPS = [DirectLookup("/api/v1/verify/{sha256:sha256}", verify_digest, Verification, kept=_kept_answers)]

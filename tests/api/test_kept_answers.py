@@ -1,0 +1,139 @@
+"""Verify answers kept by the direct route (registry/api/kept_answers.py): the same document asked again
+while the database and the chain's head are the same gets the very bytes it got; any commit to the
+database (an edit of the copy by hand included), a new head or a node that cannot be asked means a newly
+built answer; an answer that could not be checked is never kept; the store holds at most its capacity."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+from sqlalchemy import select, update
+from web3 import Web3
+
+from registry.api.app import create_app
+from registry.api.kept_answers import KeptAnswers
+from registry.chain.anvil import free_port
+from registry.store.engine import open_engine
+from registry.store.schema import anchors
+from tests.api.conftest import IndexedRegistry
+
+KEPT_SLOT = "kept answers /api/v1/verify/{sha256:sha256}"
+HEAD_MAX_AGE = 1.0  # registry/chain/anchor_book.py AnchorBookReader's default
+
+
+@pytest.fixture
+def fresh(indexed: IndexedRegistry) -> Iterator[TestClient]:
+    """An application of its own, so that what it keeps starts empty."""
+    with TestClient(create_app(indexed.settings), raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def document(indexed: IndexedRegistry) -> str:
+    engine = open_engine(indexed.settings.database_url)
+    with engine.connect() as connection:
+        found = bytes(connection.scalars(select(anchors.c.document_hash).limit(1)).one())
+    engine.dispose()
+    return found.hex()
+
+
+def kept(client: TestClient) -> KeptAnswers:
+    store = client.app.state.context.extras.get(KEPT_SLOT)  # type: ignore[attr-defined]
+    assert isinstance(store, KeptAnswers)
+    return store
+
+
+def answer(client: TestClient, document: str) -> tuple[bytes, dict[str, Any]]:
+    response = client.get(f"/api/v1/verify/{document}")
+    assert response.status_code == 200
+    return response.content, response.json()
+
+
+def asked_again_at_once(client: TestClient, document: str) -> tuple[bytes, bytes]:
+    """Two answers in a row, the head as last read still fresh for both (retried until it is, on a machine
+    slow enough to let a second pass between them). An answer is kept only once the reader has read the
+    head (the very first is built while it does), so the head is read first."""
+    deadline = time.monotonic() + 60
+    while True:
+        answer(client, document)
+        started = time.monotonic()
+        first, _ = answer(client, document)
+        second, _ = answer(client, document)
+        if time.monotonic() - started < HEAD_MAX_AGE / 2 or time.monotonic() > deadline:
+            return first, second
+
+
+def test_a_document_asked_again_at_the_same_head_gets_the_same_bytes(fresh: TestClient, document: str) -> None:
+    first, second = asked_again_at_once(fresh, document)
+    assert second == first  # `liveCheck.checkedAt` included: the one reading both were built on
+    assert len(kept(fresh)) == 1
+    assert json.loads(first)["liveCheck"]["status"] == "confirmed"
+
+
+def test_an_edit_of_the_copy_by_hand_is_seen_by_the_next_answer(
+    fresh: TestClient, indexed: IndexedRegistry, document: str
+) -> None:
+    before, _ = asked_again_at_once(fresh, document)
+    engine = open_engine(indexed.settings.database_url)
+    digest = bytes.fromhex(document)
+    try:
+        with engine.begin() as connection:
+            original = connection.execute(select(anchors.c.anchored_by).where(anchors.c.document_hash == digest)).one()
+            connection.execute(
+                update(anchors).where(anchors.c.document_hash == digest).values(anchored_by="0x" + "66" * 20)
+            )
+        _, edited = answer(fresh, document)
+        assert edited["liveCheck"]["status"] == "disagrees", "the edited copy is compared with the chain at once"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(
+                update(anchors).where(anchors.c.document_hash == digest).values(anchored_by=original[0])
+            )
+        engine.dispose()
+    _, restored = answer(fresh, document)
+    assert restored["liveCheck"]["status"] == "confirmed"
+    assert before != b""
+
+
+def test_a_new_head_means_an_answer_read_at_it(fresh: TestClient, w3: Web3, document: str) -> None:
+    _, first = answer(fresh, document)
+    w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    head = w3.eth.block_number
+    deadline = time.monotonic() + 60
+    while (later := answer(fresh, document)[1])["liveCheck"]["blockNumber"] < head:
+        assert time.monotonic() < deadline, "the answer stayed at the old head"
+        time.sleep(0.1)
+    assert later["liveCheck"]["blockNumber"] == head > first["liveCheck"]["blockNumber"]
+
+
+def test_an_answer_the_chain_could_not_check_is_never_kept(indexed: IndexedRegistry, document: str) -> None:
+    settings = indexed.settings.model_copy(update={"rpc_url": f"http://127.0.0.1:{free_port()}"})
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        for _ in range(3):
+            assert answer(client, document)[1]["liveCheck"]["status"] == "unavailable"
+        assert len(kept(client)) == 0
+
+
+class Answer(BaseModel):
+    value: int
+
+
+def test_the_store_drops_the_least_recently_asked_beyond_its_capacity() -> None:
+    async def basis(_context: Any) -> str:
+        return "basis"
+
+    store = KeptAnswers(basis, lambda _answer, _basis: True, capacity=2)
+    for key in ("a", "b"):
+        store.keep(key, "basis", "basis", Answer(value=1), key.encode())
+    assert store.get("a", "basis") == b"a"  # now the most recently asked
+    store.keep("c", "basis", "basis", Answer(value=1), b"c")
+    assert (store.get("a", "basis"), store.get("b", "basis"), store.get("c", "basis")) == (b"a", None, b"c")
+    assert store.get("a", "another basis") is None and store.get("a", None) is None
+    store.keep("a", "basis", "moved", Answer(value=1), b"new")  # the basis moved while it was built
+    assert store.get("a", "basis") is None

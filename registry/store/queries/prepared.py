@@ -108,8 +108,9 @@ class Snapshot:
 
 def data_version(reader: Snapshot) -> tuple[int, int]:
     """A number that changes whenever another connection has committed a change to the database since
-    `reader`'s connection last looked (with, on SQLite, the connection's identity: only its numbers compare). SQLite: `PRAGMA data_version`; PostgreSQL: the next transaction id its snapshot sees, which
-    moves with any commit in the cluster (so it may change when nothing of the registry's did)."""
+    `reader`'s connection last looked (with, on SQLite, the connection's identity: only its numbers
+    compare). SQLite: `PRAGMA data_version`; PostgreSQL: the next transaction id its snapshot sees,
+    which moves with any commit in the cluster (so it may change when nothing of the registry's did)."""
     cursor = reader.dbapi_connection.cursor()
     try:
         if reader.dialect.name == "sqlite":

@@ -35,6 +35,7 @@ from registry.indexer.catalogue import EventCatalogue
 from registry.indexer.checkpoint import Checkpoint, advance, open_checkpoint, read_checkpoint
 from registry.indexer.collector import collector_paused
 from registry.indexer.fetcher import AdaptiveSpan, BlockHeader, BlockRange, LogFetcher
+from registry.indexer.identity import check_chain_identity
 from registry.indexer.logs import RawLog
 from registry.indexer.projections import RowCache, apply_events
 from registry.indexer.readahead import ReadAhead
@@ -175,6 +176,10 @@ class Indexer:
             return self._summary()
         if chain_id != self.manifest.chain_id:
             raise NetworkMismatch(self.manifest.chain_id, chain_id)
+        try:
+            check_chain_identity(self.rpc, self.manifest)  # before anything is written or rolled back
+        except Stopped:
+            return self._summary()
         log.info(
             "indexing %s into %s, from block %d",
             self._checkpoint.describe(),
@@ -369,6 +374,8 @@ class Indexer:
         checkpoint = self._current
         self._drop_ahead()
         self.cache.clear()
+        # A node replaced by one serving another chain looks like a reorganisation: never roll back for it.
+        check_chain_identity(self.rpc, self.manifest)
         fork_block, fork_hash = find_fork_point(self.engine, self.fetcher, checkpoint)
         result = roll_back(self.engine, self.catalogue, checkpoint, fork_block, fork_hash)
         self._checkpoint = result.checkpoint

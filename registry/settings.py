@@ -61,6 +61,11 @@ class Settings(BaseSettings):
         description="Encrypted keystore files of the people who sign, one <label>.json each; "
         "<data_dir>/keystore unless set.",
     )
+    keystore_strict: bool = Field(
+        default=False,
+        description="Refuse a keystore file that other users of this machine can read or write (mode 644, 666, "
+        "777...), as ssh refuses such private keys; otherwise the commands warn and go on.",
+    )
     keystore_scrypt_n: int = Field(
         default=262144,
         description="Test-only: scrypt cost (N) of new keystores. Keep eth-account's standard 2**18 in use; "

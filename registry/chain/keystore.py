@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,19 @@ class InvalidLabel(KeystoreError):
         super().__init__(
             f"the label {shown} is not valid; use 1 to {LABEL_MAX_LENGTH} lowercase letters, digits, "
             "'-' or '_', e.g. 'city-admin'"
+        )
+
+
+class KeystoreExposed(KeystoreError):
+    """A keystore file that other users of the machine can read or write."""
+
+    def __init__(self, label: str, path: Path, mode: int) -> None:
+        self.label = label
+        self.path = path
+        self.mode = mode
+        super().__init__(
+            f"the keystore '{label}' ({path}) can be read or changed by other users of this machine (mode "
+            f"{mode:04o}); make it yours alone with `chmod 600 {path}` (RND_KEYSTORE_STRICT=1 refuses such files)"
         )
 
 
@@ -193,9 +207,21 @@ def address_of(label: str, *, settings: Settings | None = None) -> ChecksumAddre
     return _entry(label, _existing_path(label, settings or get_settings())).address
 
 
-def unlock(label: str, password: str, *, settings: Settings | None = None) -> LocalAccount:
-    """Decrypt the keystore `label` into an account that can sign."""
+def exposure(label: str, *, settings: Settings | None = None) -> KeystoreExposed | None:
+    """What is wrong with the keystore `label`'s permissions, if others can read or write it (as ssh checks a
+    private key's); None when only its owner can."""
     path = _existing_path(label, settings or get_settings())
+    mode = stat.S_IMODE(path.stat().st_mode)
+    return KeystoreExposed(label, path, mode) if mode & 0o077 else None
+
+
+def unlock(label: str, password: str, *, settings: Settings | None = None) -> LocalAccount:
+    """Decrypt the keystore `label` into an account that can sign; with `keystore_strict`, only a keystore no
+    one else can read or write."""
+    settings = settings or get_settings()
+    path = _existing_path(label, settings)
+    if settings.keystore_strict and (exposed := exposure(label, settings=settings)) is not None:
+        raise exposed
     keyfile = _read_keyfile(label, path)
     key = _decrypt(label, path, keyfile, password)
     if isinstance(key, KeystoreError):

@@ -19,7 +19,7 @@ from eth_account.signers.local import LocalAccount
 
 from registry.chain.client import Operation, RegistryClient, Written
 from registry.chain.devkeys import check_dev_account_number, dev_account
-from registry.chain.keystore import address_of, resolve_password, unlock
+from registry.chain.keystore import address_of, exposure, resolve_password, unlock
 from registry.cli.output import console, emit, warn
 from registry.domain.money import parse_won
 from registry.domain.records import Record
@@ -86,6 +86,9 @@ class Signer:
                 "this needs an account to sign with: pass --account LABEL (see `rnd-registry account list`)"
             )
         address_of(self.account)  # a missing keystore is the first thing to say, before any password
+        exposed = exposure(self.account)
+        if exposed is not None and not get_settings().keystore_strict:
+            warn(str(exposed))  # with RND_KEYSTORE_STRICT, unlock refuses it
         prompt = getpass.getpass if sys.stdin.isatty() else None
         password = resolve_password(password_file=self.password_file, prompt=prompt, label=self.account)
         return unlock(self.account, password)

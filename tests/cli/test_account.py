@@ -10,6 +10,7 @@ import pytest
 
 from registry.chain.devkeys import dev_account
 from registry.cli import account as account_cli
+from registry.settings import get_settings
 from tests.cli.conftest import Cli, reason
 from tests.helpers.registry import RegistryHarness
 
@@ -179,3 +180,30 @@ def test_unknown_label_is_refused_naming_the_available_ones(cli: Cli, password_e
     cli.ok("rnd-registry account new kim-auditor")
     line = reason(cli.fails("rnd-registry account show lee-auditor"))
     assert "no keystore named 'lee-auditor'" in line and "kim-auditor" in line
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o666, 0o777])
+def test_a_keystore_others_can_read_is_warned_about_and_refused_when_strict(
+    cli: Cli, password_env: str, tmp_path: Path, registry: RegistryHarness, monkeypatch: pytest.MonkeyPatch, mode: int
+) -> None:
+    key_file = tmp_path / "key"
+    key_file.write_text(dev_account(0).key.hex() + "\n")
+    cli.ok(f"rnd-registry account import city-admin --key-file {key_file}")
+    path = keystore(cli, "city-admin")
+    assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
+    path.chmod(mode)
+
+    create = "rnd-registry program create X --year 2026 --budget 1억 --cap 1억 -a city-admin"
+    done = cli.ok(create)
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and f"(mode {mode:04o})" in warnings[0] and f"chmod 600 {path}" in warnings[0]
+
+    monkeypatch.setenv("RND_KEYSTORE_STRICT", "1")
+    get_settings.cache_clear()
+    block = registry.w3.eth.block_number
+    line = cli.refused(create)
+    assert "can be read or changed by other users" in line
+    assert registry.w3.eth.block_number == block, "nothing was sent"
+
+    path.chmod(0o600)
+    cli.ok(create)  # strict, and the keystore is its owner's alone: signed, no warning

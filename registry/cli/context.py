@@ -87,8 +87,10 @@ class Signer:
             )
         address_of(self.account)  # a missing keystore is the first thing to say, before any password
         exposed = exposure(self.account)
-        if exposed is not None and not get_settings().keystore_strict:
-            warn(str(exposed))  # with RND_KEYSTORE_STRICT, unlock refuses it
+        if exposed is not None:
+            if get_settings().keystore_strict:
+                raise exposed  # before a password is asked for
+            warn(str(exposed))
         prompt = getpass.getpass if sys.stdin.isatty() else None
         password = resolve_password(password_file=self.password_file, prompt=prompt, label=self.account)
         return unlock(self.account, password)

@@ -131,3 +131,24 @@ def _render(value: Any) -> str:
     if isinstance(value, bytes):
         return "0x" + value.hex()
     return str(value)
+
+
+def plain_words(error: Any) -> str:
+    """Pydantic's message for one finding, in plain words (its own words only for custom validators)."""
+    limits = error.get("ctx") or {}
+    kind = error["type"]
+    if kind == "greater_than_equal":
+        return f"should be at least {limits['ge']}"
+    if kind == "greater_than":
+        return f"should be more than {limits['gt']}"
+    if kind == "less_than_equal":
+        return f"should be at most {limits['le']}"
+    if kind == "less_than":
+        return f"should be less than {limits['lt']}"
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return "should be a whole number"
+    if kind == "string_too_short" and limits.get("min_length") == 1:
+        return "should not be empty"
+    if kind == "string_too_long":
+        return f"should be at most {limits['max_length']} characters long"
+    return str(error["msg"]).removeprefix("Value error, ")

@@ -6,9 +6,12 @@ import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from registry.errors import ConfigurationError, plain_words
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,10 +23,13 @@ class PublicRpcNode(BaseModel):
     url: str
 
 
+ENV_PREFIX = "RND_"
+
+
 class Settings(BaseSettings):
     """Runtime configuration. Each field maps to `RND_<FIELD>` in the environment."""
 
-    model_config = SettingsConfigDict(env_prefix="RND_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
 
     project_root: Path = Field(default=PROJECT_ROOT, description="Checkout holding contracts/ and node_modules/.")
     data_dir: Path = Field(
@@ -149,6 +155,23 @@ class Settings(BaseSettings):
         "registry members (validators' own accounts, the relayer); comma-separated or a JSON list.",
     )
 
+    @field_validator("rpc_url")
+    @classmethod
+    def _node_address(cls, value: str) -> str:
+        """A URL that can be a JSON-RPC node's: http or https, a host, and a port from 1 to 65535 if given."""
+        text = value.strip()
+        parts = urlsplit(text)
+        try:
+            port_ok = parts.port is None or parts.port > 0
+        except ValueError:
+            port_ok = False
+        if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+            raise ValueError(
+                f"{value!r} cannot be a node's address: write it as http://HOST:PORT (or https://), "
+                "e.g. http://127.0.0.1:8545"
+            )
+        return text
+
     @field_validator("consortium_nodes", "consortium_keep_accounts", mode="before")
     @classmethod
     def _list_from_text(cls, value: object) -> object:
@@ -176,7 +199,23 @@ class Settings(BaseSettings):
         return self.project_root / "build" / "contracts"
 
 
+class InvalidSettings(ConfigurationError):
+    """A setting from the environment (or .env) that the registry cannot use."""
+
+    def __init__(self, error: ValidationError) -> None:
+        found = [e for e in error.errors() if e["type"] != "default_factory_not_called"]  # consequences only
+        said = [
+            f"{ENV_PREFIX}{'_'.join(str(part) for part in e['loc']).upper()}: "
+            f"{plain_words(e)}"
+            for e in found
+        ]
+        super().__init__("; ".join(said) or str(error))
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The settings of this process, read once."""
-    return Settings()
+    """The settings of this process, read once; `InvalidSettings` names each one it cannot use."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise InvalidSettings(error) from None

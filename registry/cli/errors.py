@@ -17,7 +17,8 @@ from typer._click.core import Parameter
 from typer._click.exceptions import BadParameter, ClickException, MissingParameter, NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
-from registry.cli.output import errors, parameter_name, plain_words
+from registry.cli.output import errors, parameter_name
+from registry.errors import RegistryError, plain_words
 
 
 class OneLineErrorsGroup(TyperGroup):
@@ -46,6 +47,11 @@ class OneLineErrorsGroup(TyperGroup):
             sys.exit(exc.exit_code)
         except Abort:
             errors.print("aborted", highlight=False)
+            sys.exit(1)
+        except RegistryError as exc:
+            # A mistake raised outside a command's own `user_errors` (settings read before it runs):
+            # one line too, never a traceback.
+            errors.print("[red]error:[/red]", escape(str(exc)), highlight=False, soft_wrap=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
 

@@ -17,7 +17,7 @@ from rich.table import Table
 from typer._click.core import Parameter
 from typer._click.globals import get_current_context
 
-from registry.errors import RegistryError
+from registry.errors import RegistryError, plain_words
 
 console = Console()
 errors = Console(stderr=True)
@@ -85,24 +85,3 @@ def parameter_name(param: Parameter) -> str:
     if param.param_type_name == "option" and param.opts:
         return max(param.opts, key=len)
     return (param.metavar or param.name or "value").upper()
-
-
-def plain_words(error: Any) -> str:
-    """Pydantic's message for one finding, in plain words (its own words only for custom validators)."""
-    limits = error.get("ctx") or {}
-    kind = error["type"]
-    if kind == "greater_than_equal":
-        return f"should be at least {limits['ge']}"
-    if kind == "greater_than":
-        return f"should be more than {limits['gt']}"
-    if kind == "less_than_equal":
-        return f"should be at most {limits['le']}"
-    if kind == "less_than":
-        return f"should be less than {limits['lt']}"
-    if kind in ("int_parsing", "int_from_float", "int_type"):
-        return "should be a whole number"
-    if kind == "string_too_short" and limits.get("min_length") == 1:
-        return "should not be empty"
-    if kind == "string_too_long":
-        return f"should be at most {limits['max_length']} characters long"
-    return str(error["msg"]).removeprefix("Value error, ")

@@ -14,16 +14,18 @@ import json
 import logging
 import random
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 
 from registry.chain.connection import refused_as_too_much
-from registry.errors import RegistryError
+from registry.errors import ConfigurationError, RegistryError
 
 log = logging.getLogger("registry.indexer")
 
@@ -143,6 +145,7 @@ class JsonRpc:
         self._session = requests.Session()
         self._session.headers["Content-Type"] = "application/json"
         self._ids = itertools.count(1)
+        self._answered = False  # whether the node has ever answered
 
     def close(self) -> None:
         self._session.close()
@@ -195,6 +198,10 @@ class JsonRpc:
         except requests.Timeout:
             raise RpcTimeout(self.url, method, f"no answer within {wait:g} s") from None
         except requests.RequestException as exc:
+            if not self._answered and _unknown_host(exc):
+                # A name that does not resolve on the first contact is a mistyped URL, not a node that is
+                # down: said at once rather than retried forever.
+                raise UnknownNodeHost(self.url) from None
             raise RpcUnavailable(self.url, method, _reason(exc)) from None
         if response.status_code == 429:
             raise RpcUnavailable(
@@ -212,6 +219,7 @@ class JsonRpc:
                 raise RpcError(method, response.status_code, f"HTTP {response.status_code} {response.reason}") from None
             raise RpcUnavailable(self.url, method, "the answer is not valid JSON (cut short?)") from None
         log.debug("%s answered in %.3f s", method, time.monotonic() - started)
+        self._answered = True
         return answer
 
     def _result(self, method: str, answer: dict[str, Any]) -> Any:
@@ -236,6 +244,36 @@ def _retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         return None
+
+
+class UnknownNodeHost(ConfigurationError):
+    """The RPC URL's host name does not resolve: most likely a typing mistake."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        host = urlsplit(url).hostname
+        super().__init__(
+            f"the node's host name {host!r} in {url} is not known to this machine; check RND_RPC_URL "
+            "(e.g. http://127.0.0.1:8545)"
+        )
+
+
+def _unknown_host(exc: BaseException) -> bool:
+    """Whether `exc` (a requests error) comes from a host name that does not resolve: somewhere in what it
+    wraps (requests wraps urllib3's MaxRetryError, whose `reason` is a NameResolutionError from a
+    `socket.gaierror`) is a `socket.gaierror`."""
+    waiting, seen = [exc], set()
+    while waiting:
+        found = waiting.pop()
+        if id(found) in seen:
+            continue
+        seen.add(id(found))
+        if isinstance(found, socket.gaierror):
+            return True
+        reason = getattr(found, "reason", None)
+        wrapped = [*found.args, reason, found.__cause__, found.__context__]
+        waiting += [inner for inner in wrapped if isinstance(inner, BaseException)]
+    return False
 
 
 def _reason(exc: requests.RequestException) -> str:

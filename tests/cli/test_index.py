@@ -127,3 +127,26 @@ def test_index_lists_the_documents_of_a_batch_anchored_with_its_manifest_in_the_
         engine.dispose()
     assert paths == ["a.txt", "b.txt"]
     assert json.loads(indexing.ok("rnd-registry index --json").stdout)["batchMembersAdded"] == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("localhost:8545", "RND_RPC_URL: 'localhost:8545' cannot be a node's address"),
+        ("http://127.0.0.1:99999", "RND_RPC_URL: 'http://127.0.0.1:99999' cannot be a node's address"),
+        ("ftp://127.0.0.1:8545", "cannot be a node's address: write it as http://HOST:PORT"),
+        ("http://", "cannot be a node's address"),
+        ("http://no-such-node.invalid:8545", "the node's host name 'no-such-node.invalid' in "),
+    ],
+)
+def test_a_url_that_cannot_be_a_node_is_one_line_at_once(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, url: str, said: str
+) -> None:
+    monkeypatch.setenv("RND_RPC_URL", url)
+    get_settings.cache_clear()
+    # Without the check these would retry forever: that they return at all is the point.
+    for command in ("rnd-registry index", "rnd-registry index --follow"):
+        result = cli.fails(command)
+        assert result.exit_code == 1
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error: ") and said in lines[0], result.output

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import IntEnum
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from eth_account import Account
@@ -164,6 +165,7 @@ class RegistryClient:
         *,
         account: LocalAccount | ChecksumAddress | None = None,
         gas_price: int | None = None,
+        nonce_lock_dir: Path | None = None,
     ) -> None:
         self.w3 = w3
         self.manifest = manifest
@@ -179,7 +181,9 @@ class RegistryClient:
         )
         self.account = account
         self._sender = (
-            TransactionSender(w3, account, self.decoder, gas_price=gas_price) if account is not None else None
+            TransactionSender(w3, account, self.decoder, gas_price=gas_price, nonce_lock_dir=nonce_lock_dir)
+            if account is not None
+            else None
         )
         self.ops = RegistryOperations(self)
 
@@ -196,7 +200,8 @@ class RegistryClient:
         manifest = manifest or DeploymentManifest.read(settings.manifest_path)
         w3 = connect(settings.rpc_url, expected_chain_id=settings.chain_id or manifest.chain_id, settings=settings)
         check_deployment(w3, manifest)
-        return cls(w3, manifest, account=account, gas_price=settings.gas_price)
+        locks = settings.data_dir / "locks"  # processes sending from one account take turns
+        return cls(w3, manifest, account=account, gas_price=settings.gas_price, nonce_lock_dir=locks)
 
     # ---- writing ------------------------------------------------------------------------------
     @property

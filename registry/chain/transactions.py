@@ -2,11 +2,17 @@
 
 The account is either a local key (signed here, as on a consortium chain) or an address the node
 unlocks (anvil's dev accounts). Nonces are counted locally so several transactions can follow each
-other without waiting on the node's pending pool; any failure resynchronises them.
+other without waiting on the node's pending pool; any failure resynchronises them. Given a lock
+folder (the CLI's: `<data_dir>/locks`), processes sending from one account take turns (an exclusive
+`flock` per account) and each reads the node's pending count in its turn.
 """
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -33,6 +39,7 @@ class TransactionSender:
         *,
         gas_price: int | None = None,
         receipt_timeout: float = 120.0,
+        nonce_lock_dir: Path | None = None,
     ) -> None:
         self.w3 = w3
         self.decoder = decoder
@@ -41,9 +48,29 @@ class TransactionSender:
         self._gas_price = gas_price
         self._receipt_timeout = receipt_timeout
         self._nonce: int | None = None
+        # With a lock folder, every process of this installation sending from the account takes turns
+        # from reading the node's pending count to the node accepting the transaction, so two writers at
+        # once never sign the same nonce ("replacement transaction underpriced").
+        self._nonce_lock_dir = nonce_lock_dir
 
     def send(self, call: ContractFunction | ContractConstructor, **overrides: Any) -> TxReceipt:
         """Sends `call` and returns its receipt; raises `ContractRevert` if the contract refuses."""
+        with self._turn():
+            tx, tx_hash = self._submit(call, overrides)
+        try:
+            receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self._receipt_timeout)
+        except TimeExhausted:
+            self._nonce = None
+            raise TransactionPending("0x" + bytes(tx_hash).hex(), self._receipt_timeout) from None
+        except Exception as exc:
+            self._nonce = None
+            raise self._node_error(exc) from None
+        if receipt["status"] != 1:
+            raise self._explain_failure(tx, receipt)
+        return receipt
+
+    def _submit(self, call: ContractFunction | ContractConstructor, overrides: dict[str, Any]) -> tuple[TxParams, Any]:
+        """Builds, signs and hands the transaction to the node: the transaction and its hash."""
         params: dict[str, Any] = {"from": self.address, "nonce": self._next_nonce(), **overrides}
         if self._gas_price is not None:
             params["gasPrice"] = self._gas_price
@@ -58,19 +85,26 @@ class TransactionSender:
         try:
             if self._local is not None:
                 signed = self._local.sign_transaction(tx)  # type: ignore[arg-type]
-                tx_hash = self._send_raw(signed.raw_transaction, signed.hash)
-            else:
-                tx_hash = self.w3.eth.send_transaction(tx)
-            receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self._receipt_timeout)
-        except TimeExhausted:
-            self._nonce = None
-            raise TransactionPending("0x" + bytes(tx_hash).hex(), self._receipt_timeout) from None
+                return tx, self._send_raw(signed.raw_transaction, signed.hash)
+            return tx, self.w3.eth.send_transaction(tx)
         except Exception as exc:
             self._nonce = None
             raise self._node_error(exc) from None
-        if receipt["status"] != 1:
-            raise self._explain_failure(tx, receipt)
-        return receipt
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """This account's turn to send, among the processes sharing the lock folder (none without one)."""
+        if self._nonce_lock_dir is None:
+            yield
+            return
+        self._nonce_lock_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with (self._nonce_lock_dir / f"{self.address}.lock").open("a") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                self._nonce = None  # another process may have sent since: ask the node's pending count
+                yield
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
     def _send_raw(self, raw: bytes, tx_hash: HexBytes) -> HexBytes:
         """Sends signed bytes; a send whose answer was lost, but which the node took, still counts.

@@ -246,38 +246,64 @@ def test_execute_returns_the_written_record_with_its_transaction_and_block(
     assert admin.program(1) == written.record
 
 
-def test_several_writes_in_a_row_from_one_account_count_nonces_locally_and_all_land(
-    admin: RegistryClient, actors: Actors, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _count_nonce_questions(client: RegistryClient, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     asked: list[str] = []
-    node_count = admin.w3.eth.get_transaction_count
+    node_count = client.w3.eth.get_transaction_count
 
     def counting(*args: Any, **kwargs: Any) -> int:
         asked.append(args[1] if len(args) > 1 else "latest")
         return node_count(*args, **kwargs)
 
-    monkeypatch.setattr(admin.w3.eth, "get_transaction_count", counting)
-    first_nonce = node_count(actors.admin)
+    monkeypatch.setattr(client.w3.eth, "get_transaction_count", counting)
+    return asked
+
+
+def test_several_writes_in_a_row_each_take_the_nodes_pending_nonce_in_their_turn(
+    admin: RegistryClient, actors: Actors, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first_nonce = admin.w3.eth.get_transaction_count(actors.admin)
+    asked = _count_nonce_questions(admin, monkeypatch)
 
     written = [admin.execute(admin.ops.create_program(program_terms(name=f"Program {n}"))) for n in range(1, 6)]
 
-    assert asked == ["pending"]  # the node was asked once; the other four nonces were counted here
+    # Another process of the installation may have sent between two writes: each asks the node in its turn.
+    assert asked == ["pending"] * 5
     assert [w.record.program_id for w in written] == [1, 2, 3, 4, 5]
     nonces = [admin.w3.eth.get_transaction(w.transaction_hash)["nonce"] for w in written]  # type: ignore[arg-type]
     assert nonces == list(range(first_nonce, first_nonce + 5))
     assert [admin.program(n).name for n in range(1, 6)] == [f"Program {n}" for n in range(1, 6)]
 
 
-def test_a_write_after_another_sender_used_the_account_fails_once_then_the_nonce_is_resynchronised(
+def test_a_client_without_a_lock_folder_counts_its_nonces_itself(
+    admin: RegistryClient, manifest: DeploymentManifest, actors: Actors, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a load generator sends: one process, many writes, the node asked once."""
+    alone = RegistryClient(admin.w3, manifest, account=actors.admin)
+    asked = _count_nonce_questions(alone, monkeypatch)
+    written = [alone.execute(alone.ops.create_program(program_terms(name=f"Program {n}"))) for n in range(1, 4)]
+    assert asked == ["pending"]
+    assert [w.record.program_id for w in written] == [1, 2, 3]
+
+
+def test_a_client_without_a_lock_folder_resynchronises_after_another_sender(
+    admin: RegistryClient, manifest: DeploymentManifest, registry: RegistryHarness, actors: Actors
+) -> None:
+    alone = RegistryClient(admin.w3, manifest, account=actors.admin)
+    alone.execute(alone.ops.create_program(program_terms(name="First")))
+    registry.create_program(name="Elsewhere")  # the next nonce, taken behind its back
+    with pytest.raises(TransactionRejected, match=r"(?i)nonce"):
+        alone.execute(alone.ops.create_program(program_terms(name="Stale")))
+    assert alone.execute(alone.ops.create_program(program_terms(name="Resynchronised"))).record.program_id == 3
+
+
+def test_a_write_after_another_sender_used_the_account_lands(
     admin: RegistryClient, registry: RegistryHarness, actors: Actors
 ) -> None:
     admin.execute(admin.ops.create_program(program_terms(name="First")))
-    # Another process of the same person takes the next nonce behind this client's back.
+    # Another program of the same person takes the next nonce behind this client's back.
     registry.create_program(name="Elsewhere")
 
-    with pytest.raises(TransactionRejected, match=r"(?i)nonce"):
-        admin.execute(admin.ops.create_program(program_terms(name="Stale")))
-    written = admin.execute(admin.ops.create_program(program_terms(name="Resynchronised")))
+    written = admin.execute(admin.ops.create_program(program_terms(name="Next")))
 
     assert written.record.program_id == 3
     assert admin.counts()["programs"] == 3

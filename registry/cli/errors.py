@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from rich.markup import escape
+from sqlalchemy.exc import DBAPIError
 from typer import Abort
 from typer._click.core import Parameter
 from typer._click.exceptions import BadParameter, ClickException, MissingParameter, NoArgsIsHelpError, UsageError
@@ -19,6 +20,8 @@ from typer.core import TyperGroup
 
 from registry.cli.output import errors, parameter_name
 from registry.errors import RegistryError, plain_words
+from registry.settings import get_settings
+from registry.store.engine import DatabaseUnusable
 
 
 class OneLineErrorsGroup(TyperGroup):
@@ -47,6 +50,13 @@ class OneLineErrorsGroup(TyperGroup):
             sys.exit(exc.exit_code)
         except Abort:
             errors.print("aborted", highlight=False)
+            sys.exit(1)
+        except DBAPIError as exc:
+            # A database that cannot be used (corrupt, read-only, full, unreachable): what it means and
+            # what to do, in one line.
+            url = get_settings().database_url
+            message = str(DatabaseUnusable.from_error(url, exc))
+            errors.print("[red]error:[/red]", escape(message), highlight=False, soft_wrap=True)
             sys.exit(1)
         except RegistryError as exc:
             # A mistake raised outside a command's own `user_errors` (settings read before it runs):

@@ -41,6 +41,37 @@ def describe(url: str) -> str:
     return database_url(url).render_as_string(hide_password=True)
 
 
+#: What SQLite's messages mean for the person who runs the registry, and what to do.
+_SQLITE_PROBLEMS = (
+    ("file is not a database", "it is not a registry database, or it is corrupt",
+     "restore it from a backup, or move it away and run `rnd-registry index` to rebuild the copy from the chain"),
+    ("database disk image is malformed", "it is corrupt",
+     "restore it from a backup, or move it away and run `rnd-registry index` to rebuild the copy from the chain"),
+    ("readonly database", "it cannot be written (read-only file, folder or mount)",
+     "give the registry's user write access to the file and its folder"),
+    ("database or disk is full", "the disk is full", "free space on the disk, then run the command again"),
+    ("unable to open database file", "it cannot be opened (missing folder or no permission)",
+     "check RND_DATABASE_URL and the folder's permissions"),
+)  # fmt: skip
+
+
+class DatabaseUnusable(ConfigurationError):
+    """The database cannot be used: corrupt, not a registry database, read-only, full, unreachable."""
+
+    def __init__(self, url: str, what: str, remedy: str) -> None:
+        self.url = url
+        super().__init__(f"the database {url} cannot be used: {what}; {remedy}")
+
+    @classmethod
+    def from_error(cls, url: str, error: BaseException) -> DatabaseUnusable:
+        """What a driver error means, in one line, for the database at `url`."""
+        text = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        for found, what, remedy in _SQLITE_PROBLEMS:
+            if found in text.lower():
+                return cls(describe(url), what, remedy)
+        return cls(describe(url), f"the database answered '{text[:200]}'", "check RND_DATABASE_URL and the database")
+
+
 def open_engine(url: str, *, background_checkpoints: bool = False) -> Engine:
     """An engine for `url`.
 

@@ -150,3 +150,22 @@ def test_a_url_that_cannot_be_a_node_is_one_line_at_once(
         assert result.exit_code == 1
         lines = [line for line in result.output.splitlines() if line.strip()]
         assert len(lines) == 1 and lines[0].startswith("error: ") and said in lines[0], result.output
+
+
+@pytest.mark.parametrize("content", [b"# not a database\n" * 100, bytes(range(256)) * 40], ids=["text", "noise"])
+@pytest.mark.parametrize("command", ["rnd-registry index", "rnd-registry index status", "rnd-registry index --follow"])
+def test_a_file_that_is_not_a_registry_database_is_one_line(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, content: bytes, command: str
+) -> None:
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(content)
+    monkeypatch.setenv("RND_DATABASE_URL", f"sqlite:///{broken}")
+    get_settings.cache_clear()
+    result = cli.fails(command)
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines == [
+        f"error: the database sqlite:///{broken} cannot be used: it is not a registry database, or it is corrupt; "
+        "restore it from a backup, or move it away and run `rnd-registry index` to rebuild the copy from the chain"
+    ]
+    assert broken.read_bytes() == content, "the file is left as it was"

@@ -9,7 +9,7 @@ import uvicorn
 
 from registry.cli.output import user_errors
 from registry.settings import get_settings
-from registry.store.engine import describe
+from registry.store.engine import check_database, describe
 
 
 def _log_config() -> dict[str, Any]:
@@ -52,6 +52,7 @@ def serve(
     settings = get_settings()
     with user_errors():
         where = describe(settings.database_url)
+        check_database(settings.database_url)  # one line now, rather than errors on every request
     chosen_host = host or settings.api_host
     chosen_port = port or settings.api_port
     typer.echo(f"serving {where} at http://{chosen_host}:{chosen_port} (documentation at /docs)", err=True)

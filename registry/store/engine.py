@@ -12,8 +12,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
 from registry.errors import ConfigurationError
 from registry.store.schema import metadata
@@ -195,6 +197,34 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision() -> str | None:
     return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
+def check_database(url: str) -> None:
+    """Raises `DatabaseUnusable` unless the database at `url` can be opened and read, and its schema is one
+    this version of the registry knows (none yet is fine: the indexer creates it)."""
+    engine = open_engine(url)
+    try:
+        with engine.connect() as connection:
+            # Reading SQLite's schema version reads the file's header and catalogue: a file that is
+            # not a database, or a corrupt one, fails here rather than on the first request.
+            connection.exec_driver_sql("PRAGMA schema_version" if engine.dialect.name == "sqlite" else "SELECT 1")
+        revision = current_revision(engine)
+    except DBAPIError as exc:
+        raise DatabaseUnusable.from_error(url, exc) from None
+    finally:
+        engine.dispose()
+    if revision is not None and not _known_revision(revision):
+        raise DatabaseUnusable(
+            describe(url), f"its schema ({revision}) is newer than this version of the registry knows",
+            "run the version of the registry that wrote it, or upgrade this one",
+        )  # fmt: skip
+
+
+def _known_revision(revision: str) -> bool:
+    try:
+        return ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def clear(engine: Engine) -> None:

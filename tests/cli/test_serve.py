@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from registry.chain.anvil import free_port
 from registry.cli.main import app
 from registry.settings import get_settings
+from registry.store.engine import open_engine, upgrade
 
 
 @pytest.fixture
@@ -83,3 +84,32 @@ def test_serve_answers_over_http_and_logs_each_request_as_a_json_line(tmp_path: 
         ("/api/v1/programs", "/api/v1/programs", 200),
     ]
     assert f"at http://127.0.0.1:{port}" in errors
+
+
+def _refused_serve(monkeypatch: pytest.MonkeyPatch) -> str:
+    started: list[str] = []
+    monkeypatch.setattr(uvicorn, "run", lambda target, **options: started.append(target))
+    result = CliRunner().invoke(app, ["serve"], catch_exceptions=False)
+    assert result.exit_code == 1 and started == [], "the server does not start on a database it cannot use"
+    lines = [line for line in result.output.splitlines() if line.strip() and line.startswith("error:")]
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+def test_serve_refuses_a_file_that_is_not_a_registry_database_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, fresh_settings: None, tmp_path: Path
+) -> None:
+    (tmp_path / "registry.db").write_bytes(b"not a database at all\n" * 200)
+    assert "cannot be used: it is not a registry database, or it is corrupt" in _refused_serve(monkeypatch)
+
+
+def test_serve_refuses_a_database_from_a_newer_schema_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, fresh_settings: None, tmp_path: Path
+) -> None:
+    engine = open_engine(get_settings().database_url)
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'f00dfeed0001'")
+    engine.dispose()
+    line = _refused_serve(monkeypatch)
+    assert "its schema (f00dfeed0001) is newer than this version of the registry knows" in line

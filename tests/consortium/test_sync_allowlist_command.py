@@ -240,6 +240,6 @@ def test_nodes_from_the_settings_may_be_a_json_list_and_a_malformed_one_is_refus
     monkeypatch.setenv("RND_CONSORTIUM_NODES", f'["{node_a.url}"')
     get_settings.cache_clear()
     assert cli.refused(COMMAND) == (
-        f"error: invalid input: consortium nodes: '[\"{node_a.url}\"' is neither a JSON list nor comma-separated "
+        f"error: RND_CONSORTIUM_NODES: '[\"{node_a.url}\"' is neither a JSON list nor comma-separated "
         "values"
     )

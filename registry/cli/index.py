@@ -15,7 +15,7 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from registry.chain.deployment import DeploymentManifest
-from registry.cli.output import console, emit, errors, user_errors
+from registry.cli.output import console, emit, errors, user_errors, warn
 from registry.errors import NetworkMismatch
 from registry.evidence.store import DocumentStore
 from registry.indexer.runner import Indexer, RunSummary, read_status
@@ -69,6 +69,18 @@ def index(
         as_json=as_json,
         text=lambda: _print_summary(summary),
     )
+    target = summary.head_block - settings.confirmations
+    if stop.is_set() and (summary.head_block < 0 or summary.indexed_block < target):
+        # Stopped (Ctrl-C, SIGTERM) with work left: not a success, whatever was saved.
+        reached = f"at block {summary.indexed_block:,} of {target:,}"
+        if summary.head_block < 0:
+            reached = "before the chain answered"
+        warn(f"stopped {reached}; what was indexed is kept: run `rnd-registry index` again to go on")
+        raise typer.Exit(INTERRUPTED)
+
+
+#: The exit status of a run stopped by a signal before it was done (128 + SIGINT, as shells report it).
+INTERRUPTED = 130
 
 
 def _refresh_batch_members(settings: Settings) -> BatchMembersRefresh:

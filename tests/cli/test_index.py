@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +17,7 @@ import pytest
 from sqlalchemy import select
 from web3 import Web3
 
+from registry.chain.anvil import free_port
 from registry.chain.deployment import DeploymentManifest
 from registry.settings import get_settings
 from registry.store.engine import open_engine
@@ -169,3 +177,56 @@ def test_a_file_that_is_not_a_registry_database_is_one_line(
         "restore it from a backup, or move it away and run `rnd-registry index` to rebuild the copy from the chain"
     ]
     assert broken.read_bytes() == content, "the file is left as it was"
+
+
+class IndexProcess:
+    """`rnd-registry index` in a process of its own, its standard error read line by line."""
+
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "registry.cli.main", "index", *args],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.lines.put(line)
+
+    def wait_for(self, text: str, deadline: float = 120.0) -> None:
+        """Returns once a line with `text` was printed; fails if the process ends first or time runs out."""
+        end = time.monotonic() + deadline
+        while not any(text in line for line in self.seen):
+            assert time.monotonic() < end, f"no line with {text!r} in {self.seen}"
+            try:
+                self.seen.append(self.lines.get(timeout=0.5))
+            except queue.Empty:
+                assert self.process.poll() is None, f"ended before saying {text!r}: {self.seen}"
+
+    def stop(self, sig: signal.Signals) -> tuple[int, str]:
+        self.process.send_signal(sig)
+        _, rest = self.process.communicate(timeout=60)
+        while not self.lines.empty():
+            self.seen.append(self.lines.get())
+        return self.process.returncode, "".join(self.seen) + rest
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_run_stopped_before_it_was_done_exits_non_zero_and_a_clean_stop_zero(
+    cli: Cli, sig: signal.Signals, tmp_path: Path
+) -> None:
+    env = {**os.environ, "RND_DATA_DIR": str(cli.data_dir), "RND_DATABASE_URL": f"sqlite:///{tmp_path / 'i.db'}"}
+    env.pop("RND_RPC_URL", None)
+    down = IndexProcess({**env, "RND_RPC_URL": f"http://127.0.0.1:{free_port()}"})
+    down.wait_for("waiting for")
+    status, output = down.stop(sig)
+    assert status == 130, output
+    assert "stopped before the chain answered; what was indexed is kept" in output
+
+    following = IndexProcess({**env, "RND_RPC_URL": os.environ.get("RND_RPC_URL", get_settings().rpc_url)}, "--follow")
+    following.wait_for("waiting for block")  # caught up: stopping now is a clean stop
+    status, output = following.stop(sig)
+    assert status == 0, output

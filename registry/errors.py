@@ -133,6 +133,10 @@ def _render(value: Any) -> str:
     return str(value)
 
 
+#: Pydantic's kinds of finding for a value that is not a whole number.
+NUMBER_ERRORS = ("int_parsing", "int_from_float", "int_type")
+
+
 def plain_words(error: Any) -> str:
     """Pydantic's message for one finding, in plain words (its own words only for custom validators)."""
     limits = error.get("ctx") or {}
@@ -145,7 +149,7 @@ def plain_words(error: Any) -> str:
         return f"should be at most {limits['le']}"
     if kind == "less_than":
         return f"should be less than {limits['lt']}"
-    if kind in ("int_parsing", "int_from_float", "int_type"):
+    if kind in NUMBER_ERRORS:
         return "should be a whole number"
     if kind == "string_too_short" and limits.get("min_length") == 1:
         return "should not be empty"

@@ -2,9 +2,9 @@
 changed, so that the same question asked again is answered without reading the database, asking the
 chain reader or building and serializing the model again.
 
-Used by `GET /api/v1/verify/{sha256}`, whose answer depends on the database (its indexer checkpoint and
-the batch members listed for it) and on the head of the chain its live check read: a `basis` names
-those, and a kept answer is given only while the basis is the same. The basis is taken before the answer
+Used by `GET /api/v1/verify/{sha256}`, whose answer depends on the database (any commit to it: the
+indexer's, the batch members listed, an edit by hand) and on the head of the chain its live check read:
+a `basis` names those, and a kept answer is given only while the basis is the same. The basis is taken before the answer
 is built and again after it; an answer whose basis moved while it was built is not kept. An answer
 that could not be checked against the chain is never kept. A kept answer still says the block its
 contract reading was made at and when (`liveCheck.checkedAt`): that reading is the one it was built on,

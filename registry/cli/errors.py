@@ -19,7 +19,7 @@ from typer._click.exceptions import BadParameter, ClickException, MissingParamet
 from typer.core import TyperGroup
 
 from registry.cli.output import errors, parameter_name
-from registry.errors import RegistryError, plain_words
+from registry.errors import NUMBER_ERRORS, RegistryError, plain_words
 from registry.settings import get_settings
 from registry.store.engine import DatabaseUnusable
 
@@ -81,7 +81,6 @@ def describe_usage_error(exc: ClickException) -> str:
 
 #: Bounds from here up (2**32 - 1 for an id) tell a clerk nothing and are not shown.
 _SHOWN_BOUND = 10**6
-_NUMBER_ERRORS = ("int_parsing", "int_from_float", "int_type")
 _RANGE_ERRORS = ("greater_than_equal", "greater_than", "less_than_equal", "less_than")
 
 
@@ -97,7 +96,7 @@ def describe_refused_value(param: Parameter, cause: ValidationError) -> str:
         return f"{value!r} is not a year; give four digits such as 2026"
     thing = name.removesuffix("_id").replace("_", " ")
     noun = f"{'an' if thing[:1] in 'aeiou' else 'a'} {thing} id" if name.endswith("_id") else "a whole number"
-    if error["type"] in _NUMBER_ERRORS:
+    if error["type"] in NUMBER_ERRORS:
         return f"{value!r} is not {noun}; give a number such as 3"
     if error["type"] in _RANGE_ERRORS:
         if high is not None and high >= _SHOWN_BOUND:

@@ -24,6 +24,9 @@ from registry.settings import Settings, get_settings
 from registry.store.batch_members import BatchMembersRefresh, refresh_batch_members
 from registry.store.engine import clear, describe, open_engine, upgrade
 
+#: The exit status of a run stopped by a signal before it was done (128 + SIGINT, as shells report it).
+INTERRUPTED = 130
+
 app = typer.Typer(
     help="Copy the registry's events from the chain into the SQL database (SQLite by default) the API reads, "
     "and keep the copy exact.",
@@ -77,10 +80,6 @@ def index(
             reached = "before the chain answered"
         warn(f"stopped {reached}; what was indexed is kept: run `rnd-registry index` again to go on")
         raise typer.Exit(INTERRUPTED)
-
-
-#: The exit status of a run stopped by a signal before it was done (128 + SIGINT, as shells report it).
-INTERRUPTED = 130
 
 
 def _refresh_batch_members(settings: Settings) -> BatchMembersRefresh:

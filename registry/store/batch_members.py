@@ -99,11 +99,6 @@ class BatchMembersUpkeep:
         self._refreshed_at: float | None = None
         self._manifests_missing = False
 
-    @property
-    def version(self) -> tuple[bytes | None, float | None]:
-        """Changes whenever the members are listed again: for the answers that depend on them."""
-        return self._checkpoint, self._refreshed_at
-
     def due(self, checkpoint: bytes | None) -> bool:
         """Whether a refresh may change something, given the indexer's checkpoint block hash now."""
         if self._refreshed_at is None or checkpoint != self._checkpoint:

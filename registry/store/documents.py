@@ -184,18 +184,6 @@ def document_record(reader: Snapshot, document_hash: bytes) -> DocumentRecord:
     return DocumentRecord(state, anchoring, references[:MAX_REFERENCES], truncated, batches)
 
 
-_CHECKPOINT = "SELECT indexed_block, indexed_block_hash FROM indexer_state WHERE id = 1"
-
-
-def indexed_checkpoint(reader: Snapshot) -> tuple[int | None, bytes | None]:
-    """The indexer's checkpoint (block number and hash) as `reader` sees it; (None, None) before the first."""
-    rows = _fetch(reader, _CHECKPOINT, ())
-    if not rows:
-        return None, None
-    block, block_hash = rows[0]
-    return (None if block is None else int(block)), _bytes(block_hash)
-
-
 def _fetch(reader: Snapshot, statement: str, params: tuple[Any, ...]) -> list[Any]:
     cursor = reader.dbapi_connection.cursor()
     try:

@@ -43,12 +43,11 @@ def describe(url: str) -> str:
     return database_url(url).render_as_string(hide_password=True)
 
 
+_REBUILD = "restore it from a backup, or move it away and run `rnd-registry index` to rebuild the copy from the chain"
 #: What SQLite's messages mean for the person who runs the registry, and what to do.
 _SQLITE_PROBLEMS = (
-    ("file is not a database", "it is not a registry database, or it is corrupt",
-     "restore it from a backup, or move it away and run `rnd-registry index` to rebuild the copy from the chain"),
-    ("database disk image is malformed", "it is corrupt",
-     "restore it from a backup, or move it away and run `rnd-registry index` to rebuild the copy from the chain"),
+    ("file is not a database", "it is not a registry database, or it is corrupt", _REBUILD),
+    ("database disk image is malformed", "it is corrupt", _REBUILD),
     ("readonly database", "it cannot be written (read-only file, folder or mount)",
      "give the registry's user write access to the file and its folder"),
     ("database or disk is full", "the disk is full", "free space on the disk, then run the command again"),

@@ -51,13 +51,7 @@ from registry.checking.citations import CitationClaim, judge_citation
 from registry.evidence.hashing import InvalidDocumentHash, hash_to_hex, parse_document_hash
 from registry.evidence.store import DocumentStore
 from registry.store.batch_members import BatchMembersUpkeep
-from registry.store.documents import (
-    DocumentRecord,
-    DocumentReference,
-    EventLocation,
-    document_record,
-    indexed_checkpoint,
-)
+from registry.store.documents import DocumentRecord, DocumentReference, EventLocation, document_record
 from registry.store.queries.prepared import data_version
 
 UPLOAD_FIELD = "file"
@@ -628,33 +622,27 @@ def _iso(moment: datetime) -> str:
 
 @dataclass(frozen=True)
 class _AnswerBasis:
-    """What a verify answer is built from: the database (any commit to it changes `database`, an edit by
-    hand included), its checkpoint, the batch members listed for it, and the head of the chain the live
-    check reads at."""
+    """What a verify answer is built from: the database, whose change counter moves with any commit to it
+    (the indexer's checkpoint, the batch members listed, an edit by hand), and the head of the chain the
+    live check reads at."""
 
-    database: tuple[int, int]
-    checkpoint: tuple[int | None, bytes | None]
-    members: tuple[bytes | None, float | None]
+    database: tuple[int, str]
     head: tuple[int, str]
 
 
 async def _answer_basis(context: ApiContext) -> _AnswerBasis | None:
     """The basis of an answer built now; None when the next answer must ask the chain (no reader, the
-    head as last read is stale, the node down) or list batch members first."""
+    head as last read is stale, the node down)."""
     reader = _reader(context)
     head = reader.head_in_use() if reader is not None else None
     if head is None:
         return None
 
-    def read() -> tuple[tuple[int, int], tuple[int | None, bytes | None]]:
+    def read() -> tuple[int, str]:
         with context.snapshot() as snapshot:
-            return data_version(snapshot), indexed_checkpoint(snapshot)
+            return data_version(snapshot)
 
-    database, checkpoint = await context.read(read)
-    upkeep = _upkeep(context)
-    if upkeep.due(checkpoint[1]):
-        return None
-    return _AnswerBasis(database, checkpoint, upkeep.version, head)
+    return _AnswerBasis(await context.read(read), head)
 
 
 def _keepable(answer: BaseModel, basis: Hashable) -> bool:

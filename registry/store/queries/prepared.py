@@ -106,23 +106,23 @@ class Snapshot:
     dialect: Dialect
 
 
-def data_version(reader: Snapshot) -> tuple[int, int]:
-    """A number that changes whenever another connection has committed a change to the database since
-    `reader`'s connection last looked (with, on SQLite, the connection's identity: only its numbers
-    compare). SQLite: `PRAGMA data_version`; PostgreSQL: the next transaction id its snapshot sees,
-    which moves with any commit in the cluster (so it may change when nothing of the registry's did)."""
+def data_version(reader: Snapshot) -> tuple[int, str]:
+    """A value that changes whenever another connection has committed a change to the database since
+    `reader`'s connection last looked. SQLite: `PRAGMA data_version`, which counts per connection (so the
+    connection's identity is part of the value); PostgreSQL: the cluster's current snapshot
+    (`xmin:xmax:in-progress ids`), which moves with any commit there (so it may change when nothing of
+    the registry's did, never the other way)."""
     cursor = reader.dbapi_connection.cursor()
     try:
         if reader.dialect.name == "sqlite":
             cursor.execute("PRAGMA data_version")
         else:
-            cursor.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+            cursor.execute("SELECT pg_current_snapshot()::text")
         row = cursor.fetchone()
     finally:
         cursor.close()
     assert row is not None
-    # SQLite's number counts per connection; PostgreSQL's is the cluster's, the same on every connection.
-    return (id(reader.dbapi_connection) if reader.dialect.name == "sqlite" else 0), int(row[0])
+    return (id(reader.dbapi_connection) if reader.dialect.name == "sqlite" else 0), str(row[0])
 
 
 @contextmanager

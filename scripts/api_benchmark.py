@@ -32,8 +32,10 @@ and document hashes:
   `verifyBatchMember` per batch, at the head) on the chain's database: over documents anchored on the
   chain (anchored documents and batch members, two to one), over hashes anchored nowhere (the node
   is asked again at each block), over a mix (two parts anchored documents, one part batch
-  members, one part anchored nowhere), and one document asked by everyone (its answer kept while the
-  database and the head stay the same, registry/api/kept_answers.py); the mix again with
+  members, one part anchored nowhere), and one document asked by everyone. An answer is kept
+  (registry/api/kept_answers.py) while the database stays the same: one whose findings are final
+  (`liveCheck.final`: anchored, and nothing changes that) across heads, any other for its head only;
+  the mix again with
   `--workers 2` (both cores, shared with wrk and anvil); the mix again, as "verify, no live check",
   from a server with no deployment manifest, whose answers say the live check is unavailable: the
   difference is what asking the node costs;

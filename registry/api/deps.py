@@ -54,6 +54,13 @@ class ApiContext:
         with self._reads.snapshot() as reader:
             yield reader
 
+    async def data_version(self) -> tuple[int, str]:
+        """A value that changes whenever anything was committed to the database since it was last read
+        (`registry/store/queries/prepared.py`'s `data_version`), on the connection the lookups use."""
+        if self._reads is None:
+            self._reads = ReadConnections(self.engine)
+        return await self.read(self._reads.data_version)
+
     async def read(self, work: Callable[[], T]) -> T:
         """Runs `work`, a function that reads the database: inline on SQLite, whose indexed reads take
         microseconds (less than handing them to a worker thread); in a worker thread on PostgreSQL,

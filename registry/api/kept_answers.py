@@ -4,11 +4,13 @@ chain reader or building and serializing the model again.
 
 Used by `GET /api/v1/verify/{sha256}`, whose answer depends on the database (any commit to it: the
 indexer's, the batch members listed, an edit by hand) and on the head of the chain its live check read:
-a `basis` names those, and a kept answer is given only while the basis is the same. The basis is taken before the answer
-is built and again after it; an answer whose basis moved while it was built is not kept. An answer
-that could not be checked against the chain is never kept. A kept answer still says the block its
-contract reading was made at and when (`liveCheck.checkedAt`): that reading is the one it was built on,
-at the head the reader would use now.
+a `basis` names those, and a kept answer is given only while what it was built on holds. The basis is
+taken before the answer is built and again after it; an answer whose basis moved while it was built is
+not kept. The answer itself says what it may be kept under (`keepable`): an answer that could not be
+checked against the chain is never kept; one whose findings may change at the next block is kept for
+its head; one whose findings are final (anchored `RND_CONFIRMATIONS` blocks deep: the anchor book only
+adds) is kept across heads, for as long as the database stays the same. A kept answer still says the
+block its contract reading was made at and when (`liveCheck.blockNumber`, `liveCheck.checkedAt`).
 
 Why by hand: response caches (HTTP caches, `aiocache`, `fastapi-cache`) key on the request and expire on
 time; these answers must expire the moment the database or the head moves, and the key is known only
@@ -28,37 +30,51 @@ from registry.api.deps import ApiContext
 
 @dataclass
 class KeptAnswers:
-    """At most `capacity` answers, the least recently asked dropped first; `basis(context)` says what the
-    answers depend on now (None: nothing can be kept now), `keepable(answer, basis)` whether one may be kept."""
+    """Answers grouped by what they were kept under, at most `capacity` in a group, the least recently
+    asked dropped first. `basis(context)` says what an answer built now depends on (None: nothing can be
+    kept or given now); `keepable(answer, basis)` what that answer may be kept under (None: it may not be
+    kept); `holding(basis)` which of what answers were kept under still hold on `basis` (the basis itself
+    unless told otherwise). A group that no longer holds is dropped as soon as an answer is kept on a
+    newer basis, so answers that expire at the next block never push out those that last."""
 
     basis: Callable[[ApiContext], Awaitable[Hashable | None]]
-    keepable: Callable[[BaseModel, Hashable], bool]
+    keepable: Callable[[BaseModel, Hashable], Hashable | None]
+    holding: Callable[[Hashable], tuple[Hashable, ...]] = lambda basis: (basis,)
     capacity: int = 10_000
 
     def __post_init__(self) -> None:
-        self._kept: OrderedDict[Hashable, tuple[Hashable, bytes]] = OrderedDict()
+        self._groups: dict[Hashable, OrderedDict[Hashable, bytes]] = {}
 
     def __len__(self) -> int:
-        return len(self._kept)
+        return sum(len(group) for group in self._groups.values())
 
     def get(self, key: Hashable, basis: Hashable | None) -> bytes | None:
-        """The answer kept for `key` if it was built on `basis`."""
+        """The answer kept for `key` under something that holds on `basis`."""
         if basis is None:
             return None
-        found = self._kept.get(key)
-        if found is None or found[0] != basis:
-            return None
-        self._kept.move_to_end(key)
-        return found[1]
+        for under in self.holding(basis):
+            group = self._groups.get(under)
+            body = group.get(key) if group is not None else None
+            if body is not None:
+                assert group is not None
+                group.move_to_end(key)
+                return body
+        return None
 
     def keep(
         self, key: Hashable, before: Hashable | None, after: Hashable | None, answer: BaseModel, body: bytes
     ) -> None:
         """Keeps `body`, the answer for `key` built between two looks at the basis, if both saw the same one."""
-        if before is None or before != after or not self.keepable(answer, before):
-            self._kept.pop(key, None)
+        under = self.keepable(answer, before) if before is not None and before == after else None
+        if under is None:
+            for group in self._groups.values():
+                group.pop(key, None)
             return
-        self._kept[key] = (before, body)
-        self._kept.move_to_end(key)
-        while len(self._kept) > self.capacity:
-            self._kept.popitem(last=False)
+        holding = self.holding(before)
+        for stale in [kept_under for kept_under in self._groups if kept_under not in holding]:
+            del self._groups[stale]
+        group = self._groups.setdefault(under, OrderedDict())
+        group[key] = body
+        group.move_to_end(key)
+        while len(group) > self.capacity:
+            group.popitem(last=False)

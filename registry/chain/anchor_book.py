@@ -184,7 +184,13 @@ class AnchorBookReading:
 
     `reused` is True when nothing was asked of the node for this answer: every part of it is a final
     one kept from an earlier reading (an anchoring or an accepted proof `confirmations` blocks deep, a
-    log as deep), which holds at `block_number`, the head as last read, all the same."""
+    log as deep), which holds at `block_number`, the head as last read, all the same.
+
+    `final` is True when the reading found the document anchored (on its own or by an accepted batch
+    proof) and every positive part of it is final in that sense: each anchoring, accepted proof and
+    cited log found lies `confirmations` blocks deep, so what it found holds at every later block. What
+    it did not find (an empty `anchorOf` of a document anchored only in a batch) may still change, and
+    holds as read at `block_number`."""
 
     chain_id: int
     contract: str
@@ -194,6 +200,7 @@ class AnchorBookReading:
     members: tuple[bool, ...]
     citations: tuple[CitedLog | None, ...] = ()
     reused: bool = False
+    final: bool = False
 
 
 class AnchorBookReader:
@@ -234,6 +241,9 @@ class AnchorBookReader:
         # Final answers, kept across heads: key -> (the block from which the answer holds, the answer).
         # The keys are eth_call data (anchorOf, verifyBatchMember) and (transaction hash, log index).
         self._settled: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+        #: Counts the times final answers were dropped (the chain was replaced, or another one served):
+        #: whatever was built on final readings before holds only while it stays the same.
+        self.finality_epoch = 0
         self._down: LiveCheckUnavailable | None = None
         self._never_anchored: tuple[str, AnchorReading] | None = None  # the one answer most hashes get
 
@@ -241,11 +251,15 @@ class AnchorBookReader:
         """The head (number, hash) the next reading is made at without asking the node again: the head as last
         read, while it is fresh; None when the next reading must ask (the head is stale, the chain not yet
         checked, or the node down)."""
-        if self._down is not None or not self._chain_checked or self._head is None or self._head_id is None:
+        if not self.answering() or self._head is None or self._head_id is None:
             return None
         if time.monotonic() - self._head[1] >= self._head_max_age:
             return None
         return self._head_id
+
+    def answering(self) -> bool:
+        """Whether the node, as last asked, serves the registry's chain and answers."""
+        return self._down is None and self._chain_checked
 
     async def read(
         self,
@@ -321,6 +335,7 @@ class AnchorBookReader:
             anchor = self._anchor_reading(calls[0])
             if anchor.block_number is not None and anchor.block_number <= final_by:
                 self._settle(keys[0], anchor.block_number, anchor)
+        final = anchor.block_number is None or anchor.block_number <= final_by
         members = []
         for i in range(1, len(keys)):
             member = known[i]
@@ -331,6 +346,8 @@ class AnchorBookReader:
                     # itself counts (no confirmations). With confirmations, the batch's block is not
                     # known here, and an accepted proof is asked again at each head.
                     self._settle(keys[i], block, True)
+                else:
+                    final = False
             members.append(bool(member))
         logs: list[CitedLog | None] = []
         for citation, log in zip(citations, found, strict=True):
@@ -338,10 +355,14 @@ class AnchorBookReader:
                 log = _cited_log(fetched[citation[0]], citation[1])
                 if log is not None and log.block_number <= final_by:
                     self._settle(citation, log.block_number, log)
+                else:
+                    final = False
             logs.append(log)
+        final = final and (anchor.anchored or any(members))
         return AnchorBookReading(
-            self.chain_id, self.contract, block, time.time(), anchor, tuple(members), tuple(logs), reused=not waiting
-        )
+            self.chain_id, self.contract, block, time.time(), anchor, tuple(members), tuple(logs), reused=not waiting,
+            final=final,
+        )  # fmt: skip
 
     def _anchor_reading(self, result: str) -> AnchorReading:
         never = self._never_anchored
@@ -371,6 +392,7 @@ class AnchorBookReader:
 
     def _forget_settled_from(self, block: int) -> None:
         """Drops the final answers that hold only from `block` on: the chain there was replaced."""
+        self.finality_epoch += 1
         for key in [key for key, (holds_from, _) in self._settled.items() if holds_from >= block]:
             del self._settled[key]
 
@@ -394,6 +416,7 @@ class AnchorBookReader:
         chain_id = int(await self._request("eth_chainId", []), 16)
         if chain_id != self.chain_id:
             self._settled.clear()  # another chain: nothing read before holds on it
+            self.finality_epoch += 1
             raise LiveCheckUnavailable(
                 f"the node the API asks serves chain {chain_id}, but the registry is on chain {self.chain_id}"
             )

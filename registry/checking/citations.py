@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from eth_utils.address import to_checksum_address
@@ -64,17 +65,20 @@ def _contains(value: Any, digest: bytes) -> bool:
     return False
 
 
+@lru_cache(maxsize=1024)
+def _checksummed(address: str) -> str:
+    """EIP-55, which costs a keccak per call, of the few addresses citations name (the registry's)."""
+    return str(to_checksum_address(address))
+
+
 def judge_citation(claim: CitationClaim, log: CitedLog | None, contracts: Collection[str]) -> CitationCheck:
     """The chain's word on one citation: `log` is what the node has at the claim's transaction and
     log index (None if nothing), `contracts` the registry's grant and outcome registries."""
     where = f"transaction 0x{claim.transaction_hash.hex()}, log {claim.log_index}"
     if log is None:
         return CitationCheck("disagrees", f"the chain has no log at {where}")
-    address = str(to_checksum_address(log.address))
-    names = {
-        str(to_checksum_address(c)): name
-        for c, name in zip(contracts, ("GrantRegistry", "OutcomeRegistry"), strict=False)
-    }
+    address = _checksummed(log.address)
+    names = {_checksummed(c): name for c, name in zip(contracts, ("GrantRegistry", "OutcomeRegistry"), strict=False)}
     contract = names.get(address)
     if contract is None:
         return CitationCheck("disagrees", f"the log at {where} was emitted by {address}, not by the registry")

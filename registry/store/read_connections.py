@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine
 
-from registry.store.queries.prepared import Snapshot, snapshot
+from registry.store.queries.prepared import Snapshot, data_version, snapshot
 
 #: Seconds a read waits for a writer holding the database, as the engine's connections do.
 _BUSY_TIMEOUT = 30.0
@@ -49,6 +49,16 @@ class ReadConnections:
             yield Snapshot(connection, self._engine.dialect)  # type: ignore[arg-type]
         finally:
             connection.execute("ROLLBACK")
+
+    def data_version(self) -> tuple[int, str]:
+        """`queries.prepared.data_version` of this thread's connection, read outside any transaction (on
+        SQLite, a pragma on the connection kept here: no transaction to begin and end for it)."""
+        if self._sqlite_path is None:
+            with snapshot(self._engine) as reader:
+                return data_version(reader)
+        connection = self._connection()
+        row = connection.execute("PRAGMA data_version").fetchone()
+        return id(connection), str(row[0])
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)

@@ -1,7 +1,8 @@
 """Verify answers kept by the direct route (registry/api/kept_answers.py): the same document asked again
 while the database and the chain's head are the same gets the very bytes it got; any commit to the
-database (an edit of the copy by hand included), a new head or a node that cannot be asked means a newly
-built answer; an answer that could not be checked is never kept; the store holds at most its capacity."""
+database (an edit of the copy by hand included) or a node that cannot be asked means a newly built
+answer, and so does a new head unless the answer's findings are final; an answer that could not be
+checked is never kept; the store holds at most its capacity."""
 
 from __future__ import annotations
 
@@ -101,15 +102,41 @@ def test_an_edit_of_the_copy_by_hand_is_seen_by_the_next_answer(
     assert before != b""
 
 
-def test_a_new_head_means_an_answer_read_at_it(fresh: TestClient, w3: Web3, document: str) -> None:
-    _, first = answer(fresh, document)
+def test_a_final_answer_is_given_again_at_a_later_head(fresh: TestClient, w3: Web3, document: str) -> None:
+    first, _ = asked_again_at_once(fresh, document)
+    assert json.loads(first)["liveCheck"]["final"] is True  # anchored, no confirmations asked for: final at once
+    w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    later, _ = answer(fresh, document)
+    assert later == first  # the same finding, still saying the block it was read at and when
+
+
+def test_an_answer_that_may_change_is_read_at_each_new_head(fresh: TestClient, w3: Web3) -> None:
+    nowhere = "ab" * 32
+    _, first = answer(fresh, nowhere)
+    assert (first["liveCheck"]["status"], first["liveCheck"]["final"]) == ("not-anchored", False)
     w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
     head = w3.eth.block_number
     deadline = time.monotonic() + 60
-    while (later := answer(fresh, document)[1])["liveCheck"]["blockNumber"] < head:
+    while (later := answer(fresh, nowhere)[1])["liveCheck"]["blockNumber"] < head:
         assert time.monotonic() < deadline, "the answer stayed at the old head"
         time.sleep(0.1)
     assert later["liveCheck"]["blockNumber"] == head > first["liveCheck"]["blockNumber"]
+
+
+def test_with_the_node_gone_a_final_answer_is_given_again_and_one_that_may_change_is_not(
+    indexed: IndexedRegistry, document: str
+) -> None:
+    nowhere = "cd" * 32
+    with TestClient(create_app(indexed.settings), raise_server_exceptions=False) as client:
+        final, _ = asked_again_at_once(client, document)
+        answer(client, nowhere)
+        reader = client.app.state.context.extras["verification.anchor_book"]  # type: ignore[attr-defined]
+        reader.rpc_url = f"http://127.0.0.1:{free_port()}"  # the node goes away
+        deadline = time.monotonic() + 60
+        while answer(client, nowhere)[1]["liveCheck"]["status"] != "unavailable":
+            assert time.monotonic() < deadline, "an answer that may change was given with no node to ask"
+            time.sleep(0.2)
+        assert answer(client, document)[0] == final  # needs nothing of the node: it says when it was read
 
 
 def test_an_answer_the_chain_could_not_check_is_never_kept(indexed: IndexedRegistry, document: str) -> None:
@@ -128,7 +155,7 @@ def test_the_store_drops_the_least_recently_asked_beyond_its_capacity() -> None:
     async def basis(_context: Any) -> str:
         return "basis"
 
-    store = KeptAnswers(basis, lambda _answer, _basis: True, capacity=2)
+    store = KeptAnswers(basis, lambda _answer, basis: basis, capacity=2)
     for key in ("a", "b"):
         store.keep(key, "basis", "basis", Answer(value=1), key.encode())
     assert store.get("a", "basis") == b"a"  # now the most recently asked

@@ -192,7 +192,7 @@ def test_a_first_anchoring_is_not_asked_again_at_a_later_head(
     _mine(w3, 3)
     later = _read(reader, document)
     assert _asked(methods, "eth_call") == 0
-    assert later.reused is True
+    assert (later.reused, later.final, first.final) == (True, True, True)
     assert later.block_number == w3.eth.block_number == first.block_number + 3  # the head as last read
     assert later.anchor == first.anchor
 
@@ -214,6 +214,7 @@ def test_an_accepted_batch_proof_is_not_asked_again_but_the_missing_anchoring_is
     later = _read(reader, members[1], batches)
     assert _asked(methods, "eth_call") == 1  # anchorOf only: not anchored on its own may change
     assert (later.members, later.anchor.anchored, later.reused) == ((True,), False, False)
+    assert later.final is True  # what it found (the accepted proof) holds at every later block
 
 
 def test_a_hash_anchored_nowhere_is_asked_again_at_each_new_head_and_not_within_one(
@@ -236,6 +237,7 @@ def test_a_hash_anchored_nowhere_is_asked_again_at_each_new_head_and_not_within_
     _mine(w3)
     again = _read(reader, document)
     assert (_asked(methods, "eth_call"), again.anchor.anchored, again.reused) == (1, False, False)
+    assert (readings[0].final, again.final) == (False, False)  # nothing found: it may change
 
 
 def test_with_confirmations_an_anchoring_is_kept_only_once_buried_that_deep(
@@ -247,12 +249,15 @@ def test_with_confirmations_an_anchoring_is_kept_only_once_buried_that_deep(
     reader = AnchorBookReader(anvil.rpc_url, manifest, timeout=5, head_max_age=0, confirmations=2)
     methods = _counting(reader)
 
-    asked = []
+    asked, final = [], []
     for _ in range(4):  # at the anchoring's block, 1, 2 and 3 blocks later
-        assert _read(reader, document).anchor.anchored is True
+        reading = _read(reader, document)
+        assert reading.anchor.anchored is True
         asked.append(_asked(methods, "eth_call"))
+        final.append(reading.final)
         _mine(w3)
     assert asked == [1, 1, 1, 0]
+    assert final == [False, False, True, True]
 
 
 def test_a_chain_reset_below_a_kept_anchoring_makes_it_asked_again(
@@ -265,10 +270,12 @@ def test_a_chain_reset_below_a_kept_anchoring_makes_it_asked_again(
     reader = AnchorBookReader(anvil.rpc_url, manifest, timeout=5, head_max_age=0)
     methods = _counting(reader)
     assert _read(reader, document).anchor.anchored is True
+    epoch = reader.finality_epoch
 
     w3.provider.make_request("evm_revert", [before])  # type: ignore[arg-type]
     after = _read(reader, document)
     assert (_asked(methods, "eth_call"), after.anchor.anchored, after.reused) == (2, False, False)
+    assert reader.finality_epoch > epoch  # what was built on the final readings before holds no more
 
 
 # ---- cited logs -----------------------------------------------------------------------------------
@@ -322,7 +329,8 @@ def test_a_final_cited_log_is_not_asked_again_and_a_missing_one_is(
     _mine(w3)
     later = _read(reader, document, citations=[cited])
     assert (_asked(methods, "eth_getTransactionReceipt"), later.citations, later.reused) == (0, first.citations, True)
-    assert _read(reader, document, citations=[missing]).citations == (None,)
+    unfound = _read(reader, document, citations=[missing])
+    assert (unfound.citations, unfound.final, later.final) == ((None,), False, True)  # a cited log not found
     _mine(w3)
     assert _read(reader, document, citations=[missing]).citations == (None,)
     assert _asked(methods, "eth_getTransactionReceipt") == 2  # at each head

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Hashable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any, Literal
@@ -29,6 +29,7 @@ from registry.api.schemas.names import name_of
 from registry.api.schemas.verification import (
     BatchMembership,
     CheckCommand,
+    CheckStep,
     Citation,
     CitationCheck,
     FirstAnchoring,
@@ -52,7 +53,6 @@ from registry.evidence.hashing import InvalidDocumentHash, hash_to_hex, parse_do
 from registry.evidence.store import DocumentStore
 from registry.store.batch_members import BatchMembersUpkeep
 from registry.store.documents import DocumentRecord, DocumentReference, EventLocation, document_record
-from registry.store.queries.prepared import data_version
 
 UPLOAD_FIELD = "file"
 NOT_FOUND_VERDICT = "not found: this document does not match any registered one"
@@ -359,12 +359,20 @@ def _citation_check(
     return _judged(claim, log, contracts)
 
 
-@lru_cache(maxsize=65536)
+#: The caches of models below stay small: every object one keeps is walked by each full collection of the
+#: garbage collector (a pydantic model with its fields, about half a microsecond each: 100,000 of them stall
+#: the server for 60 ms), and an answer that holds across blocks is kept whole, as bytes (`_kept_answers`).
 def _judged(claim: CitationClaim, log: CitedLog | None, contracts: tuple[str, ...]) -> CitationCheck:
+    status, message = _judgement(claim, log, contracts)
+    return CitationCheck.model_construct(status=status, message=message)
+
+
+@lru_cache(maxsize=8192)
+def _judgement(claim: CitationClaim, log: CitedLog | None, contracts: tuple[str, ...]) -> tuple[str, str]:
     """The chain's word on a citation: a log the node returned never changes once final (the reader
     keeps those), so the same claim about the same log is judged once."""
     judged = judge_citation(claim, log, contracts)
-    return CitationCheck(status=judged.status, message=judged.message)
+    return judged.status, judged.message
 
 
 def _compare(record: DocumentRecord, reading: AnchorBookReading, checks: list[CitationCheck]) -> LiveCheck:
@@ -432,6 +440,7 @@ def _compare(record: DocumentRecord, reading: AnchorBookReading, checks: list[Ci
         contract=reading.contract,
         block_number=reading.block_number,
         checked_at=datetime.fromtimestamp(reading.checked_at, UTC),
+        final=status == "confirmed" and reading.final,
         anchor_of=_live_anchor(chain),
         batches=[
             LiveBatchCheck.model_construct(root=batch.root, member=member)
@@ -440,7 +449,7 @@ def _compare(record: DocumentRecord, reading: AnchorBookReading, checks: list[Ci
     )
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _live_anchor(chain: AnchorReading) -> LiveAnchor:
     """`anchorOf` as the contract answered, in the answer's model (the same reading, the same model)."""
     return LiveAnchor(
@@ -511,14 +520,30 @@ def _copy_words(record: DocumentRecord) -> str:
 
 def _how_to_check(context: ApiContext, digest: bytes, record: DocumentRecord, contract: str | None) -> HowToCheck:
     """The commands, the same for as long as the copy says the same of the document: kept per
-    (document, anchoring transaction, batches), since building them costs more than the lookup."""
+    (document, anchoring transaction, batches) for a document the copy holds, since building them costs
+    more than the lookup. Those for a hash the copy does not hold are built each time: most such hashes
+    are asked once, and keeping them would only give the garbage collector more to walk."""
     chain_id = context.manifest.chain_id if context.manifest else (record.state.chain_id if record.state else None)
     anchoring = record.anchoring.location.transaction_hash if record.anchoring is not None else None
     batches = tuple((batch.root, tuple(batch.proof)) for batch in record.batches)
-    return _commands(digest, anchoring, batches, chain_id, contract, _cast_functions(context))
+    build = _commands if anchoring is not None or batches else _commands.__wrapped__
+    steps = build(digest, anchoring, batches, chain_id, contract, _cast_functions(context))
+    # Built from the strings written below: `model_construct` skips validating them again.
+    return HowToCheck.model_construct(
+        chain_id=chain_id,
+        contract=contract,
+        steps=[
+            CheckCommand.model_construct(step=step, purpose=purpose, command=command, root=root)
+            for step, purpose, command, root in steps
+        ],
+    )
 
 
-@lru_cache(maxsize=16384)
+#: One step of `howToCheck` as plain strings (a tuple of them is no work for the garbage collector).
+_Step = tuple[CheckStep, str, str, bytes | None]
+
+
+@lru_cache(maxsize=2048)
 def _commands(
     digest: bytes,
     anchoring: bytes | None,
@@ -526,56 +551,38 @@ def _commands(
     chain_id: int | None,
     contract: str | None,
     functions: tuple[str, str],
-) -> HowToCheck:
+) -> tuple[_Step, ...]:
     document = hash_to_hex(digest)
     rpc = '--rpc-url "$RPC_URL"'
-    steps = [
-        CheckCommand(
-            step="hash-file",
-            purpose="Compute the document's SHA-256 yourself; it must equal sha256 above (macOS: "
-            "`shasum -a 256 FILE`; Windows: `certutil -hashfile FILE SHA256`).",
-            command="sha256sum FILE",
-        )
-    ]
+    steps: list[_Step] = [
+        ("hash-file", "Compute the document's SHA-256 yourself; it must equal sha256 above (macOS: "
+         "`shasum -a 256 FILE`; Windows: `certutil -hashfile FILE SHA256`).", "sha256sum FILE", None),
+    ]  # fmt: skip
     if contract is None:
-        return HowToCheck(chain_id=chain_id, contract=None, steps=steps)
+        return tuple(steps)
     anchor_of, verify_member = functions
     steps.append(
-        CheckCommand(
-            step="chain-id",
-            purpose=f"Check that your node (set RPC_URL to its JSON-RPC address) is on the registry's chain: it "
-            f"must print {chain_id}.",
-            command=f"cast chain-id {rpc}",
-        )
-    )
+        ("chain-id", f"Check that your node (set RPC_URL to its JSON-RPC address) is on the registry's chain: it "
+         f"must print {chain_id}.", f"cast chain-id {rpc}", None)
+    )  # fmt: skip
     steps.append(
-        CheckCommand(
-            step="anchor-of",
-            purpose="Ask the registry's anchor book about the document: it prints who first anchored it, when (unix "
-            "seconds), in which block, and as what kind (a number); all zeros if it never was on its own.",
-            command=f'cast call {contract} "{anchor_of}" {document} {rpc}',
-        )
-    )
+        ("anchor-of", "Ask the registry's anchor book about the document: it prints who first anchored it, when "
+         "(unix seconds), in which block, and as what kind (a number); all zeros if it never was on its own.",
+         f'cast call {contract} "{anchor_of}" {document} {rpc}', None)
+    )  # fmt: skip
     if anchoring is not None:
         steps.append(
-            CheckCommand(
-                step="anchoring-receipt",
-                purpose="See the transaction that first anchored it, with its events.",
-                command=f"cast receipt {hash_to_hex(anchoring)} {rpc}",
-            )
-        )
+            ("anchoring-receipt", "See the transaction that first anchored it, with its events.",
+             f"cast receipt {hash_to_hex(anchoring)} {rpc}", None)
+        )  # fmt: skip
     for root, batch_proof in batches:
         proof = "[" + ",".join(hash_to_hex(p) for p in batch_proof) + "]"
         steps.append(
-            CheckCommand(
-                step="batch-member",
-                purpose=f"Ask the contract whether the document is in the batch with root {hash_to_hex(root)}, "
-                "by its Merkle proof: it prints true or false.",
-                command=f'cast call {contract} "{verify_member}" {hash_to_hex(root)} {document} "{proof}" {rpc}',
-                root=root,
-            )
-        )
-    return HowToCheck(chain_id=chain_id, contract=contract, steps=steps)
+            ("batch-member", f"Ask the contract whether the document is in the batch with root {hash_to_hex(root)}, "
+             "by its Merkle proof: it prints true or false.",
+             f'cast call {contract} "{verify_member}" {hash_to_hex(root)} {document} "{proof}" {rpc}', root)
+        )  # fmt: skip
+    return tuple(steps)
 
 
 def _cast_functions(context: ApiContext) -> tuple[str, str]:
@@ -623,37 +630,49 @@ def _iso(moment: datetime) -> str:
 @dataclass(frozen=True)
 class _AnswerBasis:
     """What a verify answer is built from: the database, whose change counter moves with any commit to it
-    (the indexer's checkpoint, the batch members listed, an edit by hand), and the head of the chain the
-    live check reads at."""
+    (the indexer's checkpoint, the batch members listed, an edit by hand); the chain reader's final
+    readings (their epoch moves when the chain they were read on was replaced); and the head of the chain
+    the live check reads at, None while the head as last read is stale."""
 
     database: tuple[int, str]
-    head: tuple[int, str]
+    finality_epoch: int
+    head: tuple[int, str] | None
 
 
 async def _answer_basis(context: ApiContext) -> _AnswerBasis | None:
-    """The basis of an answer built now; None when the next answer must ask the chain (no reader, the
-    head as last read is stale, the node down)."""
+    """The basis of an answer built now; None with no reader (no deployment manifest). A final answer
+    needs nothing more of the node, so it is given again whatever the node's state, until the reader
+    finds the chain replaced or another one served (its finality epoch moves)."""
     reader = _reader(context)
-    head = reader.head_in_use() if reader is not None else None
-    if head is None:
+    if reader is None:
         return None
 
-    def read() -> tuple[int, str]:
-        with context.snapshot() as snapshot:
-            return data_version(snapshot)
-
-    return _AnswerBasis(await context.read(read), head)
+    return _AnswerBasis(await context.data_version(), reader.finality_epoch, reader.head_in_use())
 
 
-def _keepable(answer: BaseModel, basis: Hashable) -> bool:
-    """An answer checked against the chain at the basis's head (never one that could not be checked)."""
+def _keepable(answer: BaseModel, basis: Hashable) -> Hashable | None:
+    """What an answer is kept under: a final one (its findings hold at every later block) for as long as the
+    database and the final readings stay the same, whatever the head; one checked at the basis's head for
+    that head; one that could not be checked, never."""
     assert isinstance(answer, Verification) and isinstance(basis, _AnswerBasis)
     live = answer.live_check
-    return live.status != "unavailable" and live.block_number == basis.head[0]
+    if live.final:
+        return replace(basis, head=None)
+    if live.status != "unavailable" and basis.head is not None and live.block_number == basis.head[0]:
+        return basis
+    return None
+
+
+def _holding(basis: Hashable) -> tuple[Hashable, ...]:
+    """What kept answers hold on `basis`: those kept under it, and final ones kept under its database and
+    final readings, whatever the head."""
+    assert isinstance(basis, _AnswerBasis)
+    lasting = replace(basis, head=None)
+    return (basis, lasting) if basis.head is not None else (lasting,)
 
 
 def _kept_answers() -> KeptAnswers:
-    return KeptAnswers(_answer_basis, _keepable)
+    return KeptAnswers(_answer_basis, _keepable, _holding)
 
 
 DIRECT_LOOKUPS = [DirectLookup("/api/v1/verify/{sha256:sha256}", verify_digest, Verification, kept=_kept_answers)]

@@ -113,6 +113,14 @@ class LiveCheck(ApiModel):
     contract: Address | None = Field(default=None, description="The grant registry that was asked.")
     block_number: int | None = Field(default=None, description="The block the contract was read at.")
     checked_at: Timestamp | None = Field(default=None, description="When the contract was read.")
+    final: bool = Field(
+        default=False,
+        description="True when the contract confirmed the document and everything it found (the anchoring, each "
+        "accepted batch proof, each cited log) lies at least RND_CONFIRMATIONS blocks deep: the anchor book only "
+        "adds, so the finding holds at every later block, and the API may give this answer again without asking "
+        "the contract (blockNumber and checkedAt still say when it was read). What it did not find (an empty "
+        "anchorOf of a document anchored only in a batch) was read at blockNumber.",
+    )
     anchor_of: LiveAnchor | None = None
     batches: list[LiveBatchCheck] = Field(default_factory=list)
 

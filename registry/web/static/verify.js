@@ -18,7 +18,9 @@
   // anchored at a block); a disagreement or an unreachable node is explained in the API's words.
   const liveDetail = (live) => {
     if ((live.status === "confirmed" || live.status === "not-anchored") && live.blockNumber != null) {
-      return el("p", { class: "aside" }, say("live_" + live.status.replace("-", "_") + "_detail", { block: live.blockNumber }));
+      const words = say("live_" + live.status.replace("-", "_") + "_detail", { block: live.blockNumber });
+      const when = live.checkedAt ? " " + say("live_checked_at", { time: koreaTime(live.checkedAt) }) : "";
+      return el("p", { class: "aside" }, words + when + (live.final ? " " + say("live_final") : ""));
     }
     return el("p", { class: "aside", lang: "en" }, live.message);
   };

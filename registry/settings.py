@@ -102,6 +102,12 @@ class Settings(BaseSettings):
     index_poll_interval: float = Field(
         default=0.25, gt=0, description="Seconds between looks for new blocks in `index --follow`."
     )
+    index_roll_back_reorgs: bool = Field(
+        default=False,
+        description="When the chain replaces blocks already indexed (a reorganisation deeper than RND_CONFIRMATIONS), "
+        "roll the copy back to where the chains meet and index the new blocks. Off by default: the indexer refuses, "
+        "changes nothing and stops, since on a chain with finality that means a wrong or broken node.",
+    )
     index_max_retry_wait: float = Field(
         default=30.0, gt=0, description="Longest wait between retries of a failing RPC or database call."
     )
@@ -204,11 +210,7 @@ class InvalidSettings(ConfigurationError):
 
     def __init__(self, error: ValidationError) -> None:
         found = [e for e in error.errors() if e["type"] != "default_factory_not_called"]  # consequences only
-        said = [
-            f"{ENV_PREFIX}{'_'.join(str(part) for part in e['loc']).upper()}: "
-            f"{plain_words(e)}"
-            for e in found
-        ]
+        said = [f"{ENV_PREFIX}{'_'.join(str(part) for part in e['loc']).upper()}: {plain_words(e)}" for e in found]
         super().__init__("; ".join(said) or str(error))
 
 

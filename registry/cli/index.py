@@ -41,19 +41,30 @@ def index(
     follow: Annotated[
         bool, typer.Option("--follow", "-f", help="After catching up, keep indexing new blocks until stopped.")
     ] = False,
+    roll_back_reorgs: Annotated[
+        bool,
+        typer.Option(
+            "--roll-back-reorgs",
+            help="If the chain replaced blocks already indexed, roll the copy back and follow it "
+            "(RND_INDEX_ROLL_BACK_REORGS); without it such a run is refused and changes nothing.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Index every registry event from the deployment block to the head; with --follow, keep going.
 
     The database is RND_DATABASE_URL (a SQLite file in the data directory unless set). Blocks are
     indexed once RND_CONFIRMATIONS blocks bury them (0 by default, for chains with instant finality).
-    Interrupting is safe at any moment: the next run continues where the last batch ended.
+    Interrupting is safe at any moment: the next run continues where the last batch ended. A chain
+    that replaces blocks already indexed is refused unless --roll-back-reorgs says to follow it.
 
     Example: rnd-registry index --follow
     """
     if ctx.invoked_subcommand is not None:
         return
     settings = get_settings()
+    if roll_back_reorgs:
+        settings = settings.model_copy(update={"index_roll_back_reorgs": True})
     _log_to_stderr()
     with user_errors():
         manifest = DeploymentManifest.read(settings.manifest_path)

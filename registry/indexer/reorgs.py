@@ -14,8 +14,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
+from registry.errors import RegistryError
 from registry.indexer.catalogue import EventCatalogue
 from registry.indexer.checkpoint import Checkpoint, advance
 from registry.indexer.fetcher import LogFetcher
@@ -25,6 +26,28 @@ from registry.store.schema import blocks, raw_events
 log = logging.getLogger("registry.indexer")
 
 _PAGE = 64
+
+
+class DeepReorganization(RegistryError):
+    """The chain replaced blocks already indexed, and rolling the copy back was not asked for."""
+
+    def __init__(
+        self, url: str, block: int, now: bytes | None, fork_block: int, events: int, confirmations: int
+    ) -> None:
+        self.url = url
+        self.block = block
+        self.now = now
+        self.fork_block = fork_block
+        self.events = events
+        self.confirmations = confirmations
+        replaced = "is gone" if now is None else f"now has hash 0x{now.hex()[:16]}…"
+        super().__init__(
+            f"the node at {url} replaced blocks already indexed: block {block:,} {replaced}, and the chains meet at "
+            f"block {fork_block:,}, deeper than RND_CONFIRMATIONS={confirmations}; following it would remove "
+            f"{events:,} event(s) of blocks {fork_block + 1:,} to {block:,} from the copy, so nothing was changed. "
+            "If that node is wrong or still syncing, point RND_RPC_URL at a sound node of the chain; if the chain "
+            "really was reorganized, run `rnd-registry index --roll-back-reorgs` (RND_INDEX_ROLL_BACK_REORGS=true)"
+        )
 
 
 @dataclass(frozen=True)
@@ -54,6 +77,16 @@ def find_fork_point(engine: Engine, fetcher: LogFetcher, checkpoint: Checkpoint)
             if header is not None and header.hash == block_hash:
                 return number, block_hash
         upper = page[-1][0] - 1
+
+
+def events_above(engine: Engine, block: int) -> int:
+    """How many indexed events lie in blocks above `block`: what a roll-back to it would remove."""
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                select(func.count()).select_from(raw_events).where(raw_events.c.block_number > block)
+            ).scalar_one()
+        )
 
 
 def roll_back(

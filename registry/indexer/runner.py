@@ -1,5 +1,6 @@
 """The indexer's loop: backfill from the deployment block to the head, then (in follow mode) each new
-block as it is mined, rolling back when the chain reorganizes.
+block as it is mined; when the chain replaced blocks already indexed, it refuses (`DeepReorganization`)
+or, if the operator asked for it, rolls back.
 
 One batch is one database transaction holding its raw events, their blocks, the record changes
 they make and the checkpoint's move past them, so a crash at any instant leaves the database at
@@ -9,7 +10,7 @@ Each range of blocks is read with the hash of its last block read first, and tha
 checkpoint's (a range holding more events than a batch is written in several, whose inner
 checkpoints are blocks with events, their hashes read with them); the next range is read only
 after checking the chain still has the checkpoint's block. So logs read from a chain that changed
-meanwhile are noticed one range later at the latest, and rolled back (see `reorgs`). Only blocks
+meanwhile are noticed one range later at the latest, and refused or rolled back (see `reorgs`). Only blocks
 at least `confirmations` deep are read: 0 suits chains with instant finality (QBFT, IBFT), more
 suits chains whose recent blocks can be replaced.
 
@@ -39,7 +40,7 @@ from registry.indexer.identity import check_chain_identity
 from registry.indexer.logs import RawLog
 from registry.indexer.projections import RowCache, apply_events
 from registry.indexer.readahead import ReadAhead
-from registry.indexer.reorgs import find_fork_point, roll_back
+from registry.indexer.reorgs import DeepReorganization, events_above, find_fork_point, roll_back
 from registry.indexer.rpc import Backoff, JsonRpc, RpcError, RpcTimeout, RpcUnavailable, Stopped, Waiter
 from registry.settings import Settings
 from registry.store.bulk import insert_rows, insert_values
@@ -63,6 +64,8 @@ class IndexerOptions:
     poll_interval: float = 0.25
     #: From this many events in a batch on, the next range is read ahead, in a second process.
     read_ahead_events: int = 2000
+    #: Roll back a reorganisation that replaced indexed blocks, rather than refuse it (`DeepReorganization`).
+    roll_back_reorgs: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IndexerOptions:
@@ -72,6 +75,7 @@ class IndexerOptions:
             max_span=settings.index_max_batch_blocks,
             target_events=settings.index_batch_events,
             poll_interval=settings.index_poll_interval,
+            roll_back_reorgs=settings.index_roll_back_reorgs,
         )
 
 
@@ -377,6 +381,17 @@ class Indexer:
         # A node replaced by one serving another chain looks like a reorganisation: never roll back for it.
         check_chain_identity(self.rpc, self.manifest)
         fork_block, fork_hash = find_fork_point(self.engine, self.fetcher, checkpoint)
+        if not self.options.roll_back_reorgs:
+            # Every indexed block was RND_CONFIRMATIONS deep when it was read, so any replaced one is a
+            # reorganisation deeper than the chain was trusted to have: the operator decides, not the indexer.
+            raise DeepReorganization(
+                self.rpc.url,
+                checkpoint.indexed_block,
+                None if found is None else found.hash,
+                fork_block,
+                events_above(self.engine, fork_block),
+                self.options.confirmations,
+            )
         result = roll_back(self.engine, self.catalogue, checkpoint, fork_block, fork_hash)
         self._checkpoint = result.checkpoint
         self._reorgs += 1

@@ -38,8 +38,9 @@ class IndexedRegistry:
     load: DevLoad
 
     def index(self) -> None:
-        """Indexes what the chain gained since the last call."""
-        index_once(self.settings.database_url, self.manifest, self.settings.rpc_url)
+        """Indexes what the chain gained since the last call; the tests that add activity of their own take
+        it back by reverting the chain, a reorganisation this installation is asked to follow."""
+        index_once(self.settings.database_url, self.manifest, self.settings.rpc_url, roll_back_reorgs=True)
 
 
 def add_cases_devload_leaves_to_chance(w3: Web3, manifest: DeploymentManifest) -> None:

@@ -115,6 +115,29 @@ def test_a_database_of_another_deployment_is_refused_in_one_line(
     assert "rnd-registry index reset" in reason
 
 
+def test_a_reorganization_of_indexed_blocks_is_refused_in_one_line_until_the_operator_asks_to_follow_it(
+    indexing: Cli, registry: RegistryHarness, w3: Web3
+) -> None:
+    registry.create_program()
+    fork = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
+    registry.create_program()
+    indexed = json.loads(indexing.ok("rnd-registry index --json").stdout)
+    w3.provider.make_request("evm_revert", [fork])  # type: ignore[arg-type]
+    w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+
+    refusal = indexing.fails("rnd-registry index").output  # after the progress log's "indexing …" line
+    errors = [line for line in refusal.splitlines() if line.startswith("error: ")]
+    status = json.loads(indexing.ok("rnd-registry index status --json").stdout)
+    followed = json.loads(indexing.ok("rnd-registry index --roll-back-reorgs --json").stdout)
+
+    assert len(errors) == 1, refusal
+    assert f"block {indexed['indexedBlock']:,} now has hash 0x" in errors[0]
+    assert "nothing was changed" in errors[0] and "--roll-back-reorgs" in errors[0]
+    assert (status["indexedBlock"], status["events"]) == (indexed["indexedBlock"], indexed["events"])
+    assert followed["reorgs"] == 1 and followed["indexedBlock"] == w3.eth.block_number
+
+
 def test_index_lists_the_documents_of_a_batch_anchored_with_its_manifest_in_the_document_store(
     indexing: Cli, tmp_path: Path
 ) -> None:

@@ -82,7 +82,7 @@ def test_follow_mode_rolls_back_a_reorganization_as_it_happens(
 ) -> None:  # fmt: skip
     devload.round(projects=2)
     stop = threading.Event()
-    indexer = make_indexer(database_url, manifest, anvil.rpc_url, stop=stop, poll_interval=0.05)
+    indexer = make_indexer(database_url, manifest, anvil.rpc_url, stop=stop, poll_interval=0.05, roll_back_reorgs=True)
     with following(indexer, stop):
         eventually(caught_up(indexer, w3))
         fork = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]

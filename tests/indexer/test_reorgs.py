@@ -1,13 +1,14 @@
 """When the chain replaces blocks the database was built from (anvil's `evm_snapshot`/`evm_revert`,
-then other transactions), the database ends equal to the new chain: the replaced blocks' records
-gone, the new ones present, exactly as a fresh run over the new chain writes them."""
+then other transactions), the indexer refuses and changes nothing, unless the operator asked it to
+follow (`roll_back_reorgs`); then the database ends equal to the new chain: the replaced blocks'
+records gone, the new ones present, exactly as a fresh run over the new chain writes them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from web3 import Web3
 
 from registry.chain.anvil import AnvilProcess
@@ -17,12 +18,12 @@ from registry.chain.devload import DevLoad
 from registry.domain.records import Program
 from registry.indexer.checkpoint import Checkpoint
 from registry.indexer.fetcher import BlockHeader
-from registry.indexer.reorgs import find_fork_point
+from registry.indexer.reorgs import DeepReorganization, find_fork_point
 from registry.store.engine import open_engine
 from registry.store.records import read_records
-from registry.store.schema import blocks
-from tests.helpers.database import Databases, assert_same_databases
-from tests.helpers.indexer import assert_database_matches_chain, index_once
+from registry.store.schema import blocks, raw_events
+from tests.helpers.database import Databases, assert_same_databases, table_contents
+from tests.helpers.indexer import assert_database_matches_chain, index_once, make_indexer
 
 
 def snapshot(w3: Web3) -> Any:
@@ -64,7 +65,7 @@ def test_a_reorganization_leaves_the_database_equal_to_the_new_chain(
     if new_projects:
         devload.round(projects=new_projects)
     w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
-    after = index_once(database_url, manifest, anvil.rpc_url)
+    after = index_once(database_url, manifest, anvil.rpc_url, roll_back_reorgs=True)
 
     assert after.reorgs == 1
     assert_database_matches_chain(engine, client, anvil.rpc_url)
@@ -93,9 +94,67 @@ def test_blocks_replaced_without_events_are_noticed_too(
     devload.anchor_document()  # same height again, other blocks
     w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
 
-    after = index_once(database_url, manifest, anvil.rpc_url)
+    after = index_once(database_url, manifest, anvil.rpc_url, roll_back_reorgs=True)
 
     assert after.reorgs == 1
+    assert_database_matches_chain(open_engine(database_url), client, anvil.rpc_url)
+
+
+def test_a_reorganization_not_asked_to_be_followed_is_refused_and_changes_nothing(
+    devload: DevLoad, database_url: str, manifest: DeploymentManifest, anvil: AnvilProcess, w3: Web3
+) -> None:
+    devload.round(projects=2)
+    fork_height = w3.eth.block_number
+    fork = snapshot(w3)
+    devload.round(projects=1)
+    indexed = index_once(database_url, manifest, anvil.rpc_url)
+    revert(w3, fork)
+    devload.forget_nonces()
+    devload.anchor_document()
+    w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    engine = open_engine(database_url)
+    before = table_contents(engine)
+    with engine.connect() as connection:
+        events = connection.execute(select(func.count()).select_from(raw_events)).scalar_one()
+        fork_events = connection.execute(
+            select(func.count()).select_from(raw_events).where(raw_events.c.block_number > fork_height)
+        ).scalar_one()
+
+    indexer = make_indexer(database_url, manifest, anvil.rpc_url)
+    try:
+        with pytest.raises(DeepReorganization) as refusal:
+            indexer.run()
+    finally:
+        indexer.close()
+
+    assert table_contents(engine) == before, "nothing rolled back, nothing indexed"
+    refused = refusal.value
+    assert refused.block == indexed.indexed_block
+    assert refused.now is None or refused.now != before["blocks"][-1][1]
+    assert refused.fork_block < indexed.indexed_block
+    assert 0 < refused.events == fork_events < events
+    assert f"block {indexed.indexed_block:,}" in str(refused) and "--roll-back-reorgs" in str(refused)
+    engine.dispose()
+
+
+def test_blocks_replaced_within_the_confirmation_depth_were_never_indexed_and_need_no_roll_back(
+    devload: DevLoad, database_url: str, manifest: DeploymentManifest, anvil: AnvilProcess, client: RegistryClient,
+    w3: Web3,
+) -> None:  # fmt: skip
+    devload.round(projects=2)
+    fork = snapshot(w3)
+    devload.anchor_document()  # one block, buried under fewer than 3
+    index_once(database_url, manifest, anvil.rpc_url, confirmations=3)
+    revert(w3, fork)
+    devload.forget_nonces()
+    devload.anchor_document()
+    devload.anchor_document()
+    for _ in range(3):  # bury them
+        w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+
+    after = index_once(database_url, manifest, anvil.rpc_url, confirmations=3)
+
+    assert after.reorgs == 0
     assert_database_matches_chain(open_engine(database_url), client, anvil.rpc_url)
 
 

@@ -16,6 +16,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 
+from registry.api.database_trouble import DatabaseWatch
 from registry.api.provenance import RegistryContracts
 from registry.api.statistics_cache import StatisticsCache
 from registry.chain.deployment import DeploymentManifest
@@ -41,9 +42,12 @@ class ApiContext:
     #: The statistics computed so far, shared by the API and the portal (built with the context, so
     #: that the threads asking at once share one).
     statistics: StatisticsCache = field(init=False)
+    #: The database failures requests met, for their 503s and for `/health`.
+    database_watch: DatabaseWatch = field(init=False)
 
     def __post_init__(self) -> None:
         self.statistics = StatisticsCache(self.engine, max_age=self.settings.api_statistics_max_age)
+        self.database_watch = DatabaseWatch(self.settings.database_url)
 
     @contextmanager
     def snapshot(self) -> Iterator[Snapshot]:

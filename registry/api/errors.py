@@ -4,6 +4,10 @@
 - a parameter of the wrong type or out of range (FastAPI's validation): 422, naming the parameter;
 - a malformed parameter the route itself finds (a damaged cursor): 400, naming it;
 - an unknown id: 404; an unknown path: 404; a wrong method: 405; an upload too large: 413;
+- a client gone before its request was read (it disconnected, or was cut off by
+  `registry.api.slow_clients` for sending too slowly): 499, nginx's "client closed request", which
+  only the access log and metrics see;
+- a database that cannot be read (corrupt, full, gone): 503 saying so (`database_trouble`);
 - anything else: 500 with a generic message, and the stack trace in the server's log only.
 """
 
@@ -16,7 +20,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
+from registry.api.database_trouble import DATABASE_ERRORS, DatabaseWatch
 from registry.api.schemas.common import ApiError, ErrorDetail
 from registry.errors import RegistryError
 
@@ -104,6 +110,17 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, message, headers=exc.headers)
 
 
+async def _client_gone(_request: Request, _exc: Exception) -> JSONResponse:
+    # Not an error of the server's: no stack trace, and no 500 in the metrics.
+    return error_response(499, "the client went away before its request was read")
+
+
+async def _database_failed(request: Request, exc: Exception) -> JSONResponse:
+    watch: DatabaseWatch = request.app.state.context.database_watch
+    trouble = watch.failed(exc, f"{request.method} {request.url.path}")
+    return error_response(503, trouble.message)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(500, "internal server error; it has been logged")
@@ -113,4 +130,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_failed)
     app.add_exception_handler(ApiProblem, _problem)
     app.add_exception_handler(HTTPException, _http_error)
+    for database_error in DATABASE_ERRORS:
+        app.add_exception_handler(database_error, _database_failed)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(Exception, _unexpected)

@@ -59,18 +59,27 @@ _SQLITE_PROBLEMS = (
 class DatabaseUnusable(ConfigurationError):
     """The database cannot be used: corrupt, not a registry database, read-only, full, unreachable."""
 
-    def __init__(self, url: str, what: str, remedy: str) -> None:
+    def __init__(self, url: str, what: str, remedy: str, *, known: bool = True) -> None:
         self.url = url
+        self.what = what
+        self.remedy = remedy
+        #: Whether `what` is one of the problems the registry recognises (else it quotes the driver).
+        self.known = known
         super().__init__(f"the database {url} cannot be used: {what}; {remedy}")
 
     @classmethod
     def from_error(cls, url: str, error: BaseException) -> DatabaseUnusable:
         """What a driver error means, in one line, for the database at `url`."""
-        text = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        text = (str(getattr(error, "orig", None) or error).strip().splitlines() or [type(error).__name__])[0]
         for found, what, remedy in _SQLITE_PROBLEMS:
             if found in text.lower():
                 return cls(describe(url), what, remedy)
-        return cls(describe(url), f"the database answered '{text[:200]}'", "check RND_DATABASE_URL and the database")
+        return cls(
+            describe(url),
+            f"the database answered '{text[:200]}'",
+            "check RND_DATABASE_URL and the database",
+            known=False,
+        )
 
 
 def open_engine(url: str, *, background_checkpoints: bool = False) -> Engine:

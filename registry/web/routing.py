@@ -1,6 +1,6 @@
 """The portal's routes: FastAPI routes whose failures become pages. A parameter the page cannot use
-shows what was wrong (400); a registry the database has not indexed yet says so (503); any other
-failure is logged and shows a short apology (500), never a stack trace."""
+shows what was wrong (400); a registry the database has not indexed yet, or a database that cannot be
+read, says so (503); any other failure is logged and shows a short apology (500), never a stack trace."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from registry.api.database_trouble import DATABASE_ERRORS
 from registry.api.provenance import RegistryUnknown
 from registry.web.errors import error_page
 from registry.web.parameters import FormProblem
@@ -35,6 +36,9 @@ class PageRoute(APIRoute):
                 return error_page(request, 400, problem.message, field=problem.field, **problem.values)
             except RegistryUnknown:
                 return error_page(request, 503, "errors.not_indexed")
+            except DATABASE_ERRORS as exc:
+                request.app.state.context.database_watch.failed(exc, f"page {request.url.path}")
+                return error_page(request, 503, "errors.database_unusable")
             except (HTTPException, RequestValidationError):
                 raise
             except Exception:

@@ -12,8 +12,8 @@ from typing import Literal
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy.exc import SQLAlchemyError
 
+from registry.api.database_trouble import DATABASE_ERRORS
 from registry.api.deps import Context
 from registry.api.observability import ApiMetrics, read_chain_head
 from registry.api.schemas.operations import ChainHealth, DatabaseHealth, Health, IndexerHealth
@@ -23,12 +23,16 @@ router = APIRouter(tags=["operations"])
 
 
 def _checkpoint(context: Context) -> tuple[Checkpoint | None, str | None]:
+    """The indexer's checkpoint, and what is wrong with the database if it (or, lately, any request's
+    read) failed, in the words a 503 of any route uses."""
+    watch = context.database_watch
     try:
         with context.engine.connect() as connection:
-            return read_checkpoint(connection), None
-    except SQLAlchemyError as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return None, first_line
+            checkpoint = read_checkpoint(connection)
+    except DATABASE_ERRORS as exc:
+        return None, watch.failed(exc, "GET /health").message
+    trouble = watch.recent()
+    return checkpoint, None if trouble is None else trouble.message
 
 
 def _health(context: Context) -> Health:

@@ -124,6 +124,24 @@ class Settings(BaseSettings):
     api_max_upload_bytes: int = Field(
         default=50 * 1024 * 1024, ge=1, description="Largest document the API accepts for verification (413 above)."
     )
+    api_header_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds a client has to send a request's line and headers, from when it connects or, on a "
+        "reused connection, from the request's first byte; a slower client is answered 408 and disconnected.",
+    )
+    api_body_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a client has to send a request's body, plus one second for every RND_API_BODY_MIN_RATE "
+        "bytes it has sent; a slower client is answered 408 and disconnected.",
+    )
+    api_body_min_rate: int = Field(
+        default=1024,
+        ge=0,
+        description="Bytes a second a request body must average once RND_API_BODY_TIMEOUT is spent (1 KiB: a 50 MB "
+        "upload may take 14 hours); 0 gives the whole body RND_API_BODY_TIMEOUT seconds, however large.",
+    )
     api_rpc_timeout: float = Field(
         default=2.0,
         gt=0,

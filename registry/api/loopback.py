@@ -22,12 +22,15 @@ class NotServed(RegistryError):
 
 
 @contextmanager
-def served_on_loopback(app: Any, *, what: str = "the application", timeout: float = 60.0) -> Iterator[str]:
-    """Serves the ASGI `app` at http://127.0.0.1:<free port> until the block ends; yields that URL."""
+def served_on_loopback(
+    app: Any, *, what: str = "the application", timeout: float = 60.0, **options: Any
+) -> Iterator[str]:
+    """Serves the ASGI `app` at http://127.0.0.1:<free port> until the block ends; yields that URL.
+    `options` go to `uvicorn.Config` (`http=`, `timeout_keep_alive=`, ...)."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", **options))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 
+from registry.api.slow_clients import HttpToolsWithDeadlines
 from registry.cli.output import user_errors
 from registry.settings import get_settings
 from registry.store.engine import check_database, describe
@@ -67,7 +68,7 @@ def serve(
         port=chosen_port,
         workers=workers,
         loop="uvloop",
-        http="httptools",
+        http=HttpToolsWithDeadlines,  # httptools, with deadlines for a request's headers and body
         access_log=False,  # the API writes its own, with route templates and durations
         log_config=config,
         proxy_headers=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -17,6 +18,7 @@ import requests
 import uvicorn
 from typer.testing import CliRunner
 
+from registry.api.slow_clients import HttpToolsWithDeadlines
 from registry.chain.anvil import free_port
 from registry.cli.main import app
 from registry.settings import get_settings
@@ -48,7 +50,7 @@ def test_serve_runs_uvicorn_with_the_api_factory_on_the_configured_address(
         "port": 8123,
         "workers": 1,
         "loop": "uvloop",
-        "http": "httptools",
+        "http": HttpToolsWithDeadlines,
         "access_log": False,
     }
     result = CliRunner().invoke(app, ["serve", "--host", "127.0.0.1", "--port", "9001", "--workers", "2"])
@@ -56,23 +58,31 @@ def test_serve_runs_uvicorn_with_the_api_factory_on_the_configured_address(
     assert (calls[1]["host"], calls[1]["port"], calls[1]["workers"]) == ("127.0.0.1", 9001, 2)
 
 
+def _serve(tmp_path: Path, port: int, *options: str, **settings: str) -> subprocess.Popen[str]:
+    """`rnd-registry serve` run for real on `port` with the RND_* `settings`, once it accepts connections."""
+    environment = {**os.environ, "RND_DATA_DIR": str(tmp_path), "RND_RPC_URL": f"http://127.0.0.1:{free_port()}"}
+    command = [str(Path(sys.executable).parent / "rnd-registry"), "serve", "--port", str(port), *options]
+    server = subprocess.Popen(
+        command, env={**environment, **settings}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+            return server
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(server.communicate()[1])
+            time.sleep(0.2)
+
+
 def test_serve_answers_over_http_and_logs_each_request_as_a_json_line(tmp_path: Path) -> None:
     port = free_port()
-    environment = {**os.environ, "RND_DATA_DIR": str(tmp_path), "RND_RPC_URL": f"http://127.0.0.1:{free_port()}"}
-    command = [str(Path(sys.executable).parent / "rnd-registry"), "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = _serve(tmp_path, port)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = requests.get(f"http://127.0.0.1:{port}/health", timeout=2)
-                break
-            except requests.ConnectionError:
-                assert server.poll() is None and time.monotonic() < deadline, (
-                    server.stderr.read() if server.stderr else ""
-                )
-                time.sleep(0.2)
-        programs = requests.get(f"http://127.0.0.1:{port}/api/v1/programs", timeout=5)
+        health = requests.get(f"http://127.0.0.1:{port}/health", timeout=30)
+        programs = requests.get(f"http://127.0.0.1:{port}/api/v1/programs", timeout=30)
     finally:
         server.terminate()
         output, errors = server.communicate(timeout=30)
@@ -84,6 +94,22 @@ def test_serve_answers_over_http_and_logs_each_request_as_a_json_line(tmp_path: 
         ("/api/v1/programs", "/api/v1/programs", 200),
     ]
     assert f"at http://127.0.0.1:{port}" in errors
+
+
+def test_serve_with_workers_answers_408_to_headers_that_stop_coming(tmp_path: Path) -> None:
+    port = free_port()
+    server = _serve(tmp_path, port, "--workers", "2", RND_API_HEADER_TIMEOUT="1")
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(b"GET /api/v1/programs HTTP/1.1\r\nHost: registry.test\r\n")
+            answer = sock.makefile("rb").read()  # until the server closes; 30 s without a byte fails
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=30)
+    head, body = answer.split(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408 Request Timeout\r\n") and b"\r\nconnection: close" in head
+    assert json.loads(body)["error"]["status"] == 408
+    assert errors.count("the request line and headers took longer than 1 s to arrive; answered 408") == 1
 
 
 def _refused_serve(monkeypatch: pytest.MonkeyPatch) -> str:

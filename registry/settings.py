@@ -111,6 +111,12 @@ class Settings(BaseSettings):
     index_max_retry_wait: float = Field(
         default=30.0, gt=0, description="Longest wait between retries of a failing RPC or database call."
     )
+    index_give_up_after: float = Field(
+        default=600.0,
+        ge=0,
+        description="Seconds the indexer keeps retrying a node or database that stopped answering before it "
+        "exits non-zero saying so (what was indexed is kept); 0 retries until stopped.",
+    )
 
     api_host: str = Field(default="127.0.0.1", description="Address `rnd-registry serve` listens on.")
     api_port: int = Field(default=8000, ge=1, le=65535, description="Port `rnd-registry serve` listens on.")

@@ -3,8 +3,9 @@
 The indexer talks JSON-RPC directly rather than through web3's formatters and middleware: it needs
 only a handful of methods, answers it can check itself, and errors sorted by what to do about
 them. A failure that may pass (connection refused or dropped, timeout, HTTP 5xx, rate limit, an
-answer cut short) is `RpcUnavailable` and is retried with exponential backoff and jitter, forever,
-with a log line saying what is awaited; a node's refusal is `RpcError` and is not.
+answer cut short) is `RpcUnavailable` and is retried with exponential backoff and jitter, with a
+log line saying what is awaited, until it passes or has lasted `give_up_after` seconds (`GaveUp`);
+a node's refusal is `RpcError` and is not retried.
 """
 
 from __future__ import annotations
@@ -101,18 +102,50 @@ class Stopped(_Portable):
         super().__init__("stopped")
 
 
-class Waiter:
-    """Waits between retries, and says what it waits for; a stop request ends the wait at once."""
+class GaveUp(_Portable):
+    """Something awaited kept failing for longer than the operator allows (`give_up_after`)."""
 
-    def __init__(self, backoff: Backoff | None = None, stop: threading.Event | None = None, seed: int | None = None):
+    def __init__(self, what: str, reason: str, seconds: float, attempts: int) -> None:
+        self.what = what
+        self.reason = reason
+        self.seconds = seconds
+        self.attempts = attempts
+        super().__init__(
+            f"gave up waiting for {what} after {seconds:,.0f} s and {attempts} attempt(s): {reason}; check that it "
+            "answers again, then run the command again (what was indexed is kept). RND_INDEX_GIVE_UP_AFTER sets "
+            "how many seconds to keep trying; 0 never gives up"
+        )
+
+
+class Waiter:
+    """Waits between retries, and says what it waits for; a stop request ends the wait at once, and a
+    failure lasting longer than `give_up_after` seconds (None: no limit) ends it with `GaveUp`."""
+
+    def __init__(
+        self,
+        backoff: Backoff | None = None,
+        stop: threading.Event | None = None,
+        seed: int | None = None,
+        *,
+        give_up_after: float | None = None,
+    ) -> None:
         self.backoff = backoff or Backoff()
         self.stop = stop or threading.Event()
+        self.give_up_after = give_up_after
         self._rng = random.Random(seed)
+        self._failing_since = time.monotonic()
 
     def pause(self, attempt: int, what: str, reason: str, *, at_least: float | None = None) -> None:
+        """Waits before retry number `attempt` + 1 of a run of failures (`attempt` 0 starts a new run)."""
+        now = time.monotonic()
+        if attempt == 0:
+            self._failing_since = now
         delay = self.backoff.delay(attempt, self._rng)
         if at_least is not None:
             delay = max(delay, at_least)
+        failing = now - self._failing_since
+        if self.give_up_after is not None and failing + delay > self.give_up_after:
+            raise GaveUp(what, reason, failing, attempt + 1)
         log.warning("waiting for %s: %s; retrying in %.1f s (attempt %d)", what, reason, delay, attempt + 1)
         self.sleep(delay)
 

@@ -158,7 +158,9 @@ class Indexer:
         whose schema it brings up to date."""
         engine = open_engine(settings.database_url, background_checkpoints=True)
         upgrade(engine)
-        waiter = Waiter(Backoff(maximum=settings.index_max_retry_wait), stop)
+        waiter = Waiter(
+            Backoff(maximum=settings.index_max_retry_wait), stop, give_up_after=settings.index_give_up_after or None
+        )
         rpc = JsonRpc(settings.rpc_url, timeout=settings.rpc_timeout, waiter=waiter)
         return cls(engine, manifest, rpc, IndexerOptions.from_settings(settings), on_progress=on_progress)
 

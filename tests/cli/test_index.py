@@ -183,6 +183,21 @@ def test_a_url_that_cannot_be_a_node_is_one_line_at_once(
         assert len(lines) == 1 and lines[0].startswith("error: ") and said in lines[0], result.output
 
 
+def test_a_node_that_does_not_answer_is_given_up_on_after_the_limit_in_one_line(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RND_RPC_URL", f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    monkeypatch.setenv("RND_INDEX_GIVE_UP_AFTER", "1")
+    get_settings.cache_clear()
+
+    result = cli.fails("rnd-registry index --follow")
+
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and errors[0].startswith("error: gave up waiting for the chain at http://127.0.0.1:")
+    assert "RND_INDEX_GIVE_UP_AFTER" in errors[0], result.output
+
+
 @pytest.mark.parametrize("content", [b"# not a database\n" * 100, bytes(range(256)) * 40], ids=["text", "noise"])
 @pytest.mark.parametrize("command", ["rnd-registry index", "rnd-registry index status", "rnd-registry index --follow"])
 def test_a_file_that_is_not_a_registry_database_is_one_line(

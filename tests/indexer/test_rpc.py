@@ -9,13 +9,14 @@ import logging
 import random
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
-from registry.indexer.rpc import Backoff, JsonRpc, RpcError, RpcTimeout, RpcUnavailable, Stopped, Waiter
+from registry.indexer.rpc import Backoff, GaveUp, JsonRpc, RpcError, RpcTimeout, RpcUnavailable, Stopped, Waiter
 
 Answer = Callable[[dict[str, Any] | list[Any]], tuple[int, bytes, dict[str, str]]]
 
@@ -168,3 +169,34 @@ def test_a_stop_request_ends_a_wait_at_once() -> None:
     threading.Timer(0.1, stop.set).start()
     with pytest.raises(Stopped):
         waiter.pause(0, "the chain", "down")
+
+
+def test_a_node_that_keeps_failing_is_given_up_on_after_the_limit_saying_how_long_and_why(
+    node: Callable[[Answer], str], caplog: pytest.LogCaptureFixture
+) -> None:
+    asked: list[float] = []
+
+    def down(_request: Any) -> tuple[int, bytes, dict[str, str]]:
+        asked.append(time.monotonic())
+        return 503, b"", {}
+
+    rpc = JsonRpc(node(down), timeout=2, waiter=Waiter(Backoff(0.05, 0.2), seed=1, give_up_after=1.0))
+    with caplog.at_level(logging.WARNING, "registry.indexer"), pytest.raises(GaveUp) as given_up:
+        rpc.call("eth_blockNumber", [], what="the head block")
+
+    assert given_up.value.attempts == len(asked) >= 2
+    said = str(given_up.value)
+    assert re.match(rf"gave up waiting for the head block after [\d,]+ s and {len(asked)} attempt\(s\): ", said), said
+    assert "HTTP 503" in said and "RND_INDEX_GIVE_UP_AFTER" in said
+    assert len(caplog.records) == len(asked) - 1  # each wait said, the last failure given up on at once
+
+
+def test_a_new_run_of_failures_starts_the_limit_again() -> None:
+    waiter = Waiter(Backoff(0.01, 0.01), seed=1, give_up_after=2.0)
+    for _ in range(3):  # runs of failures that pass, each well within the limit, together beyond it
+        for attempt in range(5):
+            waiter.pause(attempt, "the chain", "down")
+        time.sleep(1.0)
+    with pytest.raises(GaveUp):
+        for attempt in range(1000):
+            waiter.pause(attempt, "the chain", "down")

@@ -14,6 +14,7 @@ from registry.cli.context import (
     DevKeyOption,
     JsonOption,
     PasswordFileOption,
+    PublicOption,
     Signer,
     day,
     open_client,
@@ -76,6 +77,7 @@ def record(
             parser=day, metavar="YYYY-MM-DD", help="Bar the company from new grants until this day, YYYY-MM-DD."
         ),
     ] = None,
+    public: PublicOption = False,
     account: AccountOption = None,
     dev_key: DevKeyOption = None,
     password_file: PasswordFileOption = None,
@@ -88,7 +90,7 @@ def record(
     with user_errors():
         result = AuditResult(
             grade=grade_,
-            findings_hash=store_document(findings),
+            findings_hash=store_document(findings, public=public),
             clawback_amount=clawback or 0,
             restricted_until=restrict_until,
         )

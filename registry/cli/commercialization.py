@@ -19,6 +19,7 @@ from registry.cli.context import (
     DevKeyOption,
     JsonOption,
     PasswordFileOption,
+    PublicOption,
     Signer,
     document_hash,
     open_client,
@@ -239,6 +240,7 @@ def verify(
     report_id: ReportArgument,
     note: Annotated[Path | None, typer.Option(help="Verification note document; its hash is recorded.")] = None,
     note_text: Annotated[str | None, typer.Option(help="A short note typed here instead of a document.")] = None,
+    public: PublicOption = False,
     account: AccountOption = None,
     dev_key: DevKeyOption = None,
     password_file: PasswordFileOption = None,
@@ -249,7 +251,9 @@ def verify(
     Example: rnd-registry commercialization verify 3 --note-text "matches the audited statements" -a auditor
     """
     with user_errors():
-        note_hash = document_hash(note, note_text, name="verification-note.txt", required=False, what="note")
+        note_hash = document_hash(
+            note, note_text, name="verification-note.txt", required=False, what="note", public=public
+        )
         run(Signer(account, dev_key, password_file), lambda c: c.ops.verify_report(report_id, note_hash),
             as_json=as_json, show=show_report)  # fmt: skip
 
@@ -259,6 +263,7 @@ def dispute(
     report_id: ReportArgument,
     reason: Annotated[Path | None, typer.Option(help="Document stating why; its hash is recorded.")] = None,
     reason_text: Annotated[str | None, typer.Option(help="A short reason typed here instead of a document.")] = None,
+    public: PublicOption = False,
     account: AccountOption = None,
     dev_key: DevKeyOption = None,
     password_file: PasswordFileOption = None,
@@ -269,7 +274,9 @@ def dispute(
     Example: rnd-registry commercialization dispute 3 --reason-text "sales include another product line" -a auditor
     """
     with user_errors():
-        reason_hash = document_hash(reason, reason_text, name="dispute-reason.txt", required=True, what="reason")
+        reason_hash = document_hash(
+            reason, reason_text, name="dispute-reason.txt", required=True, what="reason", public=public
+        )
         assert reason_hash is not None
         run(Signer(account, dev_key, password_file), lambda c: c.ops.dispute_report(report_id, reason_hash),
             as_json=as_json, show=show_report)  # fmt: skip

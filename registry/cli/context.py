@@ -158,22 +158,40 @@ def _write_signed(client: RegistryClient, operation: Operation[Any], target: Pat
     )
 
 
-def store_document(path: Path) -> bytes:
-    """Stores a document in the local document store and returns its SHA-256."""
-    return DocumentStore(get_settings().document_store_dir).put_file(path).sha256
+def store_document(path: Path, *, public: bool = False) -> bytes:
+    """Stores a document in the local document store, published if `public`; returns its SHA-256."""
+    store = DocumentStore(get_settings().document_store_dir)
+    stored = store.put_file(path)
+    if public:
+        store.publish(stored.sha256)
+    return stored.sha256
 
 
 def store_text(text: str, name: str) -> bytes:
-    """Stores a short text (a reason typed on the command line) as a document; returns its SHA-256."""
-    return DocumentStore(get_settings().document_store_dir).put_bytes(text.encode(), name).sha256
+    """Stores a short text (a reason typed on the command line) as a public document; returns its SHA-256."""
+    return DocumentStore(get_settings().document_store_dir).put_text(text, name).sha256
 
 
-def document_hash(path: Path | None, text: str | None, *, name: str, required: bool, what: str) -> bytes | None:
-    """The hash of a document given as a file or as text, stored either way."""
+#: The option that publishes a document given as a file (a typed text is always public).
+PublicOption = Annotated[
+    bool,
+    typer.Option(
+        "--public",
+        help="Publish the document given as a file: anyone may then download it from the registry's API "
+        "(GET /api/v1/documents/SHA256). Leave it off for anything holding personal or confidential data.",
+    ),
+]
+
+
+def document_hash(
+    path: Path | None, text: str | None, *, name: str, required: bool, what: str, public: bool = False
+) -> bytes | None:
+    """The hash of a document given as a file (published if `public`) or as text (always published),
+    stored either way."""
     if path is not None and text is not None:
         raise typer.BadParameter(f"give the {what} as a file or as text, not both")
     if path is not None:
-        return store_document(path)
+        return store_document(path, public=public)
     if text is not None:
         if not text.strip():
             raise typer.BadParameter(f"the {what} text is empty")

@@ -56,6 +56,7 @@ from registry.evidence.hashing import (
     hash_document,
     hash_folder,
     hash_to_hex,
+    parse_document_hash,
     sha256_file,
 )
 from registry.evidence.proofs import ProofFile, build_batch
@@ -99,6 +100,48 @@ def hash_paths(
         as_json=as_json,
         text=lambda: _print_sha256sum_lines(documents),
     )
+
+
+@app.command()
+def publish(
+    document: Annotated[
+        str, typer.Argument(metavar="FILE_OR_SHA256", help="The document's file, or its SHA-256 (64 hex digits).")
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Publish a document: anyone may then download it from the registry's API, its bytes checked
+    against the hash on the way out (GET /api/v1/documents/SHA256). A file not yet in the document
+    store is stored first.
+
+    Publishing cannot be undone by the registry once someone has downloaded the file, and uploaded
+    evidence is never published unless someone does this: publish only what holds no personal or
+    confidential data. Reasons typed with --reason-text (and notes with --*-text) are published as
+    they are written; files given with --public are published too.
+
+    Example: rnd-registry evidence publish 평가결과보고서.pdf
+    """
+    with user_errors():
+        store = DocumentStore(get_settings().document_store_dir)
+        given = Path(document)
+        if given.exists():
+            digest = store.put_file(given).sha256
+        else:
+            try:
+                digest = parse_document_hash(document)
+            except RegistryError:
+                raise typer.BadParameter(
+                    f"{document!r} is neither a file nor a SHA-256 (64 hex digits)", param_hint="FILE_OR_SHA256"
+                ) from None
+        published = store.publish(digest)
+    emit(
+        {"sha256": hash_to_hex(published.sha256), "name": published.name, "size": published.size,
+         "mediaType": published.media_type, "publishedAt": published.published_at},
+        as_json=as_json,
+        text=lambda: console.print(
+            f"published {escape(published.name)} ({published.size:,} bytes, {published.media_type}): anyone can "
+            f"download it at /api/v1/documents/{hash_to_hex(published.sha256)}", soft_wrap=True, highlight=False
+        ),
+    )  # fmt: skip
 
 
 def _hash_path(path: Path) -> list[DocumentHash]:
@@ -549,8 +592,10 @@ def verify(
                  f"registry {check.contract}):")  # fmt: skip
             _print_steps(check.steps)
             if receipt_out is not None:
-                _say(f"receipt written to {escape(str(receipt_out))}; anyone can check it against a node of their "
-                     f"choice: rnd-registry verify {escape(str(file))} --receipt {escape(str(receipt_out))} --rpc URL")
+                _say(
+                    f"receipt written to {escape(str(receipt_out))}; anyone can check it against a node of their "
+                    f"choice: rnd-registry verify {escape(str(file))} --receipt {escape(str(receipt_out))} --rpc URL"
+                )
             if anchoring is not None:
                 _say(f"first anchored at block {anchoring.block_number:,} on {_iso(anchoring.block_time)} by "
                      f"{anchoring.anchored_by}, as {_kind_words(anchoring.kind)}")  # fmt: skip

@@ -15,6 +15,7 @@ from registry.cli.context import (
     DevKeyOption,
     JsonOption,
     PasswordFileOption,
+    PublicOption,
     Signer,
     day,
     document_hash,
@@ -72,9 +73,10 @@ def show_milestone(milestone: Milestone) -> None:
         console.print(f"  description 0x{milestone.description_hash.hex()}", soft_wrap=True)
 
 
-def required_document(path: Path | None, text: str | None, *, name: str, what: str) -> bytes:
-    """The hash of a document that must be given, as a file or as text (a reason, findings)."""
-    value = document_hash(path, text, name=name, required=True, what=what)
+def required_document(path: Path | None, text: str | None, *, name: str, what: str, public: bool = False) -> bytes:
+    """The hash of a document that must be given, as a file (published if `public`) or as text (a reason,
+    findings)."""
+    value = document_hash(path, text, name=name, required=True, what=what, public=public)
     if value is None:  # document_hash refuses a missing required document; this narrows the type
         raise typer.BadParameter(f"a {what} is required: pass it as a file or as text")
     return value
@@ -192,6 +194,7 @@ def approve(
         Path | None, typer.Option(help="The review note, as a document; its SHA-256 is recorded.")
     ] = None,
     review_text: Annotated[str | None, typer.Option(help="The review note as a short text, instead of a file.")] = None,
+    public: PublicOption = False,
     account: AccountOption = None,
     dev_key: DevKeyOption = None,
     password_file: PasswordFileOption = None,
@@ -202,7 +205,9 @@ def approve(
     Example: rnd-registry milestone approve 3 1 --review-text "Prototype meets the agreed spec." --account auditor
     """
     with user_errors():
-        review_hash = document_hash(review, review_text, name="review.txt", required=False, what="review note")
+        review_hash = document_hash(
+            review, review_text, name="review.txt", required=False, what="review note", public=public
+        )
         run(Signer(account, dev_key, password_file),
             lambda c: c.ops.approve_milestone(project_id, milestone_index, review_hash),
             as_json=as_json, show=show_milestone)  # fmt: skip
@@ -216,6 +221,7 @@ def reject(
         Path | None, typer.Option(help="Why it is rejected, as a document; its SHA-256 is recorded.")
     ] = None,
     reason_text: Annotated[str | None, typer.Option(help="Why it is rejected, as a short text.")] = None,
+    public: PublicOption = False,
     account: AccountOption = None,
     dev_key: DevKeyOption = None,
     password_file: PasswordFileOption = None,
@@ -226,7 +232,9 @@ def reject(
     Example: rnd-registry milestone reject 3 1 --reason-text "Test log missing for scenario B." --account auditor
     """
     with user_errors():
-        reason_hash = required_document(reason, reason_text, name="rejection-reason.txt", what="rejection reason")
+        reason_hash = required_document(
+            reason, reason_text, name="rejection-reason.txt", what="rejection reason", public=public
+        )
         run(Signer(account, dev_key, password_file),
             lambda c: c.ops.reject_milestone(project_id, milestone_index, reason_hash),
             as_json=as_json, show=show_milestone)  # fmt: skip

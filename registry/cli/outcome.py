@@ -18,6 +18,7 @@ from registry.cli.context import (
     DevKeyOption,
     JsonOption,
     PasswordFileOption,
+    PublicOption,
     Signer,
     document_hash,
     open_client,
@@ -133,6 +134,7 @@ def amend(
     ] = None,
     reason: ReasonOption = None,
     reason_text: ReasonTextOption = None,
+    public: PublicOption = False,
     account: AccountOption = None,
     dev_key: DevKeyOption = None,
     password_file: PasswordFileOption = None,
@@ -145,7 +147,9 @@ def amend(
     Example: rnd-registry outcome amend 4 --id 10-2021-0123457 --reason-text "typo in the number" --account acme
     """
     with user_errors():
-        reason_hash = document_hash(reason, reason_text, name="amendment-reason.txt", required=True, what="reason")
+        reason_hash = document_hash(
+            reason, reason_text, name="amendment-reason.txt", required=True, what="reason", public=public
+        )
         evidence_hash = store_document(evidence) if evidence else None
         assert reason_hash is not None
 
@@ -167,6 +171,7 @@ def revoke(
     outcome_id: OutcomeArgument,
     reason: ReasonOption = None,
     reason_text: ReasonTextOption = None,
+    public: PublicOption = False,
     account: AccountOption = None,
     dev_key: DevKeyOption = None,
     password_file: PasswordFileOption = None,
@@ -177,7 +182,9 @@ def revoke(
     Example: rnd-registry outcome revoke 4 --reason-text "application withdrawn before examination" --account acme
     """
     with user_errors():
-        reason_hash = document_hash(reason, reason_text, name="revocation-reason.txt", required=True, what="reason")
+        reason_hash = document_hash(
+            reason, reason_text, name="revocation-reason.txt", required=True, what="reason", public=public
+        )
         assert reason_hash is not None
         run(Signer(account, dev_key, password_file), lambda c: c.ops.revoke_outcome(outcome_id, reason_hash),
             as_json=as_json, show=show_outcome)  # fmt: skip

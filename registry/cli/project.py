@@ -16,6 +16,7 @@ from registry.cli.context import (
     DevKeyOption,
     JsonOption,
     PasswordFileOption,
+    PublicOption,
     Signer,
     day,
     open_client,
@@ -117,6 +118,7 @@ def register(
         str | None, typer.Option("--company-id", help="The company's registry identity (0x…), instead of --company.")
     ] = None,
     plan: Annotated[Path | None, typer.Option(help="The project plan document; its SHA-256 is recorded.")] = None,
+    public: PublicOption = False,
     account: AccountOption = None,
     dev_key: DevKeyOption = None,
     password_file: PasswordFileOption = None,
@@ -135,7 +137,7 @@ def register(
             amount=amount,
             start_date=start,
             end_date=end,
-            plan_hash=store_document(plan) if plan else None,
+            plan_hash=store_document(plan, public=public) if plan else None,
         )
         run(Signer(account, dev_key, password_file), lambda c: c.ops.register_project(terms),
             as_json=as_json, show=show_project)  # fmt: skip
@@ -145,6 +147,7 @@ def register(
 def complete(
     project_id: ProjectArgument,
     report: Annotated[Path | None, typer.Option(help="The final report; its SHA-256 is recorded.")] = None,
+    public: PublicOption = False,
     account: AccountOption = None,
     dev_key: DevKeyOption = None,
     password_file: PasswordFileOption = None,
@@ -155,7 +158,7 @@ def complete(
     Example: rnd-registry project complete 3 --report final-report.pdf --account city-admin
     """
     with user_errors():
-        report_hash = store_document(report) if report else None
+        report_hash = store_document(report, public=public) if report else None
         run(Signer(account, dev_key, password_file), lambda c: c.ops.complete_project(project_id, report_hash),
             as_json=as_json, show=show_project)  # fmt: skip
 
@@ -167,6 +170,7 @@ def terminate(
         Path | None, typer.Option(help="Why it ends early, as a document; its SHA-256 is recorded.")
     ] = None,
     reason_text: Annotated[str | None, typer.Option(help="Why it ends early, as a short text.")] = None,
+    public: PublicOption = False,
     account: AccountOption = None,
     dev_key: DevKeyOption = None,
     password_file: PasswordFileOption = None,
@@ -177,7 +181,9 @@ def terminate(
     Example: rnd-registry project terminate 3 --reason-text "The company withdrew." --account city-admin
     """
     with user_errors():
-        reason_hash = required_document(reason, reason_text, name="termination-reason.txt", what="termination reason")
+        reason_hash = required_document(
+            reason, reason_text, name="termination-reason.txt", what="termination reason", public=public
+        )
         run(Signer(account, dev_key, password_file), lambda c: c.ops.terminate_project(project_id, reason_hash),
             as_json=as_json, show=show_project)  # fmt: skip
 

@@ -2,8 +2,13 @@
 
 Records on chain hold only a document's hash; the bytes live here, at
 `<root>/sha256/<first 2 hex>/<64 hex>`, beside a `<64 hex>.json` sidecar that says how large the
-document is, what kind of file it is and which file names it arrived under. The address is the
-check: whoever downloads a document can run `sha256sum` on it and compare.
+document is, what kind of file it is, which file names it arrived under and whether its writer
+published it. The address is the check: whoever downloads a document can run `sha256sum` on it and
+compare.
+
+Publishing is an act of its own (`publish`), never a consequence of storing: evidence a company
+uploads may hold personal or business data, so only what its writer marks public (a reason typed
+as text, or a file given with `--public`) is served to everyone (`GET /api/v1/documents/{sha256}`).
 """
 
 from __future__ import annotations
@@ -71,7 +76,8 @@ class StoredDocument(BaseModel):
     """What the store knows of one document: the content of its `<64 hex>.json` sidecar.
 
     `original_names` lists every file name the document was stored under, in the order they
-    arrived; names are added, never removed. Nothing else about the uploader is kept.
+    arrived; names are added, never removed. Nothing else about the uploader is kept. `public`
+    says whether its writer published it (since `published_at`); once published it stays so.
     """
 
     model_config = ConfigDict(
@@ -88,6 +94,13 @@ class StoredDocument(BaseModel):
     media_type: str
     original_names: tuple[str, ...]
     stored_at: UtcDatetime
+    public: bool = False
+    published_at: UtcDatetime | None = None
+
+    @property
+    def name(self) -> str:
+        """The name to offer it under: the first it arrived with, or its hash."""
+        return self.original_names[0] if self.original_names else f"{self.sha256.hex()}"
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"
@@ -161,6 +174,26 @@ class DocumentStore:
             with contextlib.suppress(FileNotFoundError):
                 temporary.unlink()
         return self._record_name(digest, size, recorded_name)
+
+    def put_text(self, text: str, name: str) -> StoredDocument:
+        """Stores a short text someone typed (a reason, a review note) as a UTF-8 document, published:
+        a typed reason is written to be read by everyone the record concerns."""
+        stored = self.put_bytes(text.encode("utf-8"), name)
+        return self.publish(stored.sha256)
+
+    def publish(self, sha256: DocumentAddress) -> StoredDocument:
+        """Marks a stored document public, to be served to anyone who asks for it by hash; raises
+        `DocumentNotStored` if the store does not hold it. Publishing again changes nothing."""
+        digest = _address(sha256)
+        with self._locked():
+            current = self.info(digest)
+            if current.public:
+                return current
+            updated = current.model_copy(
+                update={"public": True, "published_at": datetime.now(UTC).replace(microsecond=0)}
+            )
+            _write_atomically(self._sidecar_path(digest), updated.to_json().encode("utf-8"))
+            return updated
 
     def has(self, sha256: DocumentAddress) -> bool:
         """Whether the document with this hash is stored."""

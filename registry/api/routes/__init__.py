@@ -16,6 +16,7 @@ from registry.api.routes import (
     outcomes,
     programs,
     projects,
+    public_documents,
     receipts,
     record_receipts,
     reports,
@@ -36,6 +37,7 @@ ROUTERS: list[APIRouter] = [
     members.router,
     batches.router,
     documents.router,
+    public_documents.router,  # after documents.router, whose /documents/export it must not take
     operations.router,
     statistics.router,
 ]

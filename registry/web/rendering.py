@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
-from registry.web import formatting
+from registry.web import formatting, published
 from registry.web.i18n import LANGUAGE_COOKIE, LANGUAGE_PARAMETER, Translator, requested_language
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -76,6 +76,7 @@ def _environment() -> jinja2.Environment:
         code_spans=formatting.code_spans,
     )
     environment.globals.update(claim_key=formatting.claim_key)
+    published.install(environment)
     return environment
 
 

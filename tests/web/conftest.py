@@ -23,6 +23,7 @@ from registry.chain.devkeys import dev_account
 from registry.chain.devload import ADMIN, AUDITOR
 from registry.domain.enums import ProjectStatus
 from registry.evidence.hashing import sha256_bytes
+from registry.evidence.store import DocumentStore
 from registry.settings import PROJECT_ROOT
 from registry.web.app import create_app
 from tests.api.conftest import IndexedRegistry, indexed  # noqa: F401 - the fixture, reused for this package
@@ -32,6 +33,9 @@ SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 DAY = 24 * 3600
+
+#: The reason the auditor typed when rejecting the first submission (Korean and a second line).
+REJECTION_REASON = "시험 결과가 빠졌습니다.\nThe test results for scenario B are missing."
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,12 @@ def _review_a_milestone(installation: IndexedRegistry, w3: Web3, folder: Path) -
     steps.append(("planned", planned.transaction_hash))
     first = company.execute(company.ops.submit_milestone(p, index, [sha256_bytes(genuine.read_bytes())]))
     steps.append(("submitted", first.transaction_hash))
-    rejected = auditor.execute(auditor.ops.reject_milestone(p, index, sha256_bytes(b"test results missing")))
+    # The reason typed as text (`--reason-text`), stored and published as the CLI does; the genuine
+    # report stored but not published, as uploaded evidence is.
+    store = DocumentStore(installation.settings.document_store_dir)
+    reason = store.put_text(REJECTION_REASON, "rejection-reason.txt").sha256
+    store.put_file(genuine)
+    rejected = auditor.execute(auditor.ops.reject_milestone(p, index, reason))
     steps.append(("rejected", rejected.transaction_hash))
     second = company.execute(company.ops.submit_milestone(p, index, [sha256_bytes(b"test results")]))
     steps.append(("submitted", second.transaction_hash))

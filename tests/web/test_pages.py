@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from registry.evidence.store import DocumentStore
 from registry.web.i18n import Language, catalogue
 from tests.api.conftest import IndexedRegistry
 from tests.web.conftest import BrowserTab, ReviewedMilestone
@@ -193,9 +194,7 @@ def test_after_a_search_focus_lands_on_the_answer_and_a_refused_field_is_said_on
     desktop.screenshot("search-results")
 
 
-def test_a_hash_in_the_address_is_checked_when_the_page_opens(
-    desktop: BrowserTab, reviewed: ReviewedMilestone
-) -> None:
+def test_a_hash_in_the_address_is_checked_when_the_page_opens(desktop: BrowserTab, reviewed: ReviewedMilestone) -> None:
     digest = hashlib.sha256(reviewed.genuine.read_bytes()).hexdigest()
     desktop.visit(f"/verify?sha256=0x{digest.upper()}")
     assert _verdict(desktop).get_attribute("data-verdict") == "verified"
@@ -375,3 +374,29 @@ def test_the_dashboard_and_programs_read_at_any_width(viewport: str, request: py
     assert overflowing is (viewport == "phone")
     tab.screenshot("programs-widths")
     tab.assert_quiet()
+
+
+def test_a_typed_rejection_reason_is_shown_as_text_and_unpublished_evidence_is_not_offered(
+    client: TestClient, reviewed: ReviewedMilestone, indexed: IndexedRegistry
+) -> None:
+    page = client.get(reviewed.path).text
+
+    shown = page.split('<blockquote class="document-text"', 1)
+    assert len(shown) == 2, "the rejection's reason is shown as text"
+    assert "시험 결과가 빠졌습니다.\nThe test results for scenario B are missing.</blockquote>" in shown[1]
+    digest = hashlib.sha256(reviewed.genuine.read_bytes()).hexdigest()
+    assert f'href="/api/v1/documents/{digest}"' not in page, "evidence is served only once published"
+
+
+def test_a_published_report_is_linked_for_download_from_its_record(
+    client: TestClient, reviewed: ReviewedMilestone, indexed: IndexedRegistry
+) -> None:
+    store = DocumentStore(indexed.settings.document_store_dir)
+    digest = hashlib.sha256(reviewed.genuine.read_bytes()).hexdigest()
+    store.publish(digest)
+
+    page = client.get(reviewed.path).text
+    download = client.get(f"/api/v1/documents/{digest}")
+
+    assert f'href="/api/v1/documents/{digest}" download>중간보고서.pdf 내려받기 (' in page
+    assert download.status_code == 200 and download.content == reviewed.genuine.read_bytes()

@@ -4,6 +4,7 @@ reading documents into the store, and running an operation (send, or sign for a 
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
 import shlex
 import sys
@@ -16,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from eth_account.signers.local import LocalAccount
+from rich.markup import escape
 
 from registry.chain.client import Operation, RegistryClient, Written
 from registry.chain.devkeys import check_dev_account_number, dev_account
@@ -24,7 +26,7 @@ from registry.cli.output import console, emit, warn
 from registry.domain.money import parse_won
 from registry.domain.records import Record
 from registry.errors import RegistryError
-from registry.evidence.hashing import hash_to_hex
+from registry.evidence.hashing import hash_to_hex, parse_document_hash
 from registry.evidence.store import DocumentStore
 from registry.settings import get_settings
 
@@ -170,6 +172,38 @@ def store_document(path: Path, *, public: bool = False) -> bytes:
 def store_text(text: str, name: str) -> bytes:
     """Stores a short text (a reason typed on the command line) as a public document; returns its SHA-256."""
     return DocumentStore(get_settings().document_store_dir).put_text(text, name).sha256
+
+
+#: Published texts up to this size are printed by the `show` commands beside their hash.
+_SHOWN_TEXT_BYTES = 4096
+
+
+def published_text(digest: bytes | str) -> str | None:
+    """What a published plain-text document in the local store says (a reason typed with --reason-text),
+    its bytes checked against `digest`; None for anything else (not held, not published, not text,
+    long, altered)."""
+    try:
+        value = parse_document_hash(digest) if isinstance(digest, str) else digest
+        store = DocumentStore(get_settings().document_store_dir)
+        stored = store.info(value)
+        if not (stored.public and stored.media_type == "text/plain" and stored.size <= _SHOWN_TEXT_BYTES):
+            return None
+        with store.open(value) as file:
+            content = file.read(_SHOWN_TEXT_BYTES + 1)
+    except RegistryError:
+        return None
+    if hashlib.sha256(content).digest() != value:
+        return None
+    return content.decode("utf-8", errors="replace")
+
+
+def print_published_text(digest: bytes | str, indent: str) -> None:
+    """Prints a published text under its hash, each line indented and quoted, if there is one."""
+    text = published_text(digest)
+    if text is None:
+        return
+    for line in text.rstrip("\n").splitlines() or [""]:
+        console.print(f"{indent}> {escape(line)}", soft_wrap=True, highlight=False)
 
 
 #: The option that publishes a document given as a file (a typed text is always public).

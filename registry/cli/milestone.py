@@ -20,6 +20,7 @@ from registry.cli.context import (
     day,
     document_hash,
     open_client,
+    print_published_text,
     run,
     store_document,
     won,
@@ -117,6 +118,7 @@ def show_history(history: list[dict[str, Any]]) -> None:
         console.print(line, soft_wrap=True)
         for document in entry["documents"]:
             console.print(f"      {_STEPS[entry['step']][2]} {document}", soft_wrap=True)
+            print_published_text(document, "        ")
         console.print(
             f"      [dim]block {entry['block_number']:,}, transaction {entry['transaction_hash']}[/dim]",
             soft_wrap=True,

@@ -22,6 +22,7 @@ from registry.cli.context import (
     Signer,
     document_hash,
     open_client,
+    print_published_text,
     run,
     short_hash,
     store_document,
@@ -262,6 +263,9 @@ def show_history(history: list[dict[str, Any]], describe: Callable[[dict[str, An
         by = event.get("submitter") or event.get("actor") or event.get("auditor")
         console.print(f"    block {event['blockNumber']:,}, transaction {event['transactionHash']}", soft_wrap=True)
         console.print(f"      {event['event']} by {by}: {describe(event)}", soft_wrap=True)
+        for key in ("reasonHash", "noteHash"):  # a reason or note typed as text is shown as written
+            if key in event:
+                print_published_text(event[key], "        ")
 
 
 def amendment_chain(client: RegistryClient, outcome: Outcome) -> list[Outcome]:

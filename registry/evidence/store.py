@@ -185,6 +185,7 @@ class DocumentStore:
         """Marks a stored document public, to be served to anyone who asks for it by hash; raises
         `DocumentNotStored` if the store does not hold it. Publishing again changes nothing."""
         digest = _address(sha256)
+        self.info(digest)  # not held: said before anything is locked or written
         with self._locked():
             current = self.info(digest)
             if current.public:

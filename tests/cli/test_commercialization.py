@@ -183,7 +183,9 @@ def test_a_disputed_report_can_be_filed_again_but_a_standing_one_cannot(
     )
     assert disputed["status"] == ReportStatus.DISPUTED
     second = record(cli.ok(f"{report} {COMPANY_A_KEY} --json"))["report_id"]
-    assert "replaced by report " + str(second) in cli.ok(f"rnd-registry commercialization show {first}").stdout
+    shown = cli.ok(f"rnd-registry commercialization show {first}").stdout
+    assert "replaced by report " + str(second) in shown
+    assert "> sales double-counted" in shown  # the reason as typed, under its hash
 
 
 def test_malformed_amount_is_refused_with_its_reason(cli: Cli, registry: RegistryHarness, evidence: Path) -> None:

@@ -17,6 +17,7 @@ from registry.checking.citations import CITING_ARGUMENTS
 from registry.cli.context import SIGN_REQUEST_TO
 from registry.cli.evidence import CITATION_WORDS
 from registry.evidence.proofs import BatchManifest, ProofFile, build_batch
+from registry.evidence.store import DocumentStore
 from tests.cli.conftest import Cli, reason
 from tests.helpers.registry import RegistryHarness
 
@@ -50,6 +51,44 @@ def evidence_folder(tmp_path: Path) -> Path:
     (folder / "photos" / "prototype.jpg").write_bytes(b"\xff\xd8 a prototype")
     (folder / ".DS_Store").write_bytes(b"hidden, skipped")
     return folder
+
+
+# ---- evidence publish ---------------------------------------------------------------------------
+
+
+def test_publish_stores_and_publishes_a_file_and_a_stored_one_by_hash(cli: Cli, report: Path, tmp_path: Path) -> None:
+    store = DocumentStore(cli.data_dir / "documents")
+    published = json.loads(cli.ok(f"rnd-registry evidence publish {report} --json").stdout)
+    assert (published["sha256"], published["name"]) == ("0x" + sha256(report), "중간보고서.pdf")
+    assert store.info(sha256(report)).public
+
+    other = tmp_path / "plan.pdf"
+    other.write_bytes(b"%PDF-1.7 research plan")
+    kept = store.put_file(other)
+    assert not kept.public, "storing is not publishing"
+    text = cli.ok(f"rnd-registry evidence publish {sha256(other)}").stdout
+    assert f"/api/v1/documents/0x{sha256(other)}" in text and store.info(kept.sha256).public
+
+
+def test_publish_of_something_neither_a_file_nor_a_hash_or_not_held_is_one_line(cli: Cli) -> None:
+    assert (
+        "'nothing-here.pdf' is neither a file nor a SHA-256"
+        in cli.fails("rnd-registry evidence publish nothing-here.pdf").output
+    )
+    assert "no document with SHA-256 0x" + "ab" * 32 + " is stored here" in reason(
+        cli.fails("rnd-registry evidence publish " + "ab" * 32)
+    )
+
+
+def test_a_reason_file_is_published_only_with_public(cli: Cli, registry: RegistryHarness, tmp_path: Path) -> None:
+    store = DocumentStore(cli.data_dir / "documents")
+    projects = [registry.funded_project(), registry.funded_project()]  # before the CLI uses the admin's nonces
+    for project_id, public in zip(projects, (False, True), strict=True):
+        why = tmp_path / f"termination-{public}.txt"
+        why.write_text(f"the company stopped the work ({public})\n")
+        flag = "--public" if public else ""
+        cli.ok(f"rnd-registry project terminate {project_id} --reason {why} {flag} --dev-key 0")
+        assert store.info(sha256(why)).public is public
 
 
 # ---- evidence hash ------------------------------------------------------------------------------

@@ -280,6 +280,7 @@ def test_rejected_milestone_is_resubmitted_and_approved_and_show_lists_both_atte
         "submitted (attempt 1)",
         f"evidence {sha256_hex(first)}",
         "rejected (attempt 1)",
+        "> 시나리오 B 시험기록 누락",  # the reason as it was typed, under its hash
         "submitted (attempt 2)",
         f"evidence {sha256_hex(second)}",
         "approved (attempt 2)",
@@ -287,6 +288,8 @@ def test_rejected_milestone_is_resubmitted_and_approved_and_show_lists_both_atte
     positions = [text.index(marker) for marker in order]
     assert positions == sorted(positions)
     assert data["history"][2]["transaction_hash"] in text
+    assert "> 적합" in text
+    assert "> 시험성적서 v1" not in text, "uploaded evidence is never printed or published"
 
 
 def test_show_of_an_unknown_milestone_says_so(cli: Cli, registry: RegistryHarness) -> None:

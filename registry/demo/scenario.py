@@ -101,9 +101,14 @@ class DemoDocuments:
         self.store = store
         folder.mkdir(parents=True, exist_ok=True)
 
-    def write(self, name: str, title: str, body: str) -> bytes:
+    def write(self, name: str, title: str, body: str, *, public: bool = False) -> bytes:
+        """Writes a document; `public` publishes it, as its writer would (notices, plans, reviews, notes,
+        reports and findings; never the companies' evidence)."""
         content = self.write_file(name, title, body)
-        return self.store.put_bytes(content, Path(name).name).sha256
+        stored = self.store.put_bytes(content, Path(name).name)
+        if public:
+            self.store.publish(stored.sha256)
+        return stored.sha256
 
     def write_file(self, name: str, title: str, body: str) -> bytes:
         """Writes the document to the demo folder only (a batch's documents go to the store with it)."""
@@ -191,6 +196,7 @@ class DemoLoader:
                 f"2021 Incheon R&D program notice: {program.name}",
                 f"Budget {program.budget:,} won; at most {program.per_project_cap:,} won per project. "
                 f"Field: {program.field}.",
+                public=True,
             )
             terms = ProgramTerms(
                 name=program.name,
@@ -216,6 +222,7 @@ class DemoLoader:
                 f"project-{number}/plan.txt",
                 f"Project {number} plan: {title}",
                 f"Company: {company.name}. Grant {amount:,} won, {start} to {end}.",
+                public=True,
             )
             agreement = ProjectTerms(
                 program_id=program_id,
@@ -261,7 +268,7 @@ class DemoLoader:
             )
 
         def review(project: int, index: int, name: str, what: str, *, approve: bool) -> None:
-            doc = d(f"project-{project}/{name}", f"Review of project {project}, milestone {index}", what)
+            doc = d(f"project-{project}/{name}", f"Review of project {project}, milestone {index}", what, public=True)
 
             def build(o: RegistryOperations) -> Operation[Any]:
                 if approve:
@@ -401,6 +408,7 @@ class DemoLoader:
             "project-4/commercialization-2022-verification.txt",
             "Verification of the 2022 report",
             "Checked against the batch of 2022 tax invoices anchored by the company.",
+            public=True,
         )
         steps.append(Step("verify the 2022 report", AUDITOR, lambda o: o.verify_report(1, note_2022), note_2022))
         evidence_2023 = d(
@@ -429,6 +437,7 @@ class DemoLoader:
             "project-4/commercialization-2023-verification.txt",
             "Verification of the 2023 report",
             "Royalties checked against the licence agreement.",
+            public=True,
         )
         steps.append(Step("verify the 2023 report", AUDITOR, lambda o: o.verify_report(2, note_2023), note_2023))
         report_2024 = d(
@@ -451,7 +460,9 @@ class DemoLoader:
             (1, Grade.EXCELLENT, "Excellent: both milestones met, patent registered."),
             (3, Grade.GOOD, "Good: bid plan delivered on time."),
         ):
-            final = d(f"project-{project}/final-report.txt", f"Project {project} final report", "Work completed.")
+            final = d(
+                f"project-{project}/final-report.txt", f"Project {project} final report", "Work completed.", public=True
+            )
             steps.append(
                 Step(
                     f"complete project {project}",
@@ -460,7 +471,9 @@ class DemoLoader:
                     final,
                 )
             )
-            findings = d(f"project-{project}/final-evaluation.txt", f"Final evaluation of project {project}", what)
+            findings = d(
+                f"project-{project}/final-evaluation.txt", f"Final evaluation of project {project}", what, public=True
+            )
             result = AuditResult(grade=grade, findings_hash=findings)
             steps.append(
                 Step(
@@ -474,6 +487,7 @@ class DemoLoader:
             "project-5/termination.txt",
             "Termination of project 5",
             "Terminated: the pilot was not delivered after the rejected milestone.",
+            public=True,
         )
         steps.append(Step("terminate project 5", ADMIN, lambda o: o.terminate_project(5, termination), termination))
         findings_5 = d(
@@ -481,6 +495,7 @@ class DemoLoader:
             "Final evaluation of project 5",
             "Very poor: 30,000,000 won of the advance is clawed back; the company may not apply for "
             "city R&D grants until 2027-06-30.",
+            public=True,
         )
         clawback = AuditResult(
             grade=Grade.VERY_POOR,

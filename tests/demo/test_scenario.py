@@ -99,6 +99,11 @@ def test_demo_documents_are_files_whose_hashes_are_anchored(
     plan = (result.documents / "project-1" / "plan.txt").read_bytes()
     assert chain.anchor(hashlib.sha256(plan).digest()).anchored
     assert DocumentStore(tmp_path / "documents").has(hashlib.sha256(plan).digest())
+    published = {d.name: d.public for d in DocumentStore(tmp_path / "documents").iter_documents()}
+    assert published["plan.txt"] and published["final-evaluation.txt"] and published["termination.txt"]
+    assert not any(public for name, public in published.items() if name.startswith("milestone-")), (
+        "the companies' evidence is never published by the demo"
+    )
 
     invoices = sorted((result.documents / "project-4" / "invoices-2022").iterdir())
     assert len(invoices) == 4

@@ -127,8 +127,22 @@ class Settings(BaseSettings):
     )
     api_page_size: int = Field(default=50, ge=1, description="Items in a page of a list when `limit` is not given.")
     api_max_page_size: int = Field(default=500, ge=1, description="Most items one page of a list may hold.")
+    api_graphql_max_depth: int = Field(
+        default=10, ge=1, description="Deepest nesting of fields a GraphQL query may ask (introspection aside)."
+    )
+    api_graphql_max_cost: int = Field(
+        default=50_000,
+        ge=1,
+        description="Most values a GraphQL query's answer may hold, estimated before it runs: each field counts 1, "
+        "a list multiplies its items' fields by its `limit` (10 for a list that is not paged).",
+    )
     api_max_upload_bytes: int = Field(
         default=50 * 1024 * 1024, ge=1, description="Largest document the API accepts for verification (413 above)."
+    )
+    api_max_header_bytes: int = Field(
+        default=64 * 1024,
+        ge=1024,
+        description="Largest request line and headers a client may send, in bytes (431 above, and disconnected).",
     )
     api_header_timeout: float = Field(
         default=10.0,
@@ -165,6 +179,14 @@ class Settings(BaseSettings):
         description="Let FastAPI's built-in OpenTelemetry instrumentation trace and measure each request when an "
         "OpenTelemetry provider is configured. Off by default: /metrics and the access log cover the same, and the "
         "instrumentation looks for a provider on every request, a cost on the busiest lookups.",
+    )
+    open_data_provider: str = Field(
+        default="인천광역시 (Incheon Metropolitan City)",
+        description="Who publishes the data sets, as the open-data catalogue (/api/v1/datasets) names the provider.",
+    )
+    open_data_licence: str = Field(
+        default="공공누리 제1유형: 출처표시 (KOGL Type 1: attribution)",
+        description="The terms of use the open-data catalogue states for every data set.",
     )
 
     public_rpc_nodes: list[PublicRpcNode] = Field(

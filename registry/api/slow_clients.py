@@ -2,7 +2,9 @@
 a second cannot hold a connection and a request open for ever: the request line and headers must
 arrive within RND_API_HEADER_TIMEOUT, the body within RND_API_BODY_TIMEOUT plus a second for every
 RND_API_BODY_MIN_RATE bytes received. A client too slow is answered `408 Request Timeout` and
-disconnected; uvicorn itself times out only idle keep-alive connections (`timeout_keep_alive`).
+disconnected; uvicorn itself times out only idle keep-alive connections (`timeout_keep_alive`). A
+request line and headers larger than RND_API_MAX_HEADER_BYTES are answered `431` and not kept: uvicorn
+would keep them whatever their size.
 
 `rnd-registry serve` passes `HttpToolsWithDeadlines` to uvicorn as its `http` protocol.
 """
@@ -84,6 +86,9 @@ class HttpToolsWithDeadlines(HttpToolsProtocol):
         self.header_timeout = settings.api_header_timeout
         self.body_timeout = settings.api_body_timeout
         self.body_min_rate = settings.api_body_min_rate
+        self.max_header_bytes = settings.api_max_header_bytes
+        self._header_bytes = 0
+        self._headers_too_large = False
         self._clock: _ReadingClock | None = None
         self._phase: Phase | None = None
         self._request_begun = False
@@ -107,8 +112,10 @@ class HttpToolsWithDeadlines(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         if self._lingering:
-            return  # the request was answered 408: what follows is read only to be dropped
+            return  # the request was answered 408 or 431: what follows is read only to be dropped
         super().data_received(data)
+        if self._headers_too_large and not self._lingering:
+            self._refuse_large_headers()
 
     def handle_websocket_upgrade(self) -> None:
         self._end()  # the WebSocket protocol takes the connection over
@@ -119,10 +126,28 @@ class HttpToolsWithDeadlines(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._request_begun = True
+        self._header_bytes = 0
         if self._phase != "headers":  # the first request keeps the deadline its connection started
             self._begin("headers")
 
+    # uvicorn keeps the request line and headers as they come, however large: they are counted, and
+    # past `max_header_bytes` neither kept nor handed to the application.
+    def on_url(self, url: bytes) -> None:
+        if self._counted(url):
+            super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if self._counted(name, value):
+            super().on_header(name, value)
+
+    def _counted(self, *parts: bytes) -> bool:
+        self._header_bytes += sum(len(part) for part in parts)
+        self._headers_too_large = self._headers_too_large or self._header_bytes > self.max_header_bytes
+        return not self._headers_too_large
+
     def on_headers_complete(self) -> None:
+        if self._headers_too_large:
+            return  # answered 431 once the parser returns; the application never sees the request
         super().on_headers_complete()
         if self.parser.should_upgrade() and self._should_upgrade():
             self._end()
@@ -130,10 +155,14 @@ class HttpToolsWithDeadlines(HttpToolsProtocol):
             self._begin("body")
 
     def on_body(self, body: bytes) -> None:
+        if self._headers_too_large:
+            return
         self._body_bytes += len(body)
         super().on_body(body)
 
     def on_message_complete(self) -> None:
+        if self._headers_too_large:
+            return
         super().on_message_complete()
         self._end()
         self._request_begun = False
@@ -209,7 +238,26 @@ class HttpToolsWithDeadlines(HttpToolsProtocol):
             # whatever it sends is dropped instead of following the 408 down the connection.
             cycle.disconnected = True
             cycle.message_event.set()
-        self.transport.write(self._timeout_response(message + "; send it again, at once or on a faster connection"))
+        self._answer_and_close(408, message + "; send it again, at once or on a faster connection")
+
+    def _refuse_large_headers(self) -> None:
+        """Answers 431 to a request whose line and headers passed `max_header_bytes`, and closes, if every
+        earlier request on the connection has its whole answer (else closes at once)."""
+        self._end()
+        cycle = self.cycle
+        message = f"the request line and headers are larger than {self.max_header_bytes:,} bytes"
+        prefix = f"{self.client[0]}:{self.client[1]} - " if self.client else ""
+        if self.pipeline or (cycle is not None and not cycle.response_complete):
+            log.warning("%s%s; the connection is closed", prefix, message)
+            self.transport.close()
+            return
+        log.warning("%s%s; answered 431", prefix, message)
+        self._answer_and_close(431, message + "; send fewer or shorter headers (cookies, a shorter URL)")
+
+    def _answer_and_close(self, status: int, message: str) -> None:
+        """Writes an error answer that closes the connection, then reads and drops what still comes for
+        `LINGER_SECONDS` before closing (see there)."""
+        self.transport.write(self._error_response(status, message))
         if self.transport.can_write_eof():
             self.transport.write_eof()
             self._lingering = True
@@ -218,10 +266,10 @@ class HttpToolsWithDeadlines(HttpToolsProtocol):
         else:
             self.transport.close()
 
-    def _timeout_response(self, message: str) -> bytes:
-        """A 408 with the API's error body, which closes the connection."""
-        body = ApiError(error=ErrorDetail(status=408, message=message)).model_dump_json(exclude_none=True).encode()
-        content = [STATUS_LINE[408]]
+    def _error_response(self, status: int, message: str) -> bytes:
+        """An answer with the API's error body, which closes the connection."""
+        body = ApiError(error=ErrorDetail(status=status, message=message)).model_dump_json(exclude_none=True).encode()
+        content = [STATUS_LINE[status]]
         for name, value in self.server_state.default_headers:
             content += [name, b": ", value, b"\r\n"]
         content += [

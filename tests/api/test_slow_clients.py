@@ -30,6 +30,7 @@ from tests.api.conftest import IndexedRegistry
 PATIENCE = 30.0
 LIMIT = 1024
 BOUNDARY = "b0undary"
+HEADER_LIMIT = 8192
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +41,7 @@ def server(indexed: IndexedRegistry) -> Iterator[tuple[str, int]]:
         env.setenv("RND_API_HEADER_TIMEOUT", "1")
         env.setenv("RND_API_BODY_TIMEOUT", "1")
         env.setenv("RND_API_BODY_MIN_RATE", "100")
+        env.setenv("RND_API_MAX_HEADER_BYTES", str(HEADER_LIMIT))
         get_settings.cache_clear()
         app = create_app(indexed.settings.model_copy(update={"api_max_upload_bytes": LIMIT}))
         try:
@@ -193,3 +195,30 @@ def test_an_upload_over_the_limit_is_still_refused_with_413(server: tuple[str, i
     assert answer.status == 413
     assert (answer.body["error"]["status"], answer.body["error"]["parameter"]) == (413, "file")
     assert "larger than 1 KiB (1,024 bytes)" in answer.body["error"]["message"]
+
+
+@pytest.mark.parametrize("where", ["header", "url"])
+def test_a_request_line_or_headers_over_the_limit_are_answered_431_and_not_kept(
+    server: tuple[str, int], caplog: pytest.LogCaptureFixture, where: str
+) -> None:
+    huge = "a" * (HEADER_LIMIT * 4)
+    request = (
+        f"GET /api/v1/programs HTTP/1.1\r\nHost: registry.test\r\nCookie: {huge}\r\n\r\n"
+        if where == "header"
+        else f"GET /api/v1/programs?q={huge} HTTP/1.1\r\nHost: registry.test\r\n\r\n"
+    )
+    with caplog.at_level(logging.INFO, logger="registry.api"), _connect(server) as sock:
+        sock.sendall(request.encode())
+        answer = _answer(sock)
+        assert _closed_by_server(sock)
+    assert (answer.status, answer.headers["connection"]) == (431, "close")
+    assert answer.body["error"]["message"].startswith(
+        f"the request line and headers are larger than {HEADER_LIMIT:,} bytes"
+    )
+    assert not [line for line in _access_lines(caplog) if line["path"] == "/api/v1/programs"], "never reached the API"
+
+
+def test_headers_within_the_limit_are_answered_as_usual(server: tuple[str, int]) -> None:
+    with _connect(server) as sock:
+        sock.sendall(f"GET /api/v1/programs HTTP/1.1\r\nHost: registry.test\r\nCookie: {'a' * 4000}\r\n\r\n".encode())
+        assert _answer(sock).status == 200

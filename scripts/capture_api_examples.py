@@ -117,6 +117,15 @@ def parameters(registry: Registry) -> dict[str, str]:
     }
 
 
+def receipt_key(operation: dict[str, Any], values: dict[str, str]) -> dict[str, str]:
+    """The query parameters of a record receipt's operation: the same records as the lookups' examples."""
+    names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
+    if names == ["projectId", "milestoneIndex"]:  # the milestone with the longest history
+        project, index = values["milestone"].split("/milestones/")
+        return {"projectId": project, "milestoneIndex": index}
+    return {name: values[name] for name in names}
+
+
 def batch_document(registry: Registry) -> Path:
     """A demo document anchored in a batch: its verification shows a Merkle proof too."""
     batch = registry.get("/api/v1/batches")["items"][0]
@@ -159,10 +168,8 @@ def capture(registry: Registry) -> dict[str, Any]:
                 continue
             path = template.replace("{projectId}/milestones/{milestoneIndex}", values["milestone"])
             params: dict[str, Any] = {}
-            if "{kind}" in template:  # a record's receipt: the milestone with the longest history
-                project, index = values["milestone"].split("/milestones/")
-                path = path.replace("{kind}", "milestone")
-                params.update(projectId=project, milestoneIndex=index)
+            if template.startswith("/api/v1/receipts/"):  # a record's receipt, keyed by its query parameters
+                params.update(receipt_key(operation, values))
             for name, value in values.items():
                 path = path.replace("{" + name + "}", value)
             if template.endswith("/export"):

@@ -17,7 +17,8 @@ from registry.api.direct_routes import direct_routes
 from registry.api.documentation import add_documentation
 from registry.api.errors import install_error_handlers
 from registry.api.examples import add_examples, load_examples
-from registry.api.observability import ApiMetrics, ObservabilityMiddleware
+from registry.api.observability import ApiMetrics, ObservabilityMiddleware, count_every_route
+from registry.api.parameters import declare_page_size
 from registry.api.routes import DIRECT_LOOKUPS, ROUTERS
 from registry.chain.deployment import DeploymentManifest
 from registry.settings import Settings
@@ -103,7 +104,7 @@ def create_app(settings: Settings | None = None, *, direct: bool = True) -> Fast
         app.router.routes[0:0] = direct_routes(DIRECT_LOOKUPS)
     for router in ROUTERS:
         app.include_router(router)
-    _document_with_examples(app)
+    _document_with_examples(app, settings)
     add_documentation(app, settings)
     install_error_handlers(app)
     if settings.api_cors_origins:
@@ -116,16 +117,20 @@ def create_app(settings: Settings | None = None, *, direct: bool = True) -> Fast
             max_age=3600,
         )
     app.add_middleware(ObservabilityMiddleware, metrics=metrics)
+    count_every_route(app)
     return app
 
 
-def _document_with_examples(app: FastAPI) -> None:
-    """The OpenAPI document, built once by FastAPI, with the captured example answers added."""
+def _document_with_examples(app: FastAPI, settings: Settings) -> None:
+    """The OpenAPI document, built once by FastAPI, with the captured example answers added and the
+    bounds that are settings (the largest page) written in."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            add_examples(build(), load_examples())
+            document = build()
+            declare_page_size(document, settings)
+            add_examples(document, load_examples())
         assert app.openapi_schema is not None
         return app.openapi_schema
 

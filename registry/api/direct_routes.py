@@ -2,114 +2,105 @@
 plain Starlette route placed ahead of FastAPI's, with the same answer and the same bytes.
 
 Why by hand: FastAPI's per-request machinery (matching through the included routers, solving the
-dependencies, validating the path parameters, validating the returned model once more before
-serializing it) costs about twice what the lookup itself does, and the public API must answer
-thousands of lookups a second on one core (`make api-benchmark`). No library offers a cheaper path
-that keeps FastAPI's documentation, so for each lookup:
+dependencies, validating the returned model once more before serializing it) costs about twice what
+the lookup itself does, and the public API must answer thousands of lookups a second on one core
+(`make api-benchmark`). No library offers a cheaper path that keeps FastAPI's documentation.
 
-- its FastAPI route stays as it is: it documents the operation in the OpenAPI schema and answers
-  every request the direct route does not take;
-- the direct route takes only canonical requests its path pattern proves valid (`GET`, an id of 1
-  to 18 digits with no leading zero, a hash of 64 hex digits), so it never needs to explain a bad
-  parameter: `/api/v1/projects/0`, `/api/v1/projects/abc` or an id past 10^18 go on to FastAPI,
-  which answers them as it documents (422, or the record);
-- both call the same lookup function and serialize its model with the same pydantic serializer,
-  so an answer is byte for byte the same whichever route took it (`tests/api/test_direct_routes.py`);
+One description per route: a direct route is made from its lookup's documented FastAPI route
+(`DirectLookup.of(router, endpoint)`), never written beside it, so the OpenAPI document describes
+what the fast path does:
+
+- its path is the route's template, and it takes a request only when the route's own validators (the
+  same pydantic fields FastAPI runs) accept every path parameter. Anything else (`/api/v1/projects/0`,
+  `/api/v1/projects/abc`, `/api/v1/projects/export`) goes on to FastAPI, which answers it as it
+  documents: a 422 naming the parameter, or the other route the path names;
+- it awaits the route's endpoint with the application's context and the validated parameters, and
+  serializes the model returned with the response model's serializer, so an answer is byte for byte
+  the one FastAPI gives (`tests/api/test_direct_routes.py`);
 - an error (a record not found) is raised as usual and reaches the application's error handlers
-  through Starlette's, as from any route; the middleware (metrics, access log, CORS) sees the
-  request as it sees any other.
+  through Starlette's, as from any route; it names itself in the scope under the route's template and
+  name, so the middleware (metrics, access log, CORS) sees the request as it sees any other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
-from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import Match, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
-from registry.api.deps import ApiContext
+from registry.api.deps import ApiContext, get_context
 from registry.api.kept_answers import KeptAnswers
 
 
-class RecordIdConvertor(Convertor[int]):
-    """A record id as FastAPI's `ge=1, le=MAX_ID` accepts it, written canonically: 1 to 18 digits
-    (below 2^63), no leading zero."""
+class DirectRouteUnfit(TypeError):
+    """A route a direct route cannot stand for: it needs more than its path parameters and the context."""
 
-    regex = "[1-9][0-9]{0,17}"
-
-    def convert(self, value: str) -> int:
-        return int(value)
-
-    def to_string(self, value: int) -> str:
-        return str(value)
-
-
-class IndexConvertor(Convertor[int]):
-    """A position counted from 0 (a milestone's index), written canonically."""
-
-    regex = "0|[1-9][0-9]{0,17}"
-
-    def convert(self, value: str) -> int:
-        return int(value)
-
-    def to_string(self, value: int) -> str:
-        return str(value)
-
-
-class Sha256Convertor(Convertor[bytes]):
-    """32 bytes as 64 hex digits, with or without 0x (a document's SHA-256, a Merkle root), other
-    than zero: the registry reads a zero hash as "no document" (`parse_document_hash` refuses it, no
-    batch has it as its root), so it goes on to FastAPI's route and its documented answer."""
-
-    regex = "(?:0[xX])?(?!0{64})[0-9a-fA-F]{64}"
-
-    def convert(self, value: str) -> bytes:
-        return bytes.fromhex(value[2:] if len(value) == 66 else value)
-
-    def to_string(self, value: bytes) -> str:
-        return value.hex()
-
-
-register_url_convertor("record_id", RecordIdConvertor())
-register_url_convertor("index", IndexConvertor())
-register_url_convertor("sha256", Sha256Convertor())
-
-
-class DirectRoute(Route):
-    """A Starlette route that answers GET only, as its FastAPI twin does (Starlette would add HEAD),
-    and names itself in the scope, as FastAPI's routes do: the metrics and the access log label a
-    request by `scope["route"].path_format`, the documented template."""
-
-    def __init__(self, path: str, app: ASGIApp, *, name: str) -> None:
-        super().__init__(path, app, methods=["GET"], include_in_schema=False, name=name)
-        self.methods = {"GET"}
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        match, child_scope = super().matches(scope)
-        if match is not Match.NONE:
-            child_scope["route"] = self
-        return match, child_scope
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path} cannot be served by a direct route: {reason}")
 
 
 @dataclass(frozen=True)
 class DirectLookup:
-    """One lookup: `path` in Starlette's syntax with the convertors above (the documented template
-    with the parameters typed, e.g. `/api/v1/projects/{projectId:record_id}`), and `answer`, the
-    coroutine the FastAPI route awaits too, called with the context and the converted parameters
-    in the order the path names them."""
+    """One lookup: its documented FastAPI `route`, a GET whose endpoint takes the application's context
+    and path parameters only and returns its response model."""
 
-    path: str
-    answer: Callable[..., Awaitable[BaseModel]]
-    model: type[BaseModel]
+    route: APIRoute
     #: Makes the store where an application keeps answers while what they were built from holds
     #: (registry/api/kept_answers.py); one per application, in its context's extras.
     kept: Callable[[], KeptAnswers] | None = None
 
-    def route(self) -> DirectRoute:
-        return DirectRoute(self.path, _LookupApp(self), name=f"direct {self.path}")
+    @classmethod
+    def of(
+        cls, router: APIRouter, endpoint: Callable[..., Any], *, kept: Callable[[], KeptAnswers] | None = None
+    ) -> DirectLookup:
+        """The lookup `endpoint` answers, as `router` documents it."""
+        [route] = [r for r in router.routes if isinstance(r, APIRoute) and r.endpoint is endpoint]
+        dependant = route.dependant
+        if route.methods != {"GET"}:
+            raise DirectRouteUnfit(route.path, f"it answers {', '.join(sorted(route.methods or ()))}, not GET alone")
+        if dependant.query_params or dependant.header_params or dependant.cookie_params or dependant.body_params:
+            raise DirectRouteUnfit(route.path, "it takes parameters besides its path's")
+        if any(d.call is not get_context for d in dependant.dependencies) or dependant.request_param_name:
+            raise DirectRouteUnfit(route.path, "it depends on more than the application's context")
+        if not (isinstance(route.response_model, type) and issubclass(route.response_model, BaseModel)):
+            raise DirectRouteUnfit(route.path, "its response model is not a pydantic model")
+        if not inspect.iscoroutinefunction(endpoint):
+            raise DirectRouteUnfit(route.path, "its endpoint is not a coroutine function")
+        return cls(route, kept)
+
+
+class DirectRoute(Route):
+    """A Starlette route standing for a documented FastAPI route: its template and name, GET only (as the
+    documented route answers; Starlette would add HEAD), taking a path only when the documented route's
+    validators accept each of its parameters. It names itself in the scope, as FastAPI's routes do: the
+    metrics and the access log label a request by `scope["route"].path_format`, the documented template."""
+
+    def __init__(self, lookup: DirectLookup) -> None:
+        documented = lookup.route
+        super().__init__(documented.path, _LookupApp(lookup), methods=["GET"], include_in_schema=False,
+                         name=documented.name)  # fmt: skip
+        self.methods = {"GET"}
+        self.fields = list(documented.dependant.path_params)
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child_scope = super().matches(scope)
+        if match is Match.NONE:
+            return match, child_scope
+        given = child_scope["path_params"]
+        for field in self.fields:
+            value, errors = field.validate(given[field.alias], {}, loc=("path", field.alias))
+            if errors:
+                return Match.NONE, {}
+            given[field.alias] = value
+        child_scope["route"] = self
+        return match, child_scope
 
 
 class _LookupApp:
@@ -118,10 +109,15 @@ class _LookupApp:
     handlers, through Starlette's ExceptionMiddleware."""
 
     def __init__(self, lookup: DirectLookup) -> None:
-        self.answer = lookup.answer
-        self.serializer = lookup.model.__pydantic_serializer__
+        documented = lookup.route
+        self.endpoint = documented.endpoint
+        self.context_names = [d.name for d in documented.dependant.dependencies if d.name is not None]
+        self.names = [(field.alias, field.name) for field in documented.dependant.path_params]
+        model = documented.response_model
+        assert isinstance(model, type) and issubclass(model, BaseModel)
+        self.serializer = model.__pydantic_serializer__
         self.make_kept = lookup.kept
-        self.kept_slot = f"kept answers {lookup.path}"
+        self.kept_slot = f"kept answers {documented.path}"
 
     def _kept(self, context: ApiContext) -> KeptAnswers | None:
         """This application's kept answers of the lookup, if it keeps any."""
@@ -132,19 +128,26 @@ class _LookupApp:
             kept = context.extras[self.kept_slot] = self.make_kept()
         return kept
 
+    async def _answer(self, context: ApiContext, given: dict[str, Any]) -> BaseModel:
+        arguments = {name: given[alias] for alias, name in self.names}
+        arguments.update((name, context) for name in self.context_names)
+        answer: BaseModel = await self.endpoint(**arguments)
+        return answer
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         context: ApiContext = scope["app"].state.context
-        parameters = tuple(scope["path_params"].values())
+        given = scope["path_params"]
         kept = self._kept(context)
         if kept is None:
-            body = self.serializer.to_json(await self.answer(context, *parameters), by_alias=True)
+            body = self.serializer.to_json(await self._answer(context, given), by_alias=True)
         else:
+            key = tuple(given[alias] for alias, _ in self.names)
             before = await kept.basis(context)
-            found = kept.get(parameters, before)
+            found = kept.get(key, before)
             if found is None:
-                answer = await self.answer(context, *parameters)
+                answer = await self._answer(context, given)
                 found = self.serializer.to_json(answer, by_alias=True)
-                kept.keep(parameters, before, await kept.basis(context), answer, found)
+                kept.keep(key, before, await kept.basis(context), answer, found)
             body = found
         headers = [(b"content-length", str(len(body)).encode()), (b"content-type", b"application/json")]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -153,4 +156,4 @@ class _LookupApp:
 
 def direct_routes(lookups: list[DirectLookup]) -> list[DirectRoute]:
     """The routes to place ahead of every other (FastAPI tries routes in order)."""
-    return [lookup.route() for lookup in lookups]
+    return [DirectRoute(lookup) for lookup in lookups]

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from starlette.routing import Match, Mount
+from starlette.applications import Starlette
+from starlette.routing import Match, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from registry.indexer.rpc import JsonRpc, RpcError, RpcUnavailable
@@ -96,7 +97,7 @@ class ObservabilityMiddleware:
 
 def route_template(route: Any) -> str:
     """The label of the route that answered: its template without convertors (a direct route counts with its
-    FastAPI twin; a mount, `/static/{path}`, counts every file under it), or `unmatched`."""
+    FastAPI twin; a mount, `/static/{path}`, counts every file under it), or `unmatched` when no route did."""
     return getattr(route, "path_format", None) or "unmatched"
 
 
@@ -109,6 +110,27 @@ class CountedMount(Mount):
         if match is not Match.NONE:
             child_scope["route"] = self
         return match, child_scope
+
+
+class CountedRoute(Route):
+    """A plain Starlette route (as FastAPI adds for /openapi.json and /redoc) that names itself in the scope."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child_scope = super().matches(scope)
+        if match is not Match.NONE:
+            child_scope["route"] = self
+        return match, child_scope
+
+
+def count_every_route(app: Starlette) -> None:
+    """Replaces the application's plain Starlette routes, which do not name themselves in the scope, by
+    `CountedRoute`s, so that every request a route answers counts under its template."""
+    for index, route in enumerate(app.router.routes):
+        if type(route) is Route:
+            app.router.routes[index] = CountedRoute(
+                route.path, route.endpoint, methods=list(route.methods or ()) or None, name=route.name,
+                include_in_schema=route.include_in_schema,
+            )  # fmt: skip
 
 
 def _access_line(scope: Scope, template: str, status: int, seconds: float) -> str:

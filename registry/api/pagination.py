@@ -94,8 +94,9 @@ def _untag(value: Any, kind: TypeEngine[Any]) -> Any:
 
 
 def parse_sort(sort: str | None, sorts: dict[str, SortKey], default: str) -> tuple[SortKey, bool]:
-    """The sort key and direction `sort` names (`amount`, `-amount`), or the list's default, ascending."""
-    text = (sort or default).strip()
+    """The sort key and direction `sort` names (`amount`, `-amount`, exactly one of `sort_names`, as the
+    document's enum says), or the list's default, ascending, when it names none."""
+    text = default if sort is None else sort
     descending = text.startswith("-")
     key = sorts.get(text.removeprefix("-"))
     if key is None:

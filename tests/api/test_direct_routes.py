@@ -1,6 +1,7 @@
-"""The direct routes (registry/api/direct_routes.py) answer the lookups asked most byte for byte as
-their documented FastAPI routes do, take only what their pattern proves valid, leave everything
-else to FastAPI, and count in the metrics under the documented route."""
+"""The direct routes (registry/api/direct_routes.py) are made from their documented FastAPI routes:
+they answer the lookups asked most byte for byte as those do, take only what the documented route's
+validators accept, leave everything else (a 422, another route's path) to FastAPI, and count in the
+metrics under the documented route."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from sqlalchemy import select
 from starlette.routing import Match, Route
 
 from registry.api.app import create_app
-from registry.api.routes import DIRECT_LOOKUPS
+from registry.api.direct_routes import DirectLookup, DirectRoute, DirectRouteUnfit
+from registry.api.routes import DIRECT_LOOKUPS, projects, verification
 from registry.store.engine import open_engine
 from registry.store.schema import anchors
 from tests.api.conftest import IndexedRegistry
@@ -82,13 +84,33 @@ def _comparable(path: str, body: bytes) -> Any:
     return answer
 
 
-def test_every_direct_route_stands_for_a_documented_operation(api: TestClient) -> None:
+def test_every_direct_route_is_made_from_a_documented_operation(api: TestClient) -> None:
     app = api.app
     assert isinstance(app, FastAPI)
-    documented_paths = set(app.openapi()["paths"])
+    document = app.openapi()
     direct = app.router.routes[: len(DIRECT_LOOKUPS)]
-    assert all(isinstance(route, Route) and not route.include_in_schema for route in direct)
-    assert {route.path_format for route in direct if isinstance(route, Route)} <= documented_paths
+    assert all(isinstance(route, DirectRoute) and not route.include_in_schema for route in direct)
+    for route, lookup in zip(direct, DIRECT_LOOKUPS, strict=True):
+        assert isinstance(route, DirectRoute)
+        documented = lookup.route
+        assert (route.path, route.path_format, route.name) == (documented.path, documented.path_format, documented.name)
+        assert route.fields == documented.dependant.path_params  # the very validators FastAPI runs
+        assert route.methods == documented.methods == {"GET"}
+        assert "get" in document["paths"][route.path_format]
+
+
+def test_no_direct_route_takes_a_path_another_route_answers(api: TestClient) -> None:
+    assert isinstance(api.app, FastAPI)
+    static = [path for path in api.app.openapi()["paths"] if "{" not in path]
+    assert "/api/v1/projects/export" in static
+    assert [path for path in static if _direct_route_taking(api.app, path)] == []
+
+
+def test_a_route_that_needs_more_than_its_path_cannot_be_served_directly() -> None:
+    with pytest.raises(DirectRouteUnfit, match="takes parameters besides its path's"):
+        DirectLookup.of(projects.router, projects.list_projects)
+    with pytest.raises(DirectRouteUnfit, match="not GET alone"):
+        DirectLookup.of(verification.router, verification.verify_upload)
 
 
 def test_direct_routes_answer_byte_for_byte_as_the_documented_routes(
@@ -134,20 +156,23 @@ def test_what_a_direct_route_cannot_prove_valid_gets_fastapis_documented_422(
     assert api.get(path).content == documented.get(path).content
 
 
-def test_uncanonical_ids_are_left_to_fastapi_and_answer_the_same_record(api: TestClient) -> None:
+def test_whatever_the_documented_route_accepts_the_direct_route_answers_the_same(
+    api: TestClient, documented: TestClient
+) -> None:
     assert isinstance(api.app, FastAPI)
     for path, canonical in [
         ("/api/v1/projects/01", "/api/v1/projects/1"),
         ("/api/v1/projects/1/milestones/00", "/api/v1/projects/1/milestones/0"),
     ]:
-        assert _direct_route_taking(api.app, path) is None
-        assert _direct_route_taking(api.app, canonical) is not None
-        assert api.get(path).content == api.get(canonical).content
-    assert _direct_route_taking(api.app, "/api/v1/batches/0x" + "00" * 32) is None
-    assert error_of(api.get("/api/v1/batches/0x" + "00" * 32), 404)["message"] == "no batch with root 0x" + "00" * 32
-    # Past 10^18 an id is still valid below 2^63: FastAPI answers it.
-    assert _direct_route_taking(api.app, "/api/v1/projects/1000000000000000000") is None
-    assert error_of(api.get("/api/v1/projects/1000000000000000000"), 404)["message"] == "no project 1000000000000000000"
+        assert _direct_route_taking(api.app, path) is not None
+        assert api.get(path).content == api.get(canonical).content == documented.get(path).content
+    zero_root = "/api/v1/batches/0x" + "00" * 32
+    assert _direct_route_taking(api.app, zero_root) is not None
+    assert error_of(api.get(zero_root), 404)["message"] == "no batch with root 0x" + "00" * 32
+    assert api.get(zero_root).content == documented.get(zero_root).content
+    # Up to 2^63 - 1, the documented bound.
+    assert _direct_route_taking(api.app, "/api/v1/projects/9223372036854775807") is not None
+    assert error_of(api.get("/api/v1/projects/9223372036854775807"), 404)["message"] == "no project 9223372036854775807"
 
 
 def test_other_methods_on_a_direct_path_are_refused_as_the_documented_route_refuses_them(
@@ -160,19 +185,23 @@ def test_other_methods_on_a_direct_path_are_refused_as_the_documented_route_refu
 
 
 def test_direct_answers_count_under_the_documented_route_in_the_metrics(api: TestClient) -> None:
-    def served(route: str, status: str) -> float:
+    route = "/api/v1/projects/{projectId}"
+
+    def served(method: str, status: str) -> float:
         for line in api.get("/metrics").text.splitlines():
-            if (
-                line.startswith("registry_api_requests_total{")
-                and f'route="{route}"' in line
-                and (f'status="{status}"' in line and 'method="GET"' in line)
+            if line.startswith("registry_api_requests_total{") and (
+                f'route="{route}"' in line and f'status="{status}"' in line and f'method="{method}"' in line
             ):
                 return float(line.rsplit(" ", 1)[1])
         return 0.0
 
-    before = served("/api/v1/projects/{projectId}", "200"), served("/api/v1/projects/{projectId}", "404")
-    assert api.get("/api/v1/projects/1").status_code == 200
-    assert api.get("/api/v1/projects/999999").status_code == 404
-    after = served("/api/v1/projects/{projectId}", "200"), served("/api/v1/projects/{projectId}", "404")
-    assert (after[0] - before[0], after[1] - before[1]) == (1.0, 1.0)
-    assert not any("record_id" in line for line in api.get("/metrics").text.splitlines())
+    answers = [("GET", "200"), ("GET", "404"), ("GET", "422"), ("POST", "405")]
+    before = [served(method, status) for method, status in answers]
+    assert api.get("/api/v1/projects/1").status_code == 200  # by the direct route
+    assert api.get("/api/v1/projects/999999").status_code == 404  # by the direct route
+    assert api.get("/api/v1/projects/0").status_code == 422  # by FastAPI's route
+    assert api.post("/api/v1/projects/1").status_code == 405
+    after = [served(method, status) for method, status in answers]
+    assert [a - b for a, b in zip(after, before, strict=True)] == [1.0, 1.0, 1.0, 1.0]
+    text = api.get("/metrics").text
+    assert "record_id" not in text and 'route="unmatched",status="200"' not in text

@@ -24,7 +24,7 @@ from registry.store.engine import open_engine
 from registry.store.schema import anchors
 from tests.api.conftest import IndexedRegistry
 
-KEPT_SLOT = "kept answers /api/v1/verify/{sha256:sha256}"
+KEPT_SLOT = "kept answers /api/v1/verify/{sha256}"
 HEAD_MAX_AGE = 1.0  # registry/chain/anchor_book.py AnchorBookReader's default
 
 

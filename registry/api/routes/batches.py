@@ -8,10 +8,22 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
-from registry.api.errors import BadParameter, NotFound
+from registry.api.errors import NotFound
 from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
-from registry.api.parameters import Cursor, DateFrom, DateTo, Limit, account_param, day_range, page_size, sort_parameter
+from registry.api.parameters import (
+    ACCOUNT_SPELLING,
+    ADDRESS_PATTERN,
+    Cursor,
+    DateFrom,
+    DateTo,
+    Limit,
+    MerkleRoot,
+    account_param,
+    day_range,
+    page_size,
+    sort_parameter,
+)
 from registry.api.schemas.batches import EvidenceBatch
 from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Page
 from registry.evidence.hashing import hash_to_hex
@@ -22,8 +34,11 @@ router = APIRouter(prefix="/api/v1/batches", tags=["evidence"])
 
 BatchSort = Annotated[str | None, sort_parameter(BATCH_SORTS, "time")]
 AnchoredBy = Annotated[
-    str | None, Query(alias="anchoredBy", max_length=100, description="Only batches anchored by this account.")
-]
+    str | None,
+    Query(alias="anchoredBy", pattern=ADDRESS_PATTERN,
+          description="Only batches anchored by this account (0x and 40 hex digits, any letter case)."),
+    ACCOUNT_SPELLING,
+]  # fmt: skip
 
 _FILTERS_DOC = "In anchoring order unless sorted `-time`; `from`/`to` compare the anchoring block's time (UTC days)."
 
@@ -31,7 +46,7 @@ _FILTERS_DOC = "In anchoring order unless sorted `-time`; `from`/`to` compare th
 async def _filter(anchored_by: AnchoredBy = None, start: DateFrom = None, end: DateTo = None) -> BatchFilter:
     """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     first, after = day_range(start, end)
-    return BatchFilter(anchored_by=account_param(anchored_by, "anchoredBy"), anchored_from=first,
+    return BatchFilter(anchored_by=account_param(anchored_by), anchored_from=first,
                        anchored_before=after)  # fmt: skip
 
 
@@ -98,26 +113,14 @@ async def batch_detail(context: ApiContext, root: bytes) -> EvidenceBatch:
 async def get_batch(
     context: Context,
     root: Annotated[
-        str,
+        MerkleRoot,
         Path(
             description="The Merkle root: 0x and 64 hex digits.",
-            max_length=100,
             examples=["0x9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
         ),
     ],
 ) -> EvidenceBatch:
-    return await batch_detail(context, _root(root))
+    return await batch_detail(context, root)
 
 
-def _root(text: str) -> bytes:
-    digits = text.strip().lower().removeprefix("0x")
-    try:
-        raw = bytes.fromhex(digits)
-    except ValueError:
-        raw = b""
-    if len(raw) != 32:
-        raise BadParameter(f"root: {text!r} is not a Merkle root (0x and 64 hex digits)", parameter="root", status=422)
-    return raw
-
-
-DIRECT_LOOKUPS = [DirectLookup("/api/v1/batches/{root:sha256}", batch_detail, EvidenceBatch)]
+DIRECT_LOOKUPS = [DirectLookup.of(router, get_batch)]

@@ -11,7 +11,18 @@ from fastapi import APIRouter, Depends, Query
 from registry.api.deps import Context
 from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
-from registry.api.parameters import Cursor, DateFrom, DateTo, Limit, account_param, day_range, page_size, sort_parameter
+from registry.api.parameters import (
+    ACCOUNT_SPELLING,
+    ADDRESS_PATTERN,
+    Cursor,
+    DateFrom,
+    DateTo,
+    Limit,
+    account_param,
+    day_range,
+    page_size,
+    sort_parameter,
+)
 from registry.api.schemas.common import ERROR_RESPONSES, Page
 from registry.api.schemas.documents import AnchoredDocument
 from registry.store.queries import evidence
@@ -21,8 +32,11 @@ router = APIRouter(prefix="/api/v1/documents", tags=["evidence"])
 
 DocumentSort = Annotated[str | None, sort_parameter(ANCHOR_SORTS, "time")]
 AnchoredBy = Annotated[
-    str | None, Query(alias="anchoredBy", max_length=100, description="Only documents first anchored by this account.")
-]
+    str | None,
+    Query(alias="anchoredBy", pattern=ADDRESS_PATTERN,
+          description="Only documents first anchored by this account (0x and 40 hex digits, any letter case)."),
+    ACCOUNT_SPELLING,
+]  # fmt: skip
 
 _FILTERS_DOC = (
     "In anchoring order unless sorted `-time`; `from`/`to` compare the anchoring block's time (UTC days). "
@@ -33,7 +47,7 @@ _FILTERS_DOC = (
 async def _filter(anchored_by: AnchoredBy = None, start: DateFrom = None, end: DateTo = None) -> AnchorFilter:
     """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     first, after = day_range(start, end)
-    return AnchorFilter(anchored_by=account_param(anchored_by, "anchoredBy"), anchored_from=first,
+    return AnchorFilter(anchored_by=account_param(anchored_by), anchored_from=first,
                         anchored_before=after)  # fmt: skip
 
 

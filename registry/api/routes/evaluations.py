@@ -123,4 +123,4 @@ async def get_evaluation(
     return await evaluation_detail(context, audit_id)
 
 
-DIRECT_LOOKUPS = [DirectLookup("/api/v1/evaluations/{auditId:record_id}", evaluation_detail, Evaluation)]
+DIRECT_LOOKUPS = [DirectLookup.of(router, get_evaluation)]

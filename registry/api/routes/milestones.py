@@ -131,8 +131,4 @@ async def get_milestone(
     return await milestone_detail(context, project_id, milestone_index)
 
 
-DIRECT_LOOKUPS = [
-    DirectLookup(
-        "/api/v1/projects/{projectId:record_id}/milestones/{milestoneIndex:index}", milestone_detail, MilestoneDetail
-    )
-]
+DIRECT_LOOKUPS = [DirectLookup.of(router, get_milestone)]

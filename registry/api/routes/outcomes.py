@@ -195,4 +195,4 @@ async def export_ip_status_changes(
                        name="ip-status-changes", export_format=export_format)  # fmt: skip
 
 
-DIRECT_LOOKUPS = [DirectLookup("/api/v1/outcomes/{outcomeId:record_id}", outcome_detail, OutcomeDetail)]
+DIRECT_LOOKUPS = [DirectLookup.of(router, get_outcome)]

@@ -104,4 +104,4 @@ async def get_program(
     return await program_detail(context, program_id)
 
 
-DIRECT_LOOKUPS = [DirectLookup("/api/v1/programs/{programId:record_id}", program_detail, Program)]
+DIRECT_LOOKUPS = [DirectLookup.of(router, get_program)]

@@ -121,4 +121,4 @@ async def get_project(
     return await project_detail(context, project_id)
 
 
-DIRECT_LOOKUPS = [DirectLookup("/api/v1/projects/{projectId:record_id}", project_detail, ProjectDetail)]
+DIRECT_LOOKUPS = [DirectLookup.of(router, get_project)]

@@ -16,16 +16,16 @@ from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
 from registry.api.deps import ApiContext, Context
-from registry.api.errors import BadParameter, NotFound
+from registry.api.errors import NotFound
+from registry.api.parameters import DocumentHash
 from registry.api.schemas.common import ApiError
 from registry.checking.receipts import DocumentReceipt, Receipt, ReceiptAnchoring, ReceiptBatch
-from registry.evidence.hashing import InvalidDocumentHash, hash_to_hex, parse_document_hash
+from registry.evidence.hashing import hash_to_hex
 from registry.store.documents import DocumentRecord, document_record
 from registry.store.queries.prepared import Snapshot
 
 router = APIRouter(prefix="/api/v1", tags=["verification"])
 
-_HASH_PATTERN = "^(0[xX])?[0-9a-fA-F]{64}$"
 ISSUED_BY = "rnd-registry API, from its indexed copy of the chain (a claim: check it against your own node)"
 
 
@@ -41,21 +41,16 @@ ISSUED_BY = "rnd-registry API, from its indexed copy of the chain (a claim: chec
 async def document_receipt(
     request: Request,
     sha256: Annotated[
-        str,
-        Path(description="The document's SHA-256, 64 hexadecimal characters, with or without 0x.",
-             json_schema_extra={"pattern": _HASH_PATTERN}),
+        DocumentHash,
+        Path(description="The document's SHA-256, 64 hexadecimal characters, with or without 0x (not all zeros)."),
     ],
     context: Context,
 ) -> Response:
     """The receipt of the document (`rnd-registry-receipt/1`, as a file to download): where the registry's
     copy says it was anchored, on its own and in batches, with the Merkle proofs and block hashes. It is
     a claim; the verdict comes from checking it against a node of the chain."""
-    try:
-        digest = parse_document_hash(sha256)
-    except InvalidDocumentHash as error:
-        raise BadParameter(f"sha256: {error}", parameter="sha256", status=422) from None
-    receipt = await context.read(lambda: _receipt(context, digest, _verify_url(request, digest)))
-    return receipt_download(receipt, f"receipt-{digest.hex()[:12]}.json")
+    receipt = await context.read(lambda: _receipt(context, sha256, _verify_url(request, sha256)))
+    return receipt_download(receipt, f"receipt-{sha256.hex()[:12]}.json")
 
 
 def receipt_download(receipt: Receipt, file_name: str) -> Response:

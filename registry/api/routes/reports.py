@@ -128,6 +128,4 @@ async def get_report(
     return await report_detail(context, report_id)
 
 
-DIRECT_LOOKUPS = [
-    DirectLookup("/api/v1/commercialization-reports/{reportId:record_id}", report_detail, CommercializationReportDetail)
-]
+DIRECT_LOOKUPS = [DirectLookup.of(router, get_report)]

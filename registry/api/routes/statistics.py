@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from registry.api.deps import ApiContext, Context
 from registry.api.errors import NotFound
 from registry.api.exports import CSV_CONTENT, ExportFormat, export_items
-from registry.api.parameters import MAX_ID, Year, company_param
+from registry.api.parameters import COMPANY_PATTERN, COMPANY_SPELLING, MAX_ID, Moment, Year, company_param
 from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE
 from registry.api.schemas.statistics import (
     CompanyStatistics,
@@ -36,10 +36,11 @@ from registry.store import statistics as figures
 router = APIRouter(prefix="/api/v1/statistics", tags=["statistics"])
 
 AsOf = Annotated[
-    datetime | None,
+    Moment | None,
     Query(
         alias="asOf",
-        description="The moment the figures hold for, ISO 8601 (a date means its midnight, UTC); now unless given. "
+        description="The moment the figures hold for: a day (its midnight, UTC) or a time with its offset "
+        "(2022-06-30T09:00:00Z), within the years 1 to 9999 in UTC; now unless given. "
         "A milestone is overdue once its due day ended before it while it waits for the company (planned, or "
         "rejected and not resubmitted) in an active project.",
         examples=["2022-06-30"],
@@ -246,11 +247,12 @@ async def one_company_statistics(
     company: Annotated[
         str,
         Path(
-            max_length=100,
+            pattern=COMPANY_PATTERN,
             description="The company id (0x and 64 hex digits) or its business registration number "
             "(131-81-10001 or 1318110001), from which the id is computed.",
             examples=["131-81-10001"],
         ),
+        COMPANY_SPELLING,
     ],
     as_of: AsOf = None,
 ) -> CompanyStatistics:

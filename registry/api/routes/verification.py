@@ -24,6 +24,7 @@ from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
 from registry.api.errors import ApiProblem, BadParameter
 from registry.api.kept_answers import KeptAnswers
+from registry.api.parameters import DocumentHash
 from registry.api.schemas.common import ApiError, Provenance, from_unix
 from registry.api.schemas.names import name_of
 from registry.api.schemas.verification import (
@@ -49,7 +50,7 @@ from registry.chain.anchor_book import (
 )
 from registry.chain.deployment import OUTCOME_REGISTRY
 from registry.checking.citations import CitationClaim, judge_citation
-from registry.evidence.hashing import InvalidDocumentHash, hash_to_hex, parse_document_hash
+from registry.evidence.hashing import hash_to_hex
 from registry.evidence.store import DocumentStore
 from registry.store.batch_members import BatchMembersUpkeep
 from registry.store.documents import DocumentRecord, DocumentReference, EventLocation, document_record
@@ -63,7 +64,6 @@ MAX_CHECKED_CITATIONS = 50
 _READER = "verification.anchor_book"
 _CONTRACTS = "verification.contracts"
 _UPKEEP = "verification.batch_members"
-_HASH_PATTERN = "^(0[xX])?[0-9a-fA-F]{64}$"
 
 #: The API path of each record type `evidence_references` names (a milestone adds its index).
 RECORD_PATHS = {
@@ -102,11 +102,10 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 )
 async def verify_hash(
     sha256: Annotated[
-        str,
+        DocumentHash,
         Path(
             description="The document's SHA-256 as `sha256sum` prints it: 64 hexadecimal characters, with or "
-            "without 0x.",
-            json_schema_extra={"pattern": _HASH_PATTERN},
+            "without 0x (not all zeros, which the registry reads as no document).",
             examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
         ),
     ],
@@ -115,11 +114,7 @@ async def verify_hash(
     """Whether the document with this SHA-256 is anchored: when and by whom, which records name it,
     the batches holding it with their Merkle proofs, what the contract says just now, and the `cast`
     commands to check it yourself. An unknown hash is answered with `anchored: false`."""
-    try:
-        digest = parse_document_hash(sha256)
-    except InvalidDocumentHash as error:
-        raise BadParameter(f"sha256: {error}", parameter="sha256", status=422) from None
-    return await verify_digest(context, digest)
+    return await verify_digest(context, sha256)
 
 
 async def verify_digest(context: ApiContext, digest: bytes) -> Verification:
@@ -675,4 +670,4 @@ def _kept_answers() -> KeptAnswers:
     return KeptAnswers(_answer_basis, _keepable, _holding)
 
 
-DIRECT_LOOKUPS = [DirectLookup("/api/v1/verify/{sha256:sha256}", verify_digest, Verification, kept=_kept_answers)]
+DIRECT_LOOKUPS = [DirectLookup.of(router, verify_hash, kept=_kept_answers)]

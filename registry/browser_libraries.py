@@ -5,7 +5,8 @@ both work on a network that reaches nothing but this server (and, for the chain 
 - Chart.js draws the dashboard's charts;
 - ethers encodes the chain check's calls and decodes its events (and is inlined into the standalone
   verifier);
-- Swagger UI (swagger-ui-dist) draws the API's documentation page, /docs.
+- Swagger UI (swagger-ui-dist) and ReDoc (redoc's standalone bundle) draw the API's documentation
+  pages, /docs and /redoc.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ class BrowserLibrary:
     file: Path
     url: str
     media_type: str = "text/javascript"
+    #: What this server changes in npm's file as it serves it, (from, to) pairs of text: only addresses
+    #: on other hosts that the library would ask for whatever its options say.
+    rewrites: tuple[tuple[str, str], ...] = ()
 
     def locate(self, project_root: Path) -> Path:
         """The file to serve, found under `project_root` (settings.project_root)."""
@@ -59,18 +63,34 @@ SWAGGER_UI_CSS = BrowserLibrary("Swagger UI", Path("node_modules/swagger-ui-dist
                                 "/docs/assets/swagger-ui.css", media_type="text/css")  # fmt: skip
 SWAGGER_UI_ICON = BrowserLibrary("Swagger UI", Path("node_modules/swagger-ui-dist/favicon-32x32.png"),
                                  "/docs/assets/favicon-32x32.png", media_type="image/png")  # fmt: skip
-#: What the portal serves; the API serves Swagger UI's files itself (registry.api.documentation).
+#: ReDoc's standalone bundle (React and its other libraries inside): it defines the global `Redoc`. Its
+#: side menu always shows Redocly's logo from their CDN; an empty image stands in (ReDoc then drops it,
+#: and keeps the "API docs by Redocly" link).
+REDOC_JS = BrowserLibrary("ReDoc", Path("node_modules/redoc/bundles/redoc.standalone.js"),
+                          "/redoc/assets/redoc.standalone.js",
+                          rewrites=(("https://cdn.redoc.ly/redoc/logo-mini.svg", "data:,"),))  # fmt: skip
+#: What the portal serves; the API serves the documentation's files itself (registry.api.documentation).
 LIBRARIES = (CHART_JS, ETHERS)
 
 
 def library_route(library: BrowserLibrary, project_root: Path) -> Callable[[Request], Awaitable[Response]]:
-    """A route answering `library.url` with the file, or a 503 saying how to install it."""
+    """A route answering `library.url` with the file (with its `rewrites` made, once), or a 503 saying how
+    to install it."""
+    headers = {"Cache-Control": "public, max-age=86400"}
+    rewritten: list[bytes] = []
 
     async def serve_library(_request: Request) -> Response:
         try:
             path = library.locate(project_root)
         except BrowserLibraryMissing as missing:
             return PlainTextResponse(str(missing), status_code=503)
-        return FileResponse(path, media_type=library.media_type, headers={"Cache-Control": "public, max-age=86400"})
+        if not library.rewrites:
+            return FileResponse(path, media_type=library.media_type, headers=headers)
+        if not rewritten:
+            content = path.read_bytes()
+            for old, new in library.rewrites:
+                content = content.replace(old.encode(), new.encode())
+            rewritten.append(content)
+        return Response(rewritten[0], media_type=library.media_type, headers=headers)
 
     return serve_library

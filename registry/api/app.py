@@ -74,9 +74,11 @@ def create_app(settings: Settings | None = None, *, direct: bool = True) -> Fast
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url=None,  # registry.api.documentation serves /docs from node_modules, not a CDN
+        docs_url=None,  # registry.api.documentation serves /docs and /redoc from node_modules, not a CDN
+        redoc_url=None,
         telemetry=None if settings.api_opentelemetry else {"tracing": False, "metrics": False, "logs": False},
         openapi_tags=[
+            {"name": "index", "description": "Where to start: the lists, their exports, the documentation."},
             {
                 "name": "verification",
                 "description": "Is this document anchored? By hash or by upload; the answer is re-checked against "

@@ -96,7 +96,7 @@ async def _problem(_request: Request, exc: Exception) -> JSONResponse:
 
 
 _STATUS_MESSAGES = {
-    404: "no such resource; the API's endpoints are listed at /docs",
+    404: "no such resource; the API's lists are at /api/v1 and every endpoint is documented at /docs",
     405: "this endpoint does not accept that method; the API is read-only",
     413: "the upload is larger than this server accepts",
 }

@@ -42,7 +42,8 @@ def serve(
     access_log: Annotated[bool, typer.Option(help="Write a JSON line per request to standard output.")] = True,
 ) -> None:
     """Serve the public API: every record with its provenance, lists with filters and cursors, CSV and
-    JSON exports, /health, /metrics, and the OpenAPI documentation at /docs.
+    JSON exports, /health, /metrics, an index of it all at /api/v1, and the OpenAPI documentation at
+    /docs (Swagger UI) and /redoc (ReDoc).
 
     It reads the database `rnd-registry index` writes (RND_DATABASE_URL); run `rnd-registry index
     --follow` beside it to keep the answers current. Browsers on other sites may call it if
@@ -56,7 +57,10 @@ def serve(
         check_database(settings.database_url)  # one line now, rather than errors on every request
     chosen_host = host or settings.api_host
     chosen_port = port or settings.api_port
-    typer.echo(f"serving {where} at http://{chosen_host}:{chosen_port} (documentation at /docs)", err=True)
+    typer.echo(
+        f"serving {where} at http://{chosen_host}:{chosen_port} (API at /api/v1, documentation at /docs and /redoc)",
+        err=True,
+    )
     config = _log_config()
     if not access_log:
         config["loggers"]["registry.api.access"]["level"] = "WARNING"

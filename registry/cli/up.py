@@ -69,11 +69,11 @@ def _print_ready(stack: Stack) -> None:
 
 def banner(stack: Stack) -> list[str]:
     """What `up` prints once everything answers: where each part is, and the demo's accounts by number.
-    The API's address is a page that answers (the programs), not the bare prefix."""
+    The API's address is its index, which answers with its lists and documentation."""
     url = stack.api_url
     lines = [
         f"The registry is running.  Portal: {url}/",
-        f"  API: {url}/api/v1/programs   documentation: {url}/docs   health: {url}/health",
+        f"  API: {url}/api/v1   documentation: {url}/docs and {url}/redoc   health: {url}/health",
         f"  chain: {stack.settings.rpc_url}   data: {stack.settings.data_dir}   logs: {stack.log_dir}",
     ]
     if stack.demo is not None:

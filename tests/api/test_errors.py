@@ -8,10 +8,10 @@ from fastapi.testclient import TestClient
 from tests.helpers.api import error_of
 
 
-def test_an_unknown_path_is_a_404_pointing_at_the_documentation(api: TestClient) -> None:
+def test_an_unknown_path_is_a_404_pointing_at_the_index_and_the_documentation(api: TestClient) -> None:
     assert error_of(api.get("/api/v1/grants"), 404) == {
         "status": 404,
-        "message": "no such resource; the API's endpoints are listed at /docs",
+        "message": "no such resource; the API's lists are at /api/v1 and every endpoint is documented at /docs",
     }
 
 

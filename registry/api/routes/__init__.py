@@ -10,6 +10,7 @@ from registry.api.routes import (
     batches,
     documents,
     evaluations,
+    index,
     members,
     milestones,
     operations,
@@ -25,6 +26,7 @@ from registry.api.routes import (
 )
 
 ROUTERS: list[APIRouter] = [
+    index.router,
     verification.router,
     receipts.router,
     record_receipts.router,

@@ -17,6 +17,7 @@ from registry.api.direct_routes import direct_routes
 from registry.api.documentation import add_documentation
 from registry.api.errors import install_error_handlers
 from registry.api.examples import add_examples, load_examples
+from registry.api.graphql import add_graphql
 from registry.api.observability import ApiMetrics, ObservabilityMiddleware, count_every_route
 from registry.api.parameters import declare_page_size
 from registry.api.routes import DIRECT_LOOKUPS, ROUTERS
@@ -42,6 +43,9 @@ times are ISO 8601 in UTC (`2021-05-01T09:30:00Z`); enums are lowercase names. L
 at a time: pass `nextCursor` back as `cursor`. Every list has an `/export` twin that returns all
 matching rows as CSV (UTF-8 with BOM, for spreadsheets) or a JSON array. Errors answer
 `{"error": {"status", "message", "parameter"}}`.
+
+The same records, with the same provenance, are served by GraphQL at `/api/v1/graphql` (GET or POST; schema at
+`/api/v1/graphql/schema.graphql`; queries limited in depth and cost), not described in this document.
 """
 
 
@@ -106,6 +110,7 @@ def create_app(settings: Settings | None = None, *, direct: bool = True) -> Fast
         app.router.routes[0:0] = direct_routes(DIRECT_LOOKUPS)
     for router in ROUTERS:
         app.include_router(router)
+    add_graphql(app, settings)
     _document_with_examples(app, settings)
     add_documentation(app, settings)
     install_error_handlers(app)

@@ -69,3 +69,24 @@ def test_pages_of_a_sorted_list_continue_across_databases(api: TestClient, postg
         postgres_api.get("/api/v1/projects", params=following).json()
         == api.get("/api/v1/projects", params=following).json()
     )
+
+
+#: GraphQL queries whose reads differ most from REST's: the pages under each of many parents (a window
+#: function), the histories looked up for a page at once, and an error.
+GRAPHQL_QUERIES = [
+    '{ programs { items { programId projects(limit: 2, sort: "-amount") { items { projectId amount statusChanges '
+    "{ to provenance { blockNumber signer } } milestones(limit: 2) { items { milestoneIndex history { status "
+    "evidenceHashes } } nextCursor } } nextCursor } } } }",
+    "{ outcomes(revoked: false, limit: 5) { items { outcomeId amendment { originalId } ipStatusChanges { to } "
+    "project { programId } } nextCursor } }",
+    '{ commercializationReports(sort: "-sales") { items { reportId sales history { action } } } }',
+    '{ projects(cursor: "damaged") { items { projectId } } }',
+]
+
+
+@pytest.mark.parametrize("query", GRAPHQL_QUERIES)
+def test_postgresql_answers_graphql_as_sqlite_does(api: TestClient, postgres_api: TestClient, query: str) -> None:
+    from_sqlite = api.post("/api/v1/graphql", json={"query": query})
+    from_postgres = postgres_api.post("/api/v1/graphql", json={"query": query})
+    assert from_postgres.status_code == from_sqlite.status_code == 200
+    assert from_postgres.content == from_sqlite.content

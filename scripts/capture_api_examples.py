@@ -114,6 +114,7 @@ def parameters(registry: Registry) -> dict[str, str]:
         "auditId": str(evaluation["auditId"]),
         "root": batch["root"],
         "company": companies[0]["companyId"],
+        "dataset": "outcomes",  # an open-data set: its catalogue entry and its dictionary
     }
 
 

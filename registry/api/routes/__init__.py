@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from registry.api.direct_routes import DirectLookup
 from registry.api.routes import (
     batches,
+    datasets,
     documents,
     evaluations,
     index,
@@ -42,6 +43,7 @@ ROUTERS: list[APIRouter] = [
     public_documents.router,  # after documents.router, whose /documents/export it must not take
     operations.router,
     statistics.router,
+    datasets.router,
 ]
 
 DIRECT_LOOKUPS: list[DirectLookup] = [

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
-from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
+from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
 from registry.api.parameters import (
     ACCOUNT_SPELLING,
@@ -82,13 +82,14 @@ async def export_batches(
     context: Context,
     *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+    csv: CsvQuery,
     wanted: Filters,
     sort: BatchSort = None,
 ) -> object:
     order = seek(BATCH_SORTS, "time", sort, None, 1)
     return export_list(context.engine, evidence.batches_query(wanted), order,
                        lambda r: EvidenceBatch.from_row(r, context.contracts()), EvidenceBatch, name="batches",
-                       export_format=export_format)  # fmt: skip
+                       export_format=export_format, csv=csv)  # fmt: skip
 
 
 async def batch_detail(context: ApiContext, root: bytes) -> EvidenceBatch:

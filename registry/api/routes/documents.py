@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from registry.api.deps import Context
-from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
+from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
 from registry.api.parameters import (
     ACCOUNT_SPELLING,
@@ -83,10 +83,11 @@ async def export_documents(
     context: Context,
     *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+    csv: CsvQuery,
     wanted: Filters,
     sort: DocumentSort = None,
 ) -> object:
     order = seek(ANCHOR_SORTS, "time", sort, None, 1)
     return export_list(context.engine, evidence.anchors_query(wanted), order,
                        lambda r: AnchoredDocument.from_row(r, context.contracts()), AnchoredDocument,
-                       name="documents", export_format=export_format)  # fmt: skip
+                       name="documents", export_format=export_format, csv=csv)  # fmt: skip

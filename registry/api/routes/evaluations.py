@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
-from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
+from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
 from registry.api.parameters import (
     MAX_ID,
@@ -88,13 +88,14 @@ async def export_evaluations(
     context: Context,
     *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+    csv: CsvQuery,
     wanted: Filters,
     sort: EvaluationSort = None,
 ) -> object:
     order = seek(AUDIT_SORTS, "id", sort, None, 1)
     return export_list(context.engine, grants.audits_query(wanted), order,
                        lambda r: Evaluation.from_row(r, context.contracts()), Evaluation, name="evaluations",
-                       export_format=export_format)  # fmt: skip
+                       export_format=export_format, csv=csv)  # fmt: skip
 
 
 async def evaluation_detail(context: ApiContext, audit_id: int) -> Evaluation:

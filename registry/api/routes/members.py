@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from registry.api.deps import Context
-from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
+from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
 from registry.api.parameters import (
     Account,
@@ -92,13 +92,14 @@ async def export_role_members(
     context: Context,
     *,
     export_format: FormatQuery = ExportFormat.CSV,
+    csv: CsvQuery,
     wanted: RoleFilters,
     sort: RoleMemberSort = None,
 ) -> object:
     order = seek(ROLE_MEMBER_SORTS, "role", sort, None, 1)
     return export_list(context.engine, members.role_members_query(wanted), order,
                        lambda r: RoleMember.from_row(r, context.contracts()), RoleMember, name="members",
-                       export_format=export_format)  # fmt: skip
+                       export_format=export_format, csv=csv)  # fmt: skip
 
 
 # ---- company accounts --------------------------------------------------------------------------
@@ -143,13 +144,14 @@ async def export_company_accounts(
     context: Context,
     *,
     export_format: FormatQuery = ExportFormat.CSV,
+    csv: CsvQuery,
     wanted: CompanyFilters,
     sort: CompanyAccountSort = None,
 ) -> object:
     order = seek(COMPANY_ACCOUNT_SORTS, "account", sort, None, 1)
     return export_list(context.engine, members.company_accounts_query(wanted), order,
                        lambda r: CompanyAccount.from_row(r, context.contracts()), CompanyAccount,
-                       name="company-accounts", export_format=export_format)  # fmt: skip
+                       name="company-accounts", export_format=export_format, csv=csv)  # fmt: skip
 
 
 # ---- restrictions ------------------------------------------------------------------------------
@@ -196,13 +198,14 @@ async def export_restrictions(
     context: Context,
     *,
     export_format: FormatQuery = ExportFormat.CSV,
+    csv: CsvQuery,
     wanted: RestrictionFilters,
     sort: RestrictionSort = None,
 ) -> object:
     order = seek(RESTRICTION_SORTS, "company", sort, None, 1)
     return export_list(context.engine, members.restrictions_query(wanted), order,
                        lambda r: CompanyRestriction.from_row(r, context.contracts()), CompanyRestriction,
-                       name="restrictions", export_format=export_format)  # fmt: skip
+                       name="restrictions", export_format=export_format, csv=csv)  # fmt: skip
 
 
 # ---- membership history ------------------------------------------------------------------------
@@ -259,13 +262,14 @@ async def export_membership_events(
     context: Context,
     *,
     export_format: FormatQuery = ExportFormat.CSV,
+    csv: CsvQuery,
     wanted: EventFilters,
     sort: MembershipSort = None,
 ) -> object:
     order = seek(MEMBERSHIP_EVENT_SORTS, "time", sort, None, 1)
     return export_list(context.engine, members.membership_events_query(wanted),
                        order, lambda r: MembershipEvent.from_row(r, context.contracts()), MembershipEvent,
-                       name="membership-history", export_format=export_format)  # fmt: skip
+                       name="membership-history", export_format=export_format, csv=csv)  # fmt: skip
 
 
 # ---- top admin transfers -----------------------------------------------------------------------
@@ -300,9 +304,9 @@ async def list_admin_transfers(
     responses={**CSV_CONTENT, **ERROR_RESPONSES},
 )
 async def export_admin_transfers(
-    context: Context, export_format: FormatQuery = ExportFormat.CSV, sort: AdminTransferSort = None
+    context: Context, csv: CsvQuery, export_format: FormatQuery = ExportFormat.CSV, sort: AdminTransferSort = None
 ) -> object:
     order = seek(ADMIN_TRANSFER_SORTS, "time", sort, None, 1)
     return export_list(context.engine, members.admin_transfers_query(), order,
                        lambda r: AdminTransferEvent.from_row(r, context.contracts()), AdminTransferEvent,
-                       name="admin-transfers", export_format=export_format)  # fmt: skip
+                       name="admin-transfers", export_format=export_format, csv=csv)  # fmt: skip

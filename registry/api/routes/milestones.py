@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
-from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
+from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
 from registry.api.parameters import (
     MAX_ID,
@@ -91,13 +91,14 @@ async def export_milestones(
     context: Context,
     *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+    csv: CsvQuery,
     wanted: Filters,
     sort: MilestoneSort = None,
 ) -> object:
     order = seek(MILESTONE_SORTS, "id", sort, None, 1)
     return export_list(context.engine, grants.milestones_query(wanted), order,
                        lambda r: Milestone.from_row(r, context.contracts()), Milestone, name="milestones",
-                       export_format=export_format)  # fmt: skip
+                       export_format=export_format, csv=csv)  # fmt: skip
 
 
 async def milestone_detail(context: ApiContext, project_id: int, milestone_index: int) -> MilestoneDetail:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
-from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
+from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
 from registry.api.parameters import (
     MAX_ID,
@@ -96,13 +96,14 @@ async def export_outcomes(
     context: Context,
     *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+    csv: CsvQuery,
     wanted: Filters,
     sort: OutcomeSort = None,
 ) -> object:
     order = seek(OUTCOME_SORTS, "id", sort, None, 1)
     return export_list(context.engine, outcomes.outcomes_query(wanted), order,
                        lambda r: Outcome.from_row(r, context.contracts()), Outcome, name="outcomes",
-                       export_format=export_format)  # fmt: skip
+                       export_format=export_format, csv=csv)  # fmt: skip
 
 
 async def outcome_detail(context: ApiContext, outcome_id: int) -> OutcomeDetail:
@@ -186,13 +187,14 @@ async def export_ip_status_changes(
     context: Context,
     *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+    csv: CsvQuery,
     wanted: IpFilters,
     sort: IpChangeSort = None,
 ) -> object:
     order = seek(IP_CHANGE_SORTS, "time", sort, None, 1)
     return export_list(context.engine, outcomes.ip_changes_query(wanted), order,
                        lambda r: IpStatusChange.from_row(r, context.contracts()), IpStatusChange,
-                       name="ip-status-changes", export_format=export_format)  # fmt: skip
+                       name="ip-status-changes", export_format=export_format, csv=csv)  # fmt: skip
 
 
 DIRECT_LOOKUPS = [DirectLookup.of(router, get_outcome)]

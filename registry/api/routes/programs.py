@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
-from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
+from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
 from registry.api.parameters import MAX_ID, Cursor, DateFrom, DateTo, Limit, Year, day_range, page_size, sort_parameter
 from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Page
@@ -69,13 +69,14 @@ async def export_programs(
     context: Context,
     *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+    csv: CsvQuery,
     wanted: Filters,
     sort: ProgramSort = None,
 ) -> object:
     order = seek(PROGRAM_SORTS, "id", sort, None, 1)
     return export_list(context.engine, grants.programs_query(wanted), order,
                        lambda r: Program.from_row(r, context.contracts()), Program, name="programs",
-                       export_format=export_format)  # fmt: skip
+                       export_format=export_format, csv=csv)  # fmt: skip
 
 
 async def program_detail(context: ApiContext, program_id: int) -> Program:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
-from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
+from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
 from registry.api.parameters import (
     MAX_ID,
@@ -85,13 +85,14 @@ async def export_projects(
     context: Context,
     *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+    csv: CsvQuery,
     wanted: Filters,
     sort: ProjectSort = None,
 ) -> object:
     order = seek(PROJECT_SORTS, "id", sort, None, 1)
     return export_list(context.engine, grants.projects_query(wanted), order,
                        lambda r: Project.from_row(r, context.contracts()), Project, name="projects",
-                       export_format=export_format)  # fmt: skip
+                       export_format=export_format, csv=csv)  # fmt: skip
 
 
 async def project_detail(context: ApiContext, project_id: int) -> ProjectDetail:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from registry.api.deps import ApiContext, Context
 from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
-from registry.api.exports import CSV_CONTENT, ExportFormat, export_list
+from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
 from registry.api.pagination import answer_list, seek
 from registry.api.parameters import (
     MAX_ID,
@@ -92,13 +92,14 @@ async def export_reports(
     context: Context,
     *,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+    csv: CsvQuery,
     wanted: Filters,
     sort: ReportSort = None,
 ) -> object:
     order = seek(REPORT_SORTS, "id", sort, None, 1)
     return export_list(context.engine, outcomes.reports_query(wanted), order,
                        lambda r: CommercializationReport.from_row(r, context.contracts()), CommercializationReport,
-                       name="commercialization-reports", export_format=export_format)  # fmt: skip
+                       name="commercialization-reports", export_format=export_format, csv=csv)  # fmt: skip
 
 
 async def report_detail(context: ApiContext, report_id: int) -> CommercializationReportDetail:

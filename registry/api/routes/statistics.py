@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from registry.api.deps import ApiContext, Context
 from registry.api.errors import NotFound
-from registry.api.exports import CSV_CONTENT, ExportFormat, export_items
+from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_items
 from registry.api.parameters import COMPANY_PATTERN, COMPANY_SPELLING, MAX_ID, Moment, Year, company_param
 from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE
 from registry.api.schemas.statistics import (
@@ -122,11 +122,12 @@ async def program_statistics(
     responses={**CSV_CONTENT, **ERROR_RESPONSES},
 )
 async def export_program_statistics(
-    context: Context, export_format: Format = ExportFormat.CSV, year: Year = None, program: ProgramId = None,
-    as_of: AsOf = None,
+    context: Context, csv: CsvQuery, export_format: Format = ExportFormat.CSV, year: Year = None,
+    program: ProgramId = None, as_of: AsOf = None,
 ) -> StreamingResponse:  # fmt: skip
     items = _by_program(await _programs(context, as_of, year, program))
-    return export_items(iter(items), ProgramStatistics, name="program-statistics", export_format=export_format)
+    return export_items(iter(items), ProgramStatistics, name="program-statistics", export_format=export_format,
+                        csv=csv)  # fmt: skip
 
 
 _YEARS_DOC = "The programs of each year added up (a program's year is the one it was opened for)."
@@ -152,10 +153,12 @@ async def year_statistics(context: Context, year: Year = None, as_of: AsOf = Non
     responses={**CSV_CONTENT, **ERROR_RESPONSES},
 )
 async def export_year_statistics(
-    context: Context, export_format: Format = ExportFormat.CSV, year: Year = None, as_of: AsOf = None
+    context: Context, csv: CsvQuery, export_format: Format = ExportFormat.CSV, year: Year = None,
+    as_of: AsOf = None,
 ) -> StreamingResponse:
     items = _by_year(await _programs(context, as_of, year))
-    return export_items(iter(items), YearStatistics, name="year-statistics", export_format=export_format)
+    return export_items(iter(items), YearStatistics, name="year-statistics", export_format=export_format,
+                        csv=csv)  # fmt: skip
 
 
 _REPORT_YEARS_DOC = (
@@ -196,11 +199,12 @@ async def report_year_statistics(
     responses={**CSV_CONTENT, **ERROR_RESPONSES},
 )
 async def export_report_year_statistics(
-    context: Context, export_format: Format = ExportFormat.CSV, year: Year = None, as_of: AsOf = None
+    context: Context, csv: CsvQuery, export_format: Format = ExportFormat.CSV, year: Year = None,
+    as_of: AsOf = None,
 ) -> StreamingResponse:
     items = _by_report_year(await _report_years(context, as_of, year))
     return export_items(iter(items), ReportYearStatistics, name="commercialization-statistics",
-                        export_format=export_format)  # fmt: skip
+                        export_format=export_format, csv=csv)  # fmt: skip
 
 
 _COMPANIES_DOC = (
@@ -229,10 +233,11 @@ async def company_statistics(context: Context, as_of: AsOf = None) -> Statistics
     responses={**CSV_CONTENT, **ERROR_RESPONSES},
 )
 async def export_company_statistics(
-    context: Context, export_format: Format = ExportFormat.CSV, as_of: AsOf = None
+    context: Context, csv: CsvQuery, export_format: Format = ExportFormat.CSV, as_of: AsOf = None
 ) -> StreamingResponse:
     items = _by_company(await _companies(context, as_of))
-    return export_items(iter(items), CompanyStatistics, name="company-statistics", export_format=export_format)
+    return export_items(iter(items), CompanyStatistics, name="company-statistics", export_format=export_format,
+                        csv=csv)  # fmt: skip
 
 
 @router.get(

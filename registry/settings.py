@@ -180,6 +180,34 @@ class Settings(BaseSettings):
         "OpenTelemetry provider is configured. Off by default: /metrics and the access log cover the same, and the "
         "instrumentation looks for a provider on every request, a cost on the busiest lookups.",
     )
+    relay_account: str | None = Field(
+        default=None,
+        description="Keystore label of the account the relay (POST /api/v1/relay) sends signed requests from and "
+        "pays gas with; its password comes from RND_RELAY_PASSWORD_FILE or RND_RELAY_PASSWORD. The relay is off "
+        "unless this or RND_RELAY_DEV_KEY is set.",
+    )
+    relay_password_file: Path | None = Field(
+        default=None, description="File whose first line is the password of the relay's keystore."
+    )
+    relay_dev_key: int | None = Field(
+        default=None,
+        ge=0,
+        le=9,
+        description="Relay from anvil's well-known dev account N instead of a keystore: on the local demo chain "
+        "only (RND_ANVIL_CHAIN_ID), since its key is public; `rnd-registry up` sets 6.",
+    )
+    relay_requests_per_signer: int = Field(
+        default=10,
+        ge=1,
+        description="Signed requests a minute the relay sends for one signer (a burst of as many, then one every "
+        "60/N s); counted in memory by each server process.",
+    )
+    relay_requests_per_client: int = Field(
+        default=60,
+        ge=1,
+        description="Requests a minute the relay takes from one client address, refused ones included; counted in "
+        "memory by each server process.",
+    )
     open_data_provider: str = Field(
         default="인천광역시 (Incheon Metropolitan City)",
         description="Who publishes the data sets, as the open-data catalogue (/api/v1/datasets) names the provider.",

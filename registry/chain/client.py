@@ -147,11 +147,12 @@ class RequestNotRelayable(RegistryError):
     """A signed request the forwarder would refuse, found out before anything is sent.
 
     `problem` names why: `other-registry`, `unknown-target`, `already-used`, `out-of-order`,
-    `expired` or `signature-mismatch`.
+    `expired` or `signature-mismatch`; `korean` says it in Korean, for the relay's Korean readers.
     """
 
-    def __init__(self, problem: str, message: str) -> None:
+    def __init__(self, problem: str, message: str, korean: str) -> None:
         self.problem = problem
+        self.korean = korean
         super().__init__(message)
 
 
@@ -267,10 +268,14 @@ class RegistryClient:
                 "other-registry",
                 f"this request was signed for chain {request.chain_id} and forwarder {request.forwarder}, "
                 f"not this registry (chain {self.manifest.chain_id}, forwarder {self.forwarder.address})",
+                f"이 요청은 체인 {request.chain_id}의 포워더 {request.forwarder}에서 쓰도록 서명되었습니다. 이 등록부"
+                f"(체인 {self.manifest.chain_id}, 포워더 {self.forwarder.address})의 요청이 아닙니다",
             )
         if request.target not in (self.grants.address, self.outcomes.address):
             raise RequestNotRelayable(
-                "unknown-target", f"this request calls {request.target}, which is not part of this registry"
+                "unknown-target",
+                f"this request calls {request.target}, which is not part of this registry",
+                f"이 요청은 이 등록부의 계약이 아닌 {request.target}을(를) 호출합니다",
             )
         used = self.nonce_of(request.signer)
         if used > request.nonce:
@@ -278,12 +283,16 @@ class RegistryClient:
                 "already-used",
                 f"this request (nonce {request.nonce} of {request.signer}) was already relayed, or another "
                 "request with the same nonce was; ask the signer for a new one",
+                f"이 요청({request.signer}의 순번 {request.nonce})은 이미 전달되었거나, 같은 순번의 다른 요청이 "
+                "전달되었습니다. 서명한 사람에게 새 요청을 받으세요",
             )
         if used < request.nonce:
             raise RequestNotRelayable(
                 "out-of-order",
                 f"this request has nonce {request.nonce}, but {request.signer}'s next request is nonce {used}; "
                 "relay the signer's earlier request first",
+                f"이 요청의 순번은 {request.nonce}인데 {request.signer}의 다음 요청 순번은 {used}입니다. 서명한 "
+                "사람의 앞선 요청을 먼저 전달하세요",
             )
         now = int(self.w3.eth.get_block("latest")["timestamp"])
         if now >= request.deadline:
@@ -291,12 +300,16 @@ class RegistryClient:
                 "expired",
                 f"the signed request expired at {datetime.fromtimestamp(request.deadline, UTC):%Y-%m-%d %H:%M:%S} "
                 "UTC (chain time); ask the signer to sign it again",
+                f"서명된 요청의 유효 기한이 {datetime.fromtimestamp(request.deadline, UTC):%Y-%m-%d %H:%M:%S} "
+                "UTC(체인 시각)에 지났습니다. 서명한 사람에게 다시 서명해 달라고 하세요",
             )
         if _recovered_signer(request) != request.signer:
             raise RequestNotRelayable(
                 "signature-mismatch",
                 f"the signature does not match the request: it was changed after {request.signer} signed it, "
                 "or it was not signed by that account",
+                f"서명이 요청과 맞지 않습니다: {request.signer}이(가) 서명한 뒤에 요청이 바뀌었거나, 그 계정이 "
+                "서명하지 않았습니다",
             )
 
     def _send_relayed(self, request: SignedRequest) -> TxReceipt:

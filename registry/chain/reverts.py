@@ -1,4 +1,5 @@
-"""Turns the raw revert data of a registry call into a `ContractRevert` naming the custom error.
+"""Turns the raw revert data of a registry call into a `ContractRevert` naming the custom error, and
+explains it in English or Korean (`explain`): one table per language, used by every face.
 
 One decoder for every registry contract: the outcome registry passes on the grant registry's
 errors, and the forwarder passes on both, so selectors are looked up in the union of their ABIs.
@@ -8,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from eth_abi.abi import decode as abi_decode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from web3.exceptions import ContractLogicError
 
+from registry.domain.money import format_won_korean
 from registry.domain.roles import Role
 from registry.errors import (
     ContractRevert,
@@ -221,4 +223,145 @@ _EXPLANATIONS: dict[str, Callable[[dict[str, Any]], str]] = {
         "tampered with, or signed for another chain)"),
     "ERC2771ForwarderExpiredRequest": lambda a: (
         f"the signed request expired at {datetime.fromtimestamp(a['deadline'], UTC):%Y-%m-%d %H:%M} UTC"),
+}  # fmt: skip
+
+
+#: The languages a refusal can be explained in: the portal's two.
+Language = Literal["ko", "en"]
+
+
+def explain(revert: ContractRevert, language: Language) -> str:
+    """`revert` explained in `language`, its error and arguments after it in brackets, as `str(revert)`
+    says it in English. An error the Korean table does not explain is named in a Korean sentence."""
+    if language == "en":
+        return str(revert)
+    template = _KOREAN_EXPLANATIONS.get(revert.error)
+    if template is None:
+        return f"등록부가 이 요청을 거부했습니다 [{revert.signature}]"
+    return f"{template(revert.args_by_name)} [{revert.signature}]"
+
+
+def _won_ko(value: int) -> str:
+    return format_won_korean(value)
+
+
+def _day_ko(value: int) -> str:
+    return f"{datetime.fromtimestamp(value, UTC):%Y-%m-%d}"
+
+
+def _time_ko(value: int) -> str:
+    return f"{datetime.fromtimestamp(value, UTC):%Y-%m-%d %H:%M} UTC"
+
+
+#: The words of the portal's Korean catalogue (registry/web/messages/ko.json, `enum.*`) for the values
+#: a refusal names; tests/chain/test_reverts.py holds the two equal.
+KOREAN_LABELS: dict[str, dict[str, str]] = {
+    "ProjectStatus": {"NONE": "없음", "ACTIVE": "수행 중", "COMPLETED": "완료", "TERMINATED": "중단",
+                      "CLAWED_BACK": "환수"},
+    "MilestoneStatus": {"NONE": "없음", "PLANNED": "계획", "SUBMITTED": "제출", "APPROVED": "승인",
+                        "REJECTED": "반려"},
+    "OutcomeType": {"NONE": "없음", "PAPER": "논문", "PATENT_APPLICATION": "특허 출원",
+                    "PATENT_REGISTRATION": "특허 등록", "REPORT": "보고서", "RESEARCH_EQUIPMENT": "연구시설·장비",
+                    "TECHNOLOGY_SUMMARY": "기술요약정보", "SOFTWARE": "소프트웨어", "COMPOUND": "화합물",
+                    "BIOLOGICAL_RESOURCE": "생명자원", "PLANT_VARIETY": "신품종", "PROTOTYPE": "시제품",
+                    "CERTIFICATION": "인증", "TECHNOLOGY_TRANSFER": "기술이전"},
+    "IpStatus": {"NONE": "해당 없음", "FILED": "출원", "REGISTERED": "등록", "LICENSED": "실시 허락",
+                 "TRANSFERRED": "양도", "LAPSED": "소멸"},
+    "ReportStatus": {"NONE": "없음", "COMMITTED": "약정(비공개)", "REPORTED": "보고", "VERIFIED": "검증",
+                     "DISPUTED": "이의 제기"},
+    "Role": {"TOP_ADMIN": "최고 관리자", "ADMIN": "관리자", "AUDITOR": "감사·평가위원", "MEMBER": "회원",
+             "MODULE": "등록부 모듈"},
+}  # fmt: skip
+
+
+def _status_ko(enum_name: str) -> Callable[[int], str]:
+    from registry.domain.enums import SOLIDITY_ENUMS
+
+    def name(value: int) -> str:
+        return KOREAN_LABELS[enum_name][SOLIDITY_ENUMS[enum_name](value).name]
+
+    return name
+
+
+def _role_ko(value: bytes) -> str:
+    role = Role.from_id(value)
+    return KOREAN_LABELS["Role"][role.name] if role else _hex(value)
+
+
+_KOREAN_EXPLANATIONS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "AccessControlUnauthorizedAccount": lambda a: (
+        f"{a['account']} 계정에는 '{_role_ko(a['neededRole'])}' 역할이 없습니다"),
+    "ProjectUnauthorizedCompany": lambda a: (
+        f"{a['account']} 계정은 {a['projectId']}번 과제를 수행하는 기업의 계정이 아닙니다"),
+    "MembershipNotParticipant": lambda a: f"{a['account']} 계정은 등록부의 역할도, 연결된 기업도 없습니다",
+    "MembershipRoleConflict": lambda a: (
+        f"{a['account']} 계정은 기업 계정이면서 동시에 '{_role_ko(a['role'])}'일 수 없습니다"),
+    "MembershipCompanyRestricted": lambda a: (
+        f"기업 {_hex(a['companyId'])}은(는) {_day_ko(a['until'])}까지 새 지원에 참여할 수 없습니다(참여제한)"),
+    "MembershipAccountAlreadyBound": lambda a: (
+        f"{a['account']} 계정은 이미 기업 {_hex(a['companyId'])}에 연결되어 있습니다"),
+    "MembershipAccountNotBound": lambda a: f"{a['account']} 계정은 어느 기업에도 연결되어 있지 않습니다",
+    "MembershipCompanyIdZero": lambda a: "기업 식별값이 필요합니다",
+    "ProgramNotFound": lambda a: f"{a['programId']}번 지원사업은 없습니다",
+    "ProgramNotOpen": lambda a: f"{a['programId']}번 지원사업은 마감되었습니다",
+    "ProgramNameEmpty": lambda a: "지원사업에는 이름이 필요합니다",
+    "ProgramCapInvalid": lambda a: (
+        f"과제당 상한액 {_won_ko(a['perProjectCap'])}은 0원보다 크고 예산 {_won_ko(a['budget'])} 이하여야 합니다"),
+    "ProgramBudgetExceeded": lambda a: (
+        f"{a['programId']}번 지원사업의 남은 예산은 {_won_ko(a['remaining'])}인데 {_won_ko(a['amount'])}을 "
+        "요청했습니다"),
+    "ProjectNotFound": lambda a: f"{a['projectId']}번 과제는 없습니다",
+    "ProjectAmountInvalid": lambda a: (
+        f"{_won_ko(a['amount'])}은 지원할 수 없는 금액입니다: {a['programId']}번 지원사업은 과제당 1 원부터 "
+        f"{_won_ko(a['perProjectCap'])}까지 지원합니다"),
+    "ProjectPeriodInvalid": lambda a: "과제의 종료일은 시작일보다 뒤여야 합니다",
+    "ProjectStatusInvalid": lambda a: (
+        f"{a['projectId']}번 과제는 '{_status_ko('ProjectStatus')(a['status'])}' 상태여서 이 작업을 할 수 없습니다"),
+    "MilestoneNotFound": lambda a: f"{a['projectId']}번 과제에는 {a['milestoneIndex']}번 단계 목표가 없습니다",
+    "MilestoneStatusInvalid": lambda a: (
+        f"{a['projectId']}번 과제의 {a['milestoneIndex']}번 단계 목표는 "
+        f"'{_status_ko('MilestoneStatus')(a['status'])}' 상태여서 이 작업을 할 수 없습니다"),
+    "MilestoneTrancheExceedsGrant": lambda a: (
+        f"지급액 {_won_ko(a['tranche'])}은 {a['projectId']}번 과제 지원액의 남은 금액 "
+        f"{_won_ko(a['remaining'])}을 넘습니다"),
+    "MilestoneDueDateMissing": lambda a: "단계 목표에는 기한이 필요합니다",
+    "MilestoneTrancheReservedToAdmin": lambda a: (
+        f"지급액이 있는 단계 목표는 시 관리자만 계획할 수 있습니다. {a['projectId']}번 과제의 단계 목표를 지급액 0으로 "
+        "계획하거나 사업 담당 부서에 요청하세요"),
+    "EvidenceHashZero": lambda a: "여기에는 문서가 필요합니다(문서 해시가 0이었습니다)",
+    "EvidenceMissing": lambda a: "증빙 문서가 하나 이상 필요합니다",
+    "EvidenceAlreadyAnchored": lambda a: (
+        f"문서 {_hex(a['documentHash'])}은(는) 이미 {a['blockNumber']:,}번 블록에 기록되었습니다"),
+    "EvidenceBatchAlreadyAnchored": lambda a: (
+        f"문서 묶음 {_hex(a['root'])}은(는) 이미 {a['blockNumber']:,}번 블록에 기록되었습니다"),
+    "EvidenceBatchEmpty": lambda a: "문서 묶음에는 문서가 하나 이상 있어야 합니다",
+    "OutcomeNotFound": lambda a: f"{a['outcomeId']}번 성과는 없습니다",
+    "OutcomeTypeMissing": lambda a: "성과에는 유형이 필요합니다",
+    "OutcomeAlreadyRevoked": lambda a: f"{a['outcomeId']}번 성과는 취소되어 더 바꿀 수 없습니다",
+    "OutcomeAlreadyAmended": lambda a: (
+        f"{a['outcomeId']}번 성과는 이미 {a['amendedBy']}번 성과로 정정되었습니다. 그 성과에 대해 진행하세요"),
+    "OutcomeNotIntellectualProperty": lambda a: (
+        f"{a['outcomeId']}번 성과는 '{_status_ko('OutcomeType')(a['outcomeType'])}' 유형이어서 지식재산 상태가 "
+        "없습니다"),
+    "OutcomeIpTransitionInvalid": lambda a: (
+        f"{a['outcomeId']}번 성과의 지식재산 상태는 '{_status_ko('IpStatus')(a['from'])}'에서 "
+        f"'{_status_ko('IpStatus')(a['to'])}'(으)로 바뀔 수 없습니다"),
+    "CommercializationReportNotFound": lambda a: f"{a['reportId']}번 사업화 실적 보고는 없습니다",
+    "CommercializationReportExists": lambda a: (
+        f"{a['projectId']}번 과제의 {a['year']}년 보고로 이미 {a['reportId']}번 보고가 있습니다. 평가위원이 이의를 "
+        "제기한 뒤에만 새로 보고할 수 있습니다"),
+    "CommercializationStatusInvalid": lambda a: (
+        f"{a['reportId']}번 보고는 '{_status_ko('ReportStatus')(a['status'])}' 상태여서 이 작업을 할 수 없습니다"),
+    "CommercializationRevealMismatch": lambda a: (
+        f"입력한 수치와 솔트가 {a['reportId']}번 보고가 약정한 값과 맞지 않습니다"),
+    "CommercializationCommitmentZero": lambda a: "약정 해시가 필요합니다",
+    "AuditNotFound": lambda a: f"{a['auditId']}번 평가는 없습니다",
+    "AuditGradeMissing": lambda a: "평가에는 등급이 필요합니다",
+    "AuditClawbackExceedsGrant": lambda a: (
+        f"환수액 {_won_ko(a['clawbackAmount'])}은 {a['projectId']}번 과제의 지원액 {_won_ko(a['amount'])}을 "
+        "넘습니다"),
+    "ERC2771ForwarderInvalidSigner": lambda a: (
+        f"서명이 이 체인, 이 포워더, 이 순번에 대한 {a['from']}의 서명이 아닙니다(이미 쓰였거나, 서명 뒤에 바뀌었거나, "
+        "다른 체인용으로 서명되었습니다)"),
+    "ERC2771ForwarderExpiredRequest": lambda a: f"서명된 요청의 유효 기한이 {_time_ko(a['deadline'])}에 지났습니다",
 }  # fmt: skip

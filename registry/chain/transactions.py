@@ -2,14 +2,17 @@
 
 The account is either a local key (signed here, as on a consortium chain) or an address the node
 unlocks (anvil's dev accounts). Nonces are counted locally so several transactions can follow each
-other without waiting on the node's pending pool; any failure resynchronises them. Given a lock
-folder (the CLI's: `<data_dir>/locks`), processes sending from one account take turns (an exclusive
-`flock` per account) and each reads the node's pending count in its turn.
+other without waiting on the node's pending pool; any failure resynchronises them. Threads sharing
+a sender take turns from the nonce to the node accepting the transaction (the relay's requests
+arrive at once). Given a lock folder (the CLI's: `<data_dir>/locks`), processes sending from one
+account take turns too (an exclusive `flock` per account) and each reads the node's pending count in
+its turn.
 """
 
 from __future__ import annotations
 
 import fcntl
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,6 +51,9 @@ class TransactionSender:
         self._gas_price = gas_price
         self._receipt_timeout = receipt_timeout
         self._nonce: int | None = None
+        # Held from reading the nonce to the node accepting the transaction, and to forget the count:
+        # threads sending at once never sign one nonce twice (reentrant: failures forget it inside a turn).
+        self._thread_turn = threading.RLock()
         # With a lock folder, every process of this installation sending from the account takes turns
         # from reading the node's pending count to the node accepting the transaction, so two writers at
         # once never sign the same nonce ("replacement transaction underpriced").
@@ -60,10 +66,10 @@ class TransactionSender:
         try:
             receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self._receipt_timeout)
         except TimeExhausted:
-            self._nonce = None
+            self._forget_nonce()
             raise TransactionPending("0x" + bytes(tx_hash).hex(), self._receipt_timeout) from None
         except Exception as exc:
-            self._nonce = None
+            self._forget_nonce()
             raise self._node_error(exc) from None
         if receipt["status"] != 1:
             raise self._explain_failure(tx, receipt)
@@ -77,10 +83,10 @@ class TransactionSender:
         try:
             tx = call.build_transaction(TxParams(**params))  # type: ignore[typeddict-item]
         except ContractLogicError as exc:
-            self._nonce = None
+            self._forget_nonce()
             raise self.decoder.from_exception(exc) from None
         except Exception as exc:
-            self._nonce = None
+            self._forget_nonce()
             raise self._node_error(exc) from None
         try:
             if self._local is not None:
@@ -88,23 +94,30 @@ class TransactionSender:
                 return tx, self._send_raw(signed.raw_transaction, signed.hash)
             return tx, self.w3.eth.send_transaction(tx)
         except Exception as exc:
-            self._nonce = None
+            self._forget_nonce()
             raise self._node_error(exc) from None
 
     @contextmanager
     def _turn(self) -> Iterator[None]:
-        """This account's turn to send, among the processes sharing the lock folder (none without one)."""
-        if self._nonce_lock_dir is None:
-            yield
-            return
-        self._nonce_lock_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with (self._nonce_lock_dir / f"{self.address}.lock").open("a") as lock:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-            try:
-                self._nonce = None  # another process may have sent since: ask the node's pending count
+        """This account's turn to send, among this sender's threads and the processes sharing the lock
+        folder (none without one)."""
+        with self._thread_turn:
+            if self._nonce_lock_dir is None:
                 yield
-            finally:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+                return
+            self._nonce_lock_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            with (self._nonce_lock_dir / f"{self.address}.lock").open("a") as lock:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+                try:
+                    self._nonce = None  # another process may have sent since: ask the node's pending count
+                    yield
+                finally:
+                    fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+    def _forget_nonce(self) -> None:
+        """After a failure the local count may be wrong: the next turn asks the node again."""
+        with self._thread_turn:
+            self._nonce = None
 
     def _send_raw(self, raw: bytes, tx_hash: HexBytes) -> HexBytes:
         """Sends signed bytes; a send whose answer was lost, but which the node took, still counts.

@@ -31,8 +31,16 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from registry.api.examples import EXAMPLES_PATH  # noqa: E402
 from registry.chain.anvil import free_port  # noqa: E402
+from registry.chain.client import RegistryClient  # noqa: E402
+from registry.chain.connection import connect  # noqa: E402
+from registry.chain.deployment import FORWARDER, DeploymentManifest  # noqa: E402
+from registry.chain.devkeys import dev_account  # noqa: E402
+from registry.chain.forwarder import sign_request  # noqa: E402
+from registry.demo.dataset import COMPANIES  # noqa: E402
+from registry.domain.enums import OutcomeType  # noqa: E402
 
 STARTUP_TIMEOUT = 300.0
+RELAY = "POST /api/v1/relay"
 LIST_LENGTH = 2
 
 
@@ -43,6 +51,7 @@ class Registry:
         self.data_dir = data_dir
         api_port, chain_port = free_port(), free_port()
         self.api = f"http://127.0.0.1:{api_port}"
+        self.rpc_url = f"http://127.0.0.1:{chain_port}"
         env = {
             **os.environ,
             "RND_DATA_DIR": str(data_dir),
@@ -161,6 +170,8 @@ def capture(registry: Registry) -> dict[str, Any]:
             if "application/json" not in content:
                 continue
             key = f"{method.upper()} {template}"
+            if key == RELAY:
+                continue  # last, once every other example is taken: it records an outcome
             if method == "post":
                 with document.open("rb") as file:
                     response = requests.post(registry.api + template, files={"file": (document.name, file)}, timeout=30)
@@ -178,7 +189,38 @@ def capture(registry: Registry) -> dict[str, Any]:
             elif any(p.get("name") == "limit" for p in operation.get("parameters", [])):
                 params["limit"] = LIST_LENGTH
             examples[key] = shorten(registry.get(path, **params))
+    if RELAY in (f"POST {template}" for template in schema["paths"]):
+        examples[RELAY] = relayed_patent(registry)
     return examples
+
+
+def relayed_patent(registry: Registry) -> Any:
+    """A patent application a demo company's clerk signs, as the workspace's page would, and the relay sends."""
+    manifest = DeploymentManifest.read(registry.data_dir / "deployment.json")
+    client = RegistryClient(connect(registry.rpc_url, expected_chain_id=manifest.chain_id), manifest)
+    project = registry.get("/api/v1/projects", status="active", limit=1)["items"][0]
+    company = bytes.fromhex(project["companyId"][2:])
+    clerks = [dev_account(c.account) for c in COMPANIES]
+    clerk = next(account for account in clerks if client.company_of(account.address) == company)
+    call = client.ops.add_outcome(
+        project["projectId"], OutcomeType.PATENT_APPLICATION, "10-2021-0123456", hashlib.sha256(b"patent").digest()
+    ).call
+    request = sign_request(
+        clerk,
+        forwarder=manifest.address(FORWARDER),
+        chain_id=manifest.chain_id,
+        target=call.address,
+        data=bytes.fromhex(call._encode_transaction_data()[2:]),
+        nonce=registry.get("/api/v1/relay/status", signer=clerk.address)["nextNonce"],
+        deadline=int(client.w3.eth.get_block("latest")["timestamp"]) + 3600,
+    )
+    body: dict[str, Any] = {
+        "from": request.signer, "to": request.target, "value": 0, "gas": request.gas, "nonce": request.nonce,
+        "deadline": request.deadline, "data": "0x" + request.data.hex(), "signature": "0x" + request.signature.hex(),
+    }  # fmt: skip
+    response = requests.post(registry.api + "/api/v1/relay", json=body, timeout=60)
+    response.raise_for_status()
+    return response.json()
 
 
 def main() -> int:

@@ -30,7 +30,9 @@ log = logging.getLogger("registry.api")
 DESCRIPTION = """\
 The public record of the city's R&D grants: programs, projects, milestones with their full history,
 outcomes with amendments and revocations, IP status, commercialization reports, evaluations,
-members and evidence batches. Read-only; no account needed.
+members and evidence batches. Reading needs no account. The one write is the relay
+(`POST /api/v1/relay`, off unless the operator configures a relayer account): it sends a request a
+person signed in their own page, recorded in the signer's name; it never sees anyone's key.
 
 **Don't trust, check.** Every record carries its `provenance`: the chain id, the registry contract,
 the transaction hash, block number and time and log index of the event that created it (and
@@ -101,6 +103,11 @@ def create_app(settings: Settings | None = None, *, direct: bool = True) -> Fast
                 "description": "Per program and year, per year, per company; `asOf` decides overdue.",
             },
             {"name": "operations", "description": "Health and metrics."},
+            {
+                "name": "relay",
+                "description": "Sends requests signed in a person's own page (EIP-712 ForwardRequests) from the "
+                "relay's account; refusals in Korean or English. Off unless a relayer account is configured.",
+            },
         ],
     )
     app.state.context = ApiContext(settings=settings, engine=engine, manifest=manifest, extras={"metrics": metrics})

@@ -97,7 +97,7 @@ async def _problem(_request: Request, exc: Exception) -> JSONResponse:
 
 _STATUS_MESSAGES = {
     404: "no such resource; the API's lists are at /api/v1 and every endpoint is documented at /docs",
-    405: "this endpoint does not accept that method; the API is read-only",
+    405: "this endpoint does not accept that method; records are read-only (the one write is POST /api/v1/relay)",
     413: "the upload is larger than this server accepts",
 }
 

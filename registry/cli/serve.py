@@ -1,4 +1,4 @@
-"""`rnd-registry serve`: the public read-only API over the indexed database, with uvicorn."""
+"""`rnd-registry serve`: the public API over the indexed database (and the relay, when configured), with uvicorn."""
 
 from __future__ import annotations
 
@@ -47,7 +47,8 @@ def serve(
 
     It reads the database `rnd-registry index` writes (RND_DATABASE_URL); run `rnd-registry index
     --follow` beside it to keep the answers current. Browsers on other sites may call it if
-    RND_API_CORS_ORIGINS names them.
+    RND_API_CORS_ORIGINS names them. With a relayer account (RND_RELAY_ACCOUNT) it also relays
+    requests people signed themselves, at POST /api/v1/relay.
 
     Example: rnd-registry serve --host 0.0.0.0 --port 8000
     """

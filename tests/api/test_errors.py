@@ -15,10 +15,11 @@ def test_an_unknown_path_is_a_404_pointing_at_the_index_and_the_documentation(ap
     }
 
 
-def test_writing_is_a_405_saying_the_api_is_read_only(api: TestClient) -> None:
+def test_writing_a_record_is_a_405_saying_records_are_read_only(api: TestClient) -> None:
     assert error_of(api.delete("/api/v1/programs/1"), 405) == {
         "status": 405,
-        "message": "this endpoint does not accept that method; the API is read-only",
+        "message": "this endpoint does not accept that method; records are read-only "
+        "(the one write is POST /api/v1/relay)",
     }
 
 

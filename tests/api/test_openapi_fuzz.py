@@ -31,11 +31,11 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 SEED = int(os.environ.get("FUZZ_SEED", "17"))
 
 # Every check schemathesis has runs on every answer (`--checks all`); `max_response_time` needs a limit and
-# a test never asserts a time. Some find nothing to judge in this document, which is read-only and
-# public: `ignored_auth` and `object_level_authorization` (no operation declares a security scheme),
-# `missing_required_header` (none requires a header), `use_after_free` and `ensure_resource_availability`
-# (nothing is created or deleted). They run all the same, so that a change that gives them something to
-# judge is judged.
+# a test never asserts a time. Some find nothing to judge in this document, which is public (its one write,
+# the relay, takes only what a registry member signed): `ignored_auth` and `object_level_authorization` (no
+# operation declares a security scheme), `missing_required_header` (none requires a header), `use_after_free`
+# and `ensure_resource_availability` (nothing is created or deleted). They run all the same, so that a change
+# that gives them something to judge is judged.
 
 
 def _as_the_document_says_in_words(_context: HookContext, case: Case[Any]) -> Case[Any]:
@@ -66,8 +66,10 @@ def test_the_api_does_what_its_openapi_document_says(indexed: IndexedRegistry) -
             "workers": 1,
         }
     )
-    # An application of its own, started by schemathesis: the document it serves is the one tested.
-    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(indexed.settings), config=config)
+    # An application of its own, started by schemathesis: the document it serves is the one tested. Its relay
+    # is on, so that what the relay refuses is judged (off, every POST /api/v1/relay is the same 503).
+    relaying = indexed.settings.model_copy(update={"relay_dev_key": 6})
+    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(relaying), config=config)
     schema.hook("map_case")(_as_the_document_says_in_words)
 
     failures: list[str] = []

@@ -21,6 +21,7 @@ from registry.api.routes import (
     public_documents,
     receipts,
     record_receipts,
+    relay,
     reports,
     statistics,
     verification,
@@ -44,6 +45,7 @@ ROUTERS: list[APIRouter] = [
     operations.router,
     statistics.router,
     datasets.router,
+    relay.router,
 ]
 
 DIRECT_LOOKUPS: list[DirectLookup] = [

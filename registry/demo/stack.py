@@ -1,6 +1,6 @@
 """The whole registry on one machine, for a demo or an evaluation: a local chain, the contracts, the demo
-data, the indexer following the chain and the API with its portal, started in that order and stopped in
-the reverse one.
+data, the indexer following the chain and the API with its portal (its relay sending from dev account 6),
+started in that order and stopped in the reverse one.
 
 Each long-running part is a child process in a session of its own, so a Ctrl-C in the terminal reaches
 only this supervisor, which then stops the API, the indexer and the chain in turn (the chain writes its
@@ -32,6 +32,7 @@ from registry.chain.deployment import DeploymentManifest, ensure_deployed
 from registry.chain.devkeys import dev_account
 from registry.chain.reverts import RevertDecoder
 from registry.chain.transactions import TransactionSender
+from registry.demo.dataset import RELAYER
 from registry.demo.scenario import DemoLoader, LoadResult
 from registry.errors import ConfigurationError, RegistryError
 from registry.evidence.store import DocumentStore
@@ -146,7 +147,8 @@ class Stack:
             # few blocks short of what was indexed: for a local chain, following it back is right.
             self.children.append(self._spawn("indexer", ["index", "--follow", "--roll-back-reorgs"]))
             self.on_stage(f"starting the API and portal on {self.api_url}")
-            self.children.append(self._spawn("api", ["serve", "--host", self.host, "--port", str(self.port)]))
+            serve = ["serve", "--host", self.host, "--port", str(self.port)]
+            self.children.append(self._spawn("api", serve, self._relay_environment()))
             self._wait_for_api()
         except BaseException:
             self.stop()
@@ -214,10 +216,18 @@ class Stack:
             w3, sender, artifacts, settings.manifest_path, admin_transfer_delay=settings.admin_transfer_delay
         )
 
-    def _spawn(self, name: str, arguments: list[str]) -> Child:
+    def _relay_environment(self) -> dict[str, str]:
+        """The relay's account: the demo's relayer, dev account 6, as for the demo data's relayed submissions
+        (the relay takes a dev key on the demo chain only: its key is public), unless one is configured."""
+        if self.settings.relay_account is not None or self.settings.relay_dev_key is not None:
+            return {}
+        return {"RND_RELAY_DEV_KEY": str(RELAYER)}
+
+    def _spawn(self, name: str, arguments: list[str], extra_environment: dict[str, str] | None = None) -> Child:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log_path = self.log_dir / f"{name}.log"
         environment = {**os.environ, "RND_DATA_DIR": str(self.settings.data_dir), "RND_RPC_URL": self.settings.rpc_url}
+        environment.update(extra_environment or {})
         with open(log_path, "ab") as log_file:
             process = subprocess.Popen(
                 [sys.executable, "-m", "registry.cli.main", *arguments],

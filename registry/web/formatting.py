@@ -3,6 +3,8 @@ block times in Korea's time zone with the zone named, calendar dates, hashes and
 how it claims them for a checker, as the API's JSON (`claim`, see registry/checking/CLAIMS.md).
 
 These are the templates' filters; the API keeps its own machine formats (digits, UTC ISO 8601).
+Every value a template writes passes `shown` first, so bidirectional controls in text from the chain
+appear as visible marks (`<U+202E>`), never reorder what a reader sees (registry/domain/text.py).
 """
 
 from __future__ import annotations
@@ -21,11 +23,33 @@ from pydantic import BaseModel
 
 from registry.api.schemas.names import name_of
 from registry.domain.money import format_won, format_won_korean
+from registry.domain.text import json_with_bidi_escaped, visible_bidi
 from registry.evidence.hashing import hash_to_hex
 
 #: Korea Standard Time. A fixed offset rather than the tz database's Asia/Seoul, which a slim
 #: machine may lack: Korea has kept UTC+9 without daylight saving since 1988.
 KOREA_TIME = timezone(timedelta(hours=9), "KST")
+
+
+def shown(value: Any) -> Any:
+    """Jinja's `finalize`: a text a template writes, with bidi controls made visible. Markup is left as
+    it is: the filters that make it (`korean`) have done so already, and a claim's `data-value` must
+    stay the API's JSON, character for character, for the chain check."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible_bidi(value)
+    return value
+
+
+def visible_strings(value: Any) -> Any:
+    """`value` (JSON-like data for a page's script, such as chart labels) with bidi controls made
+    visible in every string."""
+    if isinstance(value, str):
+        return visible_bidi(value)
+    if isinstance(value, dict):
+        return {key: visible_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [visible_strings(item) for item in value]
+    return value
 
 
 def won(amount: int | None) -> str:
@@ -127,12 +151,17 @@ def claim_json(model: BaseModel, path: str) -> Any:
 def claim(model: BaseModel, path: str) -> Markup:
     """`data-value` of a claimed field: its API JSON, safe inside a single-quoted HTML attribute
     (`<`, `>`, `&` and `'` escaped as JSON's `\\u` sequences, as Jinja's `tojson` does)."""
-    return htmlsafe_json_dumps(claim_json(model, path), dumps=json.dumps, ensure_ascii=False)
+    return _bidi_escaped(htmlsafe_json_dumps(claim_json(model, path), dumps=json.dumps, ensure_ascii=False))
 
 
 def claim_key(**key: Any) -> Markup:
     """`data-key` of a record: its key fields (already JSON values) as one JSON object."""
-    return htmlsafe_json_dumps(key, dumps=json.dumps, ensure_ascii=False)
+    return _bidi_escaped(htmlsafe_json_dumps(key, dumps=json.dumps, ensure_ascii=False))
+
+
+def _bidi_escaped(json_markup: Markup) -> Markup:
+    # The exact value for the chain check, yet no control character anywhere in the page's source.
+    return Markup(json_with_bidi_escaped(str(json_markup)))
 
 
 #: Words holding Hangul, and the spaces between consecutive ones: the Korean part of a name such as
@@ -142,8 +171,9 @@ _KOREAN_RUN = re.compile(r"\S*[\uac00-\ud7a3\u3131-\u318e]\S*(?:\s+\S*[\uac00-\u
 
 @jinja2.pass_context
 def korean_marked(context: jinja2.runtime.Context, text: str) -> Markup:
-    """`text` escaped, with its Korean runs marked `lang="ko"` on a page in another language, so that a
-    screen reader reads them with a Korean voice (a Korean page needs no mark)."""
+    """`text` escaped, bidi controls made visible, with its Korean runs marked `lang="ko"` on a page in
+    another language, so that a screen reader reads them with a Korean voice (a Korean page needs no mark)."""
+    text = visible_bidi(str(text))
     if context.get("lang") == "ko":
         return Markup.escape(text)
     parts, end = [], 0

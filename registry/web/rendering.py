@@ -59,6 +59,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=formatting.shown,
     )
     environment.filters.update(
         won=formatting.won,

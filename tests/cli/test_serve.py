@@ -3,8 +3,10 @@ an HTTP server that answers and writes one JSON access-log line per request."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -63,17 +65,23 @@ def _serve(tmp_path: Path, port: int, *options: str, **settings: str) -> subproc
     environment = {**os.environ, "RND_DATA_DIR": str(tmp_path), "RND_RPC_URL": f"http://127.0.0.1:{free_port()}"}
     command = [str(Path(sys.executable).parent / "rnd-registry"), "serve", "--port", str(port), *options]
     server = subprocess.Popen(
-        command, env={**environment, **settings}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        env={**environment, **settings},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its workers too can be killed, as a group, should it never answer
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # workers start slowly on a busy machine
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=2).close()
             return server
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(server.communicate()[1])
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(server.pid, signal.SIGKILL)  # workers hold the pipes open otherwise
+                pytest.fail(server.communicate(timeout=30)[1])
             time.sleep(0.2)
 
 

@@ -27,6 +27,7 @@ from registry.chain.devload import AUDITOR, COMPANIES
 from registry.domain.companies import company_id
 from registry.domain.enums import Grade, ProgramStatus
 from registry.domain.records import AuditResult
+from registry.domain.text import visible_bidi
 from registry.web import formatting
 from registry.web.i18n import Language, catalogue
 from tests.api.conftest import IndexedRegistry
@@ -206,7 +207,8 @@ def _shown(claim: Claim, language: Language) -> str:
     if form == "number":
         return formatting.number(value)
     if form == "text":
-        return str(value)
+        # Whitespace collapsed, as a reader (and the chain check's comparison) sees it.
+        return " ".join(visible_bidi(str(value)).split())
     if form in ("hex",):
         return str(value)
     if form == "short-hex":

@@ -279,11 +279,14 @@ def test_the_dashboard_charts_carry_the_statistics_endpoint_figures(desktop: Bro
     for dataset, name in zip(commercialization["datasets"], ["sales", "investment", "royalties", "jobs"], strict=True):
         assert dataset["data"] == [int(y["commercialization"][name]) for y in reported], name
 
-    # The tables say the same in exact won, and every chart links its CSV export.
+    # The tables say the same in exact won, and every chart links its CSV export (also in CP949 with
+    # Korean headers) and its data dictionary; the open-data section links the catalogue.
     total_budget = sum(int(p["budget"]) for p in programs)
     assert desktop.page.locator("#table-budget tfoot").inner_text().count(f"₩{total_budget:,}") == 1
     csv_links = desktop.page.locator("a[download]")
-    assert csv_links.count() == 4
+    assert csv_links.count() == 4 * 2 + 2
+    for link in desktop.page.locator(".downloads a:not([download])").all():
+        assert client.get(link.get_attribute("href") or "").status_code == 200
     for link in csv_links.all():
         href = link.get_attribute("href") or ""
         exported = client.get(href)

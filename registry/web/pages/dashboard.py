@@ -21,7 +21,7 @@ from registry.api.schemas.statistics import OutcomeFigures, ProgramStatistics, R
 from registry.browser_libraries import CHART_JS, BrowserLibraryMissing
 from registry.domain.enums import OutcomeType
 from registry.web import parameters
-from registry.web.formatting import enum_name, utc_iso
+from registry.web.formatting import enum_name, utc_iso, visible_strings
 from registry.web.i18n import Translator, requested_language
 from registry.web.rendering import render
 from registry.web.routing import page_router
@@ -66,7 +66,8 @@ def dashboard_page(request: Request, context: Context, year: str | None = None) 
         chart_script, chart_problem = None, str(missing)
 
     translate = Translator(requested_language(request)[0])
-    chart_data = {
+    # Program names label the charts (a canvas, which would apply a bidi control): made visible.
+    chart_data = visible_strings({
         "lang": translate.language.value,
         "programs": [p.model_dump(mode="json") for p in programs],
         "years": [y.model_dump(mode="json") for y in years],
@@ -76,7 +77,7 @@ def dashboard_page(request: Request, context: Context, year: str | None = None) 
             for kind in OUTCOME_TYPES
         ],
         "messages": translate.subset("chart."),
-    }
+    })
     return render(request, "dashboard.html", programs=programs, years=years, report_years=report_years, totals=totals,
                   outcome_types=OUTCOME_TYPES, outcome_count=_outcome_count, outcome_field=outcome_field,
                   as_of=as_of, year=chosen_year, exports=exports, chart_data=chart_data, chart_script=chart_script,

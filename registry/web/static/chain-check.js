@@ -14,13 +14,18 @@ const LOGS_RANGE = 5000;
 const section = document.getElementById("chain-check");
 const configElement = document.getElementById("chain-check-config");
 
+// Bidirectional controls in text from the chain are shown as visible marks, never applied, as the
+// portal's pages write them (registry/domain/text.py): "abc\u202e" reads "abc<U+202E>".
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+const bidiShown = (text) => String(text).replace(BIDI_CONTROLS, (c) => "<U+" + c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0") + ">");
+
 if (section && configElement) start(JSON.parse(configElement.textContent));
 
 function start(config) {
   const say = (key, values) => {
     let text = config.messages["check." + key];
     if (text === undefined) text = key;
-    for (const [name, value] of Object.entries(values || {})) text = text.split("{" + name + "}").join(String(value));
+    for (const [name, value] of Object.entries(values || {})) text = text.split("{" + name + "}").join(bidiShown(value));
     return text;
   };
   const select = document.getElementById("chain-check-node");
@@ -88,13 +93,14 @@ function start(config) {
     }
     for (const child of children.flat()) {
       if (child === null || child === undefined || child === false) continue;
-      node.append(child instanceof Node ? child : String(child));
+      node.append(child instanceof Node ? child : bidiShown(child));
     }
     return node;
   }
 
   function fill(box, ...children) {
-    box.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+    const shown = children.flat().filter((c) => c !== null && c !== undefined && c !== false);
+    box.replaceChildren(...shown.map((c) => (c instanceof Node ? c : bidiShown(c))));
   }
 
   // ---- how the portal writes values (registry/web/formatting.py) ----------------------------------
@@ -121,7 +127,7 @@ function start(config) {
       return text.length <= 16 ? text : text.slice(0, 8) + "…" + text.slice(-6);
     }
     if (format === "hex") return value === null ? "" : String(value);
-    if (format === "text") return pythonText(value);
+    if (format === "text") return bidiShown(pythonText(value));
     if (format === "bool") return pythonText(value);
     if (format.startsWith("enum:")) {
       const label = config.enums["enum." + format.slice(5) + "." + value];
@@ -473,7 +479,7 @@ function start(config) {
       return say("step", { what, block: p.blockNumber, transaction: rendering("short-hex", p.transactionHash || "") });
     }
     if (Array.isArray(value)) return value.length ? value.map((v) => shown(v, null)).join(", ") : say("empty_list");
-    return typeof value === "string" ? value : JSON.stringify(value);
+    return typeof value === "string" ? bidiShown(value) : JSON.stringify(value);
   }
 
   function differenceWords(record, difference) {

@@ -4,12 +4,17 @@
 // textContent, never from HTML strings, so nothing in an answer can run as markup.
 "use strict";
 
+// Bidirectional controls in text from the chain are shown as visible marks, never applied, as the
+// portal's pages write them (registry/domain/text.py): "abc\u202e" reads "abc<U+202E>".
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+const bidiShown = (text) => String(text).replace(BIDI_CONTROLS, (c) => "<U+" + c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0") + ">");
+
 (function () {
   const config = JSON.parse(document.getElementById("verify-data").textContent);
   const say = (key, values) => {
     let text = config.messages["verify." + key] || key;
     for (const [name, value] of Object.entries(values || {})) {
-      text = text.split("{" + name + "}").join(String(value));
+      text = text.split("{" + name + "}").join(bidiShown(value));
     }
     return text;
   };
@@ -47,7 +52,7 @@
     }
     for (const child of children) {
       if (child === null || child === undefined || child === false) continue;
-      node.append(child instanceof Node ? child : String(child));
+      node.append(child instanceof Node ? child : bidiShown(child));
     }
     return node;
   }
@@ -332,7 +337,7 @@
   function choose(file) {
     if (!file) return;
     chosenFile = file;
-    document.getElementById("chosen-file").textContent = file.name;
+    document.getElementById("chosen-file").textContent = bidiShown(file.name);
     uploadOffer.hidden = true;
     guarded(async () => {
       let hash;

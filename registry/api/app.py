@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from registry.api.database_trouble import DATABASE_UNAVAILABLE_RESPONSE
 from registry.api.deps import ApiContext
 from registry.api.direct_routes import direct_routes
 from registry.api.documentation import add_documentation
@@ -116,7 +117,8 @@ def create_app(settings: Settings | None = None, *, direct: bool = True) -> Fast
         # are matched before anything else is tried.
         app.router.routes[0:0] = direct_routes(DIRECT_LOOKUPS)
     for router in ROUTERS:
-        app.include_router(router)
+        # Any route may find the database unreadable (registry/api/database_trouble.py): said on each.
+        app.include_router(router, responses=DATABASE_UNAVAILABLE_RESPONSE)
     add_graphql(app, settings)
     _document_with_examples(app, settings)
     add_documentation(app, settings)

@@ -16,10 +16,12 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 from sqlalchemy.exc import DBAPIError
 
+from registry.api.schemas.common import ApiError
 from registry.store.engine import DatabaseUnusable
 
 log = logging.getLogger("registry.api")
@@ -27,6 +29,10 @@ log = logging.getLogger("registry.api")
 #: What a database that fails raises: through SQLAlchemy, or from the drivers themselves on the
 #: lookups that use their connections directly (`registry/store/queries/prepared.py`).
 DATABASE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, sqlite3.Error, psycopg.Error)
+#: How the OpenAPI document declares the answer on every route.
+DATABASE_UNAVAILABLE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    503: {"model": ApiError, "description": "The registry's database cannot be read just now; the message says why."}
+}
 #: Seconds a failure met by a request keeps `/health` unavailable after the last time it was met.
 REMEMBERED_SECONDS = 60.0
 #: Seconds between two log lines about the same problem (a failing database fails every request).

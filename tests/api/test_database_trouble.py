@@ -106,3 +106,9 @@ def test_pages_overwritten_where_health_does_not_read_still_make_health_unavaila
     assert all(a.json()["error"]["message"].startswith(CORRUPT) for a in answers.values() if a.status_code == 503)
     assert health.status_code == 503, "a failure met by a request is remembered by /health"
     assert health.json()["database"]["error"].startswith(CORRUPT)
+
+
+def test_every_operation_declares_the_503_in_the_openapi_document(served: str) -> None:
+    document = requests.get(served + "/openapi.json", timeout=30).json()
+    operations = [(path, method, o) for path, methods in document["paths"].items() for method, o in methods.items()]
+    assert operations and all("503" in o["responses"] for _, _, o in operations)

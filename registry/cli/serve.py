@@ -13,6 +13,10 @@ from registry.settings import get_settings
 from registry.store.engine import check_database, describe
 
 
+#: Seconds a worker process may take to start serving, or to answer the supervisor's health check.
+WORKER_START_SECONDS = 120
+
+
 def _log_config() -> dict[str, Any]:
     """uvicorn's own messages as usual; the API's access log as bare JSON lines on standard output."""
     return {
@@ -77,4 +81,8 @@ def serve(
         access_log=False,  # the API writes its own, with route templates and durations
         log_config=config,
         proxy_headers=True,
+        # With --workers, uvicorn restarts a worker that is not serving within this many seconds (5 by
+        # default): on a busy machine importing the application alone can take longer, and the workers
+        # were then killed and restarted for ever, the server never answering.
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
     )

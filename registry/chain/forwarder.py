@@ -29,6 +29,17 @@ FORWARD_REQUEST_TYPES = {
 }
 
 
+def hex_bytes(value: Any) -> bytes:
+    """A signed request's bytes (its call data, its signature) as JSON writes them: 0x and hex digits.
+    A pydantic validator for the request file `rnd-registry sign` writes and the relay's body."""
+    if not isinstance(value, str) or not value.startswith("0x"):
+        raise ValueError("expected 0x-prefixed hexadecimal")
+    try:
+        return bytes.fromhex(value[2:])
+    except ValueError:
+        raise ValueError("not hexadecimal") from None
+
+
 @dataclass(frozen=True)
 class SignedRequest:
     """A forward request and its signature, ready for `RegistryForwarder.execute`."""

@@ -14,7 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic.alias_generators import to_camel
 
 from registry.chain.client import RecordedEvent, RelayResult
-from registry.chain.forwarder import SignedRequest
+from registry.chain.forwarder import SignedRequest, hex_bytes
 from registry.cli.context import (
     SIGN_REQUEST_TO,
     SIGN_VALID_FOR,
@@ -37,15 +37,6 @@ _DURATION_PART = re.compile(r"(\d+)\s*([dhms])")
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 
 
-def _hex_bytes(value: Any) -> bytes:
-    if not isinstance(value, str) or not value.startswith("0x"):
-        raise ValueError("expected 0x-prefixed hexadecimal")
-    try:
-        return bytes.fromhex(value[2:])
-    except ValueError:
-        raise ValueError("not hexadecimal") from None
-
-
 class SignedRequestFile(BaseModel):
     """The file `rnd-registry sign` writes: a forward request, its signature, and where it is valid."""
 
@@ -61,8 +52,8 @@ class SignedRequestFile(BaseModel):
     nonce: int = Field(ge=0, lt=2**256)
     deadline: int = Field(gt=0, lt=2**48)
     deadline_iso: str = ""
-    data: Annotated[bytes, BeforeValidator(_hex_bytes), Field(min_length=4)]
-    signature: Annotated[bytes, BeforeValidator(_hex_bytes), Field(min_length=65, max_length=65)]
+    data: Annotated[bytes, BeforeValidator(hex_bytes), Field(min_length=4)]
+    signature: Annotated[bytes, BeforeValidator(hex_bytes), Field(min_length=65, max_length=65)]
 
     def request(self) -> SignedRequest:
         return SignedRequest(

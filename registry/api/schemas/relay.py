@@ -8,19 +8,11 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from registry.api.schemas.common import Address, ApiModel, ErrorDetail
+from registry.chain.forwarder import hex_bytes
 from registry.chain.relay import RefusalReason
 
 #: The largest integer JSON readers hold exactly (2^53 - 1): gas and nonces never come near it.
 MAX_SAFE_INTEGER = 2**53 - 1
-
-
-def _hex_bytes(value: Any) -> bytes:
-    if not isinstance(value, str) or not value.startswith("0x"):
-        raise ValueError("expected 0x-prefixed hexadecimal")
-    try:
-        return bytes.fromhex(value[2:])
-    except ValueError:
-        raise ValueError("not hexadecimal") from None
 
 
 def _hex(description: str, pattern: str, example: str) -> Any:
@@ -29,14 +21,14 @@ def _hex(description: str, pattern: str, example: str) -> Any:
 
 CallData = Annotated[
     bytes,
-    BeforeValidator(_hex_bytes),
+    BeforeValidator(hex_bytes),
     Field(min_length=4),
     _hex("The registry call, ABI-encoded: 0x and an even number of hex digits.", "^0x([0-9a-fA-F]{2}){4,}$",
          "0x4f3e1a2c0000000000000000000000000000000000000000000000000000000000000003"),
 ]  # fmt: skip
 Signature = Annotated[
     bytes,
-    BeforeValidator(_hex_bytes),
+    BeforeValidator(hex_bytes),
     Field(min_length=65, max_length=65),
     _hex("The signer's EIP-712 signature (r, s, v): 0x and 130 hex digits.", "^0x[0-9a-fA-F]{130}$", "0x" + "ab" * 65),
 ]  # fmt: skip

@@ -12,7 +12,6 @@ from registry.cli.output import user_errors
 from registry.settings import get_settings
 from registry.store.engine import check_database, describe
 
-
 #: Seconds a worker process may take to start serving, or to answer the supervisor's health check.
 WORKER_START_SECONDS = 120
 

@@ -6,13 +6,12 @@ proof-of-authority chains (Clique, IBFT, QBFT) get the extra-data middleware.
 
 from __future__ import annotations
 
-import re
-
 import requests
 from web3 import Web3
 from web3.middleware import ExtraDataToPOAMiddleware
 from web3.providers.rpc.utils import ExceptionRetryConfiguration
 
+from registry.chain.refusals import refused_as_too_much as refused_as_too_much  # the client's import
 from registry.errors import ChainUnreachable, NetworkMismatch
 from registry.settings import Settings, get_settings
 
@@ -38,20 +37,6 @@ _RETRY_METHODS = (
     "net_version",
     "web3_clientVersion",
 )
-
-
-# Messages by which nodes say "that was too much at once" (geth, Besu, Erigon, Infura, Alchemy...).
-_TOO_MUCH = re.compile(
-    r"more than \d+ (results|logs)|too many|response size|limit exceeded|exceeds? (the )?(max|limit|range)"
-    r"|block range|range (is )?too (large|wide|big)|query timeout|timed? ?out|max results",
-    re.IGNORECASE,
-)
-
-
-def refused_as_too_much(message: str) -> bool:
-    """Whether a node's error message refuses a request as covering too much (a block range longer
-    than it allows, or more results than it returns at once)."""
-    return bool(_TOO_MUCH.search(message))
 
 
 def connect(

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import requests
 
-from registry.chain.connection import refused_as_too_much
+from registry.chain.refusals import refused_as_too_much
 from registry.errors import RegistryError
 
 #: Blocks one eth_getLogs covers once a node refuses a whole range (Besu's default limit).

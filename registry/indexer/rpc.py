@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from registry.chain.connection import refused_as_too_much
+from registry.chain.refusals import refused_as_too_much
 from registry.errors import ConfigurationError, RegistryError
 
 log = logging.getLogger("registry.indexer")

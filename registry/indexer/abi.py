@@ -29,7 +29,8 @@ class WordDecoder(Protocol):
     def __call__(self, data: bytes, at: int = 0, /) -> Any: ...
 
 
-_Slot = Callable[[bytes, int], Any]  # a value of the head at `at`, or the dynamic value it points to
+#: A value whose head word is at `at`: the word's value, or the dynamic value it points to.
+Slot = Callable[[bytes, int], Any]
 
 _ZERO_12 = bytes(12)
 _INTEGER = re.compile(r"(u?int)(\d*)")
@@ -128,15 +129,10 @@ def _fixed_bytes(size: int) -> WordDecoder:
 def data_decoder(types: Sequence[str]) -> DataDecoder | None:
     """A decoder of ABI-encoded values of `types` (as declared: `string` decodes to text), or None if
     one of them is not a type decoded here."""
-    head = 32 * sum(_head_words(kind) for kind in types)
-    slots: list[tuple[_Slot, int]] = []
-    offset = 0
-    for kind in types:
-        slot = _slot(kind, head)
-        if slot is None:
-            return None
-        slots.append((slot, offset))
-        offset += 32 * _head_words(kind)
+    layout = data_layout(types)
+    if layout is None:
+        return None
+    head, slots = layout
 
     def decode(data: bytes) -> list[Any]:
         if len(data) < head:
@@ -146,13 +142,29 @@ def data_decoder(types: Sequence[str]) -> DataDecoder | None:
     return decode
 
 
+def data_layout(types: Sequence[str]) -> tuple[int, list[tuple[Slot, int]]] | None:
+    """How `data_decoder` reads `types`: the bytes their head takes, and each value's decoder with where
+    its head word lies (`slot(data, at)`, once the data is known to hold the head); None if one of them
+    is not a type decoded here."""
+    head = 32 * sum(_head_words(kind) for kind in types)
+    slots: list[tuple[Slot, int]] = []
+    offset = 0
+    for kind in types:
+        slot = _slot(kind, head)
+        if slot is None:
+            return None
+        slots.append((slot, offset))
+        offset += 32 * _head_words(kind)
+    return head, slots
+
+
 def _head_words(kind: str) -> int:
     if kind.startswith("(") and kind.endswith(")") and "(" not in kind[1:]:
         return len(kind[1:-1].split(","))
     return 1
 
 
-def _slot(kind: str, head: int) -> _Slot | None:
+def _slot(kind: str, head: int) -> Slot | None:
     """The decoder of a value of type `kind` whose head word lies at `at`, in data whose head takes `head` bytes."""
     word = word_decoder(kind)
     if word is not None:

@@ -10,18 +10,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from eth_hash.auto import keccak
 
 from registry.errors import RegistryError
-from registry.indexer.abi import DataDecoder, WordDecoder, checksum_bytes, data_decoder, text, word_decoder
+from registry.indexer.abi import (
+    DataDecoder,
+    WordDecoder,
+    checksum_bytes,
+    data_decoder,
+    data_layout,
+    text,
+    word_decoder,
+)
 from registry.indexer.logs import RawLog
 
 if TYPE_CHECKING:  # the read-ahead process builds a catalogue without loading web3, which deployment imports
     from registry.chain.deployment import DeploymentManifest
 
 _DYNAMIC_BASES = ("string", "bytes")
+
+#: An event's arguments by name, from a log's topics after topic0 (None where it has none) and its data.
+LogDecoder = Callable[[bytes | None, bytes | None, bytes | None, bytes], dict[str, Any]]
 
 
 def checksum(address: str) -> str:
@@ -73,6 +84,11 @@ class EventSpec:
     data_types: tuple[str, ...]
     topic_decoders: tuple[WordDecoder, ...] = field(repr=False, compare=False)
     data_decoder: DataDecoder = field(repr=False, compare=False)
+    #: `decode_args` written out for this event (see `_log_decoder`).
+    decode_log: LogDecoder = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "decode_log", _log_decoder(self))
 
     @classmethod
     def from_abi(cls, contract: str, entry: Mapping[str, Any]) -> EventSpec:
@@ -110,6 +126,46 @@ class EventSpec:
         return dict(zip(self.indexed_names + self.data_names, values, strict=True))
 
 
+def _log_decoder(spec: EventSpec) -> LogDecoder:
+    """`spec.decode_args` written out as one function of the log's topics and data, for speed.
+
+    A backfill decodes hundreds of thousands of logs, and the general path spends most of each in
+    lists, zips and calls around the few decoders a log needs. Here a log whose topics after topic0
+    are as many as declared, and whose data holds the head, is decoded by one dict display with one
+    call per value, in `decode_args`' order (so the first value that does not decode raises the same
+    error). Any other log goes to `decode_args`, which says what is wrong. The source is generated, as
+    `collections.namedtuple` does; names appear in it only as string literals.
+    """
+    namespace: dict[str, Any] = {"general": spec.decode_args}
+    items = []
+    for i, (name, decoder) in enumerate(zip(spec.indexed_names, spec.topic_decoders, strict=True)):
+        namespace[f"topic_{i}"] = decoder
+        items.append(f"{name!r}: topic_{i}(topic{i + 1})")
+    present = len(spec.topic_decoders)
+    expected = [f"topic{i} is {'not ' if i <= present else ''}None" for i in (1, 2, 3)]
+    layout = data_layout(spec.data_types)
+    if layout is None:  # decoded by eth-abi, all at once
+        namespace["data_values"] = spec.data_decoder
+        start = "values = data_values(data)\n        "
+        items += [f"{name!r}: values[{j}]" for j, name in enumerate(spec.data_names)]
+    else:
+        head, slots = layout
+        start = ""
+        expected.append(f"len(data) >= {head}")
+        for j, (name, (slot, at)) in enumerate(zip(spec.data_names, slots, strict=True)):
+            namespace[f"value_{j}"] = slot
+            items.append(f"{name!r}: value_{j}(data, {at})")
+    source = (
+        "def decode(topic1, topic2, topic3, data):\n"
+        f"    if {' and '.join(expected)}:\n"
+        f"        {start}return {{{', '.join(items)}}}\n"
+        "    return general([t for t in (topic1, topic2, topic3) if t is not None], data)\n"
+    )
+    exec(source, namespace)
+    decode: LogDecoder = namespace["decode"]
+    return decode
+
+
 def eth_abi_decoder(types: tuple[str, ...]) -> DataDecoder:
     """eth-abi's decoder of `types`, prepared once. Strings are decoded as bytes and then as `text`,
     and addresses checksummed, so the values are those of the fast path."""
@@ -138,9 +194,12 @@ def contracts_of(manifest: DeploymentManifest) -> dict[str, tuple[str, list[dict
     return {name: (contract.address, contract.abi) for name, contract in manifest.contracts.items()}
 
 
-@dataclass(slots=True)
-class DecodedEvent:
-    """A registry event with its arguments by name, and where and when it was logged."""
+class DecodedEvent(NamedTuple):
+    """A registry event with its arguments by name, and where and when it was logged.
+
+    A named tuple, as `RawLog` is: a backfill decodes hundreds of thousands in the read-ahead process,
+    which sends them to the indexer as plain tuples (`readahead`), made named again without a call each.
+    """
 
     contract: str
     name: str
@@ -150,18 +209,14 @@ class DecodedEvent:
     transaction_hash: bytes
     timestamp: int
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # The read-ahead process sends events by the hundred thousand: pickled as the constructor's
-        # arguments they load several times faster than as a slotted object's state.
-        return (DecodedEvent, (self.contract, self.name, self.args, self.block_number, self.log_index,
-                               self.transaction_hash, self.timestamp))  # fmt: skip
-
 
 class EventCatalogue:
     """Every event of the deployed registry contracts, looked up by (address, topic0)."""
 
     def __init__(self, specs: Mapping[tuple[str, bytes], EventSpec]) -> None:
         self._specs = dict(specs)
+        #: Each event's name by (contract address, topic0).
+        self.event_names: dict[tuple[str, bytes | None], str] = {key: spec.name for key, spec in self._specs.items()}
 
     @classmethod
     def from_manifest(cls, manifest: DeploymentManifest) -> EventCatalogue:
@@ -201,9 +256,8 @@ class EventCatalogue:
         spec = self._specs.get((log.address, log.topic0))  # type: ignore[arg-type]  # no topic0: no event
         if spec is None:
             return None
-        topics = [t for t in (log.topic1, log.topic2, log.topic3) if t is not None]
         try:
-            args = spec.decode_args(topics, log.data)
+            args = spec.decode_log(log.topic1, log.topic2, log.topic3, log.data)
         except Exception as exc:
             raise UndecodableLog(spec.name, log.block_number, log.log_index, str(exc)) from None
         return DecodedEvent(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from registry.indexer.catalogue import DecodedEvent, EventCatalogue, checksum
@@ -176,15 +177,21 @@ class LogFetcher:
         rows = []
         timestamps: dict[int, int] = {}
         chain_id = self.chain_id
-        event_name = self.catalogue.event_name
+        names = self.catalogue.event_names
         checksummed = self._checksummed
         from_hex = bytes.fromhex
+        # The logs of a block share its hash, those of an event type their topic0: one object each, so
+        # the range is sent to the indexer, read and kept with one copy of each, not one a log.
+        shared: dict[str, bytes] = {}
         for entry in answer:
             if entry.get("removed"):
                 raise ChainMoved(self.rpc.url, "the node returned a log it has since removed")
-            topics: list[bytes | None] = [from_hex(t[2:]) for t in entry["topics"]]
-            topics += [None] * (4 - len(topics))
-            topic0, topic1, topic2, topic3 = topics[:4]
+            hexes = entry["topics"]
+            topic0 = (shared.get(hexes[0]) or _share(shared, hexes[0])) if hexes else None
+            later: list[bytes | None] = [from_hex(t[2:]) for t in hexes[1:4]]
+            later += _NO_TOPICS[len(later) :]
+            topic1, topic2, topic3 = later
+            block_hash = shared.get(entry["blockHash"]) or _share(shared, entry["blockHash"])
             address = checksummed.get(entry["address"]) or checksum(entry["address"])
             number = int(entry["blockNumber"], 16)
             if not first <= number <= last:
@@ -194,7 +201,7 @@ class LogFetcher:
                     chain_id,
                     number,
                     int(entry["logIndex"], 16),
-                    from_hex(entry["blockHash"][2:]),
+                    block_hash,
                     from_hex(entry["transactionHash"][2:]),
                     int(entry["transactionIndex"], 16),
                     address,
@@ -203,14 +210,24 @@ class LogFetcher:
                     topic2,
                     topic3,
                     from_hex(entry["data"][2:]),
-                    event_name(address, topic0),
+                    names.get((address, topic0)),
                 )
             )
             stamp = entry.get("blockTimestamp")
             if stamp is not None:
                 timestamps[number] = int(stamp, 16)
-        rows.sort(key=lambda r: (r.block_number, r.log_index))
+        rows.sort(key=_CHAIN_ORDER)
         return rows, timestamps
+
+
+_NO_TOPICS: list[bytes | None] = [None, None, None]
+_CHAIN_ORDER = attrgetter("block_number", "log_index")
+
+
+def _share(shared: dict[str, bytes], hex_value: str) -> bytes:
+    """The bytes of `hex_value`, kept in `shared` for the next log that has the same."""
+    value = shared[hex_value] = bytes.fromhex(hex_value[2:])
+    return value
 
 
 def _header(answer: dict[str, Any]) -> BlockHeader:

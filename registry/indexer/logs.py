@@ -1,7 +1,7 @@
 """A registry log as the node returned it: one `raw_events` row.
 
 A named tuple rather than a dict, because a backfill handles hundreds of thousands of them: built
-in the read-ahead process, pickled to the indexer, and inserted as they are
+in the read-ahead process, sent to the indexer, and inserted as they are
 (`store.bulk.insert_values`): its fields are the table's columns, in the table's order.
 """
 

@@ -39,12 +39,15 @@ from registry.errors import RegistryError
 from registry.indexer.catalogue import DecodedEvent, EventCatalogue
 from registry.indexer.logs import RawLog
 from registry.store import schema as s
-from registry.store.bulk import insert_rows, update_rows
+from registry.store.bulk import insert_rows, insert_values, update_rows
 
 Key = tuple[Any, ...]
 Row = dict[str, Any]
 _LOAD_CHUNK = 400
 _UPDATE_STAMP = ("updated_block_number", "updated_log_index", "updated_transaction_hash")
+#: `evidence_references`' columns in their order (`insert_values` checks it), as `Changes.document` fills them.
+_REFERENCE_COLUMNS = ("block_number", "log_index", "transaction_hash", "position", "document_hash", "kind",
+                      "record_type", "record_id", "milestone_index", "actor", "anchoring")  # fmt: skip
 
 
 class MissingRecord(RegistryError):
@@ -103,6 +106,9 @@ class Changes:
         #: leaves alone the indexes on the columns it does not change.
         self._updated_columns: dict[Table, set[str]] = {}
         self._appended: dict[Table, list[Row]] = {}
+        #: `evidence_references` rows, a tuple each in the table's column order (`_REFERENCE_COLUMNS`):
+        #: about one an event, so they skip the dict other rows are built as.
+        self._references: list[tuple[Any, ...]] = []
         self._first_block: int | None = None
 
     # ---- reading ----------------------------------------------------------------------------
@@ -157,7 +163,10 @@ class Changes:
         row["updated_transaction_hash"] = event.transaction_hash
         if key not in self._created.get(table, {}):
             self._updated.setdefault(table, {})[key] = None
-            self._updated_columns.setdefault(table, set(_UPDATE_STAMP)).update(values)
+            columns = self._updated_columns.get(table)
+            if columns is None:
+                columns = self._updated_columns[table] = set(_UPDATE_STAMP)
+            columns.update(values)
         return row
 
     def upsert(self, table: Table, key: Key, event: DecodedEvent, **values: Any) -> None:
@@ -190,18 +199,10 @@ class Changes:
         Zero means "no document"."""
         if document_hash == ZERO_HASH:
             return
-        self.append(
-            s.evidence_references,
-            event,
-            position=position,
-            document_hash=document_hash,
-            kind=int(kind),
-            record_type=record_type,
-            record_id=record_id,
-            milestone_index=milestone_index,
-            actor=actor,
-            anchoring=anchoring,
-        )
+        self._references.append(
+            (event.block_number, event.log_index, event.transaction_hash, position, document_hash, int(kind),
+             record_type, record_id, milestone_index, actor, anchoring)
+        )  # fmt: skip
         if self._first_block is None:
             self._first_block = event.block_number
 
@@ -215,6 +216,7 @@ class Changes:
             update_rows(connection, table, [rows[k] for k in keys], columns=self._updated_columns[table])
         for table, appended in self._appended.items():
             insert_rows(connection, table, appended)
+        insert_values(connection, s.evidence_references, _REFERENCE_COLUMNS, self._references)
         if self._first_block is not None:
             anchor_first_references(connection, self._first_block)
 

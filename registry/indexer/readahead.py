@@ -5,20 +5,24 @@ also moves parsing the node's JSON and building rows onto another core. The proc
 (`python -m registry.indexer.readahead`) reads requests from its stdin and writes answers to its
 stdout, pickled; it makes single attempts, so a failure comes back to the indexer, which waits and
 asks again itself; and it ends when the indexer closes the pipe, or dies. It decodes the events too
-(`LogFetcher.read_range`): sending them costs the indexer less than decoding them would.
+(`LogFetcher.read_range`): sending them costs the indexer less than decoding them would. A range
+crosses as one `marshal` of plain tuples (`_packed`), which both sides write and read in about half
+the time pickle takes over the same named tuples; marshal keeps shared objects shared, as pickle does.
 """
 
 from __future__ import annotations
 
+import marshal
 import os
 import pickle
 import subprocess
 import sys
 from typing import IO, TYPE_CHECKING, Any
 
-from registry.indexer.catalogue import EventCatalogue, contracts_of
+from registry.indexer.catalogue import DecodedEvent, EventCatalogue, contracts_of
 from registry.indexer.collector import collector_paused
-from registry.indexer.fetcher import BlockRange, LogFetcher
+from registry.indexer.fetcher import BlockHeader, BlockRange, LogFetcher
+from registry.indexer.logs import RawLog
 from registry.indexer.rpc import JsonRpc, RpcUnavailable
 
 if TYPE_CHECKING:
@@ -50,12 +54,11 @@ class ReadAhead:
         try:
             with collector_paused():
                 outcome, value = pickle.load(self._process.stdout)
+                if outcome == "range":
+                    return _unpacked(value)
         except (EOFError, pickle.UnpicklingError):
             raise RpcUnavailable(self.rpc_url, "eth_getLogs", "the read-ahead process ended") from None
-        if outcome == "error":
-            raise value
-        assert isinstance(value, BlockRange)
-        return value
+        raise value
 
     def close(self) -> None:
         if self._process.stdin is not None:
@@ -89,7 +92,7 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
             return
         with collector_paused():
             try:
-                answer: tuple[str, Any] = ("range", fetcher.read_range(first, last, verify_previous=True))
+                answer: tuple[str, Any] = ("range", _packed(fetcher.read_range(first, last, verify_previous=True)))
             except Exception as exc:
                 answer = ("error", exc)
             # Pickled whole before it is written: the indexer reads it once done with the range before,
@@ -99,6 +102,37 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
         answers.write(pickled)
         answers.flush()
         del pickled
+
+
+def _packed(fetched: BlockRange) -> bytes:
+    """A range as plain values (tuples, dicts, bytes, numbers), marshalled."""
+    return marshal.dumps(
+        (fetched.first, fetched.last, _header_values(fetched.last_header), fetched.previous,
+         None if fetched.previous_header is None else _header_values(fetched.previous_header),
+         list(map(tuple, fetched.rows)), [None if event is None else tuple(event) for event in fetched.events],
+         fetched.block_hashes, fetched.timestamps, fetched.seconds)
+    )  # fmt: skip
+
+
+def _unpacked(packed: bytes) -> BlockRange:
+    """The range `_packed` wrote."""
+    first, last, last_header, previous, previous_header, rows, events, hashes, stamps, seconds = marshal.loads(packed)
+    return BlockRange(
+        first=first,
+        last=last,
+        last_header=BlockHeader(*last_header),
+        previous=previous,
+        previous_header=None if previous_header is None else BlockHeader(*previous_header),
+        rows=list(map(RawLog._make, rows)),
+        events=[None if event is None else DecodedEvent._make(event) for event in events],
+        block_hashes=hashes,
+        timestamps=stamps,
+        seconds=seconds,
+    )
+
+
+def _header_values(header: BlockHeader) -> tuple[int, bytes, bytes, int]:
+    return (header.number, header.hash, header.parent_hash, header.timestamp)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import pickle
 from collections.abc import Mapping
 from typing import Any
 
+import pytest
 from web3 import Web3
 
 from registry.chain.anvil import AnvilProcess
@@ -13,6 +14,7 @@ from registry.chain.deployment import DeploymentManifest
 from registry.chain.devload import DevLoad
 from registry.indexer.catalogue import DecodedEvent, EventCatalogue, UndecodableLog
 from registry.indexer.fetcher import LogFetcher
+from registry.indexer.logs import RawLog
 from registry.indexer.rpc import JsonRpc
 
 
@@ -76,3 +78,21 @@ def test_events_and_decoding_errors_cross_from_the_read_ahead_process_intact() -
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is UndecodableLog and str(copy) == str(error)
     assert (copy.event, copy.block_number, copy.log_index, copy.reason) == (error.event, 12, 4, error.reason)
+
+
+def test_a_log_with_other_topics_or_less_data_than_declared_does_not_decode(manifest: DeploymentManifest) -> None:
+    catalogue = EventCatalogue.from_manifest(manifest)
+    submitted = next(s for s in catalogue.specs if s.name == "MilestoneSubmitted")
+    word = (7).to_bytes(32, "big")
+    no_evidence = word + (64).to_bytes(32, "big") + bytes(32)  # attempt 7, an empty bytes32[]
+
+    def log(topic3: bytes | None, data: bytes) -> RawLog:
+        return RawLog(manifest.chain_id, 12, 4, b"\x01" * 32, b"\x02" * 32, 0, manifest.address("GrantRegistry"),
+                      submitted.topic0, word, word, topic3, data, submitted.name)  # fmt: skip
+
+    event = catalogue.decode(log(bytes(12) + b"\x03" * 20, no_evidence), 1_700_000_000)
+    assert event is not None and event.args["attempt"] == 7 and event.args["evidenceHashes"] == ()
+    with pytest.raises(UndecodableLog, match="log at block 12, index 4 does not decode: 2 indexed topics, the ABI"):
+        catalogue.decode(log(None, no_evidence), 1_700_000_000)
+    with pytest.raises(UndecodableLog, match="32 bytes of data, the head alone takes 64"):
+        catalogue.decode(log(bytes(12) + b"\x03" * 20, word), 1_700_000_000)

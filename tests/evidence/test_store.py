@@ -30,7 +30,7 @@ from registry.settings import Settings, get_settings
 
 REPORT = b"%PDF-1.7 interim report of the Incheon SOS Lab child-safety pilot"
 REPORT_SHA256 = hashlib.sha256(REPORT).digest()
-SIDECAR_KEYS = {"sha256", "size", "mediaType", "originalNames", "storedAt"}
+SIDECAR_KEYS = {"sha256", "size", "mediaType", "originalNames", "storedAt", "public", "publishedAt"}
 
 
 @pytest.fixture

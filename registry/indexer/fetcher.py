@@ -14,6 +14,7 @@ from operator import attrgetter
 from typing import Any
 
 from registry.indexer.catalogue import DecodedEvent, EventCatalogue, checksum
+from registry.indexer.collector import collector_paused
 from registry.indexer.logs import RawLog
 from registry.indexer.rpc import JsonRpc, RpcError, RpcUnavailable
 
@@ -130,6 +131,12 @@ class LogFetcher:
         still has it: logs from a chain that changed in between are noticed then. With
         `verify_previous`, the header of block `first - 1` (the checkpoint) is read for that check.
         """
+        # Parsing and decoding a range allocates a few objects a log: with the collector on, it would
+        # scan them again and again, and everything else the process holds (a tenth of a second a range).
+        with collector_paused():
+            return self._read_range(first, last, verify_previous=verify_previous)
+
+    def _read_range(self, first: int, last: int, *, verify_previous: bool) -> BlockRange:
         started = time.monotonic()
         previous = first - 1
         headers = self.headers([previous, last] if verify_previous else [last])

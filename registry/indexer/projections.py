@@ -44,6 +44,8 @@ from registry.store.bulk import insert_rows, insert_values, update_rows
 Key = tuple[Any, ...]
 Row = dict[str, Any]
 _LOAD_CHUNK = 400
+#: What a table none of whose rows is in memory looks like; never written to.
+_NO_ROWS: dict[Key, Any] = {}
 _UPDATE_STAMP = ("updated_block_number", "updated_log_index", "updated_transaction_hash")
 #: `evidence_references`' columns in their order (`insert_values` checks it), as `Changes.document` fills them.
 _REFERENCE_COLUMNS = ("block_number", "log_index", "transaction_hash", "position", "document_hash", "kind",
@@ -76,7 +78,7 @@ class RowCache:
         self._size = 0
 
     def get(self, table: Table, key: Key) -> Row | None:
-        row = self._rows.get(table, {}).get(key)
+        row = self._rows.get(table, _NO_ROWS).get(key)
         return None if row is None else dict(row)
 
     def keep(self, changes: Changes) -> None:
@@ -138,10 +140,11 @@ class Changes:
         return self._rows
 
     def find(self, table: Table, key: Key) -> Row | None:
-        return self._rows.get(table, {}).get(key)
+        row: Row | None = self._rows.get(table, _NO_ROWS).get(key)
+        return row
 
     def get(self, table: Table, key: Key, event: DecodedEvent) -> Row:
-        row = self.find(table, key)
+        row: Row | None = self._rows.get(table, _NO_ROWS).get(key)
         if row is None:
             raise MissingRecord(table.name, key, event)
         return row
@@ -156,12 +159,14 @@ class Changes:
         self._created.setdefault(table, {})[key] = None
 
     def update(self, table: Table, key: Key, event: DecodedEvent, **values: Any) -> Row:
-        row = self.get(table, key, event)
+        row: Row | None = self._rows.get(table, _NO_ROWS).get(key)
+        if row is None:
+            raise MissingRecord(table.name, key, event)
         row.update(values)
         row["updated_block_number"] = event.block_number
         row["updated_log_index"] = event.log_index
         row["updated_transaction_hash"] = event.transaction_hash
-        if key not in self._created.get(table, {}):
+        if key not in self._created.get(table, _NO_ROWS):
             self._updated.setdefault(table, {})[key] = None
             columns = self._updated_columns.get(table)
             if columns is None:
@@ -630,17 +635,22 @@ def apply_events(connection: Connection, events: Sequence[DecodedEvent], *, cach
     wanted: dict[Table, set[Key]] = {}
     created: set[tuple[Table, Key]] = set()
     work = []
+    projections = PROJECTIONS
     for event in events:
-        projection = PROJECTIONS.get(event.name)
+        projection = projections.get(event.name)
         if projection is None:
             continue
         work.append((projection.apply, event))
-        if projection.needs is not None:
-            for table, key in projection.needs(event.args):
+        needs, creates = projection.needs, projection.creates
+        if needs is not None:
+            for table, key in needs(event.args):
                 if (table, key) not in created:
-                    wanted.setdefault(table, set()).add(key)
-        if projection.creates is not None:
-            created.update(projection.creates(event.args))
+                    keys = wanted.get(table)
+                    if keys is None:
+                        keys = wanted[table] = set()
+                    keys.add(key)
+        if creates is not None:
+            created.update(creates(event.args))
     changes = Changes(cache)
     changes.load(connection, wanted)
     for apply, event in work:

@@ -167,11 +167,12 @@ class Changes:
         row["updated_log_index"] = event.log_index
         row["updated_transaction_hash"] = event.transaction_hash
         if key not in self._created.get(table, _NO_ROWS):
-            self._updated.setdefault(table, {})[key] = None
-            columns = self._updated_columns.get(table)
-            if columns is None:
-                columns = self._updated_columns[table] = set(_UPDATE_STAMP)
-            columns.update(values)
+            updated = self._updated.get(table)
+            if updated is None:
+                updated = self._updated[table] = {}
+                self._updated_columns[table] = set(_UPDATE_STAMP)
+            updated[key] = None
+            self._updated_columns[table].update(values)
         return row
 
     def upsert(self, table: Table, key: Key, event: DecodedEvent, **values: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from registry.evidence.store import DocumentStore
 from registry.web.i18n import Language, catalogue
@@ -335,8 +336,17 @@ def test_the_keyboard_reaches_the_skip_link_and_the_file_chooser(
         if page.evaluate("document.activeElement.id") == "document":
             break
     assert page.evaluate("document.activeElement.id") == "document"
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
+    # A busy machine's Chromium can drop the chooser of the first key press (seen under load): a person
+    # would press again, and so does the test, once, with a generous wait each time.
+    for attempt in range(2):
+        try:
+            with page.expect_file_chooser(timeout=30_000) as chooser:
+                page.keyboard.press("Space")
+            break
+        except PlaywrightTimeoutError:
+            if attempt:
+                raise
+            page.focus("#document")
     chooser.value.set_files(str(reviewed.genuine))
     assert _verdict(desktop).get_attribute("data-verdict") == "verified"
     desktop.assert_quiet()

@@ -163,6 +163,10 @@ class Relay:
         """The nonce `signer`'s next request must carry."""
         return self.client.nonce_of(to_checksum_address(signer))
 
+    def chain_time(self) -> int:
+        """The time of the chain's newest block (Unix seconds): what a request's deadline is compared with."""
+        return int(self.client.w3.eth.get_block("latest")["timestamp"])
+
     def submit(self, request: SignedRequest, client_address: str) -> RelayResult:
         """Checks `request` and sends it; `RelayRefused` (nothing sent) if the relay or the registry refuses it."""
         wait = self.clients.take(client_address)

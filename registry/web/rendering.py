@@ -49,6 +49,7 @@ NAVIGATION = [
     ("/search", "nav.search"),
     ("/evaluations", "nav.evaluations"),
     ("/dashboard", "nav.dashboard"),
+    ("/workspace", "nav.workspace"),
 ]
 
 

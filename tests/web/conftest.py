@@ -27,6 +27,7 @@ from registry.evidence.store import DocumentStore
 from registry.settings import PROJECT_ROOT
 from registry.web.app import create_app
 from tests.api.conftest import IndexedRegistry, indexed  # noqa: F401 - the fixture, reused for this package
+from tests.helpers.workspace import following_indexer, served_workspace
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
@@ -200,3 +201,32 @@ def desktop(browser: Browser, portal_url: str) -> Iterator[BrowserTab]:
 @pytest.fixture
 def phone(browser: Browser, portal_url: str) -> Iterator[BrowserTab]:
     yield from _open_tab(browser, portal_url, PHONE, "phone")
+
+
+@pytest.fixture(scope="module")
+def workspace_registry(
+    indexed: IndexedRegistry,  # noqa: F811 - the imported fixture
+    reviewed: ReviewedMilestone,
+    w3: Web3,
+) -> Iterator[IndexedRegistry]:
+    """The portal's registry for one module of workspace tests: what the module writes through the relay is
+    taken back after it (the chain reverted, the database following it back)."""
+    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
+    try:
+        yield indexed
+    finally:
+        w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
+        indexed.index()
+
+
+@pytest.fixture(scope="module")
+def workspace_url(workspace_registry: IndexedRegistry) -> Iterator[str]:
+    """The portal with its relay on (dev account 6 sends, as `rnd-registry up` sets it), while an indexer
+    follows the chain so that the page sees what it wrote."""
+    with served_workspace(workspace_registry.settings) as url, following_indexer(workspace_registry.index):
+        yield url
+
+
+@pytest.fixture
+def workspace_tab(browser: Browser, workspace_url: str) -> Iterator[BrowserTab]:
+    yield from _open_tab(browser, workspace_url, DESKTOP, "desktop")

@@ -73,6 +73,10 @@ def _keys_used() -> set[str]:
         text = (WEB_DIR / "static" / script).read_text(encoding="utf-8")
         used |= {prefix + key for key in re.findall(r"""\bsay\(\s*"(\w+)"\s*[,)]""", text)}
         used |= set(re.findall(r"""records\["(record\.\w+)"\]""", text))
+    # The workspace's scripts say `workspace.` messages by their dotted keys (static/workspace/words.js).
+    for workspace_script in (WEB_DIR / "static" / "workspace").glob("*.js"):
+        text = workspace_script.read_text(encoding="utf-8")
+        used |= {"workspace." + key for key in re.findall(r"""\bsay\(\s*"([\w.]+)"\s*[,)]""", text)}
     used |= {key for _, key in NAVIGATION}
     # The verification script names the contract's answer by its status.
     statuses = get_args(LiveCheck.model_fields["status"].annotation)

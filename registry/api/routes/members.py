@@ -107,9 +107,11 @@ async def export_role_members(
 CompanyAccountSort = Annotated[str | None, sort_parameter(COMPANY_ACCOUNT_SORTS, "account")]
 
 
-async def _company_filter(company: Company = None, active: Active = None) -> CompanyAccountFilter:
+async def _company_filter(
+    company: Company = None, active: Active = None, account: Account = None
+) -> CompanyAccountFilter:
     """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
-    return CompanyAccountFilter(company_id=company_param(company), active=active)
+    return CompanyAccountFilter(company_id=company_param(company), active=active, account=account_param(account))
 
 
 CompanyFilters = Annotated[CompanyAccountFilter, Depends(_company_filter)]

@@ -157,12 +157,14 @@ def relay_status(
     ] = None,
 ) -> RelayStatus:
     """Whether the relay is on; when it is, the EIP-712 domain and types a page signs a `ForwardRequest`
-    with, the contracts it may call, the limits, and with `?signer=` that account's next nonce."""
+    with, the contracts it may call, the limits, the chain's time (a deadline is chain time), and with
+    `?signer=` that account's next nonce."""
     settings = context.settings
     limits = RelayLimits(per_signer=settings.relay_requests_per_signer, per_client=settings.relay_requests_per_client)
     try:
         relay = _relay(context)
         next_nonce = relay.next_nonce(signer) if signer else None
+        chain_time = relay.chain_time()
     except RelayRefused as refusal:
         return RelayStatus(enabled=False, message=refusal.message(chosen_language(request, lang)), limits=limits)
     except ChainUnreachable as exc:
@@ -183,6 +185,7 @@ def relay_status(
         limits=limits,
         signer=to_checksum_address(signer) if signer else None,
         next_nonce=next_nonce,
+        chain_time=chain_time,
     )
 
 

@@ -182,3 +182,8 @@ class RelayStatus(ApiModel):
     limits: RelayLimits
     signer: Address | None = Field(default=None, description="The signer asked about (`?signer=`).")
     next_nonce: int | None = Field(default=None, description="The nonce the signer's next request must carry.")
+    chain_time: int | None = Field(
+        default=None,
+        description="The time of the chain's newest block (Unix seconds): a request's `deadline` is compared with it, "
+        "not with the signer's clock.",
+    )

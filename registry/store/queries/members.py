@@ -47,6 +47,8 @@ COMPANY_ACCOUNT_SORTS = {"account": SortKey("account", (company_accounts.c.accou
 class CompanyAccountFilter:
     company_id: bytes | None = None
     active: bool | None = None
+    #: Only this account's binding (checksummed).
+    account: str | None = None
 
 
 def company_accounts_query(wanted: CompanyAccountFilter) -> Select[Any]:
@@ -56,6 +58,8 @@ def company_accounts_query(wanted: CompanyAccountFilter) -> Select[Any]:
         query = query.where(c.c.company_id == wanted.company_id)
     if wanted.active is not None:
         query = query.where(c.c.active == wanted.active)
+    if wanted.account is not None:
+        query = query.where(c.c.account == wanted.account)
     return query
 
 

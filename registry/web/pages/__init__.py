@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from registry.web.pages import chain_check, dashboard, grants, home, members, outcomes, receipts, verifier, verify
+from registry.web.pages import (
+    chain_check,
+    dashboard,
+    grants,
+    home,
+    members,
+    outcomes,
+    receipts,
+    verifier,
+    verify,
+    workspace,
+)
 
 ROUTERS: list[APIRouter] = [
     home.router, verify.router, grants.router, outcomes.router, members.router, dashboard.router,
-    chain_check.router, verifier.router, receipts.router,
-]
+    chain_check.router, verifier.router, receipts.router, workspace.router,
+]  # fmt: skip

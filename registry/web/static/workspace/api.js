@@ -1,0 +1,83 @@
+// Reading the registry's API from a workspace page: JSON answers in the page's language, and waiting for a
+// record the relay has just written until the indexer serves it.
+"use strict";
+
+(function () {
+  const workspace = window.RndWorkspace;
+  const lang = workspace.data.lang;
+
+  function withLanguage(path) {
+    return path + (path.includes("?") ? "&" : "?") + "lang=" + encodeURIComponent(lang);
+  }
+
+  /** GET `path` as JSON: {ok, status, body}; a network failure is {ok:false, status:0}. */
+  async function get(path) {
+    let response;
+    try {
+      response = await fetch(withLanguage(path), { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    } catch (error) {
+      return { ok: false, status: 0, body: null };
+    }
+    let body = null;
+    try {
+      body = await response.json();
+    } catch (error) {
+      body = null;
+    }
+    return { ok: response.ok, status: response.status, body };
+  }
+
+  /** POST `body` (an object sent as JSON, or FormData as it is) to `path`: {ok, status, body}. */
+  async function post(path, body) {
+    const isForm = body instanceof FormData;
+    let response;
+    try {
+      response = await fetch(withLanguage(path), {
+        method: "POST",
+        headers: isForm ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" },
+        body: isForm ? body : JSON.stringify(body),
+        credentials: "same-origin",
+      });
+    } catch (error) {
+      return { ok: false, status: 0, body: null };
+    }
+    let answer = null;
+    try {
+      answer = await response.json();
+    } catch (error) {
+      answer = null;
+    }
+    return { ok: response.ok, status: response.status, body: answer };
+  }
+
+  const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** The record at `path` once the indexer serves it (a 404 until then), or null after `seconds`. */
+  async function waitForRecord(path, seconds) {
+    const until = Date.now() + seconds * 1000;
+    let wait = 250;
+    for (;;) {
+      const answer = await get(path);
+      if (answer.ok) return answer.body;
+      if (answer.status !== 404 && answer.status !== 503 && answer.status !== 0) return null;
+      if (Date.now() + wait > until) return null;
+      await pause(wait);
+      wait = Math.min(wait * 2, 2000);
+    }
+  }
+
+  /** Every item of an API list (following its cursors), at most `limit` items. */
+  async function getAll(path, limit) {
+    const items = [];
+    let cursor = null;
+    do {
+      const answer = await get(path + (cursor ? (path.includes("?") ? "&" : "?") + "cursor=" + encodeURIComponent(cursor) : ""));
+      if (!answer.ok) return null;
+      items.push(...answer.body.items);
+      cursor = answer.body.nextCursor;
+    } while (cursor && items.length < (limit || 1000));
+    return items;
+  }
+
+  workspace.api = { get, post, getAll, waitForRecord };
+})();

@@ -208,6 +208,18 @@ class Settings(BaseSettings):
         description="Requests a minute the relay takes from one client address, refused ones included; counted in "
         "memory by each server process.",
     )
+    document_uploads_per_signer: int = Field(
+        default=30,
+        ge=1,
+        description="Documents a minute POST /api/v1/documents publishes for one signer (a burst of as many, then "
+        "one every 60/N s); counted in memory by each server process.",
+    )
+    document_uploads_per_client: int = Field(
+        default=60,
+        ge=1,
+        description="Requests a minute POST /api/v1/documents takes from one client address, refused ones "
+        "included; counted in memory by each server process.",
+    )
     open_data_provider: str = Field(
         default="인천광역시 (Incheon Metropolitan City)",
         description="Who publishes the data sets, as the open-data catalogue (/api/v1/datasets) names the provider.",

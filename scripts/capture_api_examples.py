@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from eth_account.messages import encode_defunct
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
@@ -36,11 +37,13 @@ from registry.chain.connection import connect  # noqa: E402
 from registry.chain.deployment import FORWARDER, DeploymentManifest  # noqa: E402
 from registry.chain.devkeys import dev_account  # noqa: E402
 from registry.chain.forwarder import sign_request  # noqa: E402
-from registry.demo.dataset import COMPANIES  # noqa: E402
+from registry.demo.dataset import AUDITOR, COMPANIES  # noqa: E402
 from registry.domain.enums import OutcomeType  # noqa: E402
+from registry.evidence.publishing import publication_message  # noqa: E402
 
 STARTUP_TIMEOUT = 300.0
 RELAY = "POST /api/v1/relay"
+DOCUMENT_UPLOAD = "POST /api/v1/documents"
 LIST_LENGTH = 2
 
 
@@ -172,6 +175,9 @@ def capture(registry: Registry) -> dict[str, Any]:
             key = f"{method.upper()} {template}"
             if key == RELAY:
                 continue  # last, once every other example is taken: it records an outcome
+            if key == DOCUMENT_UPLOAD:
+                examples[key] = published_note(registry)
+                continue
             if method == "post":
                 with document.open("rb") as file:
                     response = requests.post(registry.api + template, files={"file": (document.name, file)}, timeout=30)
@@ -192,6 +198,27 @@ def capture(registry: Registry) -> dict[str, Any]:
     if RELAY in (f"POST {template}" for template in schema["paths"]):
         examples[RELAY] = relayed_patent(registry)
     return examples
+
+
+def published_note(registry: Registry) -> Any:
+    """A review note the demo's auditor types and publishes, as the workspace's page would: the answer of
+    publishing it again (200, the same as the first)."""
+    note = "검토 의견: 1단계 증빙의 시험성적서 3쪽에 기관 직인이 빠졌습니다. 보완해 다시 제출하세요.\n".encode()
+    terms = registry.get("/api/v1/documents/publishing")
+    message = publication_message(hashlib.sha256(note).digest(), terms["chainId"], terms["registry"])
+    auditor = dev_account(AUDITOR)
+    fields = {
+        "sha256": hashlib.sha256(note).hexdigest(),
+        "uploader": auditor.address,
+        "signature": "0x" + bytes(auditor.sign_message(encode_defunct(text=message)).signature).hex(),
+        "name": "검토의견.txt",
+        "contentType": "text/plain",
+    }
+    for _ in range(2):
+        response = requests.post(registry.api + "/api/v1/documents", data=fields,
+                                 files={"document": ("검토의견.txt", note)}, timeout=60)  # fmt: skip
+        response.raise_for_status()
+    return response.json()
 
 
 def relayed_patent(registry: Registry) -> Any:

@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
+from starlette.routing import Match, Route
 
 from registry.api.database_trouble import DATABASE_ERRORS, DatabaseWatch
 from registry.api.schemas.common import ApiError, ErrorDetail
@@ -97,7 +98,8 @@ async def _problem(_request: Request, exc: Exception) -> JSONResponse:
 
 _STATUS_MESSAGES = {
     404: "no such resource; the API's lists are at /api/v1 and every endpoint is documented at /docs",
-    405: "this endpoint does not accept that method; records are read-only (the one write is POST /api/v1/relay)",
+    405: "this endpoint does not accept that method; records are read-only (the writes are POST /api/v1/relay and "
+    "POST /api/v1/documents)",
     413: "the upload is larger than this server accepts",
 }
 
@@ -107,7 +109,20 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else None
     generic = detail is None or detail in ("Not Found", "Method Not Allowed", "Request Entity Too Large")
     message = _STATUS_MESSAGES.get(exc.status_code, detail or "request refused") if generic else str(detail)
-    return error_response(exc.status_code, message, headers=exc.headers)
+    headers = exc.headers
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
+    return error_response(exc.status_code, message, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path (Starlette's 405 names only the first route's: a path with a
+    GET and a POST route, such as /api/v1/documents, would be said to take GET alone)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= route.methods
+    return ", ".join(sorted(methods))
 
 
 async def _client_gone(_request: Request, _exc: Exception) -> JSONResponse:

@@ -175,6 +175,15 @@ class DocumentStore:
                 temporary.unlink()
         return self._record_name(digest, size, recorded_name)
 
+    def receive(self) -> IncomingDocument:
+        """A document arriving a chunk at a time (an upload streamed in): `write` each chunk, then `keep`
+        it under the SHA-256 its sender declared, or `discard` it. Nothing is stored until `keep`, and
+        `keep` stores nothing unless the bytes hash to the declared address."""
+        incoming = self.root / _ALGORITHM
+        incoming.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=incoming)
+        return IncomingDocument(self, os.fdopen(descriptor, "wb"), Path(temporary_name))
+
     def put_text(self, text: str, name: str) -> StoredDocument:
         """Stores a short text someone typed (a reason, a review note) as a UTF-8 document, published:
         a typed reason is written to be read by everyone the record concerns."""
@@ -274,7 +283,7 @@ class DocumentStore:
         path = self._document_path(digest)
         return path.with_name(path.name + ".json")
 
-    def _record_name(self, digest: bytes, size: int, name: str) -> StoredDocument:
+    def _record_name(self, digest: bytes, size: int, name: str, media_type: str | None = None) -> StoredDocument:
         sidecar_path = self._sidecar_path(digest)
         # Read, add the name, write: without the lock two puts under different names could each
         # write a sidecar missing the other's name.
@@ -284,7 +293,7 @@ class DocumentStore:
                 updated = StoredDocument(
                     sha256=digest,
                     size=size,
-                    media_type=guess_media_type(name),
+                    media_type=media_type or guess_media_type(name),
                     original_names=(name,),
                     stored_at=datetime.now(UTC).replace(microsecond=0),
                 )
@@ -307,6 +316,65 @@ class DocumentStore:
                 fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
 
+class DocumentHashMismatch(RegistryError):
+    """The bytes received do not hash to the SHA-256 their sender declared: nothing was stored."""
+
+    def __init__(self, declared: bytes, actual: bytes) -> None:
+        self.declared = declared
+        self.actual = actual
+        super().__init__(
+            f"the document received hashes to SHA-256 {hash_to_hex(actual)}, not {hash_to_hex(declared)} as "
+            "declared, so it was not stored; check that the right file was sent, whole"
+        )
+
+
+class IncomingDocument:
+    """Bytes being received into the store (`DocumentStore.receive`), in a temporary file beside the
+    documents, hashed as they are written; kept under their hash only if it is the one declared."""
+
+    def __init__(self, store: DocumentStore, out: BinaryIO, temporary: Path) -> None:
+        self._store = store
+        self._out = out
+        self._temporary = temporary
+        self._digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        self._digest.update(chunk)
+        self._out.write(chunk)
+        self.size += len(chunk)
+
+    def keep(
+        self, declared: bytes, name: str, *, public: bool = False, media_type: str | None = None
+    ) -> StoredDocument:
+        """Moves the bytes into place under `declared` with file name `name` (published if `public`; of
+        `media_type` if new to the store, else guessed from `name`);
+        `DocumentHashMismatch` (and nothing stored) if they hash to another address. Already stored:
+        its bytes stay as they are and `name` is added to its names."""
+        try:
+            recorded_name = _file_name(name)
+            actual = self._digest.digest()
+            if actual != declared:
+                raise DocumentHashMismatch(declared, actual)
+            self._out.flush()
+            os.fsync(self._out.fileno())
+            self._out.close()
+            target = self._store._document_path(actual)
+            target.parent.mkdir(exist_ok=True)
+            os.chmod(self._temporary, _DOCUMENT_MODE)
+            _move_unless_present(self._temporary, target)
+        finally:
+            self.discard()
+        stored = self._store._record_name(actual, self.size, recorded_name, media_type)
+        return self._store.publish(actual) if public else stored
+
+    def discard(self) -> None:
+        """Drops what was received (nothing of it stays); done by `keep` too, so calling it again is harmless."""
+        self._out.close()
+        with contextlib.suppress(FileNotFoundError):
+            self._temporary.unlink()
+
+
 def guess_media_type(name: str) -> str:
     """The media type a file name suggests (`application/pdf` for `보고서.pdf`), or a generic one."""
     media_type, _ = mimetypes.guess_type(name, strict=True)
@@ -317,6 +385,12 @@ def _address(sha256: DocumentAddress) -> bytes:
     if isinstance(sha256, bytes):
         return parse_document_hash(hash_to_hex(sha256))
     return parse_document_hash(sha256)
+
+
+def document_file_name(name: str) -> str:
+    """The file name a document is recorded under when given `name`: its last component, NFC, stripped;
+    `InvalidDocumentName` if nothing usable is left or it holds control characters."""
+    return _file_name(name)
 
 
 def _file_name(name: str) -> str:

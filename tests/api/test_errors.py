@@ -19,7 +19,7 @@ def test_writing_a_record_is_a_405_saying_records_are_read_only(api: TestClient)
     assert error_of(api.delete("/api/v1/programs/1"), 405) == {
         "status": 405,
         "message": "this endpoint does not accept that method; records are read-only "
-        "(the one write is POST /api/v1/relay)",
+        "(the writes are POST /api/v1/relay and POST /api/v1/documents)",
     }
 
 

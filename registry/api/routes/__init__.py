@@ -9,6 +9,7 @@ from registry.api.direct_routes import DirectLookup
 from registry.api.routes import (
     batches,
     datasets,
+    document_uploads,
     documents,
     evaluations,
     index,
@@ -41,6 +42,7 @@ ROUTERS: list[APIRouter] = [
     members.router,
     batches.router,
     documents.router,
+    document_uploads.router,  # before public_documents.router, whose /documents/{sha256} would take /publishing
     public_documents.router,  # after documents.router, whose /documents/export it must not take
     operations.router,
     statistics.router,

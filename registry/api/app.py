@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from registry.api.database_trouble import DATABASE_UNAVAILABLE_RESPONSE
 from registry.api.deps import ApiContext
+from registry.api.direct_lists import direct_lists
 from registry.api.direct_routes import direct_routes
 from registry.api.documentation import add_documentation
 from registry.api.errors import install_error_handlers
@@ -21,7 +22,7 @@ from registry.api.examples import add_examples, load_examples
 from registry.api.graphql import add_graphql
 from registry.api.observability import ApiMetrics, ObservabilityMiddleware, count_every_route
 from registry.api.parameters import declare_page_size
-from registry.api.routes import DIRECT_LOOKUPS, ROUTERS
+from registry.api.routes import DIRECT_LISTS, DIRECT_LOOKUPS, ROUTERS
 from registry.chain.deployment import DeploymentManifest
 from registry.settings import Settings
 from registry.store.engine import open_engine, upgrade
@@ -53,9 +54,9 @@ The same records, with the same provenance, are served by GraphQL at `/api/v1/gr
 
 
 def create_app(settings: Settings | None = None, *, direct: bool = True) -> FastAPI:
-    """The API over `settings`' database. `direct=False` leaves out the direct routes
-    (registry/api/direct_routes.py), so that every request goes through its documented FastAPI
-    route: the tests compare the two."""
+    """The API over `settings`' database. `direct=False` leaves out the direct routes and lists
+    (registry/api/direct_routes.py, direct_lists.py), so that every request goes through its documented
+    FastAPI route: the tests compare the two."""
     settings = settings or Settings()
     engine = open_engine(settings.database_url)
     manifest = DeploymentManifest.read(settings.manifest_path) if settings.manifest_path.exists() else None
@@ -115,7 +116,7 @@ def create_app(settings: Settings | None = None, *, direct: bool = True) -> Fast
     if direct:
         # Ahead of every other route, FastAPI's documentation pages included: the lookups asked most
         # are matched before anything else is tried.
-        app.router.routes[0:0] = direct_routes(DIRECT_LOOKUPS)
+        app.router.routes[0:0] = [*direct_routes(DIRECT_LOOKUPS), *direct_lists(DIRECT_LISTS)]
     for router in ROUTERS:
         # Any route may find the database unreadable (registry/api/database_trouble.py): said on each.
         app.include_router(router, responses=DATABASE_UNAVAILABLE_RESPONSE)

@@ -53,17 +53,19 @@ class ApiContext:
     def snapshot(self) -> Iterator[Snapshot]:
         """A read snapshot for the lookups: the reads of one answer see one state of the database
         (on SQLite, on a connection this thread keeps; see `ReadConnections`)."""
-        if self._reads is None:
-            self._reads = ReadConnections(self.engine)
-        with self._reads.snapshot() as reader:
+        with self.read_connections().snapshot() as reader:
             yield reader
 
     async def data_version(self) -> tuple[int, str]:
         """A value that changes whenever anything was committed to the database since it was last read
         (`registry/store/queries/prepared.py`'s `data_version`), on the connection the lookups use."""
+        return await self.read(self.read_connections().data_version)
+
+    def read_connections(self) -> ReadConnections:
+        """The snapshots and change counter the lookups and lists read (one SQLite connection per thread)."""
         if self._reads is None:
             self._reads = ReadConnections(self.engine)
-        return await self.read(self._reads.data_version)
+        return self._reads
 
     async def read(self, work: Callable[[], T]) -> T:
         """Runs `work`, a function that reads the database: inline on SQLite, whose indexed reads take

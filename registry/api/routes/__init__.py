@@ -1,10 +1,12 @@
 """The API's routes, one module per resource; `ROUTERS` is the order they appear in the documentation,
-`DIRECT_LOOKUPS` the lookups also served by a direct route ahead of them (registry/api/direct_routes.py)."""
+`DIRECT_LOOKUPS` the lookups also served by a direct route ahead of them (registry/api/direct_routes.py),
+`DIRECT_LISTS` the lists (registry/api/direct_lists.py)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+from registry.api.direct_lists import DirectList
 from registry.api.direct_routes import DirectLookup
 from registry.api.routes import (
     batches,
@@ -59,4 +61,15 @@ DIRECT_LOOKUPS: list[DirectLookup] = [
     *reports.DIRECT_LOOKUPS,
     *evaluations.DIRECT_LOOKUPS,
     *batches.DIRECT_LOOKUPS,
+]
+
+DIRECT_LISTS: list[DirectList] = [
+    *programs.DIRECT_LISTS,
+    *projects.DIRECT_LISTS,
+    *milestones.DIRECT_LISTS,
+    *outcomes.DIRECT_LISTS,
+    *reports.DIRECT_LISTS,
+    *evaluations.DIRECT_LISTS,
+    *batches.DIRECT_LISTS,
+    *documents.DIRECT_LISTS,
 ]

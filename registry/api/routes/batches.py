@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
 
 from registry.api.deps import ApiContext, Context
+from registry.api.direct_lists import DirectList
 from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
 from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
-from registry.api.pagination import answer_list, seek
+from registry.api.list_answers import answer_page
+from registry.api.pagination import seek
 from registry.api.parameters import (
     ACCOUNT_SPELLING,
     ADDRESS_PATTERN,
@@ -66,10 +69,10 @@ async def list_batches(
     sort: BatchSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
-) -> Page[EvidenceBatch]:
+) -> Response:
     position = seek(BATCH_SORTS, "time", sort, cursor, page_size(limit, context.settings))
-    return await answer_list(context, evidence.batches_query(wanted), position,
-                     lambda r: EvidenceBatch.from_row(r, context.contracts()), Page[EvidenceBatch])  # fmt: skip
+    return await answer_page(context, evidence.batches_query, wanted, position,
+                     lambda r: EvidenceBatch.from_row(r, context.contracts()), EvidenceBatch)  # fmt: skip
 
 
 @router.get(
@@ -125,3 +128,4 @@ async def get_batch(
 
 
 DIRECT_LOOKUPS = [DirectLookup.of(router, get_batch)]
+DIRECT_LISTS = [DirectList.of(router, list_batches)]

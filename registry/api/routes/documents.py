@@ -7,10 +7,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from registry.api.deps import Context
+from registry.api.direct_lists import DirectList
 from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
-from registry.api.pagination import answer_list, seek
+from registry.api.list_answers import answer_page
+from registry.api.pagination import seek
 from registry.api.parameters import (
     ACCOUNT_SPELLING,
     ADDRESS_PATTERN,
@@ -67,10 +70,10 @@ async def list_documents(
     sort: DocumentSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
-) -> Page[AnchoredDocument]:
+) -> Response:
     position = seek(ANCHOR_SORTS, "time", sort, cursor, page_size(limit, context.settings))
-    return await answer_list(context, evidence.anchors_query(wanted), position,
-                     lambda r: AnchoredDocument.from_row(r, context.contracts()), Page[AnchoredDocument])  # fmt: skip
+    return await answer_page(context, evidence.anchors_query, wanted, position,
+                     lambda r: AnchoredDocument.from_row(r, context.contracts()), AnchoredDocument)  # fmt: skip
 
 
 @router.get(
@@ -91,3 +94,6 @@ async def export_documents(
     return export_list(context.engine, evidence.anchors_query(wanted), order,
                        lambda r: AnchoredDocument.from_row(r, context.contracts()), AnchoredDocument,
                        name="documents", export_format=export_format, csv=csv)  # fmt: skip
+
+
+DIRECT_LISTS = [DirectList.of(router, list_documents)]

@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
 
 from registry.api.deps import ApiContext, Context
+from registry.api.direct_lists import DirectList
 from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
 from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
-from registry.api.pagination import answer_list, seek
+from registry.api.list_answers import answer_page
+from registry.api.pagination import seek
 from registry.api.parameters import (
     MAX_ID,
     Company,
@@ -71,10 +74,10 @@ async def list_evaluations(
     sort: EvaluationSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
-) -> Page[Evaluation]:
+) -> Response:
     position = seek(AUDIT_SORTS, "id", sort, cursor, page_size(limit, context.settings))
-    return await answer_list(context, grants.audits_query(wanted), position,
-                     lambda r: Evaluation.from_row(r, context.contracts()), Page[Evaluation])  # fmt: skip
+    return await answer_page(context, grants.audits_query, wanted, position,
+                     lambda r: Evaluation.from_row(r, context.contracts()), Evaluation)  # fmt: skip
 
 
 @router.get(
@@ -125,3 +128,4 @@ async def get_evaluation(
 
 
 DIRECT_LOOKUPS = [DirectLookup.of(router, get_evaluation)]
+DIRECT_LISTS = [DirectList.of(router, list_evaluations)]

@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
 
 from registry.api.deps import ApiContext, Context
+from registry.api.direct_lists import DirectList
 from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
 from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
-from registry.api.pagination import answer_list, seek
+from registry.api.list_answers import answer_page
+from registry.api.pagination import seek
 from registry.api.parameters import (
     MAX_ID,
     Company,
@@ -74,10 +77,10 @@ async def list_milestones(
     sort: MilestoneSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
-) -> Page[Milestone]:
+) -> Response:
     position = seek(MILESTONE_SORTS, "id", sort, cursor, page_size(limit, context.settings))
-    return await answer_list(context, grants.milestones_query(wanted), position,
-                     lambda r: Milestone.from_row(r, context.contracts()), Page[Milestone])  # fmt: skip
+    return await answer_page(context, grants.milestones_query, wanted, position,
+                     lambda r: Milestone.from_row(r, context.contracts()), Milestone)  # fmt: skip
 
 
 @router.get(
@@ -133,3 +136,4 @@ async def get_milestone(
 
 
 DIRECT_LOOKUPS = [DirectLookup.of(router, get_milestone)]
+DIRECT_LISTS = [DirectList.of(router, list_milestones)]

@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
 
 from registry.api.deps import ApiContext, Context
+from registry.api.direct_lists import DirectList
 from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
 from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
-from registry.api.pagination import answer_list, seek
+from registry.api.list_answers import answer_page
+from registry.api.pagination import seek
 from registry.api.parameters import (
     MAX_ID,
     Company,
@@ -79,10 +82,10 @@ async def list_outcomes(
     sort: OutcomeSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
-) -> Page[Outcome]:
+) -> Response:
     position = seek(OUTCOME_SORTS, "id", sort, cursor, page_size(limit, context.settings))
-    return await answer_list(context, outcomes.outcomes_query(wanted), position,
-                     lambda r: Outcome.from_row(r, context.contracts()), Page[Outcome])  # fmt: skip
+    return await answer_page(context, outcomes.outcomes_query, wanted, position,
+                     lambda r: Outcome.from_row(r, context.contracts()), Outcome)  # fmt: skip
 
 
 @router.get(
@@ -171,10 +174,10 @@ async def list_ip_status_changes(
     sort: IpChangeSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
-) -> Page[IpStatusChange]:
+) -> Response:
     position = seek(IP_CHANGE_SORTS, "time", sort, cursor, page_size(limit, context.settings))
-    return await answer_list(context, outcomes.ip_changes_query(wanted), position,
-                     lambda r: IpStatusChange.from_row(r, context.contracts()), Page[IpStatusChange])  # fmt: skip
+    return await answer_page(context, outcomes.ip_changes_query, wanted, position,
+                     lambda r: IpStatusChange.from_row(r, context.contracts()), IpStatusChange)  # fmt: skip
 
 
 @router.get(
@@ -198,3 +201,4 @@ async def export_ip_status_changes(
 
 
 DIRECT_LOOKUPS = [DirectLookup.of(router, get_outcome)]
+DIRECT_LISTS = [DirectList.of(router, list_outcomes), DirectList.of(router, list_ip_status_changes)]

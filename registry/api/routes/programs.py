@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
 
 from registry.api.deps import ApiContext, Context
+from registry.api.direct_lists import DirectList
 from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
 from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
-from registry.api.pagination import answer_list, seek
+from registry.api.list_answers import answer_page
+from registry.api.pagination import seek
 from registry.api.parameters import MAX_ID, Cursor, DateFrom, DateTo, Limit, Year, day_range, page_size, sort_parameter
 from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Page
 from registry.api.schemas.grants import Program, ProgramStatusName
@@ -52,10 +55,10 @@ async def list_programs(
     sort: ProgramSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
-) -> Page[Program]:
+) -> Response:
     position = seek(PROGRAM_SORTS, "id", sort, cursor, page_size(limit, context.settings))
-    return await answer_list(context, grants.programs_query(wanted), position,
-                     lambda r: Program.from_row(r, context.contracts()), Page[Program])  # fmt: skip
+    return await answer_page(context, grants.programs_query, wanted, position,
+                     lambda r: Program.from_row(r, context.contracts()), Program)  # fmt: skip
 
 
 @router.get(
@@ -106,3 +109,4 @@ async def get_program(
 
 
 DIRECT_LOOKUPS = [DirectLookup.of(router, get_program)]
+DIRECT_LISTS = [DirectList.of(router, list_programs)]

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
 
 from registry.api.deps import ApiContext, Context
+from registry.api.direct_lists import DirectList
 from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
 from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
-from registry.api.pagination import answer_list, seek
+from registry.api.list_answers import answer_page
+from registry.api.pagination import seek
 from registry.api.parameters import (
     MAX_ID,
     Company,
@@ -68,10 +71,10 @@ async def list_projects(
     sort: ProjectSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
-) -> Page[Project]:
+) -> Response:
     position = seek(PROJECT_SORTS, "id", sort, cursor, page_size(limit, context.settings))
-    return await answer_list(context, grants.projects_query(wanted), position,
-                     lambda r: Project.from_row(r, context.contracts()), Page[Project])  # fmt: skip
+    return await answer_page(context, grants.projects_query, wanted, position,
+                     lambda r: Project.from_row(r, context.contracts()), Project)  # fmt: skip
 
 
 @router.get(
@@ -123,3 +126,4 @@ async def get_project(
 
 
 DIRECT_LOOKUPS = [DirectLookup.of(router, get_project)]
+DIRECT_LISTS = [DirectList.of(router, list_projects)]

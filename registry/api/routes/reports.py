@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
 
 from registry.api.deps import ApiContext, Context
+from registry.api.direct_lists import DirectList
 from registry.api.direct_routes import DirectLookup
 from registry.api.errors import NotFound
 from registry.api.exports import CSV_CONTENT, CsvQuery, ExportFormat, export_list
-from registry.api.pagination import answer_list, seek
+from registry.api.list_answers import answer_page
+from registry.api.pagination import seek
 from registry.api.parameters import (
     MAX_ID,
     Company,
@@ -74,11 +77,11 @@ async def list_reports(
     sort: ReportSort = None,
     cursor: Cursor = None,
     limit: Limit = None,
-) -> Page[CommercializationReport]:
+) -> Response:
     position = seek(REPORT_SORTS, "id", sort, cursor, page_size(limit, context.settings))
-    return await answer_list(context, outcomes.reports_query(wanted), position,
+    return await answer_page(context, outcomes.reports_query, wanted, position,
                      lambda r: CommercializationReport.from_row(r, context.contracts()),
-                     Page[CommercializationReport])  # fmt: skip
+                     CommercializationReport)  # fmt: skip
 
 
 @router.get(
@@ -130,3 +133,4 @@ async def get_report(
 
 
 DIRECT_LOOKUPS = [DirectLookup.of(router, get_report)]
+DIRECT_LISTS = [DirectList.of(router, list_reports)]

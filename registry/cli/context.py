@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -23,6 +23,7 @@ from registry.chain.client import Operation, RegistryClient, Written
 from registry.chain.devkeys import check_dev_account_number, dev_account
 from registry.chain.keystore import address_of, exposure, resolve_password, unlock
 from registry.cli.output import console, emit, warn
+from registry.domain.days import InvalidDay, parse_day
 from registry.domain.money import parse_won
 from registry.domain.records import Record
 from registry.errors import RegistryError
@@ -249,11 +250,11 @@ def won(text: str | int) -> int:
 
 
 def day(text: str) -> datetime:
-    """Parses a calendar date (YYYY-MM-DD) as midnight UTC."""
+    """Parses a calendar date (YYYY-MM-DD, as `registry.domain.days.parse_day` reads it) as midnight UTC."""
     try:
-        parsed = date.fromisoformat(text.strip())
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2021-12-31") from None
+        parsed = parse_day(text)
+    except InvalidDay as exc:
+        raise typer.BadParameter(str(exc)) from None
     return datetime(parsed.year, parsed.month, parsed.day, tzinfo=UTC)
 
 

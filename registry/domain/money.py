@@ -46,13 +46,22 @@ _MAX_INTEGER_DIGITS = 40
 _MAX_FRACTION_DIGITS = 15
 _MAX_SHOWN = 60
 
+#: Every rule an amount can break, by the code `InvalidAmount.code` gives.
+AMOUNT_REFUSALS = (
+    "empty", "negative", "misplaced-comma", "misplaced-point", "misplaced-prefix", "misplaced-suffix", "letters",
+    "unexpected-character", "several-points", "too-large", "fraction-of-won", "point-not-last",
+    "numbers-without-unit", "unit-twice", "units-out-of-order", "overlap", "unit-without-number",
+)  # fmt: skip
+
 
 class InvalidAmount(RegistryError):
-    """A text that should be an amount of won is not one."""
+    """A text that should be an amount of won is not one: `reason` says why in words, `code` names the
+    rule it breaks (`AMOUNT_REFUSALS`), as the workspace's form parser names it too (static/workspace/forms.js)."""
 
-    def __init__(self, text: str, reason: str) -> None:
+    def __init__(self, text: str, reason: str, code: str) -> None:
         self.text = text
         self.reason = reason
+        self.code = code
         shown = text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN] + "…"
         super().__init__(
             f"{shown!r} is not an amount of won: {reason}; expected whole won such as 100000000, 100,000,000 or 1억"
@@ -87,13 +96,15 @@ def parse_won(text: str) -> int:
     body = _strip_markers(text)
     tokens = _tokenize(text, body)
     if not tokens:
-        raise InvalidAmount(text, "the amount is empty")
+        raise InvalidAmount(text, "the amount is empty", "empty")
     _check_decimal_points(text, tokens)
     total = _evaluate(text, tokens)
     if total.denominator != 1:
-        raise InvalidAmount(text, "it leaves a fraction of a won")
+        raise InvalidAmount(text, "it leaves a fraction of a won", "fraction-of-won")
     if total > MAX_WON:
-        raise InvalidAmount(text, f"it is more than the largest amount the registry holds, {MAX_WON:,} won")
+        raise InvalidAmount(
+            text, f"it is more than the largest amount the registry holds, {MAX_WON:,} won", "too-large"
+        )
     return int(total)
 
 
@@ -158,42 +169,45 @@ def _tokenize(text: str, body: str) -> list[_Token]:
             tokens.append(_read_number(text, match.group()))
             position = match.end()
         else:
-            raise InvalidAmount(text, _unexpected(char, at_start=position == 0))
+            raise InvalidAmount(text, *_unexpected(char, at_start=position == 0))
     return tokens
 
 
-def _unexpected(char: str, *, at_start: bool) -> str:
+def _unexpected(char: str, *, at_start: bool) -> tuple[str, str]:
     if char in _NEGATIVE_SIGNS and at_start:
-        return "negative amounts are not allowed"
+        return "negative amounts are not allowed", "negative"
     if char == ",":
-        return "misplaced comma: commas go between groups of three digits, as in 100,000"
+        return "misplaced comma: commas go between groups of three digits, as in 100,000", "misplaced-comma"
     if char == ".":
-        return "misplaced decimal point: it needs a digit before it, as in 0.5억"
+        return "misplaced decimal point: it needs a digit before it, as in 0.5억", "misplaced-point"
     if char in _PREFIXES:
-        return f"{char} may only start the amount"
+        return f"{char} may only start the amount", "misplaced-prefix"
     if char == _SUFFIX:
-        return f"{_SUFFIX} may only end the amount"
+        return f"{_SUFFIX} may only end the amount", "misplaced-suffix"
     if char.isalpha():
-        return f"letters are not part of an amount ({char!r}); use digits and the units {_UNIT_NAMES}"
-    return f"unexpected character {char!r}"
+        return f"letters are not part of an amount ({char!r}); use digits and the units {_UNIT_NAMES}", "letters"
+    return f"unexpected character {char!r}", "unexpected-character"
 
 
 def _read_number(text: str, number: str) -> _Number:
     integer, point, fraction = number.partition(".")
     if "." in fraction:
-        raise InvalidAmount(text, f"{number} has more than one decimal point")
+        raise InvalidAmount(text, f"{number} has more than one decimal point", "several-points")
     if ("," in integer and not _GROUPED_DIGITS.fullmatch(integer)) or "," in fraction:
         raise InvalidAmount(
-            text, f"misplaced comma in {number}: commas go between groups of three digits, as in 100,000"
-        )
+            text, f"misplaced comma in {number}: commas go between groups of three digits, as in 100,000",
+            "misplaced-comma",
+        )  # fmt: skip
     if point and not fraction:
-        raise InvalidAmount(text, f"misplaced decimal point in {number}: it needs a digit after it")
+        raise InvalidAmount(text, f"misplaced decimal point in {number}: it needs a digit after it", "misplaced-point")
     digits = integer.replace(",", "").lstrip("0")
     fraction = fraction.rstrip("0")
     if len(digits) > _MAX_INTEGER_DIGITS:
-        raise InvalidAmount(text, f"it is more than the largest amount the registry holds, {MAX_WON:,} won")
+        raise InvalidAmount(
+            text, f"it is more than the largest amount the registry holds, {MAX_WON:,} won", "too-large"
+        )
     if len(fraction) > _MAX_FRACTION_DIGITS:
-        raise InvalidAmount(text, "it leaves a fraction of a won")
+        raise InvalidAmount(text, "it leaves a fraction of a won", "fraction-of-won")
     value = Fraction(int(digits + fraction or "0"), 10 ** len(fraction))
     return _Number(number, value, has_decimal_point=bool(point))
 
@@ -207,6 +221,7 @@ def _check_decimal_points(text: str, tokens: list[_Token]) -> None:
                 text,
                 f"{number.text} has a decimal point but is not the last number; only the last may, "
                 "as in 1.5억 or 1억 2.5천만",
+                "point-not-last",
             )
 
 
@@ -223,12 +238,14 @@ class _Evaluation:
         self.pending: _Number | None = None
         self.seen_any = False
 
-    def refuse(self, reason: str) -> InvalidAmount:
-        return InvalidAmount(self.text, reason)
+    def refuse(self, reason: str, code: str) -> InvalidAmount:
+        return InvalidAmount(self.text, reason, code)
 
     def number(self, number: _Number) -> None:
         if self.pending is not None:
-            raise self.refuse(f"the numbers {self.pending.text} and {number.text} have no unit between them")
+            raise self.refuse(
+                f"the numbers {self.pending.text} and {number.text} have no unit between them", "numbers-without-unit"
+            )
         self.pending = number
         self.seen_any = True
 
@@ -247,7 +264,7 @@ class _Evaluation:
         self._check_order(self.last_big, unit)
         if self.pending is None and not self.group_text:
             if self.seen_any:
-                raise self.refuse(f"{unit.text} has no number before it")
+                raise self.refuse(f"{unit.text} has no number before it", "unit-without-number")
             self.group, self.group_text = Fraction(1), ""
         group = self._close_group()
         self._check_overlap(group * unit.value, self.group_text + unit.text, self.last_big)
@@ -282,18 +299,20 @@ class _Evaluation:
         if previous is None:
             return
         if unit.value == previous.value:
-            raise self.refuse(f"the unit {unit.text} appears twice")
+            raise self.refuse(f"the unit {unit.text} appears twice", "unit-twice")
         if unit.value > previous.value:
             raise self.refuse(
                 f"units out of order: {unit.text} comes after {previous.text}; "
-                "write larger units first, as in 1억 2천만"
+                "write larger units first, as in 1억 2천만",
+                "units-out-of-order",
             )
 
     def _check_overlap(self, value: Fraction, part_text: str, previous: _Unit | None) -> None:
         if previous is not None and value >= previous.value:
             raise self.refuse(
                 f"{part_text} is 1{previous.text} or more, so it overlaps the {previous.text} before it; "
-                "write each unit once, larger first"
+                "write each unit once, larger first",
+                "overlap",
             )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -67,12 +68,31 @@ class RegistryContracts:
         return self._at(row, "", contract)
 
     def _at(self, row: Row, prefix: str, contract: str) -> Provenance:
-        return Provenance(
-            chain_id=self.chain_id,
-            contract=contract,
-            transaction_hash=row[f"{prefix}transaction_hash"],
-            block_number=row[f"{prefix}block_number"],
-            block_time=from_unix(row[f"{prefix}block_time"]),
-            log_index=row[f"{prefix}log_index"],
-            signer=row[f"{prefix}signer"],
-        )
+        transaction, number, time, log, signer = _EVENT_COLUMNS[prefix]
+        return _provenance(self.chain_id, contract, row[transaction], row[number], row[time], row[log], row[signer])
+
+
+_EVENT_COLUMNS = {
+    prefix: tuple(
+        f"{prefix}{name}" for name in ("transaction_hash", "block_number", "block_time", "log_index", "signer")
+    )
+    for prefix in ("created_", "updated_", "")
+}
+
+
+# Kept per event: a record not changed since it was created names its creating event twice (`provenance` and
+# `lastChange`), and the events of a page's history rows recur; a Provenance is immutable, so one can stand for
+# every use, and building and validating one is a fifth of building a record.
+@lru_cache(maxsize=16_384)
+def _provenance(
+    chain_id: int,
+    contract: str,
+    transaction_hash: bytes,
+    block_number: int,
+    block_time: int,
+    log_index: int,
+    signer: str | None,
+) -> Provenance:
+    return Provenance(chain_id=chain_id, contract=contract, transaction_hash=transaction_hash,
+                      block_number=block_number, block_time=from_unix(block_time), log_index=log_index,
+                      signer=signer)  # fmt: skip

@@ -8,6 +8,7 @@ manifest spell them; Python code uses the snake_case attribute names.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
@@ -54,6 +55,9 @@ Won = Annotated[
 ]
 
 
+# Kept per moment: the items of a page or an export share a few block times and days, and writing a
+# moment's text costs several times looking it up (a quarter of building a record's JSON).
+@lru_cache(maxsize=16_384)
 def _time_to_text(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 

@@ -3,7 +3,7 @@ and kept while the database stays the same.
 
 Where the time of a list went (py-spy on `GET /api/v1/projects`, 1.5M records): building the SELECT with
 its provenance subqueries and SQLAlchemy's execution around it, then per item a pydantic model built from
-its row and serialized (a Python call per amount, time and hash), about 20 us each, 1 ms a page. Now:
+its row and serialized (a Python call per amount, time and hash), about 25 us each, over 1 ms a page. Now:
 
 - the page is read with the list's statement prepared once per shape
   (`registry/store/queries/prepared_pages.py`);

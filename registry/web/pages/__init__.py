@@ -15,9 +15,12 @@ from registry.web.pages import (
     verifier,
     verify,
     workspace,
+    workspace_auditor,
+    workspace_office,
 )
 
 ROUTERS: list[APIRouter] = [
     home.router, verify.router, grants.router, outcomes.router, members.router, dashboard.router,
     chain_check.router, verifier.router, receipts.router, workspace.router,
+    workspace_auditor.router, workspace_office.router,
 ]  # fmt: skip

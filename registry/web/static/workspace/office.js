@@ -1,0 +1,219 @@
+// The program office's page (/workspace/office): each form is checked against the registry's rules with
+// the copy's current figures before anything is signed (the contracts' own checks, stated in one sentence
+// when they refuse: a cap within the budget, a grant within the cap and the program's remaining budget, a
+// project that ends after it starts, tranches within the grant, one company per account, no company account
+// with a privileged role), then signed in this page and sent through the relay.
+"use strict";
+
+(function () {
+  const workspace = window.RndWorkspace;
+  const writes = workspace.roleWrites;
+  const { say } = writes;
+  const page = workspace.data.page;
+  const ZERO = "0x" + "00".repeat(32);
+  const PRIVILEGED = ["top-admin", "admin", "auditor", "module"];
+
+  function address(form, field) {
+    const text = field.value.trim();
+    if (!ethers.isAddress(text)) return writes.refuse(form, field, say("office.bad_account", { text }));
+    return ethers.getAddress(text);
+  }
+
+  async function activeRoles(account) {
+    const found = await workspace.api.getAll(`/api/v1/members?account=${account}&active=true`, 50);
+    return (found || []).map((member) => member.role).filter(Boolean);
+  }
+
+  async function boundCompany(account) {
+    const found = await workspace.api.getAll(`/api/v1/members/companies?account=${account}&active=true`, 5);
+    const bound = (found || []).find((binding) => binding.account === account && binding.active);
+    return bound ? bound.companyId : null;
+  }
+
+  async function openProgram(form) {
+    const { name, year, budget, cap, field, url } = form.elements;
+    if (!name.value.trim()) return writes.refuse(form, name, say("office.name_missing"));
+    const chosenYear = writes.wholeNumber(year.value);
+    const [first, last] = page.years;
+    if (chosenYear === null || chosenYear < first || chosenYear > last) {
+      return writes.refuse(form, year, say("office.bad_year", { first, last }));
+    }
+    const total = writes.amount(form, budget);
+    if (total === null) return null;
+    const perProject = writes.amount(form, cap);
+    if (perProject === null) return null;
+    if (perProject.won === 0n || perProject.won > total.won) {
+      return writes.refuse(form, cap, say("office.cap_rule", { cap: workspace.won(perProject.won), budget: workspace.won(total.won) }));
+    }
+    if (!writes.signedIn(form)) return null;
+    const terms = [name.value.trim(), chosenYear, total.won, perProject.won, field.value.trim(), ZERO, url.value.trim()];
+    return writes.send(form, {
+      contract: "GrantRegistry",
+      fn: "createProgram",
+      args: [terms],
+      summary: say("office.summary_open", { name: name.value.trim() }),
+      details: [
+        [say("office.name"), name.value.trim()], [say("office.year"), String(chosenYear)],
+        [say("office.budget"), workspace.won(total.won)], [say("office.cap"), workspace.won(perProject.won)],
+      ],
+    }, (relayed) => say("office.done_open", { name: name.value.trim(), id: eventArg(relayed, "ProgramCreated", "programId") }));
+  }
+
+  function eventArg(relayed, event, name) {
+    const found = (relayed.events || []).find((e) => e.event === event);
+    return found ? String(found.args[name]) : "?";
+  }
+
+  async function closeProgram(form) {
+    const field = form.elements.program;
+    const id = writes.wholeNumber(field.value);
+    if (id === null) return writes.refuse(form, field, say("office.choose_program_first"));
+    if (!writes.signedIn(form)) return null;
+    const program = await writes.record(`/api/v1/programs/${id}`);
+    if (!program) return writes.refuse(form, field, say("office.no_program", { program: id }));
+    if (program.status !== "open") return writes.refuse(form, field, say("office.program_not_open", { program: id }));
+    return writes.send(form, {
+      contract: "GrantRegistry", fn: "closeProgram", args: [id],
+      summary: say("office.summary_close", { program: id, name: program.name }),
+      details: [[say("office.program"), `${id}. ${program.name}`]],
+    }, () => say("office.done_close", { program: id }));
+  }
+
+  async function registerProject(form) {
+    const { program, company, amount, start, end } = form.elements;
+    const programId = writes.wholeNumber(program.value);
+    if (programId === null) return writes.refuse(form, program, say("office.choose_program_first"));
+    const companyId = writes.companyId(company.value);
+    if (companyId === null) return writes.refuse(form, company, say("office.bad_business_number", { text: company.value.trim() }));
+    const grant = writes.amount(form, amount);
+    if (grant === null) return null;
+    const first = writes.day(form, start);
+    if (first === null) return null;
+    const last = writes.day(form, end);
+    if (last === null) return null;
+    if (last <= first) return writes.refuse(form, end, say("office.period_rule"));
+    const found = await writes.record(`/api/v1/programs/${programId}`);
+    if (!found) return writes.refuse(form, program, say("office.no_program", { program: programId }));
+    if (found.status !== "open") return writes.refuse(form, program, say("office.program_not_open", { program: programId }));
+    if (grant.won === 0n || grant.won > BigInt(found.perProjectCap)) {
+      return writes.refuse(form, amount, say("office.cap_exceeded", { program: programId, cap: workspace.won(found.perProjectCap) }));
+    }
+    if (grant.won > BigInt(found.remaining)) {
+      return writes.refuse(form, amount, say("office.budget_exceeded", {
+        program: programId, remaining: workspace.won(found.remaining), amount: workspace.won(grant.won),
+      }));
+    }
+    if (!writes.signedIn(form)) return null;
+    return writes.send(form, {
+      contract: "GrantRegistry",
+      fn: "registerProject",
+      args: [[programId, companyId, grant.won, first, last, ZERO]],
+      summary: say("office.summary_register", { program: programId, amount: workspace.won(grant.won) }),
+      details: [
+        [say("office.program"), `${programId}. ${found.name}`], [say("office.business_number"), company.value.trim()],
+        [say("office.company_id"), companyId], [say("office.amount"), workspace.won(grant.won)],
+        [say("office.start"), workspace.day(first)], [say("office.end"), workspace.day(last)],
+      ],
+    }, (relayed) => say("office.done_register", { project: eventArg(relayed, "ProjectRegistered", "projectId"), program: programId }));
+  }
+
+  async function planMilestone(form) {
+    const { project, due, tranche } = form.elements;
+    const projectId = writes.wholeNumber(project.value);
+    if (projectId === null) return writes.refuse(form, project, say("office.bad_project"));
+    const dueDay = writes.day(form, due);
+    if (dueDay === null) return null;
+    if (dueDay <= 0) return writes.refuse(form, due, say("office.due_rule"));
+    const payment = writes.amount(form, tranche);
+    if (payment === null) return null;
+    const found = await writes.record(`/api/v1/projects/${projectId}`);
+    if (!found) return writes.refuse(form, project, say("office.no_project", { project: projectId }));
+    if (found.status !== "active") {
+      return writes.refuse(form, project, say("office.project_not_active", {
+        project: projectId, status: workspace.enumLabel("project_status", found.status),
+      }));
+    }
+    const left = BigInt(found.amount) - BigInt(found.plannedTranches);
+    if (payment.won > left) {
+      return writes.refuse(form, tranche, say("office.tranche_rule", { project: projectId, left: workspace.won(left) }));
+    }
+    if (!writes.signedIn(form)) return null;
+    return writes.send(form, {
+      contract: "GrantRegistry", fn: "planMilestone", args: [projectId, dueDay, payment.won, ZERO],
+      summary: say("office.summary_plan", { project: projectId }),
+      details: [[say("office.due"), workspace.day(dueDay)], [say("office.tranche"), workspace.won(payment.won)]],
+    }, (relayed) => say("office.done_plan", { project: projectId, index: eventArg(relayed, "MilestonePlanned", "milestoneIndex") }));
+  }
+
+  async function changeBinding(form, change) {
+    const { account, company } = form.elements;
+    const who = address(form, account);
+    if (who === null) return null;
+    if (!writes.signedIn(form)) return null;
+    const current = await boundCompany(who);
+    if (change === "unbind") {
+      if (!current) return writes.refuse(form, account, say("office.not_bound", { account: who }));
+      return writes.send(form, {
+        contract: "GrantRegistry", fn: "unbindCompanyAccount", args: [who],
+        summary: say("office.summary_unbind", { account: who }), details: [[say("office.account"), who]],
+      }, () => say("office.done_unbind", { account: who }));
+    }
+    const companyId = writes.companyId(company.value);
+    if (companyId === null) return writes.refuse(form, company, say("office.bad_business_number", { text: company.value.trim() }));
+    if (current) return writes.refuse(form, account, say("office.already_bound", { account: who, company: current }));
+    const privileged = (await activeRoles(who)).filter((role) => PRIVILEGED.includes(role));
+    if (privileged.length) {
+      return writes.refuse(form, account, say("office.role_conflict", { account: who, role: workspace.enumLabel("role", privileged[0]) }));
+    }
+    return writes.send(form, {
+      contract: "GrantRegistry", fn: "bindCompanyAccount", args: [who, companyId],
+      summary: say("office.summary_bind", { account: who, company: company.value.trim() }),
+      details: [[say("office.account"), who], [say("office.business_number"), company.value.trim()], [say("office.company_id"), companyId]],
+    }, () => say("office.done_bind", { account: who, company: company.value.trim() }));
+  }
+
+  async function changeRole(form, change) {
+    const { account, role } = form.elements;
+    const who = address(form, account);
+    if (who === null) return null;
+    const roleId = page.roles[role.value];
+    if (!roleId) return writes.refuse(form, role, say("office.choose_role_first"));
+    if (!writes.signedIn(form)) return null;
+    const label = workspace.enumLabel("role", role.value);
+    const holds = (await activeRoles(who)).includes(role.value);
+    if (change === "grant") {
+      if (holds) return writes.refuse(form, account, say("office.already_holds", { account: who, role: label }));
+      if (role.value !== "member" && (await boundCompany(who))) {
+        return writes.refuse(form, account, say("office.company_account_role", { account: who, role: label }));
+      }
+    } else if (!holds) {
+      return writes.refuse(form, account, say("office.does_not_hold", { account: who, role: label }));
+    }
+    return writes.send(form, {
+      contract: "GrantRegistry", fn: change === "grant" ? "grantRole" : "revokeRole", args: [roleId, who],
+      summary: say(change === "grant" ? "office.summary_grant" : "office.summary_revoke", { account: who, role: label }),
+      details: [[say("office.account"), who], [say("office.role"), label]],
+    }, () => say(change === "grant" ? "office.done_grant" : "office.done_revoke", { account: who, role: label }));
+  }
+
+  const handlers = {
+    "program-open": openProgram,
+    "program-close": closeProgram,
+    "project-register": registerProject,
+    "milestone-plan": planMilestone,
+    "account-bind": changeBinding,
+    "role-change": changeRole,
+  };
+
+  for (const [id, handle] of Object.entries(handlers)) {
+    const form = document.getElementById(id);
+    if (!form) continue;
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      writes.clear(form);
+      const chosen = (event.submitter && event.submitter.value) || form.querySelector("button[type=submit]").value;
+      await handle(form, chosen);
+    });
+  }
+  writes.explainAmounts(document);
+})();

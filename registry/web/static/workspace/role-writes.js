@@ -1,0 +1,223 @@
+// The auditor's and the office's forms: checking what a person typed before anything is signed, a typed
+// note published as a document (its SHA-256 goes on chain, as the CLI's --reason-text does), the write sent
+// through the relay (relay-client.js), and the page's lists read again once the indexer has the new block,
+// without reloading the page (a reload would forget the key held in it).
+//
+// RndWorkspace.roleWrites:
+//   refuse(form, field, msg) shows why a form cannot be sent, on the form and its field; nothing is signed
+//   clear(form)              takes a form's last complaint away
+//   amount(input, opts)      the won amount typed (forms.parseWon), shown as understood, or a refusal
+//   wholeNumber(text)        a record number (1 to 2^32-1) or null
+//   day(form, input)         the day typed (forms.parseDay) as Unix seconds at 00:00 UTC, or a refusal
+//   companyId(text)          keccak256("brn:" + 10 digits) of a business registration number, or null
+//   publishNote(text, name)  {ok, hash} once the note is a public document, or {ok:false, message}
+//   record(path)             the API's record at `path` (fresh), or null
+//   send(form, request)      relay.send, then waits for the indexer and reads the page's lists again:
+//                            {ok, relayed} or {ok:false, message}; says either in the page's status box
+"use strict";
+
+(function () {
+  const workspace = window.RndWorkspace;
+  const { api, data, say, tell } = workspace;
+  const statusBox = document.querySelector("[data-write-status]");
+  const UINT32_MAX = 4294967295;
+  const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  function errorBox(form) {
+    return form.querySelector(".field-error");
+  }
+
+  function clear(form) {
+    const box = errorBox(form);
+    if (box) {
+      box.hidden = true;
+      box.textContent = "";
+    }
+    for (const field of form.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
+  }
+
+  function refuse(form, field, message) {
+    const box = errorBox(form);
+    box.textContent = workspace.bidiShown(message);
+    box.hidden = false;
+    if (field) {
+      field.setAttribute("aria-invalid", "true");
+      const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      if (!described.includes(box.id)) field.setAttribute("aria-describedby", [...described, box.id].join(" "));
+      field.focus();
+    } else {
+      box.setAttribute("tabindex", "-1");
+      box.focus();
+    }
+    return null;
+  }
+
+  function understoodBox(input) {
+    return document.getElementById(input.id + "-understood");
+  }
+
+  /** The amount typed in `input`: {won: BigInt} (shown as understood beside it), or null with the reason said. */
+  function amount(form, input, options) {
+    const text = input.value.trim();
+    const shown = understoodBox(input);
+    if (!text && options && options.optional) {
+      if (shown) shown.textContent = "";
+      return { won: 0n };
+    }
+    const forms = workspace.forms;
+    if (!forms || typeof forms.parseWon !== "function") return refuse(form, input, say("write.no_parser"));
+    const parsed = forms.parseWon(text);
+    if (!parsed.ok) {
+      if (shown) shown.textContent = "";
+      return refuse(form, input, parsed.message);
+    }
+    if (shown) shown.textContent = say("write.understood", { amount: parsed.understood });
+    return { won: BigInt(parsed.won) };
+  }
+
+  /** Shows what an amount field is understood as while it is typed, before anything is sent. */
+  function explainAmounts(root) {
+    for (const input of root.querySelectorAll("input[data-won]")) {
+      input.addEventListener("input", () => {
+        const shown = understoodBox(input);
+        const forms = workspace.forms;
+        if (!shown || !forms || typeof forms.parseWon !== "function") return;
+        const text = input.value.trim();
+        if (!text) {
+          shown.textContent = "";
+          return;
+        }
+        const parsed = forms.parseWon(text);
+        shown.textContent = parsed.ok ? say("write.understood", { amount: parsed.understood }) : parsed.message;
+      });
+    }
+  }
+
+  function wholeNumber(text) {
+    const trimmed = String(text).trim();
+    if (!/^[0-9]{1,10}$/.test(trimmed)) return null;
+    const value = Number(trimmed);
+    return value >= 1 && value <= UINT32_MAX ? value : null;
+  }
+
+  /** The day typed in `input` (forms.parseDay: 2021-12-31 and the forms Python's parse_day takes) as Unix
+   * seconds at 00:00 UTC, as the CLI's --due and --start give it; or null with the reason said. */
+  function day(form, input) {
+    const forms = workspace.forms;
+    if (!forms || typeof forms.parseDay !== "function") return refuse(form, input, say("write.no_parser"));
+    const parsed = forms.parseDay(input.value);
+    if (!parsed.ok) return refuse(form, input, parsed.message);
+    const [year, month, date] = parsed.day.split("-").map(Number);
+    const moment = new Date(0);
+    moment.setUTCFullYear(year, month - 1, date);
+    return Math.floor(moment.getTime() / 1000);
+  }
+
+  function companyId(text) {
+    const trimmed = String(text).trim().replace(/ /g, "");
+    if (!/^[0-9]{3}-?[0-9]{2}-?[0-9]{5}$/.test(trimmed)) return null;
+    return ethers.keccak256(ethers.toUtf8Bytes("brn:" + trimmed.replace(/-/g, "")));
+  }
+
+  /** Publishes a typed note as a plain-text document (evidence.js), as `--reason-text` stores one: its bytes
+   * are the note's UTF-8, its SHA-256 the hash that goes on chain. */
+  async function publishNote(text, name) {
+    const evidence = workspace.evidence;
+    if (!evidence || typeof evidence.publish !== "function") return { ok: false, message: say("write.no_upload") };
+    const bytes = new TextEncoder().encode(text);
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    const hash = "0x" + Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+    const published = await evidence.publish({ bytes, name, contentType: "text/plain", signer: workspace.signer });
+    if (!published || !published.ok) {
+      return { ok: false, message: say("write.note_refused", { reason: (published && published.message) || "" }) };
+    }
+    return { ok: true, hash };
+  }
+
+  async function record(path) {
+    const answer = await api.get(path);
+    return answer.ok ? answer.body : null;
+  }
+
+  /** Waits until the API serves every registry event up to `block` (GET /health's indexedBlock). */
+  async function indexedUpTo(block) {
+    const until = Date.now() + (data.recordWaitSeconds || 90) * 1000;
+    let wait = 250;
+    while (Date.now() < until) {
+      const health = await api.get("/health");
+      const indexed = health.body && health.body.indexer ? health.body.indexer.indexedBlock : null;
+      if (indexed !== null && indexed !== undefined && indexed >= block) return true;
+      await pause(wait);
+      wait = Math.min(wait * 2, 2000);
+    }
+    return false;
+  }
+
+  /** Reads this page again and puts its new lists in place of the old ones ([data-refresh] elements by id). */
+  async function refreshLists() {
+    let response;
+    try {
+      response = await fetch(location.pathname + location.search, { credentials: "same-origin" });
+    } catch (error) {
+      return false;
+    }
+    if (!response.ok) return false;
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    for (const part of document.querySelectorAll("[data-refresh]")) {
+      const replacement = fresh.getElementById(part.id);
+      if (replacement) part.replaceWith(document.importNode(replacement, true));
+    }
+    return true;
+  }
+
+  function busy(form, on) {
+    for (const button of form.querySelectorAll("button")) button.disabled = on;
+    form.setAttribute("aria-busy", on ? "true" : "false");
+  }
+
+  function announce(text, isError) {
+    if (statusBox) tell(statusBox, text, isError);
+  }
+
+  /** Whether someone is signed in; says how to sign in when not. */
+  function signedIn(form) {
+    if (workspace.signer && workspace.signer.current()) return true;
+    refuse(form, null, say("write.sign_in_first"));
+    return false;
+  }
+
+  async function send(form, request, done) {
+    busy(form, true);
+    announce(say("write.sending"));
+    try {
+      const result = await workspace.relay.send(request);
+      if (!result.ok) {
+        if (result.reason === "declined") {
+          announce(say("write.declined"));
+          return { ok: false, message: say("write.declined") };
+        }
+        const message = say("write.refused", { reason: result.message });
+        refuse(form, null, message);
+        announce(message, true);
+        return { ok: false, message };
+      }
+      announce(say("write.recorded_waiting", { block: result.relayed.blockNumber }));
+      const caughtUp = await indexedUpTo(result.relayed.blockNumber);
+      if (caughtUp) await refreshLists();
+      const text = done(result.relayed) + " " + say(caughtUp ? "write.recorded" : "write.recorded_not_indexed", {
+        transaction: result.relayed.transactionHash, block: result.relayed.blockNumber,
+      });
+      announce(text);
+      form.reset();
+      for (const shown of form.querySelectorAll(".understood")) shown.textContent = "";
+      return { ok: true, relayed: result.relayed };
+    } finally {
+      busy(form, false);
+    }
+  }
+
+  workspace.roleWrites = {
+    say, refuse, clear, amount, explainAmounts, wholeNumber, day, companyId, publishNote, record, send, signedIn,
+    announce,
+  };
+})();

@@ -1,0 +1,207 @@
+"""The auditor's workspace, in Chromium against the test chain with the relay on: a submitted milestone is
+in the inbox, oldest first; the auditor rejects it with a note typed in the page (by keyboard alone), the
+note is published and its SHA-256 recorded, the company reads it on the milestone's page; after the
+company resubmits, the auditor approves. After each step the chain and the API agree with what the page
+shows. A rejection without a reason is refused before anything is signed, in Korean and in English; the
+inbox has no serious or critical accessibility violation."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from registry.chain.client import RegistryClient
+from registry.chain.devkeys import dev_account
+from registry.chain.devload import ADMIN, AUDITOR
+from registry.domain.enums import MilestoneStatus
+from registry.evidence.hashing import sha256_bytes
+from tests.api.conftest import IndexedRegistry
+from tests.helpers.workspace import (
+    STEP_TIMEOUT_MS,
+    company_clerk,
+    confirm_signing,
+    sign_in,
+    wait_signed_in,
+    write_keystore,
+)
+from tests.web.conftest import DESKTOP, BrowserTab
+from tests.web.test_accessibility import failing_violations
+
+PASSWORD = "audit-office-2021"
+DAY = 24 * 3600
+NOTE = "시험 결과 B가 빠졌습니다.\nThe test log of scenario B is missing."
+APPROVAL = "B 시나리오 결과를 확인했습니다. Results of scenario B checked."
+
+
+def api_json(base_url: str, path: str) -> Any:
+    with urllib.request.urlopen(base_url + path, timeout=30) as answer:
+        return json.loads(answer.read())
+
+
+def api_bytes(base_url: str, path: str) -> bytes:
+    with urllib.request.urlopen(base_url + path, timeout=30) as answer:
+        return bytes(answer.read())
+
+
+def wait_for_api(base_url: str, path: str, field: str, value: Any, seconds: float = 120) -> Any:
+    """The API's record at `path` once its `field` is `value` (the indexer follows the chain in a thread)."""
+    until = time.monotonic() + seconds
+    while True:
+        try:
+            found = api_json(base_url, path)
+            if found.get(field) == value:
+                return found
+        except OSError:
+            pass
+        if time.monotonic() > until:
+            raise AssertionError(f"{path} never had {field} = {value!r}")
+        time.sleep(0.3)
+
+
+def wait_for_status(page: Page, text: str) -> str:
+    page.wait_for_function(
+        "text => document.getElementById('auditor-status').textContent.includes(text)", arg=text,
+        timeout=STEP_TIMEOUT_MS,
+    )  # fmt: skip
+    return str(page.text_content("#auditor-status"))
+
+
+def wait_for_dialog(page: Page, form: str) -> None:
+    """Waits for the signing dialog; fails with what the form said instead if it refused."""
+    page.wait_for_function(
+        "form => document.querySelector('#confirm-signing[open]') || !document.getElementById(form + '-error').hidden",
+        arg=form, timeout=STEP_TIMEOUT_MS,
+    )  # fmt: skip
+    refused = page.locator(f"#{form}-error:not([hidden])")
+    assert refused.count() == 0, refused.text_content()
+
+
+def submitted_milestone(registry: IndexedRegistry) -> tuple[int, int, RegistryClient]:
+    """A milestone the office plans and the company submits (the clerk's page is tested on its own): the
+    project, the milestone and the company's client, to resubmit later."""
+    client = registry.client
+    clerk = company_clerk(client)
+    admin = RegistryClient(client.w3, registry.manifest, account=dev_account(ADMIN))
+    company = RegistryClient(client.w3, registry.manifest, account=clerk.account)
+    due = int(client.w3.eth.get_block("latest")["timestamp"]) + 40 * DAY
+    planned = admin.execute(admin.ops.plan_milestone(clerk.project_id, due, 0, None)).record
+    index = planned.milestone_index
+    company.execute(company.ops.submit_milestone(clerk.project_id, index, [sha256_bytes(b"interim report v1")]))
+    return clerk.project_id, index, company
+
+
+def chain_state(registry: IndexedRegistry) -> tuple[int, int]:
+    client = registry.client
+    return client.w3.eth.block_number, client.w3.eth.get_transaction_count(dev_account(6).address)
+
+
+def test_the_auditor_rejects_with_a_typed_note_then_approves_the_resubmission(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, workspace_url: str, tmp_path: Path
+) -> None:
+    project, index, company = submitted_milestone(workspace_registry)
+    path = f"/api/v1/projects/{project}/milestones/{index}"
+    wait_for_api(workspace_url, path, "status", "submitted")
+    keystore = write_keystore(tmp_path, "kim-auditor", dev_account(AUDITOR), PASSWORD)
+    page = workspace_tab.page
+    workspace_tab.visit("/workspace/auditor?lang=en")
+    row = f"[data-list='list-submissions'] tr[data-project='{project}'][data-milestone='{index}']"
+    assert page.locator(row).count() == 1, page.inner_text("#waiting")
+    sign_in(page, keystore, PASSWORD)
+    wait_signed_in(page)
+
+    # Keyboard alone, from the row's button: Enter fills the form and moves to the note, the note is typed,
+    # Tab reaches "reject", Enter sends it to the signing dialog, whose "sign and send" has the focus.
+    page.locator(f"{row} button.pick").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "review-note"
+    assert page.input_value("#review-project") == str(project) and page.input_value("#review-milestone") == str(index)
+    page.keyboard.type(NOTE)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.value") == "reject"
+    page.keyboard.press("Enter")
+    wait_for_dialog(page, "milestone-review")
+    assert page.evaluate("document.activeElement.id") == "confirm-sign"
+    page.keyboard.press("Enter")
+    said = wait_for_status(page, f"Milestone {index} of project {project} is rejected")
+
+    note_hash = hashlib.sha256(NOTE.encode("utf-8")).digest()
+    milestone = workspace_registry.client.milestone(project, index)
+    assert milestone.status is MilestoneStatus.REJECTED
+    client = workspace_registry.client
+    [rejected] = client.history(client.grants, ["MilestoneRejected"], {"projectId": project, "milestoneIndex": index})
+    assert bytes(rejected["reasonHash"]) == note_hash and rejected["auditor"] == dev_account(AUDITOR).address
+    assert rejected["transactionHash"] in said
+    shown = api_json(workspace_url, path)
+    assert shown["status"] == "rejected" and shown["history"][-1]["documentHash"] == "0x" + note_hash.hex()
+    assert shown["history"][-1]["provenance"]["signer"] == dev_account(AUDITOR).address
+    assert api_bytes(workspace_url, f"/api/v1/documents/{note_hash.hex()}") == NOTE.encode("utf-8")
+    # The inbox was read again: the milestone waits for the company now.
+    assert page.locator(row).count() == 0
+    page.wait_for_selector(f"[data-list='list-resubmissions'] tr[data-project='{project}'][data-milestone='{index}']")
+    workspace_tab.screenshot("workspace-auditor-rejected")
+
+    # The company reads the note on the milestone's page.
+    workspace_tab.visit(f"/projects/{project}/milestones/{index}?lang=en")
+    assert "The test log of scenario B is missing." in str(page.text_content("main"))
+
+    company.execute(company.ops.submit_milestone(project, index, [sha256_bytes(b"interim report v2")]))
+    wait_for_api(workspace_url, path, "status", "submitted")
+    workspace_tab.visit("/workspace/auditor?lang=en")
+    sign_in(page, keystore, PASSWORD)
+    wait_signed_in(page)
+    page.click(f"{row} button.pick")
+    page.fill("#review-note", APPROVAL)
+    page.click("#milestone-review button[value='approve']")
+    wait_for_dialog(page, "milestone-review")
+    confirm_signing(page)
+    wait_for_status(page, f"Milestone {index} of project {project} is approved")
+
+    assert workspace_registry.client.milestone(project, index).status is MilestoneStatus.APPROVED
+    shown = api_json(workspace_url, path)
+    approval_hash = "0x" + hashlib.sha256(APPROVAL.encode("utf-8")).hexdigest()
+    assert shown["status"] == "approved" and shown["attempts"] == 2
+    assert shown["history"][-1]["documentHash"] == approval_hash
+    page.wait_for_selector(f"[data-list='list-approved'] tr[data-project='{project}'][data-milestone='{index}']")
+    assert page.locator(row).count() == 0
+    workspace_tab.assert_quiet()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "A rejection needs its reason"), ("ko", "반려에는 사유가 있어야 합니다")],
+)
+def test_a_rejection_without_a_reason_is_refused_before_signing_and_changes_nothing(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, language: str, expected: str
+) -> None:
+    before = chain_state(workspace_registry)
+    page = workspace_tab.page
+    workspace_tab.visit(f"/workspace/auditor?lang={language}")
+    page.fill("#review-project", "1")
+    page.fill("#review-milestone", "1")
+    page.click("#milestone-review button[value='reject']")
+    page.wait_for_selector("#milestone-review-error:not([hidden])")
+    assert expected in str(page.text_content("#milestone-review-error"))
+    assert page.get_attribute("#review-note", "aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.id") == "review-note"
+    assert page.locator("#confirm-signing[open]").count() == 0
+    assert chain_state(workspace_registry) == before
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_the_inbox_has_no_serious_accessibility_violation(browser: Browser, workspace_url: str, language: str) -> None:
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True, locale="ko-KR")  # type: ignore[arg-type]
+    try:
+        page = context.new_page()
+        page.goto(f"{workspace_url}/workspace/auditor?lang={language}")
+        page.wait_for_selector("body[data-workspace-ready='true']")
+        assert failing_violations(page) == []
+    finally:
+        context.close()

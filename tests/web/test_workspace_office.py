@@ -1,0 +1,165 @@
+"""The program office's workspace, in Chromium against the test chain with the relay on: the office opens a
+program and registers a project through the page alone, amounts typed as 2억 and 1.5억 and shown as
+understood before signing, and the chain and the API agree with what the page shows after each step; a
+project over the program's remaining budget is refused before anything is signed, saying the registry's
+rule in Korean and in English, and changes nothing; a tranche beyond the grant is refused the same way; the
+page has no serious or critical accessibility violation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from registry.chain.devkeys import dev_account
+from registry.chain.devload import ADMIN
+from registry.domain.companies import company_id
+from registry.domain.enums import ProgramStatus, ProjectStatus
+from tests.api.conftest import IndexedRegistry
+from tests.helpers.workspace import STEP_TIMEOUT_MS, confirm_signing, sign_in, wait_signed_in, write_keystore
+from tests.web.conftest import DESKTOP, BrowserTab
+from tests.web.test_accessibility import failing_violations
+from tests.web.test_workspace_auditor import api_json, chain_state, wait_for_dialog
+
+PASSWORD = "program-office-2021"
+PROGRAM = "스마트시티 실증 R&D"
+BUSINESS_NUMBER = "131-81-10001"
+
+
+def wait_for_status(page: Page, text: str) -> str:
+    page.wait_for_function(
+        "text => document.getElementById('office-status').textContent.includes(text)", arg=text,
+        timeout=STEP_TIMEOUT_MS,
+    )  # fmt: skip
+    return str(page.text_content("#office-status"))
+
+
+def register(page: Page, program: int, amount: str) -> None:
+    page.select_option("#project-program", str(program))
+    page.fill("#project-company", BUSINESS_NUMBER)
+    page.fill("#project-amount", amount)
+    page.fill("#project-start", "2027-01-01")
+    page.fill("#project-end", "2027-12-31")
+    page.click("#project-register button[type=submit]")
+
+
+def test_the_office_opens_a_program_and_registers_a_project_through_the_page(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, workspace_url: str, tmp_path: Path
+) -> None:
+    client = workspace_registry.client
+    keystore = write_keystore(tmp_path, "city-admin", dev_account(ADMIN), PASSWORD)
+    page = workspace_tab.page
+    workspace_tab.visit("/workspace/office?lang=en")
+    sign_in(page, keystore, PASSWORD)
+    wait_signed_in(page)
+
+    page.fill("#program-name", PROGRAM)
+    page.fill("#program-year", "2027")
+    page.fill("#program-budget", "2억")
+    page.fill("#program-cap", "1.5억")
+    page.fill("#program-field", "D.N.A.")
+    assert "200,000,000" in str(page.text_content("#program-budget-understood"))
+    assert "150,000,000" in str(page.text_content("#program-cap-understood"))
+    page.click("#program-open button[type=submit]")
+    wait_for_dialog(page, "program-open")
+    confirm_signing(page)
+    said = wait_for_status(page, f"Program '{PROGRAM}' is open as program")
+    program_id = client.counts()["programs"]
+    assert f"as program {program_id}." in said
+    program = client.program(program_id)
+    assert (program.name, program.year, program.budget, program.per_project_cap, program.status) == (
+        PROGRAM, 2027, 200_000_000, 150_000_000, ProgramStatus.OPEN)  # fmt: skip
+    shown = api_json(workspace_url, f"/api/v1/programs/{program_id}")
+    assert (shown["name"], shown["budget"], shown["perProjectCap"], shown["remaining"], shown["createdBy"]) == (
+        PROGRAM, "200000000", "150000000", "200000000", dev_account(ADMIN).address)  # fmt: skip
+    row = page.wait_for_selector(f"tr[data-program='{program_id}']")
+    assert row is not None and "₩200,000,000" in str(row.text_content())
+
+    register(page, program_id, "1.5억")
+    assert "150,000,000" in str(page.text_content("#project-amount-understood"))
+    wait_for_dialog(page, "project-register")
+    confirm_signing(page)
+    said = wait_for_status(page, f"under program {program_id}.")
+    project_id = client.counts()["projects"]
+    assert f"Project {project_id} is registered" in said
+    project = client.project(project_id)
+    assert (project.program_id, project.company_id, project.amount, project.status) == (
+        program_id, company_id(BUSINESS_NUMBER), 150_000_000, ProjectStatus.ACTIVE)  # fmt: skip
+    assert f"{project.start_date:%Y-%m-%d} {project.end_date:%Y-%m-%d}" == "2027-01-01 2027-12-31"
+    shown = api_json(workspace_url, f"/api/v1/projects/{project_id}")
+    assert (shown["programId"], shown["companyId"], shown["amount"]) == (
+        program_id, "0x" + company_id(BUSINESS_NUMBER).hex(), "150000000")  # fmt: skip
+    assert shown["provenance"]["signer"] == dev_account(ADMIN).address
+    page.wait_for_selector(f"tr[data-project='{project_id}']")
+    remaining = page.wait_for_selector(f"tr[data-program='{program_id}'] td[data-remaining]")
+    assert remaining is not None and remaining.get_attribute("data-remaining") == "50000000"
+    workspace_tab.screenshot("workspace-office-registered")
+
+    # Over the program's remaining budget: refused before signing, nothing sent.
+    before = chain_state(workspace_registry)
+    register(page, program_id, "1억")
+    page.wait_for_selector("#project-register-error:not([hidden])")
+    refusal = str(page.text_content("#project-register-error"))
+    assert "A program grants no more than its budget" in refusal and "₩50,000,000 left" in refusal
+    assert page.get_attribute("#project-amount", "aria-invalid") == "true"
+    assert page.locator("#confirm-signing[open]").count() == 0
+    assert chain_state(workspace_registry) == before
+    assert client.program(program_id).granted == 150_000_000
+    # The relay client asks for a new record until the indexer has it, and Chromium logs each 404 meanwhile.
+    assert [p for p in workspace_tab.problems if "status of 404 (Not Found)" not in p] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "A program grants no more than its budget"), ("ko", "지원사업은 예산을 넘어 지원할 수 없습니다")],
+)
+def test_a_project_over_the_remaining_budget_is_refused_in_the_person_s_language(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, workspace_url: str, language: str, expected: str
+) -> None:
+    programs = [api_json(workspace_url, f"/api/v1/programs/{i}") for i in
+                range(1, workspace_registry.client.counts()["programs"] + 1)]  # fmt: skip
+    program = next(p for p in programs if p["status"] == "open" and 0 < int(p["remaining"]) < int(p["perProjectCap"]))
+    over = int(program["remaining"]) + 1
+    before = chain_state(workspace_registry)
+    page = workspace_tab.page
+    workspace_tab.visit(f"/workspace/office?lang={language}")
+    register(page, program["programId"], f"{over:,}")
+    page.wait_for_selector("#project-register-error:not([hidden])")
+    assert expected in str(page.text_content("#project-register-error"))
+    assert chain_state(workspace_registry) == before
+
+
+def test_a_tranche_beyond_the_grant_is_refused_with_the_registry_s_rule(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, workspace_url: str
+) -> None:
+    client = workspace_registry.client
+    project = next(p for p in (client.project(i) for i in range(1, client.counts()["projects"] + 1))
+                   if p.status is ProjectStatus.ACTIVE)  # fmt: skip
+    left = project.amount - project.planned_tranches
+    before = chain_state(workspace_registry)
+    page = workspace_tab.page
+    workspace_tab.visit("/workspace/office?lang=en")
+    page.fill("#plan-project", str(project.project_id))
+    page.fill("#plan-due", "2027-06-30")
+    page.fill("#plan-tranche", f"{left + 1:,}")
+    page.click("#milestone-plan button[type=submit]")
+    page.wait_for_selector("#milestone-plan-error:not([hidden])")
+    said = str(page.text_content("#milestone-plan-error"))
+    assert "The tranches of a project's milestones add up to no more than its grant" in said
+    assert f"₩{left:,} left to plan" in said
+    assert chain_state(workspace_registry) == before
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_the_office_page_has_no_serious_accessibility_violation(
+    browser: Browser, workspace_url: str, language: str
+) -> None:
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True, locale="ko-KR")  # type: ignore[arg-type]
+    try:
+        page = context.new_page()
+        page.goto(f"{workspace_url}/workspace/office?lang={language}")
+        page.wait_for_selector("body[data-workspace-ready='true']")
+        assert failing_violations(page) == []
+    finally:
+        context.close()

@@ -47,7 +47,7 @@ def test_an_auditor_is_shown_the_auditor_role_and_no_company(workspace_tab: Brow
     workspace_tab.visit("/workspace?lang=en")
     sign_in(page, keystore, PASSWORD)
     wait_signed_in(page)
-    page.wait_for_selector("#role-page-links a[href='/workspace/audit']", timeout=STEP_TIMEOUT_MS)
+    page.wait_for_selector("#role-page-links a[href='/workspace/auditor']", timeout=STEP_TIMEOUT_MS)
     assert "auditor" in page.text_content("#signer-identity")  # type: ignore[operator]
     assert "bound to no company" in page.text_content("#signer-identity")  # type: ignore[operator]
 

@@ -52,7 +52,7 @@ RECORD_WAIT_SECONDS = 90
 #: Gas a relayed call may use, as `rnd-registry sign` gives it.
 DEFAULT_GAS = 1_000_000
 #: The page of each role (the API's role names; `company` for an account bound to a company).
-ROLE_PAGES = {"company": "/workspace/company", "auditor": "/workspace/audit", "admin": "/workspace/office"}
+ROLE_PAGES = {"company": "/workspace/company", "auditor": "/workspace/auditor", "admin": "/workspace/office"}
 #: A company's projects (and each project's milestones, outcomes, reports) the clerk's page lists at most.
 AGENDA_ROWS = 200
 

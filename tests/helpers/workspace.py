@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
@@ -21,6 +22,9 @@ from registry.chain.devkeys import dev_account
 from registry.domain.enums import ProjectStatus
 from registry.settings import Settings
 from registry.web.app import create_app
+
+if TYPE_CHECKING:
+    from tests.web.conftest import BrowserTab
 
 #: The relay's account on the demo chain, as `rnd-registry up` configures it.
 RELAYER_DEV_ACCOUNT = 6
@@ -114,3 +118,12 @@ def company_clerk(client: RegistryClient) -> Clerk:
         if company is not None and own and foreign:
             return Clerk(dev_account(index), company, own[0].project_id, foreign[0].project_id)
     raise AssertionError("the portal's registry has no dev account of a company with an active project")
+
+
+#: Chromium reports each 404 a page's fetch receives: the page asks for a new record until the indexer has it.
+_POLLED_404 = "Failed to load resource: the server responded with a status of 404 (Not Found)"
+
+
+def page_problems(tab: BrowserTab) -> list[str]:
+    """The console errors, warnings and page errors of `tab`, but for the 404s of waiting for a record."""
+    return [problem for problem in tab.problems if _POLLED_404 not in problem]

@@ -10,6 +10,7 @@ its own script. `workspace_data` is the configuration every workspace page embed
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -24,7 +25,7 @@ from registry.api.schemas.outcomes import CommercializationReport, Outcome
 from registry.browser_libraries import ETHERS
 from registry.chain.deployment import GRANT_REGISTRY, OUTCOME_REGISTRY
 from registry.domain.deadlines import commercialization_years_due, is_overdue, now_seconds
-from registry.domain.enums import IpStatus, MilestoneStatus, OutcomeType
+from registry.domain.enums import IP_OUTCOME_TYPES, IpStatus, MilestoneStatus, OutcomeType
 from registry.store.queries import grants, outcomes
 from registry.store.queries.grants import MILESTONE_SORTS, PROJECT_SORTS, MilestoneFilter, ProjectFilter
 from registry.store.queries.keyset import SortKey
@@ -55,6 +56,9 @@ DEFAULT_GAS = 1_000_000
 ROLE_PAGES = {"company": "/workspace/company", "auditor": "/workspace/auditor", "admin": "/workspace/office"}
 #: A company's projects (and each project's milestones, outcomes, reports) the clerk's page lists at most.
 AGENDA_ROWS = 200
+
+#: The form parsers (amounts such as 3.5억, dates) the role pages share (static/workspace/forms.js).
+FORMS_SCRIPT = Path(__file__).resolve().parents[1] / "static" / "workspace" / "forms.js"
 
 _NO_STORE = {**SECURITY_HEADERS, "Cache-Control": "no-store"}
 
@@ -101,6 +105,7 @@ def company_workspace_page(request: Request) -> Response:
             for kind in OutcomeType
             if kind is not OutcomeType.NONE
         ],
+        "ipOutcomeTypes": sorted(enum_name(kind) for kind in IP_OUTCOME_TYPES),
         "ipStatuses": [
             {"value": int(status), "label": translate.enum("ip_status", enum_name(status))}
             for status in IpStatus

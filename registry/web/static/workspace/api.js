@@ -52,14 +52,21 @@
 
   const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  /** The record at `path` once the indexer serves it (a 404 until then), or null after `seconds`. */
-  async function waitForRecord(path, seconds) {
+  /** The record at `path` once the indexer serves it as the transaction `transactionHash` left it (a 404 for
+   * a new record until then; for a changed one, its `lastChange` names an earlier transaction), or null after
+   * `seconds`. */
+  async function waitForRecord(path, seconds, transactionHash) {
     const until = Date.now() + seconds * 1000;
+    const wanted = transactionHash ? transactionHash.toLowerCase() : null;
     let wait = 250;
     for (;;) {
       const answer = await get(path);
-      if (answer.ok) return answer.body;
-      if (answer.status !== 404 && answer.status !== 503 && answer.status !== 0) return null;
+      if (answer.ok) {
+        const change = answer.body && answer.body.lastChange;
+        if (!wanted || !change || String(change.transactionHash).toLowerCase() === wanted) return answer.body;
+      } else if (answer.status !== 404 && answer.status !== 503 && answer.status !== 0) {
+        return null;
+      }
       if (Date.now() + wait > until) return null;
       await pause(wait);
       wait = Math.min(wait * 2, 2000);

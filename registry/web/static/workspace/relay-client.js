@@ -109,7 +109,9 @@
         error.registryError);
     }
     const relayed = sent.body;
-    const record = relayed.record ? await api.waitForRecord(relayed.record.url, data.recordWaitSeconds) : null;
+    const record = relayed.record
+      ? await api.waitForRecord(relayed.record.url, data.recordWaitSeconds, relayed.transactionHash)
+      : null;
     return { ok: true, relayed, record };
   }
 

@@ -1,0 +1,538 @@
+// The company clerk's page (/workspace/company): the company's projects and what is due (the agenda, from
+// /workspace/company/agenda.json: milestones marked overdue by registry/domain/deadlines.py, the auditor's
+// reason for a rejection, commercialization years not reported), and the clerk's writes, each sent through
+// the relay (relay-client.js): submit or resubmit a milestone with evidence files, add an outcome, update an
+// IP status, report commercialization openly or committed hidden (the salt offered as the CLI's reveal file)
+// and disclose it later. Files are hashed here; one is uploaded only when the clerk ticks "public".
+// A refusal changes nothing and is said in the page's language; the chain's check (the relay's eth_call) is
+// the final word after the checks made here.
+"use strict";
+
+(function () {
+  const workspace = window.RndWorkspace;
+  const { el, say, enumLabel, won, day, tell, api, relay, evidence, signer, identity, data } = workspace;
+  const choices = data.choices;
+  const REVEAL_FORMAT = "rnd-registry-commercialization-reveal/1";
+  const UINT32_MAX = 4294967295;
+
+  const statusBox = document.getElementById("clerk-status");
+  const resultBox = document.getElementById("clerk-result");
+  const agendaHint = document.getElementById("agenda-hint");
+  const agendaBox = document.getElementById("agenda-projects");
+  const forms = document.getElementById("clerk-forms");
+  const milestoneChoice = document.getElementById("submit-milestone");
+  const rejectionBox = document.getElementById("submit-rejection");
+  const filesInput = document.getElementById("submit-files");
+  const fileList = document.getElementById("submit-file-list");
+  const fileItems = document.getElementById("submit-file-items");
+
+  let agenda = null;
+  let busy = false;
+
+  // ---- the checks made before signing ---------------------------------------------------------------
+
+  class FormProblem extends Error {
+    constructor(input, message) {
+      super(message);
+      this.input = input;
+    }
+  }
+
+  function problem(input, key, values) {
+    return new FormProblem(input, say(key, values));
+  }
+
+  /** Whole won from what the clerk typed (100,000,000 · 1억 · 3.5억 · 4천만), read by forms.js exactly as the
+   * command line reads it: {ok, won, understood} or {ok: false, message}. */
+  function parseWon(text) {
+    return workspace.forms.parseWon(text);
+  }
+
+  function wonField(name) {
+    const input = document.getElementById("report-" + name);
+    const parsed = parseWon(input.value);
+    if (!parsed.ok) throw new FormProblem(input, parsed.message);
+    return parsed.won;
+  }
+
+  function integerField(input, least, most, key) {
+    const text = input.value.trim().replace(/,/g, "");
+    if (!/^\d+$/.test(text) || Number(text) < least || Number(text) > most) throw problem(input, key, { value: input.value, least, most });
+    return Number(text);
+  }
+
+  function evidenceField(prefix) {
+    const input = document.getElementById(prefix + "-evidence");
+    const file = input.files && input.files[0];
+    if (!file) throw problem(input, "company.no_evidence");
+    return { file, public: document.getElementById(prefix + "-public").checked };
+  }
+
+  function showUnderstood(name) {
+    const input = document.getElementById("report-" + name);
+    const box = document.getElementById("report-" + name + "-understood");
+    const parsed = parseWon(input.value);
+    input.setAttribute("aria-invalid", parsed.ok ? "false" : "true");
+    box.textContent = parsed.ok ? parsed.understood : parsed.message;
+    box.classList.toggle("field-error", !parsed.ok);
+  }
+
+  for (const name of ["sales", "investment", "royalties"]) {
+    document.getElementById("report-" + name).addEventListener("input", () => showUnderstood(name));
+    showUnderstood(name);
+  }
+
+  // ---- the agenda -----------------------------------------------------------------------------------
+
+  function projectLabel(entry) {
+    const project = entry.project;
+    return say("company.project_option", { project: project.projectId, program: entry.programName || "—" });
+  }
+
+  function milestoneRow(milestone) {
+    const status = enumLabel("milestone_status", milestone.status);
+    const state = milestone.overdue ? el("span", { class: "due-overdue" }, say("company.overdue")) : "";
+    return el("tr", { "data-milestone": milestone.projectId + ":" + milestone.milestoneIndex, "data-status": milestone.status },
+      el("td", {}, String(milestone.milestoneIndex)),
+      el("td", {}, day(milestone.dueDate)),
+      el("td", {}, won(milestone.tranche)),
+      el("td", {}, status, " ", state),
+      el("td", {}, String(milestone.attempts)),
+      el("td", {}, el("a", { href: "/projects/" + milestone.projectId + "/milestones/" + milestone.milestoneIndex }, say("company.record_link"))));
+  }
+
+  function projectSection(entry) {
+    const project = entry.project;
+    const heading = el("h3", { id: "project-" + project.projectId }, projectLabel(entry), " · ", enumLabel("project_status", project.status));
+    const facts = el("p", {}, say("company.project_facts", { start: day(project.startDate), end: day(project.endDate), amount: won(project.amount) }));
+    const parts = [heading, facts];
+    if (entry.milestones.length) {
+      parts.push(el("table", { class: "agenda-milestones" },
+        el("caption", {}, say("company.milestones_caption", { project: project.projectId })),
+        el("thead", {}, el("tr", {}, ...["col_index", "col_due", "col_tranche", "col_status", "col_attempts", "col_record"].map((key) => el("th", { scope: "col" }, say("company." + key))))),
+        el("tbody", {}, entry.milestones.map(milestoneRow))));
+    } else {
+      parts.push(el("p", { class: "aside" }, say("company.no_milestones")));
+    }
+    if (entry.outcomes.length) {
+      parts.push(el("p", {}, say("company.outcomes"), " ", entry.outcomes.map((o) =>
+        "#" + o.outcomeId + " " + enumLabel("outcome_type", o.outcomeType) + (o.externalId ? " " + o.externalId : "") +
+        (o.ipStatus !== "none" ? " (" + enumLabel("ip_status", o.ipStatus) + ")" : "") + (o.revoked ? " — " + say("company.revoked") : "")).join(" · ")));
+    }
+    if (entry.reports.length) {
+      parts.push(el("p", {}, say("company.reports"), " ", entry.reports.map((r) => r.year + ": " + enumLabel("report_status", r.status)).join(" · ")));
+    }
+    if (entry.reportYearsDue.length) {
+      parts.push(el("p", { class: "due-overdue", "data-report-years-due": entry.reportYearsDue.join(",") }, say("company.reports_due", { years: entry.reportYearsDue.join(", ") })));
+    }
+    return el("section", { class: "agenda-project", "aria-labelledby": "project-" + project.projectId, "data-project": project.projectId }, ...parts);
+  }
+
+  function fill(select, options, keep) {
+    const before = keep ? select.value : null;
+    select.replaceChildren(...options.map(([value, label]) => el("option", { value }, label)));
+    if (before && options.some(([value]) => value === before)) select.value = before;
+  }
+
+  function fillForms() {
+    const projects = agenda.projects;
+    const projectOptions = projects.map((entry) => [String(entry.project.projectId), projectLabel(entry)]);
+    for (const select of document.querySelectorAll("select.project-choice")) fill(select, projectOptions, true);
+    const waiting = projects.flatMap((entry) => entry.milestones
+      .filter((m) => (m.status === "planned" || m.status === "rejected") && entry.project.status === "active")
+      .map((m) => [m.projectId + ":" + m.milestoneIndex, say("company.milestone_option", {
+        project: m.projectId, index: m.milestoneIndex, due: day(m.dueDate), status: enumLabel("milestone_status", m.status),
+      }) + (m.overdue ? " · " + say("company.overdue") : "")]));
+    fill(milestoneChoice, waiting.length ? waiting : [["", say("company.nothing_to_submit")]], true);
+    const ipTypes = new Set(choices.ipOutcomeTypes);
+    const ipOutcomes = projects.flatMap((entry) => entry.outcomes.filter((o) => ipTypes.has(o.outcomeType) && !o.revoked)
+      .map((o) => [String(o.outcomeId), "#" + o.outcomeId + " · " + enumLabel("outcome_type", o.outcomeType) + " " + o.externalId +
+        " (" + enumLabel("ip_status", o.ipStatus) + ")"]));
+    fill(document.getElementById("ip-outcome"), ipOutcomes.length ? ipOutcomes : [["", say("company.no_ip_outcomes")]], true);
+    const committed = projects.flatMap((entry) => entry.reports.filter((r) => r.status === "committed")
+      .map((r) => [String(r.reportId), say("company.report_option", { report: r.reportId, project: r.projectId, year: r.year })]));
+    fill(document.getElementById("reveal-report"), committed.length ? committed : [["", say("company.no_committed")]], true);
+    showRejection();
+  }
+
+  async function loadAgenda() {
+    const who = identity.current();
+    if (!who || !who.companyId) return;
+    const answer = await api.get(data.urls.agenda + "?company=" + encodeURIComponent(who.companyId));
+    if (!answer.ok) {
+      agendaHint.textContent = say("company.agenda_unavailable");
+      return;
+    }
+    agenda = answer.body;
+    agendaHint.textContent = agenda.projects.length ? say("company.agenda_for", { company: who.companyId }) : say("company.no_projects");
+    agendaBox.replaceChildren(...agenda.projects.map(projectSection));
+    fillForms();
+    forms.hidden = false;
+    document.body.dataset.agendaLoaded = String(Number(document.body.dataset.agendaLoaded || 0) + 1);
+  }
+
+  identity.onChange((who) => {
+    agenda = null;
+    agendaBox.replaceChildren();
+    forms.hidden = true;
+    if (!who) {
+      agendaHint.textContent = say(signer.current() ? "identity.looking" : "company.sign_in_first");
+      return;
+    }
+    if (!who.companyId) {
+      agendaHint.textContent = say("company.not_a_company");
+      return;
+    }
+    loadAgenda();
+  });
+
+  // ---- the rejection note ---------------------------------------------------------------------------
+
+  function chosenMilestone() {
+    const [project, index] = milestoneChoice.value.split(":").map(Number);
+    if (!agenda || !milestoneChoice.value) return null;
+    for (const entry of agenda.projects) {
+      for (const m of entry.milestones) if (m.projectId === project && m.milestoneIndex === index) return m;
+    }
+    return { projectId: project, milestoneIndex: index, status: "planned", rejection: null, dueDate: null };
+  }
+
+  async function showRejection() {
+    const milestone = chosenMilestone();
+    if (!milestone || !milestone.rejection) {
+      rejectionBox.hidden = true;
+      rejectionBox.replaceChildren();
+      return;
+    }
+    const hash = milestone.rejection.documentHash;
+    rejectionBox.hidden = false;
+    rejectionBox.replaceChildren(el("p", {}, say("company.rejected_note_heading", { day: day(milestone.rejection.provenance.blockTime) })));
+    const text = hash ? await evidence.publishedText(hash) : null;
+    if (text !== null) {
+      rejectionBox.append(el("blockquote", { class: "rejection-note", lang: "" }, ...text.split("\n").flatMap((line, i) => (i ? [el("br"), line] : [line]))));
+    } else {
+      rejectionBox.append(el("p", {}, say("company.rejected_note_unpublished"), " ", el("code", { class: "wrap-anywhere" }, hash || "—")));
+    }
+  }
+
+  milestoneChoice.addEventListener("change", showRejection);
+
+  // ---- the evidence files of a submission ------------------------------------------------------------
+
+  let chosenFiles = [];
+
+  filesInput.addEventListener("change", async () => {
+    const files = Array.from(filesInput.files || []);
+    chosenFiles = files.map((file) => ({ file, digest: null }));
+    fileItems.replaceChildren();
+    fileList.hidden = files.length === 0;
+    for (const [i, chosen] of chosenFiles.entries()) {
+      const box = el("input", { type: "checkbox", id: "submit-public-" + i, "data-file": chosen.file.name });
+      const hashBox = el("code", { class: "wrap-anywhere", id: "submit-hash-" + i }, say("company.hashing"));
+      fileItems.append(el("li", {},
+        el("p", {}, chosen.file.name, " (", chosen.file.size.toLocaleString("en-US"), " B) — SHA-256 ", hashBox),
+        el("label", { class: "check", for: "submit-public-" + i }, box, " ", say("company.public_file", { name: chosen.file.name }))));
+    }
+    for (const [i, chosen] of chosenFiles.entries()) {
+      chosen.digest = await evidence.sha256(chosen.file);
+      const hashBox = document.getElementById("submit-hash-" + i);
+      if (hashBox) hashBox.textContent = chosen.digest;
+    }
+  });
+
+  // ---- sending --------------------------------------------------------------------------------------
+
+  function shortHash(hash) {
+    return hash.slice(0, 10) + "…" + hash.slice(-6);
+  }
+
+  function recordLink(result) {
+    const relayed = result.relayed;
+    const parts = [say("company.recorded", { block: relayed.blockNumber.toLocaleString("en-US"), transaction: relayed.transactionHash })];
+    return el("p", {}, ...parts);
+  }
+
+  async function publishAll(files) {
+    const failed = [];
+    for (const { file, digest } of files) {
+      const published = await evidence.publish({ bytes: file, name: file.name, contentType: file.type }, digest);
+      if (!published.ok) failed.push(say("company.publish_failed", { name: file.name, message: published.message }));
+    }
+    return failed;
+  }
+
+  /** Runs one write: the page's checks (`prepare` throws FormProblem), the relay, then publication of the
+   * files marked public, the result, and the agenda read again. */
+  async function write(form, prepare) {
+    if (busy) return;
+    for (const input of form.querySelectorAll("[aria-invalid='true']")) input.setAttribute("aria-invalid", "false");
+    let request;
+    try {
+      request = await prepare();
+    } catch (error) {
+      if (!(error instanceof FormProblem)) throw error;
+      tell(statusBox, error.message, true);
+      error.input.setAttribute("aria-invalid", "true");
+      error.input.focus();
+      return;
+    }
+    busy = true;
+    const button = form.querySelector("button[type='submit']");
+    button.disabled = true;
+    resultBox.replaceChildren();
+    tell(statusBox, say("company.sending"));
+    try {
+      if (request.before) await request.before();
+      const result = await relay.send(request.call);
+      if (!result.ok) {
+        if (request.refused) request.refused(result);
+        tell(statusBox, say("company.refused", { message: result.message }), true);
+        document.body.dataset.lastResult = "refused:" + result.reason;
+        return;
+      }
+      const failures = await publishAll(request.publish || []);
+      tell(statusBox, failures.length ? say("company.recorded_publish_failed") : say("company.done"), failures.length > 0);
+      resultBox.append(recordLink(result));
+      if (request.shown) resultBox.append(...request.shown(result.record));
+      for (const failure of failures) resultBox.append(el("p", { class: "status-error" }, failure));
+      if (!result.record) resultBox.append(el("p", { class: "aside" }, say("company.not_indexed_yet")));
+      document.body.dataset.lastResult = "recorded:" + result.relayed.transactionHash;
+      form.reset();
+      if (request.after) request.after();
+      await loadAgenda();
+      resultBox.focus();
+    } catch (error) {
+      tell(statusBox, say("company.page_failed", { problem: String(error && error.message) }), true);
+      document.body.dataset.lastResult = "failed:page";
+    } finally {
+      busy = false;
+      button.disabled = false;
+    }
+  }
+
+  document.getElementById("submit-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    write(event.target, async () => {
+      const milestone = chosenMilestone();
+      if (!milestone) throw problem(milestoneChoice, "company.no_milestone");
+      if (!chosenFiles.length) throw problem(filesInput, "company.no_files");
+      for (const chosen of chosenFiles) if (!chosen.digest) chosen.digest = await evidence.sha256(chosen.file);
+      const files = chosenFiles.map((chosen, i) => ({ ...chosen, public: document.getElementById("submit-public-" + i).checked }));
+      const again = milestone.status === "rejected";
+      return {
+        call: {
+          contract: "GrantRegistry",
+          fn: "submitMilestone",
+          args: [milestone.projectId, milestone.milestoneIndex, files.map((f) => f.digest)],
+          summary: say(again ? "company.resubmit_summary" : "company.submit_summary", { project: milestone.projectId, index: milestone.milestoneIndex }),
+          details: [
+            [say("company.project_label"), String(milestone.projectId)],
+            [say("company.milestone_label"), String(milestone.milestoneIndex)],
+            ...files.map((f) => [f.file.name, f.digest + " · " + say(f.public ? "company.will_publish" : "company.stays_here")]),
+          ],
+        },
+        publish: files.filter((f) => f.public),
+        shown: (record) => (record ? [el("p", { "data-recorded-status": record.status }, say("company.milestone_now", { status: enumLabel("milestone_status", record.status), attempts: record.attempts }))] : []),
+        after: () => {
+          chosenFiles = [];
+          fileItems.replaceChildren();
+          fileList.hidden = true;
+        },
+      };
+    });
+  });
+
+  document.getElementById("outcome-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    write(event.target, async () => {
+      const projectInput = document.getElementById("outcome-project");
+      const typeInput = document.getElementById("outcome-type");
+      const idInput = document.getElementById("outcome-id");
+      if (!projectInput.value) throw problem(projectInput, "company.no_project");
+      const externalId = idInput.value.trim();
+      if (externalId.length > 200) throw problem(idInput, "company.id_too_long");
+      const chosen = evidenceField("outcome");
+      const digest = await evidence.sha256(chosen.file);
+      const type = typeInput.options[typeInput.selectedIndex].textContent;
+      return {
+        call: {
+          contract: "OutcomeRegistry",
+          fn: "addOutcome",
+          args: [Number(projectInput.value), Number(typeInput.value), externalId, digest],
+          summary: say("company.outcome_summary", { type, project: projectInput.value }),
+          details: [
+            [say("company.project_label"), projectInput.value],
+            [say("company.outcome_type_label"), type],
+            [say("company.outcome_id_label"), externalId || "—"],
+            [chosen.file.name, digest + " · " + say(chosen.public ? "company.will_publish" : "company.stays_here")],
+          ],
+        },
+        publish: chosen.public ? [{ file: chosen.file, digest }] : [],
+        shown: (record) => (record ? [el("p", {}, say("company.outcome_now", { id: record.outcomeId }))] : []),
+      };
+    });
+  });
+
+  document.getElementById("ip-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    write(event.target, async () => {
+      const outcomeInput = document.getElementById("ip-outcome");
+      const statusInput = document.getElementById("ip-status");
+      if (!outcomeInput.value) throw problem(outcomeInput, "company.no_outcome");
+      const chosen = evidenceField("ip");
+      const digest = await evidence.sha256(chosen.file);
+      const status = statusInput.options[statusInput.selectedIndex].textContent;
+      return {
+        call: {
+          contract: "OutcomeRegistry",
+          fn: "updateIpStatus",
+          args: [Number(outcomeInput.value), Number(statusInput.value), digest],
+          summary: say("company.ip_summary", { outcome: outcomeInput.value, status }),
+          details: [
+            [say("company.ip_outcome_label"), outcomeInput.options[outcomeInput.selectedIndex].textContent],
+            [say("company.ip_status_label"), status],
+            [chosen.file.name, digest + " · " + say(chosen.public ? "company.will_publish" : "company.stays_here")],
+          ],
+        },
+        publish: chosen.public ? [{ file: chosen.file, digest }] : [],
+        shown: (record) => (record ? [el("p", {}, say("company.ip_now", { id: record.outcomeId, status: enumLabel("ip_status", record.ipStatus) }))] : []),
+      };
+    });
+  });
+
+  function commitmentOf(projectId, year, figures, salt) {
+    const encoded = ethers.AbiCoder.defaultAbiCoder().encode(
+      ["uint32", "uint16", "uint96", "uint96", "uint96", "uint32", "bytes32"],
+      [projectId, year, figures.sales, figures.investment, figures.royalties, figures.jobs, salt]);
+    return ethers.keccak256(encoded);
+  }
+
+  function offerDownload(name, text) {
+    const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+    const link = el("a", { href: url, download: name, id: "reveal-download" }, say("company.reveal_download", { name }));
+    resultBox.append(el("p", { class: "notice" }, say("company.reveal_keep"), " ", link));
+    link.click();
+    return link;
+  }
+
+  document.getElementById("report-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    write(event.target, async () => {
+      const projectInput = document.getElementById("report-project");
+      if (!projectInput.value) throw problem(projectInput, "company.no_project");
+      const year = integerField(document.getElementById("report-year"), 1900, 2200, "company.bad_year");
+      const figures = {
+        sales: wonField("sales"),
+        investment: wonField("investment"),
+        royalties: wonField("royalties"),
+        jobs: integerField(document.getElementById("report-jobs"), 0, UINT32_MAX, "company.bad_jobs"),
+      };
+      const chosen = evidenceField("report");
+      const digest = await evidence.sha256(chosen.file);
+      const projectId = Number(projectInput.value);
+      const hidden = document.getElementById("report-hidden").checked;
+      const shownFigures = [
+        [say("company.sales_label"), won(figures.sales)],
+        [say("company.investment_label"), won(figures.investment)],
+        [say("company.royalties_label"), won(figures.royalties)],
+        [say("company.jobs_label"), String(figures.jobs)],
+      ];
+      const common = {
+        publish: chosen.public ? [{ file: chosen.file, digest }] : [],
+        shown: (record) => (record ? [el("p", { "data-report": record.reportId }, say("company.report_now", { id: record.reportId, status: enumLabel("report_status", record.status) }))] : []),
+      };
+      const evidenceLine = [chosen.file.name, digest + " · " + say(chosen.public ? "company.will_publish" : "company.stays_here")];
+      if (!hidden) {
+        return {
+          ...common,
+          call: {
+            contract: "OutcomeRegistry",
+            fn: "reportCommercialization",
+            args: [projectId, year, [figures.sales, figures.investment, figures.royalties, figures.jobs], digest],
+            summary: say("company.report_summary", { project: projectId, year }),
+            details: [[say("company.project_label"), String(projectId)], [say("company.year_label"), String(year)], ...shownFigures, evidenceLine],
+          },
+        };
+      }
+      const deployed = await api.get(data.urls.contracts);
+      const chainId = deployed.ok ? deployed.body.chainId : null;
+      const salt = ethers.hexlify(ethers.randomBytes(32));
+      const commitment = commitmentOf(projectId, year, figures, salt);
+      const name = "report-" + projectId + "-" + year + ".reveal.json";
+      const kept = {
+        format: REVEAL_FORMAT,
+        notice: "Keep this file private until you disclose these figures; whoever holds it can disclose them, and without it nobody can.",
+        chainId,
+        projectId,
+        year,
+        figures: { sales: Number(figures.sales) <= Number.MAX_SAFE_INTEGER ? Number(figures.sales) : figures.sales.toString(),
+          investment: Number(figures.investment) <= Number.MAX_SAFE_INTEGER ? Number(figures.investment) : figures.investment.toString(),
+          royalties: Number(figures.royalties) <= Number.MAX_SAFE_INTEGER ? Number(figures.royalties) : figures.royalties.toString(),
+          jobs: figures.jobs },
+        salt,
+        commitment,
+      };
+      return {
+        ...common,
+        // Offered before anything is signed, as the CLI writes it before sending: a commitment whose salt
+        // was lost can never be disclosed.
+        before: async () => offerDownload(name, JSON.stringify(kept, null, 2) + "\n"),
+        refused: () => resultBox.append(el("p", {}, say("company.reveal_not_needed", { name }))),
+        call: {
+          contract: "OutcomeRegistry",
+          fn: "commitCommercialization",
+          args: [projectId, year, commitment, digest],
+          summary: say("company.commit_summary", { project: projectId, year }),
+          details: [[say("company.project_label"), String(projectId)], [say("company.year_label"), String(year)], ...shownFigures,
+            [say("company.commitment"), commitment], evidenceLine],
+        },
+      };
+    });
+  });
+
+  document.getElementById("reveal-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    write(event.target, async () => {
+      const reportInput = document.getElementById("reveal-report");
+      const fileInput = document.getElementById("reveal-file");
+      if (!reportInput.value) throw problem(reportInput, "company.no_report");
+      const file = fileInput.files && fileInput.files[0];
+      if (!file) throw problem(fileInput, "company.no_reveal_file");
+      let kept = null;
+      try {
+        kept = JSON.parse(await file.text());
+      } catch (error) {
+        kept = null;
+      }
+      if (!kept || kept.format !== REVEAL_FORMAT || !kept.figures || !kept.salt) throw problem(fileInput, "company.not_reveal_file", { name: file.name });
+      const reportId = Number(reportInput.value);
+      const report = agenda.projects.flatMap((entry) => entry.reports).find((r) => r.reportId === reportId);
+      const figures = {
+        sales: BigInt(kept.figures.sales || 0),
+        investment: BigInt(kept.figures.investment || 0),
+        royalties: BigInt(kept.figures.royalties || 0),
+        jobs: Number(kept.figures.jobs || 0),
+      };
+      const commitment = commitmentOf(kept.projectId, kept.year, figures, kept.salt);
+      if (!report || report.projectId !== kept.projectId || report.year !== kept.year || (report.commitment && report.commitment.toLowerCase() !== commitment.toLowerCase())) {
+        throw problem(fileInput, "company.reveal_mismatch", { name: file.name, report: reportId });
+      }
+      return {
+        call: {
+          contract: "OutcomeRegistry",
+          fn: "revealCommercialization",
+          args: [reportId, [figures.sales, figures.investment, figures.royalties, figures.jobs], kept.salt],
+          summary: say("company.reveal_summary", { report: reportId, year: kept.year }),
+          details: [
+            [say("company.reveal_report_label"), String(reportId)],
+            [say("company.sales_label"), won(figures.sales)],
+            [say("company.investment_label"), won(figures.investment)],
+            [say("company.royalties_label"), won(figures.royalties)],
+            [say("company.jobs_label"), String(figures.jobs)],
+          ],
+        },
+        shown: (record) => (record ? [el("p", { "data-report": record.reportId }, say("company.report_now", { id: record.reportId, status: enumLabel("report_status", record.status) }))] : []),
+      };
+    });
+  });
+})();

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from registry.chain.client import RegistryClient
 from registry.chain.devkeys import dev_account
@@ -66,10 +67,17 @@ def wait_for_api(base_url: str, path: str, field: str, value: Any, seconds: floa
 
 
 def wait_for_status(page: Page, text: str) -> str:
-    page.wait_for_function(
-        "text => document.getElementById('auditor-status').textContent.includes(text)", arg=text,
-        timeout=STEP_TIMEOUT_MS,
-    )  # fmt: skip
+    """What the page's status line says once it says `text`; fails saying what it said instead."""
+    try:
+        page.wait_for_function(
+            "text => document.getElementById('auditor-status').textContent.includes(text)",
+            arg=text,
+            timeout=STEP_TIMEOUT_MS,
+        )
+    except PlaywrightTimeout:
+        raise AssertionError(
+            f"the page never said {text!r}; it says {page.text_content('#auditor-status')!r}"
+        ) from None
     return str(page.text_content("#auditor-status"))
 
 
@@ -205,3 +213,79 @@ def test_the_inbox_has_no_serious_accessibility_violation(browser: Browser, work
         assert failing_violations(page) == []
     finally:
         context.close()
+
+
+def test_the_auditor_verifies_and_disputes_reports_and_records_an_evaluation_with_sanctions(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, workspace_url: str, tmp_path: Path
+) -> None:
+    client = workspace_registry.client
+    reports = [api_json(workspace_url, f"/api/v1/commercialization-reports/{i}")
+               for i in range(1, client.counts()["reports"] + 1)]  # fmt: skip
+    verified, disputed = [r["reportId"] for r in reports if r["status"] == "reported"][:2]
+    keystore = write_keystore(tmp_path, "kim-auditor", dev_account(AUDITOR), PASSWORD)
+    page = workspace_tab.page
+    workspace_tab.visit("/workspace/auditor?lang=en")
+    sign_in(page, keystore, PASSWORD)
+    wait_signed_in(page)
+
+    page.click(f"[data-list='list-reports'] tr[data-report='{verified}'] button.pick")
+    page.fill("#report-note", "세금계산서와 대조했습니다. Checked against the tax invoices.")
+    page.click("#report-review button[value='verify']")
+    wait_for_dialog(page, "report-review")
+    confirm_signing(page)
+    wait_for_status(page, f"Report {verified} is verified.")
+    assert client.report(verified).status.name == "VERIFIED"
+    assert api_json(workspace_url, f"/api/v1/commercialization-reports/{verified}")["status"] == "verified"
+
+    page.fill("#report-number", str(disputed))
+    page.click("#report-review button[value='dispute']")
+    page.wait_for_selector("#report-review-error:not([hidden])")
+    assert "A dispute needs its reason" in str(page.text_content("#report-review-error"))
+    reason = "매출 증빙이 없습니다. No evidence of the sales."
+    page.fill("#report-note", reason)
+    page.click("#report-review button[value='dispute']")
+    wait_for_dialog(page, "report-review")
+    confirm_signing(page)
+    wait_for_status(page, f"Report {disputed} is disputed.")
+    assert client.report(disputed).status.name == "DISPUTED"
+    shown = api_json(workspace_url, f"/api/v1/commercialization-reports/{disputed}")
+    assert shown["status"] == "disputed"
+    assert shown["history"][-1]["documentHash"] == "0x" + hashlib.sha256(reason.encode()).hexdigest()
+    page.wait_for_selector(f"[data-list='list-decided-reports'] tr[data-report='{disputed}']")
+
+    project = int(page.get_attribute("[data-list='list-evaluations'] tbody tr", "data-project"))  # type: ignore[arg-type]
+    grant = client.project(project).amount
+    page.click(f"[data-list='list-evaluations'] tr[data-project='{project}'] button.pick")
+    page.select_option("#evaluation-grade", "4")
+    findings = "성과 목표의 절반을 달성하지 못했습니다. Half of the targets were missed."
+    page.fill("#evaluation-findings", findings)
+    page.fill("#evaluation-clawback", f"{grant + 1:,}")
+    page.fill("#evaluation-until", "2030-12-31")
+    page.click("#evaluation button[type=submit]")
+    page.wait_for_selector("#evaluation-error:not([hidden])")
+    assert "A clawback is no more than the project's grant" in str(page.text_content("#evaluation-error"))
+    page.fill("#evaluation-clawback", "2천만")
+    assert "20,000,000" in str(page.text_content("#evaluation-clawback-understood"))
+    page.click("#evaluation button[type=submit]")
+    wait_for_dialog(page, "evaluation")
+    confirm_signing(page)
+    wait_for_status(page, f"The evaluation of project {project} is recorded.")
+    audit = client.audit(client.counts()["audits"])
+    assert (audit.project_id, audit.grade.name, audit.clawback_amount) == (project, "POOR", 20_000_000)
+    assert audit.findings_hash == hashlib.sha256(findings.encode()).digest()
+    assert audit.restricted_until is not None and f"{audit.restricted_until:%Y-%m-%d}" == "2030-12-31"
+    assert client.project(project).status.name == "CLAWED_BACK"
+    shown = api_json(workspace_url, f"/api/v1/evaluations/{audit.audit_id}")
+    assert (shown["grade"], shown["clawbackAmount"]) == ("poor", "20000000")
+    page.wait_for_selector(f"[data-list='list-recorded'] tr[data-evaluation='{audit.audit_id}']")
+    assert page.locator(f"[data-list='list-evaluations'] tr[data-project='{project}']").count() == 0
+
+    # A second clawback of the same project is refused before signing.
+    page.fill("#evaluation-project", str(project))
+    page.select_option("#evaluation-grade", "5")
+    page.fill("#evaluation-findings", "again")
+    page.fill("#evaluation-clawback", "1천만")
+    page.click("#evaluation button[type=submit]")
+    page.wait_for_selector("#evaluation-error:not([hidden])")
+    assert "A project is clawed back once" in str(page.text_content("#evaluation-error"))
+    assert [p for p in workspace_tab.problems if "status of 404 (Not Found)" not in p] == []

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from registry.chain.devkeys import dev_account
 from registry.chain.devload import ADMIN
 from registry.domain.companies import company_id
 from registry.domain.enums import ProgramStatus, ProjectStatus
+from registry.domain.roles import Role
 from tests.api.conftest import IndexedRegistry
 from tests.helpers.workspace import STEP_TIMEOUT_MS, confirm_signing, sign_in, wait_signed_in, write_keystore
 from tests.web.conftest import DESKTOP, BrowserTab
@@ -28,10 +30,15 @@ BUSINESS_NUMBER = "131-81-10001"
 
 
 def wait_for_status(page: Page, text: str) -> str:
-    page.wait_for_function(
-        "text => document.getElementById('office-status').textContent.includes(text)", arg=text,
-        timeout=STEP_TIMEOUT_MS,
-    )  # fmt: skip
+    """What the page's status line says once it says `text`; fails saying what it said instead."""
+    try:
+        page.wait_for_function(
+            "text => document.getElementById('office-status').textContent.includes(text)",
+            arg=text,
+            timeout=STEP_TIMEOUT_MS,
+        )
+    except PlaywrightTimeout:
+        raise AssertionError(f"the page never said {text!r}; it says {page.text_content('#office-status')!r}") from None
     return str(page.text_content("#office-status"))
 
 
@@ -163,3 +170,86 @@ def test_the_office_page_has_no_serious_accessibility_violation(
         assert failing_violations(page) == []
     finally:
         context.close()
+
+
+def wait_for_dialog_and_sign(page: Page, form: str) -> None:
+    wait_for_dialog(page, form)
+    confirm_signing(page)
+
+
+def test_the_office_plans_a_milestone_binds_an_account_changes_roles_and_closes_a_program(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, workspace_url: str, tmp_path: Path
+) -> None:
+    client = workspace_registry.client
+    keystore = write_keystore(tmp_path, "city-admin", dev_account(ADMIN), PASSWORD)
+    page = workspace_tab.page
+    workspace_tab.visit("/workspace/office?lang=en")
+    sign_in(page, keystore, PASSWORD)
+    wait_signed_in(page)
+
+    project = next(p for p in (client.project(i) for i in range(1, client.counts()["projects"] + 1))
+                   if p.status is ProjectStatus.ACTIVE and p.amount > p.planned_tranches)  # fmt: skip
+    page.fill("#plan-project", str(project.project_id))
+    page.fill("#plan-due", "2027-09-30")
+    page.fill("#plan-tranche", "0")
+    page.click("#milestone-plan button[type=submit]")
+    wait_for_dialog_and_sign(page, "milestone-plan")
+    index = project.milestone_count + 1
+    wait_for_status(page, f"Milestone {index} of project {project.project_id} is planned.")
+    planned = client.milestone(project.project_id, index)
+    assert f"{planned.due_date:%Y-%m-%d}" == "2027-09-30" and planned.tranche == 0
+    assert api_json(workspace_url, f"/api/v1/projects/{project.project_id}/milestones/{index}")["status"] == "planned"
+
+    clerk = dev_account(8)
+    assert client.company_of(clerk.address) is None
+    page.fill("#bind-account", clerk.address.lower())
+    page.fill("#bind-company", "220-81-62517")
+    page.click("#account-bind button[value='bind']")
+    wait_for_dialog_and_sign(page, "account-bind")
+    wait_for_status(page, f"{clerk.address} now acts for company 220-81-62517.")
+    assert client.company_of(clerk.address) == company_id("220-81-62517")
+    page.wait_for_selector(f"[data-list='accounts'] tr[data-account='{clerk.address}']")
+    found = api_json(workspace_url, f"/api/v1/members/companies?account={clerk.address}&active=true")["items"]
+    assert [a["companyId"] for a in found] == ["0x" + company_id("220-81-62517").hex()]
+
+    # A company account never holds the auditor role: refused before signing.
+    before = chain_state(workspace_registry)
+    page.fill("#role-account", clerk.address)
+    page.select_option("#role-name", "auditor")
+    page.click("#role-change button[value='grant']")
+    page.wait_for_selector("#role-change-error:not([hidden])")
+    assert "A company account can never also be an admin or an auditor" in str(page.text_content("#role-change-error"))
+    assert chain_state(workspace_registry) == before
+
+    page.fill("#bind-account", clerk.address)
+    page.click("#account-bind button[value='unbind']")
+    wait_for_dialog_and_sign(page, "account-bind")
+    wait_for_status(page, f"{clerk.address} no longer acts for a company.")
+    assert client.company_of(clerk.address) is None
+    assert page.locator(f"[data-list='accounts'] tr[data-account='{clerk.address}']").count() == 0
+
+    reviewer = dev_account(9)
+    page.fill("#role-account", reviewer.address)
+    page.select_option("#role-name", "auditor")
+    page.click("#role-change button[value='grant']")
+    wait_for_dialog_and_sign(page, "role-change")
+    wait_for_status(page, f"{reviewer.address} now holds the auditor role.")
+    assert client.has_role(Role.AUDITOR, reviewer.address)
+    page.wait_for_selector(f"[data-list='roles'] tr[data-role='auditor'][data-account='{reviewer.address}']")
+    page.fill("#role-account", reviewer.address)
+    page.select_option("#role-name", "auditor")
+    page.click("#role-change button[value='revoke']")
+    wait_for_dialog_and_sign(page, "role-change")
+    wait_for_status(page, f"{reviewer.address} no longer holds the auditor role.")
+    assert not client.has_role(Role.AUDITOR, reviewer.address)
+
+    program = next(p for p in (client.program(i) for i in range(1, client.counts()["programs"] + 1))
+                   if p.status is ProgramStatus.OPEN)  # fmt: skip
+    page.select_option("#close-program", str(program.program_id))
+    page.click("#program-close button[type=submit]")
+    wait_for_dialog_and_sign(page, "program-close")
+    wait_for_status(page, f"Program {program.program_id} is closed.")
+    assert client.program(program.program_id).status is ProgramStatus.CLOSED
+    assert api_json(workspace_url, f"/api/v1/programs/{program.program_id}")["status"] == "closed"
+    assert page.locator(f"#close-program option[value='{program.program_id}']").count() == 0
+    assert [p for p in workspace_tab.problems if "status of 404 (Not Found)" not in p] == []

@@ -7,17 +7,22 @@ page has no serious or critical accessibility violation."""
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from registry.chain.client import RegistryClient
 from registry.chain.devkeys import dev_account
-from registry.chain.devload import ADMIN
+from registry.chain.devload import ADMIN, AUDITOR
 from registry.domain.companies import company_id
-from registry.domain.enums import ProgramStatus, ProjectStatus
+from registry.domain.enums import Grade, ProgramStatus, ProjectStatus
+from registry.domain.records import AuditResult, ProjectTerms
 from registry.domain.roles import Role
+from registry.evidence.hashing import sha256_bytes
 from tests.api.conftest import IndexedRegistry
 from tests.helpers.workspace import STEP_TIMEOUT_MS, confirm_signing, sign_in, wait_signed_in, write_keystore
 from tests.web.conftest import DESKTOP, BrowserTab
@@ -27,6 +32,9 @@ from tests.web.test_workspace_auditor import api_json, chain_state, wait_for_dia
 PASSWORD = "program-office-2021"
 PROGRAM = "스마트시티 실증 R&D"
 BUSINESS_NUMBER = "131-81-10001"
+#: A company an evaluation bars from new grants (in this module only).
+RESTRICTED = "605-86-00012"
+DAY = 24 * 3600
 
 
 def wait_for_status(page: Page, text: str) -> str:
@@ -253,3 +261,75 @@ def test_the_office_plans_a_milestone_binds_an_account_changes_roles_and_closes_
     assert api_json(workspace_url, f"/api/v1/programs/{program.program_id}")["status"] == "closed"
     assert page.locator(f"#close-program option[value='{program.program_id}']").count() == 0
     assert [p for p in workspace_tab.problems if "status of 404 (Not Found)" not in p] == []
+
+
+def test_a_restricted_company_gets_no_new_project_and_the_page_says_until_when(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, workspace_url: str
+) -> None:
+    client = workspace_registry.client
+    manifest = workspace_registry.manifest
+    admin = RegistryClient(client.w3, manifest, account=dev_account(ADMIN))
+    auditor = RegistryClient(client.w3, manifest, account=dev_account(AUDITOR))
+    program = next(p for p in (client.program(i) for i in range(1, client.counts()["programs"] + 1))
+                   if p.status is ProgramStatus.OPEN and p.budget - p.granted >= 2 * 10_000_000)  # fmt: skip
+    now = int(client.w3.eth.get_block("latest")["timestamp"])
+    start, end = datetime.fromtimestamp(now, UTC), datetime.fromtimestamp(now + 90 * DAY, UTC)
+    terms = ProjectTerms(program_id=program.program_id, company_id=company_id(RESTRICTED), amount=10_000_000,
+                         start_date=start, end_date=end)  # fmt: skip
+    project = admin.execute(admin.ops.register_project(terms)).record.project_id
+    until = datetime(2031, 3, 31, tzinfo=UTC)
+    result = AuditResult(grade=Grade.VERY_POOR, findings_hash=sha256_bytes(b"restricted"), restricted_until=until)
+    auditor.execute(auditor.ops.record_audit(project, result))
+    deadline = time.monotonic() + 120
+    while not api_json(workspace_url, f"/api/v1/members/restrictions?company=0x{company_id(RESTRICTED).hex()}")[
+        "items"
+    ]:
+        assert time.monotonic() < deadline, "the indexer never served the restriction"
+        time.sleep(0.3)
+
+    before = chain_state(workspace_registry)
+    page = workspace_tab.page
+    workspace_tab.visit("/workspace/office?lang=en")
+    page.select_option("#project-program", str(program.program_id))
+    page.fill("#project-company", RESTRICTED)
+    page.fill("#project-amount", "1천만")
+    page.fill("#project-start", "2027-01-01")
+    page.fill("#project-end", "2027-06-30")
+    page.click("#project-register button[type=submit]")
+    page.wait_for_selector("#project-register-error:not([hidden])")
+    said = str(page.text_content("#project-register-error"))
+    assert "A company under a participation restriction receives no new grant" in said and "2031-03-31" in said
+    assert chain_state(workspace_registry) == before
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "does not hold the admin role"), ("ko", "역할이 없습니다")],
+)
+def test_an_account_without_the_admin_role_is_refused_by_the_registry_and_nothing_changes(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, tmp_path: Path, language: str, expected: str
+) -> None:
+    stranger = dev_account(9)
+    keystore = write_keystore(tmp_path, "stranger", stranger, PASSWORD)
+    client = workspace_registry.client
+    programs = client.counts()["programs"]
+    before = chain_state(workspace_registry)
+    page = workspace_tab.page
+    workspace_tab.visit(f"/workspace/office?lang={language}")
+    sign_in(page, keystore, PASSWORD)
+    wait_signed_in(page)
+    page.fill("#program-name", "권한 없는 사업")
+    page.fill("#program-year", "2027")
+    page.fill("#program-budget", "1억")
+    page.fill("#program-cap", "5천만")
+    page.click("#program-open button[type=submit]")
+    wait_for_dialog(page, "program-open")
+    confirm_signing(page)
+    page.wait_for_function(
+        "() => !document.getElementById('program-open-error').hidden", timeout=STEP_TIMEOUT_MS
+    )  # fmt: skip
+    said = str(page.text_content("#program-open-error"))
+    assert expected in said and stranger.address in said
+    assert "AccessControlUnauthorizedAccount" in said
+    assert client.counts()["programs"] == programs
+    assert chain_state(workspace_registry) == before

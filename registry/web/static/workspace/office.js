@@ -103,6 +103,12 @@
         program: programId, remaining: workspace.won(found.remaining), amount: workspace.won(grant.won),
       }));
     }
+    const restricted = await workspace.api.getAll(`/api/v1/members/restrictions?company=${companyId}&inForce=true`, 5);
+    if (restricted && restricted.length) {
+      return writes.refuse(form, company, say("office.company_restricted", {
+        company: company.value.trim(), until: workspace.day(restricted[0].restrictedUntil),
+      }));
+    }
     if (!writes.signedIn(form)) return null;
     return writes.send(form, {
       contract: "GrantRegistry",

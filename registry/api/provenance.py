@@ -83,7 +83,7 @@ _EVENT_COLUMNS = {
 # Kept per event: a record not changed since it was created names its creating event twice (`provenance` and
 # `lastChange`), and the events of a page's history rows recur; a Provenance is immutable, so one can stand for
 # every use, and building and validating one is a fifth of building a record.
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=4_096)  # about 6 MiB: the events of several pages of 500
 def _provenance(
     chain_id: int,
     contract: str,

@@ -57,7 +57,7 @@ Won = Annotated[
 
 # Kept per moment: the items of a page or an export share a few block times and days, and writing a
 # moment's text costs several times looking it up (a quarter of building a record's JSON).
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=4_096)
 def _time_to_text(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 

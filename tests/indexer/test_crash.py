@@ -27,7 +27,9 @@ from registry.store.schema import indexer_state
 from tests.helpers.database import Databases, assert_same_databases
 from tests.helpers.indexer import index_once
 
-KILLS_DURING_BACKFILL = 10
+#: Kills of the backfill: 6 in the test command (each launch is a new process, seconds of imports on a busy
+#: machine), more by hand to look harder: `CRASH_KILLS=30 pytest tests/indexer/test_crash.py`.
+KILLS_DURING_BACKFILL = int(os.environ.get("CRASH_KILLS", "6"))
 STARTUP_KILLS = 2  # at random moments from the start: imports, schema creation, the first batches
 #: How long the test waits for the checkpoint to reach a block; only a broken indexer takes this long.
 CHECKPOINT_DEADLINE = 300.0

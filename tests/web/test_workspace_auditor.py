@@ -11,6 +11,7 @@ import hashlib
 import json
 import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from registry.chain.client import RegistryClient
 from registry.chain.devkeys import dev_account
 from registry.chain.devload import ADMIN, AUDITOR
+from registry.domain.deadlines import is_overdue, now_seconds
 from registry.domain.enums import MilestoneStatus
 from registry.evidence.hashing import sha256_bytes
 from tests.api.conftest import IndexedRegistry
@@ -32,7 +34,7 @@ from tests.helpers.workspace import (
     wait_signed_in,
     write_keystore,
 )
-from tests.web.conftest import DESKTOP, BrowserTab
+from tests.web.conftest import DESKTOP, PHONE, BrowserTab
 from tests.web.test_accessibility import failing_violations
 
 PASSWORD = "audit-office-2021"
@@ -203,9 +205,30 @@ def test_a_rejection_without_a_reason_is_refused_before_signing_and_changes_noth
     assert chain_state(workspace_registry) == before
 
 
+def test_a_milestone_past_its_due_day_is_in_the_inbox_as_overdue(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, workspace_url: str
+) -> None:
+    client = workspace_registry.client
+    admin = RegistryClient(client.w3, workspace_registry.manifest, account=dev_account(ADMIN))
+    project = company_clerk(client).project_id
+    due = int(datetime(2020, 1, 31, tzinfo=UTC).timestamp())
+    index = admin.execute(admin.ops.plan_milestone(project, due, 0, None)).record.milestone_index
+    wait_for_api(workspace_url, f"/api/v1/projects/{project}/milestones/{index}", "status", "planned")
+    assert is_overdue(MilestoneStatus.PLANNED, due, client.project(project).status, now_seconds())
+    workspace_tab.visit("/workspace/auditor?lang=en")
+    row = workspace_tab.page.locator(
+        f"[data-list='list-overdue'] tr[data-project='{project}'][data-milestone='{index}']"
+    )
+    assert row.count() == 1
+    assert "Overdue" in str(row.text_content()) and "2020-01-31" in str(row.text_content())
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("language", ["ko", "en"])
-def test_the_inbox_has_no_serious_accessibility_violation(browser: Browser, workspace_url: str, language: str) -> None:
-    context = browser.new_context(viewport=DESKTOP, bypass_csp=True, locale="ko-KR")  # type: ignore[arg-type]
+def test_the_inbox_has_no_serious_accessibility_violation(
+    browser: Browser, workspace_url: str, language: str, viewport: dict[str, int]
+) -> None:
+    context = browser.new_context(viewport=viewport, bypass_csp=True, locale="ko-KR")  # type: ignore[arg-type]
     try:
         page = context.new_page()
         page.goto(f"{workspace_url}/workspace/auditor?lang={language}")

@@ -25,7 +25,7 @@ from registry.domain.roles import Role
 from registry.evidence.hashing import sha256_bytes
 from tests.api.conftest import IndexedRegistry
 from tests.helpers.workspace import STEP_TIMEOUT_MS, confirm_signing, sign_in, wait_signed_in, write_keystore
-from tests.web.conftest import DESKTOP, BrowserTab
+from tests.web.conftest import DESKTOP, PHONE, BrowserTab
 from tests.web.test_accessibility import failing_violations
 from tests.web.test_workspace_auditor import api_json, chain_state, wait_for_dialog
 
@@ -166,11 +166,12 @@ def test_a_tranche_beyond_the_grant_is_refused_with_the_registry_s_rule(
     assert chain_state(workspace_registry) == before
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_the_office_page_has_no_serious_accessibility_violation(
-    browser: Browser, workspace_url: str, language: str
+    browser: Browser, workspace_url: str, language: str, viewport: dict[str, int]
 ) -> None:
-    context = browser.new_context(viewport=DESKTOP, bypass_csp=True, locale="ko-KR")  # type: ignore[arg-type]
+    context = browser.new_context(viewport=viewport, bypass_csp=True, locale="ko-KR")  # type: ignore[arg-type]
     try:
         page = context.new_page()
         page.goto(f"{workspace_url}/workspace/office?lang={language}")

@@ -157,13 +157,7 @@
 
   for (const [id, handle] of Object.entries(handlers)) {
     const form = document.getElementById(id);
-    if (!form) continue;
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      writes.clear(form);
-      const decision = (event.submitter && event.submitter.value) || form.querySelector("button[type=submit]").value;
-      await handle(form, decision);
-    });
+    if (form) writes.onSubmit(form, handle);
   }
   writes.explainAmounts(document);
 })();

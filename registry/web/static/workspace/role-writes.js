@@ -12,6 +12,7 @@
 //   companyId(text)          keccak256("brn:" + 10 digits) of a business registration number, or null
 //   publishNote(text, name)  {ok, hash} once the note is a public document, or {ok:false, message}
 //   record(path)             the API's record at `path` (fresh), or null
+//   onSubmit(form, handle)   handle(form, the button's value) on submit, the form's buttons off meanwhile
 //   send(form, request)      relay.send, then waits for the indexer and reads the page's lists again:
 //                            {ok, relayed} or {ok:false, message}; says either in the page's status box
 "use strict";
@@ -187,37 +188,49 @@
   }
 
   async function send(form, request, done) {
-    busy(form, true);
     announce(say("write.sending"));
-    try {
-      const result = await workspace.relay.send(request);
-      if (!result.ok) {
-        if (result.reason === "declined") {
-          announce(say("write.declined"));
-          return { ok: false, message: say("write.declined") };
-        }
-        const message = say("write.refused", { reason: result.message });
-        refuse(form, null, message);
-        announce(message, true);
-        return { ok: false, message };
+    const result = await workspace.relay.send(request);
+    if (!result.ok) {
+      if (result.reason === "declined") {
+        announce(say("write.declined"));
+        return { ok: false, message: say("write.declined") };
       }
-      announce(say("write.recorded_waiting", { block: result.relayed.blockNumber }));
-      const caughtUp = await indexedUpTo(result.relayed.blockNumber);
-      if (caughtUp) await refreshLists();
-      const text = done(result.relayed) + " " + say(caughtUp ? "write.recorded" : "write.recorded_not_indexed", {
-        transaction: result.relayed.transactionHash, block: result.relayed.blockNumber,
-      });
-      announce(text);
-      form.reset();
-      for (const shown of form.querySelectorAll(".understood")) shown.textContent = "";
-      return { ok: true, relayed: result.relayed };
-    } finally {
-      busy(form, false);
+      const message = say("write.refused", { reason: result.message });
+      refuse(form, null, message);
+      announce(message, true);
+      return { ok: false, message };
     }
+    announce(say("write.recorded_waiting", { block: result.relayed.blockNumber }));
+    const caughtUp = await indexedUpTo(result.relayed.blockNumber);
+    if (caughtUp) await refreshLists();
+    const text = done(result.relayed) + " " + say(caughtUp ? "write.recorded" : "write.recorded_not_indexed", {
+      transaction: result.relayed.transactionHash, block: result.relayed.blockNumber,
+    });
+    announce(text);
+    form.reset();
+    for (const shown of form.querySelectorAll(".understood")) shown.textContent = "";
+    return { ok: true, relayed: result.relayed };
+  }
+
+  /** Runs `handle(form, choice)` when `form` is submitted (the button pressed gives `choice`), one at a time:
+   * the form's buttons are off from the first check to the last answer. */
+  function onSubmit(form, handle) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (form.getAttribute("aria-busy") === "true") return;
+      clear(form);
+      const chosen = (event.submitter && event.submitter.value) || form.querySelector("button[type=submit]").value;
+      busy(form, true);
+      try {
+        await handle(form, chosen);
+      } finally {
+        busy(form, false);
+      }
+    });
   }
 
   workspace.roleWrites = {
     say, refuse, clear, amount, explainAmounts, wholeNumber, day, companyId, publishNote, record, send, signedIn,
-    announce,
+    announce, onSubmit,
   };
 })();

@@ -76,7 +76,9 @@ def _keys_used() -> set[str]:
     # The workspace's scripts say `workspace.` messages by their dotted keys (static/workspace/words.js).
     for workspace_script in (WEB_DIR / "static" / "workspace").glob("*.js"):
         text = workspace_script.read_text(encoding="utf-8")
-        used |= {"workspace." + key for key in re.findall(r"""\bsay\(\s*"([\w.]+)"\s*[,)]""", text)}
+        # forms.js says its own messages under `workspace.forms.`.
+        prefix = "workspace.forms." if workspace_script.name == "forms.js" else "workspace."
+        used |= {prefix + key for key in re.findall(r"""\bsay\(\s*"([\w.]+)"\s*[,)]""", text)}
     used |= {key for _, key in NAVIGATION}
     # The verification script names the contract's answer by its status.
     statuses = get_args(LiveCheck.model_fields["status"].annotation)

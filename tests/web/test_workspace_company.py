@@ -310,3 +310,96 @@ def wait_result(page: Page, before: str | None) -> None:
         )
     except PlaywrightTimeout:
         raise AssertionError(f"no result; the page says {page.text_content('#clerk-status')!r}") from None
+
+
+def tab_to(page: Page, element_id: str, presses: int = 120) -> None:
+    """Presses Tab until the element `element_id` has the focus, as a keyboard user moves through the page."""
+    for _ in range(presses):
+        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+def choose_files_by_keyboard(page: Page, element_id: str, files: list[Path]) -> None:
+    """Opens the file chooser of the focused file input with Space; a busy machine's Chromium can drop the
+    first press, so a second one follows (as a person would press again)."""
+    for attempt in range(2):
+        try:
+            with page.expect_file_chooser(timeout=30_000) as chooser:
+                page.keyboard.press("Space")
+            break
+        except PlaywrightTimeout:
+            if attempt:
+                raise
+            page.focus(f"#{element_id}")
+    chooser.value.set_files([str(f) for f in files])
+
+
+def test_the_clerk_signs_in_and_submits_a_milestone_by_keyboard_alone(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, w3: Web3, clerk: Clerk, keystore: Path,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    index = plan_milestone(workspace_registry, w3, clerk.project_id)
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4 submitted by keyboard\n")
+    page = workspace_tab.page
+    workspace_tab.visit("/workspace/company?lang=en")
+    page.wait_for_selector("body[data-workspace-ready='true']")
+
+    tab_to(page, "keystore-file")
+    choose_files_by_keyboard(page, "keystore-file", [keystore])
+    tab_to(page, "keystore-password")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    wait_signed_in(page)
+    page.wait_for_selector(f"#submit-milestone option[value='{clerk.project_id}:{index}']", state="attached",
+                           timeout=STEP_TIMEOUT_MS)  # fmt: skip
+
+    tab_to(page, "submit-milestone")
+    wanted = f"{clerk.project_id}:{index}"
+    page.keyboard.press("Home")
+    for _ in range(200):
+        if page.input_value("#submit-milestone") == wanted:
+            break
+        page.keyboard.press("ArrowDown")
+    assert page.input_value("#submit-milestone") == wanted
+    tab_to(page, "submit-files")
+    choose_files_by_keyboard(page, "submit-files", [report])
+    page.wait_for_selector("#submit-hash-0:text-matches('^0x')")
+    tab_to(page, "submit-send")
+    before = page.evaluate("document.body.dataset.lastResult || null")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#confirm-signing[open]", timeout=STEP_TIMEOUT_MS)
+    assert page.evaluate("document.activeElement.id") == "confirm-sign"
+    page.keyboard.press("Enter")
+    wait_result(page, before)
+
+    assert str(page.evaluate("document.body.dataset.lastResult")).startswith("recorded:")
+    milestone = workspace_registry.client.milestone(clerk.project_id, index)
+    assert milestone.status is MilestoneStatus.SUBMITTED
+    assert page_problems(workspace_tab) == []
+
+
+def test_escape_in_the_signing_dialog_cancels_and_sends_nothing(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, w3: Web3, clerk: Clerk, keystore: Path,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    index = plan_milestone(workspace_registry, w3, clerk.project_id)
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4 never sent\n")
+    page = open_clerk_page(workspace_tab, keystore)
+    page.wait_for_selector(f"#submit-milestone option[value='{clerk.project_id}:{index}']", state="attached",
+                           timeout=STEP_TIMEOUT_MS)  # fmt: skip
+    page.select_option("#submit-milestone", f"{clerk.project_id}:{index}")
+    page.set_input_files("#submit-files", str(report))
+    page.wait_for_selector("#submit-hash-0:text-matches('^0x')")
+    nonce = workspace_registry.client.nonce_of(clerk.account.address)
+    page.click("#submit-send")
+    page.wait_for_selector("#confirm-signing[open]", timeout=STEP_TIMEOUT_MS)
+    page.keyboard.press("Escape")
+    wait_result(page, None)
+    assert page.evaluate("document.body.dataset.lastResult") == "refused:declined"
+    assert "nothing was signed or sent" in (page.text_content("#clerk-status") or "")
+    assert workspace_registry.client.nonce_of(clerk.account.address) == nonce
+    assert workspace_registry.client.milestone(clerk.project_id, index).status is MilestoneStatus.PLANNED

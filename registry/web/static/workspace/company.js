@@ -109,7 +109,7 @@
     if (entry.milestones.length) {
       parts.push(el("table", { class: "agenda-milestones" },
         el("caption", {}, say("company.milestones_caption", { project: project.projectId })),
-        el("thead", {}, el("tr", {}, ...["col_index", "col_due", "col_tranche", "col_status", "col_attempts", "col_record"].map((key) => el("th", { scope: "col" }, say("company." + key))))),
+        el("thead", {}, el("tr", {}, ...["company.col_index", "company.col_due", "company.col_tranche", "company.col_status", "company.col_attempts", "company.col_record"].map((key) => el("th", { scope: "col" }, say(key))))),
         el("tbody", {}, entry.milestones.map(milestoneRow))));
     } else {
       parts.push(el("p", { class: "aside" }, say("company.no_milestones")));

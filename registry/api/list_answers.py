@@ -74,7 +74,9 @@ async def answer_page(
     model: type[ModelT],
 ) -> Response:
     """The page of `query_of(wanted)` at `position`, its items `build` from the rows, as the JSON of
-    `Page[model]`: what `pagination.answer_list` answers, byte for byte."""
+    `Page[model]`: what `pagination.answer_list` answers, byte for byte. Items are kept by `model` and
+    primary key, so every list of a model must build the same item from the same record (each model has
+    one list today)."""
     kept = _kept(context)
     reads = context.read_connections()
     serializer = model.__pydantic_serializer__

@@ -59,6 +59,8 @@ def test_company_accounts_are_the_chains_bindings(api: TestClient, indexed: Inde
     assert all_items(api, "/api/v1/members/companies", company=company) == [
         a for a in accounts if a["companyId"] == company
     ]
+    one = accounts[0]["account"]
+    assert all_items(api, "/api/v1/members/companies", account=one.lower()) == [accounts[0]]
 
 
 @pytest.fixture(scope="module")

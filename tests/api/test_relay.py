@@ -211,6 +211,7 @@ def test_a_relayed_outcome_is_recorded_in_the_signers_name_and_served_once_index
     }
     assert status["types"] == FORWARD_REQUEST_TYPES
     assert status["targets"] == [chain.client.grants.address, chain.client.outcomes.address]
+    assert status["chainTime"] == chain_time(chain)  # a deadline is compared with the chain's clock, not the signer's
     request = signed_outcome(chain, clerk, project_id, nonce=status["nextNonce"])
     relayer_nonce = chain.client.w3.eth.get_transaction_count(RELAYER.address)
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from registry.domain.deadlines import is_overdue, overdue_cutoff
+from registry.domain.deadlines import commercialization_years_due, is_overdue, overdue_cutoff
 from registry.domain.enums import MilestoneStatus, ProjectStatus
 
 DUE = datetime(2021, 12, 20, tzinfo=UTC)  # a due day, as the registry stores it: its midnight, UTC
@@ -53,3 +53,28 @@ def test_a_due_date_in_seconds_or_as_a_datetime_is_the_same_rule() -> None:
     as_of = seconds("2021-12-21T09:00:00+00:00")
     assert is_overdue(MilestoneStatus.PLANNED, int(DUE.timestamp()), ACTIVE, as_of)
     assert overdue_cutoff(as_of) == seconds("2021-12-21T00:00:00+00:00")
+
+
+ENDED_2021 = datetime(2021, 12, 31, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "reported", "expected"),
+    [
+        ("2021-12-31T23:59:59+00:00", set(), []),  # the end year is not over yet
+        ("2022-01-01T00:00:00+00:00", set(), [2021]),
+        ("2024-06-01T00:00:00+00:00", {2022}, [2021, 2023]),
+        ("2030-01-01T00:00:00+00:00", {2021, 2023}, [2022, 2024, 2025]),  # five years: 2021 to 2025
+    ],
+)
+def test_a_project_owes_a_commercialization_report_for_each_ended_year_of_five_from_its_end(
+    as_of: str, reported: set[int], expected: list[int]
+) -> None:
+    assert commercialization_years_due(ACTIVE, ENDED_2021, reported, seconds(as_of)) == expected
+    assert commercialization_years_due(ProjectStatus.COMPLETED, int(ENDED_2021.timestamp()), reported,
+                                       seconds(as_of)) == expected  # fmt: skip
+
+
+@pytest.mark.parametrize("project", [ProjectStatus.TERMINATED, ProjectStatus.CLAWED_BACK])
+def test_a_project_ended_by_a_sanction_owes_no_commercialization_report(project: ProjectStatus) -> None:
+    assert commercialization_years_due(project, ENDED_2021, set(), seconds("2024-06-01T00:00:00+00:00")) == []

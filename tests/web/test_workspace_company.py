@@ -16,10 +16,12 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from web3 import Web3
 
-from registry.chain.client import RegistryClient
+from registry.chain.client import RegistryClient, commitment_of
 from registry.chain.devkeys import dev_account
 from registry.chain.devload import ADMIN, AUDITOR
+from registry.cli.commercialization import RevealFile, _write_private, read_reveal_file
 from registry.domain.enums import IpStatus, MilestoneStatus, OutcomeType, ReportStatus
+from registry.domain.records import CommercializationFigures
 from registry.evidence.store import DocumentStore
 from tests.api.conftest import IndexedRegistry
 from tests.helpers.workspace import (
@@ -278,6 +280,7 @@ def test_the_clerk_adds_a_patent_updates_its_status_and_reports_openly_and_commi
     kept = tmp_path / "kept.reveal.json"
     download_info.value.save_as(kept)
     reveal = json.loads(kept.read_text())
+    assert read_reveal_file(kept).figures.sales == 100_000_000  # the file `commercialization reveal` reads
     assert reveal["format"] == "rnd-registry-commercialization-reveal/1"
     assert reveal["figures"] == {"sales": 100_000_000, "investment": 0, "royalties": 0, "jobs": 2}
     committed_id = client.read(client.outcomes.functions.latestReport(clerk.project_id, year + 1))
@@ -403,3 +406,77 @@ def test_escape_in_the_signing_dialog_cancels_and_sends_nothing(
     assert "nothing was signed or sent" in (page.text_content("#clerk-status") or "")
     assert workspace_registry.client.nonce_of(clerk.account.address) == nonce
     assert workspace_registry.client.milestone(clerk.project_id, index).status is MilestoneStatus.PLANNED
+
+
+#: A browser wallet (EIP-1193) standing in for MetaMask: it answers for one key, signing with the page's own
+#: ethers once the page has loaded it, as a wallet extension signs outside the page.
+FAKE_WALLET = """([key, chainId]) => {
+  const wallet = () => new ethers.Wallet(key);
+  window.ethereum = {
+    async request({ method, params }) {
+      switch (method) {
+        case "eth_requestAccounts": case "eth_accounts": return [wallet().address];
+        case "eth_chainId": return "0x" + chainId.toString(16);
+        case "net_version": return String(chainId);
+        case "personal_sign": return wallet().signMessage(ethers.getBytes(params[0]));
+        case "eth_signTypedData_v4": {
+          const typed = JSON.parse(params[1]);
+          delete typed.types.EIP712Domain;
+          return wallet().signTypedData(typed.domain, typed.types, typed.message);
+        }
+      }
+      throw Object.assign(new Error("unsupported: " + method), { code: 4200 });
+    },
+    on() {},
+    removeListener() {},
+  };
+}"""
+
+
+def test_a_browser_wallet_signs_instead_of_a_keystore(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, w3: Web3, clerk: Clerk, tmp_path: Path
+) -> None:
+    index = plan_milestone(workspace_registry, w3, clerk.project_id)
+    report = tmp_path / "wallet-report.pdf"
+    report.write_bytes(b"%PDF-1.4 signed by a browser wallet\n")
+    page = workspace_tab.page
+    key, chain_id = clerk.account.key.hex(), workspace_registry.manifest.chain_id
+    page.add_init_script(f"({FAKE_WALLET})({json.dumps(['0x' + key.removeprefix('0x'), chain_id])})")
+    workspace_tab.visit("/workspace/company?lang=en")
+    page.wait_for_selector("#wallet-use", state="visible")
+    page.click("#wallet-use")
+    wait_signed_in(page)
+    assert page.text_content("#signer-kind") == "browser wallet"
+    assert page.text_content("#signer-address") == clerk.account.address
+    page.wait_for_selector("body[data-agenda-loaded]", timeout=STEP_TIMEOUT_MS)
+
+    assert submit_milestone(page, clerk.project_id, index, [report], public=True).startswith("recorded:")
+    milestone = workspace_registry.client.milestone(clerk.project_id, index)
+    assert milestone.status is MilestoneStatus.SUBMITTED
+    digest = hashlib.sha256(report.read_bytes()).hexdigest()
+    assert page.evaluate(f"fetch('/api/v1/documents/0x{digest}').then(r => r.status)") == 200
+    assert page_problems(workspace_tab) == []
+
+
+def test_figures_committed_with_the_cli_are_disclosed_from_its_reveal_file_exactly(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, w3: Web3, clerk: Clerk, keystore: Path,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    year, salt = 2045, bytes(range(32))
+    figures = CommercializationFigures(sales=2**60 + 7, investment=123_456_789, royalties=0, jobs=3)
+    commitment = commitment_of(clerk.project_id, year, figures, salt)
+    company = RegistryClient(w3, workspace_registry.manifest, account=clerk.account)
+    report_id = company.execute(
+        company.ops.commit_commercialization(clerk.project_id, year, commitment, hashlib.sha256(b"fs").digest())
+    ).record.report_id
+    kept = tmp_path / f"report-{clerk.project_id}-{year}.reveal.json"
+    _write_private(kept, RevealFile(chain_id=workspace_registry.manifest.chain_id, project_id=clerk.project_id,
+                                    year=year, figures=figures, salt=salt, commitment=commitment))  # fmt: skip
+
+    page = open_clerk_page(workspace_tab, keystore)
+    page.wait_for_selector(f"#reveal-report option[value='{report_id}']", state="attached", timeout=STEP_TIMEOUT_MS)
+    page.select_option("#reveal-report", str(report_id))
+    page.set_input_files("#reveal-file", str(kept))
+    send_and_wait(page, "#reveal-send")
+    disclosed = workspace_registry.client.report(report_id)
+    assert disclosed.status is ReportStatus.REPORTED and disclosed.figures == figures

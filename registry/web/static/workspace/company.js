@@ -407,6 +407,17 @@
     return ethers.keccak256(encoded);
   }
 
+  /** The reveal file's text, as the CLI writes it: amounts as exact JSON numbers, however large. */
+  function revealFileText(kept) {
+    return JSON.stringify(kept, (key, value) => (typeof value === "bigint" ? JSON.rawJSON(value.toString()) : value), 2) + "\n";
+  }
+
+  /** A reveal file's content with its amounts exact (JSON numbers past 2^53 read from their digits). */
+  function readRevealFile(text) {
+    return JSON.parse(text, (key, value, context) =>
+      typeof value === "number" && context && /^[0-9]+$/.test(context.source) ? BigInt(context.source) : value);
+  }
+
   function offerDownload(name, text) {
     const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
     const link = el("a", { href: url, download: name, id: "reveal-download" }, say("company.reveal_download", { name }));
@@ -465,10 +476,7 @@
         chainId,
         projectId,
         year,
-        figures: { sales: Number(figures.sales) <= Number.MAX_SAFE_INTEGER ? Number(figures.sales) : figures.sales.toString(),
-          investment: Number(figures.investment) <= Number.MAX_SAFE_INTEGER ? Number(figures.investment) : figures.investment.toString(),
-          royalties: Number(figures.royalties) <= Number.MAX_SAFE_INTEGER ? Number(figures.royalties) : figures.royalties.toString(),
-          jobs: figures.jobs },
+        figures: { sales: figures.sales, investment: figures.investment, royalties: figures.royalties, jobs: figures.jobs },
         salt,
         commitment,
       };
@@ -476,7 +484,7 @@
         ...common,
         // Offered before anything is signed, as the CLI writes it before sending: a commitment whose salt
         // was lost can never be disclosed.
-        before: async () => offerDownload(name, JSON.stringify(kept, null, 2) + "\n"),
+        before: async () => offerDownload(name, revealFileText(kept)),
         refused: () => resultBox.append(el("p", {}, say("company.reveal_not_needed", { name }))),
         call: {
           contract: "OutcomeRegistry",
@@ -500,7 +508,7 @@
       if (!file) throw problem(fileInput, "company.no_reveal_file");
       let kept = null;
       try {
-        kept = JSON.parse(await file.text());
+        kept = readRevealFile(await file.text());
       } catch (error) {
         kept = null;
       }
@@ -513,8 +521,10 @@
         royalties: BigInt(kept.figures.royalties || 0),
         jobs: Number(kept.figures.jobs || 0),
       };
-      const commitment = commitmentOf(kept.projectId, kept.year, figures, kept.salt);
-      if (!report || report.projectId !== kept.projectId || report.year !== kept.year || (report.commitment && report.commitment.toLowerCase() !== commitment.toLowerCase())) {
+      const projectId = Number(kept.projectId);
+      const year = Number(kept.year);
+      const commitment = commitmentOf(projectId, year, figures, kept.salt);
+      if (!report || report.projectId !== projectId || report.year !== year || (report.commitment && report.commitment.toLowerCase() !== commitment.toLowerCase())) {
         throw problem(fileInput, "company.reveal_mismatch", { name: file.name, report: reportId });
       }
       return {
@@ -522,7 +532,7 @@
           contract: "OutcomeRegistry",
           fn: "revealCommercialization",
           args: [reportId, [figures.sales, figures.investment, figures.royalties, figures.jobs], kept.salt],
-          summary: say("company.reveal_summary", { report: reportId, year: kept.year }),
+          summary: say("company.reveal_summary", { report: reportId, year }),
           details: [
             [say("company.reveal_report_label"), String(reportId)],
             [say("company.sales_label"), won(figures.sales)],

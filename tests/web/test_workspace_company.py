@@ -480,3 +480,33 @@ def test_figures_committed_with_the_cli_are_disclosed_from_its_reveal_file_exact
     send_and_wait(page, "#reveal-send")
     disclosed = workspace_registry.client.report(report_id)
     assert disclosed.status is ReportStatus.REPORTED and disclosed.figures == figures
+
+
+def test_the_relay_client_sends_one_request_at_a_time_and_answers_each_record_or_refusal(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, clerk: Clerk, keystore: Path
+) -> None:
+    page = open_clerk_page(workspace_tab, keystore)
+    evidence = "0x" + hashlib.sha256(b"relay client").hexdigest()
+    patent = int(OutcomeType.PATENT_APPLICATION)
+    page.evaluate(
+        """([project, foreign, type, evidence]) => {
+          const add = (p, id) => RndWorkspace.relay.send({contract: "OutcomeRegistry", fn: "addOutcome",
+            args: [p, type, id, evidence], summary: "add " + id});
+          window.sent = Promise.all([add(project, "A-1"), add(project, "A-2"), add(foreign, "B-1")]);
+        }""",
+        [clerk.project_id, clerk.foreign_project_id, patent, evidence],
+    )
+    for _ in range(3):  # one dialog at a time: the next request waits until the one before is answered
+        confirm_signing(page)
+        page.wait_for_selector("#confirm-signing[open]", state="hidden", timeout=STEP_TIMEOUT_MS)
+    answers = page.evaluate("window.sent")
+    first, second, refused = answers
+    assert first["ok"] and second["ok"]
+    assert second["relayed"]["nonce"] == first["relayed"]["nonce"] + 1
+    assert [first["record"]["externalId"], second["record"]["externalId"]] == ["A-1", "A-2"]
+    assert workspace_registry.client.outcome(second["record"]["outcomeId"]).external_id == "A-2"
+    assert refused["ok"] is False and refused["status"] == 409 and refused["reason"] == "registry-refused"
+    assert refused["registryError"] == {
+        "name": "ProjectUnauthorizedCompany",
+        "args": {"projectId": clerk.foreign_project_id, "account": clerk.account.address},
+    }

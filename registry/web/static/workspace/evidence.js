@@ -65,7 +65,8 @@
    * store-not-configured, chain-unreachable, malformed; or this page's: signed-out, not-signed, unavailable).
    */
   async function publish(request, knownDigest) {
-    const asked = request && typeof request.arrayBuffer === "function" && !("bytes" in request)
+    // A Blob is the document itself (Chromium's Blob has a bytes() method, so `"bytes" in file` cannot tell).
+    const asked = typeof Blob !== "undefined" && request instanceof Blob
       ? { bytes: request, name: request.name, contentType: request.type }
       : request || {};
     const signer = asked.signer || workspace.signer;

@@ -6,7 +6,11 @@ every call made while the event loop runs one step goes to the node in one JSON-
 API asks the node once for many verifications instead of once for each. Calls are made at an
 explicit block, the head as last read (at most `head_max_age` seconds old), so every answer names
 the block it holds for; the same call at the same block has the same answer, so it is remembered
-until the head moves. A positive answer read `confirmations` blocks deep (a first anchoring, an
+until the head moves, and past it while the contract's storage stays the same: the views asked read
+only the grant registry's own storage, so when `eth_getProof` gives the same storage root (and code
+hash) at the new head as at the block a call was made at, that call's answer holds at the new head
+too (one question per block instead of one per document; a node without `eth_getProof` is asked
+each call again at each block). A positive answer read `confirmations` blocks deep (a first anchoring, an
 accepted batch proof, a cited log) never changes, since the anchor book only adds, so it is kept across
 heads and not asked again. A node that fails is not asked again for `retry_after` seconds: a
 verification meanwhile says at once that the live check is unavailable instead of waiting for a timeout.
@@ -49,7 +53,17 @@ class LiveCheckUnavailable(RegistryError):
 
 
 class NodeRefused(LiveCheckUnavailable):
-    """The node answered a call with an error (e.g. the block asked for is no longer on the chain)."""
+    """The node answered a call with an error (e.g. the block asked for is no longer on the chain);
+    `code` is the JSON-RPC error's code, if it gave one."""
+
+    def __init__(self, reason: str, *, code: object = None) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+#: JSON-RPC error codes a node answers for a method it does not offer (the standard one, and what
+#: some nodes use for a method they have but were configured without).
+_METHOD_MISSING = frozenset({-32601, -32004})
 
 
 @dataclass(frozen=True)
@@ -177,6 +191,20 @@ class CitedLog:
 
 
 @dataclass(frozen=True)
+class StorageRoot:
+    """The grant registry's account at a block as `eth_getProof(contract, [], block)` gives it: the root of
+    its storage and the hash of its code. The same root at two blocks means the same storage, so every view
+    that reads only that storage answers the same at both."""
+
+    block_number: int
+    storage_hash: bytes
+    code_hash: bytes
+
+    def same_state(self, other: StorageRoot | None) -> bool:
+        return other is not None and (self.storage_hash, self.code_hash) == (other.storage_hash, other.code_hash)
+
+
+@dataclass(frozen=True)
 class AnchorBookReading:
     """What the contract said about one document at block `block_number` (read at `checked_at`, unix
     seconds): its anchoring, for each batch asked about whether `verifyBatchMember` accepted it, and
@@ -185,6 +213,11 @@ class AnchorBookReading:
     `reused` is True when nothing was asked of the node for this answer: every part of it is a final
     one kept from an earlier reading (an anchoring or an accepted proof `confirmations` blocks deep, a
     log as deep), which holds at `block_number`, the head as last read, all the same.
+
+    `asked_at` is set when some of the contract's answers (`anchorOf`, `verifyBatchMember`) were asked at
+    an earlier block than `block_number` and not again: the earliest such block. They hold at
+    `block_number` because the contract's storage root there, `storage` (from `eth_getProof`), is the one it
+    had where they were asked.
 
     `final` is True when the reading found the document anchored (on its own or by an accepted batch
     proof) and every positive part of it is final in that sense: each anchoring, accepted proof and
@@ -201,6 +234,8 @@ class AnchorBookReading:
     citations: tuple[CitedLog | None, ...] = ()
     reused: bool = False
     final: bool = False
+    asked_at: int | None = None
+    storage: StorageRoot | None = None
 
 
 class AnchorBookReader:
@@ -238,6 +273,12 @@ class AnchorBookReader:
         self._head_reading: asyncio.Future[int] | None = None
         self._head_id: tuple[int, str] | None = None
         self._results: dict[tuple[int, str], asyncio.Future[Any]] = {}
+        # eth_call answers, kept past the head while the contract's storage root stays the same: call data ->
+        # (the block it was asked at, its answer or the future of it). Emptied when the root changes or
+        # cannot be read.
+        self._calls: dict[str, tuple[int, Any]] = {}
+        self._storage: StorageRoot | None = None  # at the head as last read, if the node told it
+        self._proofs = True  # False once the node said it has no eth_getProof
         # Final answers, kept across heads: key -> (the block from which the answer holds, the answer).
         # The keys are eth_call data (anchorOf, verifyBatchMember) and (transaction hash, log index).
         self._settled: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
@@ -312,7 +353,18 @@ class AnchorBookReader:
         keys += [self.verify_batch_member.calldata(root, document_hash, list(proof)) for root, proof in batches]
         known = [self._final(key, final_by) for key in keys]
         found = [self._final(citation, final_by) for citation in citations]
-        asked = {i: self._eth_call(keys[i], block) for i, value in enumerate(known) if value is None}
+        calls: dict[int, str] = {}
+        asked: dict[int, asyncio.Future[Any]] = {}
+        asked_at: int | None = None
+        for i, value in enumerate(known):
+            if value is None:
+                at, answer = self._eth_call(keys[i], block)
+                if at != block:
+                    asked_at = at if asked_at is None else min(asked_at, at)
+                if isinstance(answer, asyncio.Future):
+                    asked[i] = answer
+                else:
+                    calls[i] = answer
         receipts: dict[bytes, asyncio.Future[Any]] = {}
         for (transaction, _), log in zip(citations, found, strict=True):
             if log is None and transaction not in receipts:
@@ -324,7 +376,7 @@ class AnchorBookReader:
             answers = list(await asyncio.gather(*waiting))
         else:
             answers = []
-        calls = dict(zip(asked, answers, strict=False))
+        calls.update(zip(asked, answers, strict=False))
         for result in calls.values():
             if not isinstance(result, str):
                 raise LiveCheckUnavailable(f"the node answered eth_call with {type(result).__name__}, not hex data")
@@ -361,7 +413,7 @@ class AnchorBookReader:
         final = final and (anchor.anchored or any(members))
         return AnchorBookReading(
             self.chain_id, self.contract, block, time.time(), anchor, tuple(members), tuple(logs), reused=not waiting,
-            final=final,
+            final=final, asked_at=asked_at, storage=self._storage if asked_at is not None else None,
         )  # fmt: skip
 
     def _anchor_reading(self, result: str) -> AnchorReading:
@@ -416,6 +468,8 @@ class AnchorBookReader:
         chain_id = int(await self._request("eth_chainId", []), 16)
         if chain_id != self.chain_id:
             self._settled.clear()  # another chain: nothing read before holds on it
+            self._calls.clear()
+            self._storage = None
             self.finality_epoch += 1
             raise LiveCheckUnavailable(
                 f"the node the API asks serves chain {chain_id}, but the registry is on chain {self.chain_id}"
@@ -434,26 +488,75 @@ class AnchorBookReader:
     async def _read_head(self) -> int:
         try:
             head = await self._request("eth_getBlockByNumber", ["latest", False])
+            if not isinstance(head, dict) or "number" not in head:
+                raise LiveCheckUnavailable("the node did not say which block is its head")
+            block, block_hash = int(head["number"], 16), str(head.get("hash"))
+            previous = self._head_id
+            if previous is None or (block, block_hash) != previous:
+                # A new head, or the same height on a replaced chain: earlier answers may no longer hold,
+                # but for the contract's own views, which hold while its storage root is the same.
+                self._results.clear()
+                storage = await self._storage_root(block)
+                if storage is None or not storage.same_state(self._storage):
+                    self._calls.clear()
+                self._storage = storage
+                if previous is not None and block <= previous[0]:
+                    # The chain was replaced (reset, or reorganized deeper than the confirmations, which the
+                    # final answers assume it is not): keep only those from blocks buried deep enough.
+                    self._forget_settled_from(block - self._confirmations)
         finally:
             self._head_reading = None
-        if not isinstance(head, dict) or "number" not in head:
-            raise LiveCheckUnavailable("the node did not say which block is its head")
-        block, block_hash = int(head["number"], 16), str(head.get("hash"))
-        previous = self._head_id
-        if previous is None or (block, block_hash) != previous:
-            # A new head, or the same height on a replaced chain: earlier answers may no longer hold.
-            self._results.clear()
-            if previous is not None and block <= previous[0]:
-                # The chain was replaced (reset, or reorganized deeper than the confirmations, which the
-                # final answers assume it is not): keep only those from blocks buried deep enough.
-                self._forget_settled_from(block - self._confirmations)
         self._head = (block, time.monotonic())
         self._head_id = (block, block_hash)
         return block
 
-    def _eth_call(self, data: str, block: int) -> asyncio.Future[Any]:
-        """The answer to an eth_call at `block`: remembered, or asked (once, however many wait for it)."""
-        return self._remembered((block, data), "eth_call", [{"to": self.contract, "data": data}, hex(block)])
+    async def _storage_root(self, block: int) -> StorageRoot | None:
+        """The contract's storage root and code hash at `block` (`eth_getProof` with no storage keys: the
+        account's proof alone); None if the node cannot say, and never asked again of a node that has no
+        eth_getProof."""
+        if not self._proofs:
+            return None
+        try:
+            account = await self._request("eth_getProof", [self.contract, [], hex(block)])
+        except NodeRefused as refusal:
+            if refusal.code in _METHOD_MISSING:
+                self._proofs = False
+            return None
+        try:
+            return StorageRoot(block, _hash32(account["storageHash"]), _hash32(account["codeHash"]))
+        except (KeyError, TypeError, ValueError):
+            return None  # a malformed answer proves nothing: every call is asked again
+
+    def _eth_call(self, data: str, block: int) -> tuple[int, Any]:
+        """The answer to an eth_call that holds at `block` and the block it was asked at: remembered (the
+        result, or the future of it), or asked at `block` (once, however many wait for it)."""
+        head = self._head_id
+        if head is None or head[0] != block:
+            # Not the head as last read (it moved meanwhile): asked at that block, not kept past it.
+            return block, self._remembered((block, data), "eth_call", [{"to": self.contract, "data": data}, hex(block)])
+        known = self._calls.get(data)
+        if known is not None:
+            _, answer = known
+            if not isinstance(answer, asyncio.Future) or answer.get_loop() is asyncio.get_running_loop():
+                return known
+        if len(self._calls) >= _CACHE_LIMIT:
+            self._calls.clear()
+        future = self._request("eth_call", [{"to": self.contract, "data": data}, hex(block)])
+        entry = (block, future)
+        self._calls[data] = entry
+        calls = self._calls
+
+        def keep_result(done: asyncio.Future[Any]) -> None:
+            if calls.get(data) is not entry:
+                return  # emptied meanwhile (the storage root changed): the answer holds only where asked
+            if done.cancelled() or done.exception() is not None:
+                del calls[data]
+            else:
+                # The result alone (a string in a tuple: nothing for the garbage collector to walk).
+                calls[data] = (block, done.result())
+
+        future.add_done_callback(keep_result)
+        return entry
 
     def _receipt(self, transaction: bytes, block: int) -> asyncio.Future[Any]:
         """The transaction's receipt as the node has it while `block` is the head, or None."""
@@ -513,8 +616,10 @@ class AnchorBookReader:
                 if future is None or future.done():
                     continue
                 if "error" in answer:
-                    message = answer["error"].get("message", answer["error"])
-                    future.set_exception(NodeRefused(f"the node refused the call: {message}"))
+                    error = answer["error"]
+                    message = error.get("message", error) if isinstance(error, dict) else error
+                    code = error.get("code") if isinstance(error, dict) else None
+                    future.set_exception(NodeRefused(f"the node refused the call: {message}", code=code))
                 else:
                     future.set_result(answer.get("result"))
             problem = LiveCheckUnavailable("the node's answer left out some of the calls")
@@ -543,6 +648,13 @@ class AnchorBookReader:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self._timeout))
             self._session_loop = loop
         return self._session
+
+
+def _hash32(value: Any) -> bytes:
+    raw = bytes.fromhex(str(value).removeprefix("0x"))
+    if len(raw) != 32:
+        raise ValueError(f"expected 32 bytes, got {len(raw)}")
+    return raw
 
 
 def _cited_log(receipt: Any, log_index: int) -> CitedLog | None:

@@ -1,8 +1,9 @@
 """Verify answers kept by the direct route (registry/api/kept_answers.py): the same document asked again
 while the database and the chain's head are the same gets the very bytes it got; any commit to the
 database (an edit of the copy by hand included) or a node that cannot be asked means a newly built
-answer, and so does a new head unless the answer's findings are final; an answer that could not be
-checked is never kept; the store holds at most its capacity."""
+answer, and so does a new head unless the answer's findings are final (an answer anchored nowhere at a new
+head says the contract was asked at an earlier block whose storage root it still has, until an anchoring
+changes it); an answer that could not be checked is never kept; the store holds at most its capacity."""
 
 from __future__ import annotations
 
@@ -20,9 +21,13 @@ from web3 import Web3
 from registry.api.app import create_app
 from registry.api.kept_answers import KeptAnswers
 from registry.chain.anvil import free_port
+from registry.chain.client import RegistryClient
+from registry.chain.deployment import GRANT_REGISTRY
+from registry.evidence.hashing import sha256_bytes
 from registry.store.engine import open_engine
 from registry.store.schema import anchors
 from tests.api.conftest import IndexedRegistry
+from tests.helpers.registry import Actors
 
 KEPT_SLOT = "kept answers /api/v1/verify/{sha256}"
 HEAD_MAX_AGE = 1.0  # registry/chain/anchor_book.py AnchorBookReader's default
@@ -121,6 +126,50 @@ def test_an_answer_that_may_change_is_read_at_each_new_head(fresh: TestClient, w
         assert time.monotonic() < deadline, "the answer stayed at the old head"
         time.sleep(0.1)
     assert later["liveCheck"]["blockNumber"] == head > first["liveCheck"]["blockNumber"]
+
+
+def _at_head(client: TestClient, document: str, head: int) -> dict[str, Any]:
+    """The answer about `document` once it is read at `head` or later (the head as last read may be a
+    second old)."""
+    deadline = time.monotonic() + 60
+    while (found := answer(client, document)[1])["liveCheck"]["blockNumber"] < head:
+        assert time.monotonic() < deadline, "the answer stayed at an old head"
+        time.sleep(0.1)
+    return found
+
+
+def test_an_answer_anchored_nowhere_holds_while_the_storage_root_stays_and_an_anchoring_ends_it(
+    fresh: TestClient, w3: Web3, indexed: IndexedRegistry, actors: Actors
+) -> None:
+    document = sha256_bytes(b"anchored nowhere, then anchored in a later block")
+    _, first = answer(fresh, document.hex())
+    asked_at = first["liveCheck"]["blockNumber"]
+    assert (first["anchored"], first["liveCheck"]["status"]) == (False, "not-anchored")
+    assert "storageUnchanged" not in first["liveCheck"]  # asked at the block it names
+    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
+    try:
+        w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]  # an empty block
+        later = _at_head(fresh, document.hex(), w3.eth.block_number)
+        proof = w3.eth.get_proof(indexed.manifest.address(GRANT_REGISTRY), [], later["liveCheck"]["blockNumber"])
+        assert later["liveCheck"]["storageUnchanged"] == {
+            "askedAtBlock": asked_at,
+            "storageHash": "0x" + bytes(proof["storageHash"]).hex(),
+            "codeHash": "0x" + bytes(proof["codeHash"]).hex(),
+        }
+        assert (later["anchored"], later["liveCheck"]["status"], later["verdict"]) == (
+            False, "not-anchored", first["verdict"]
+        )  # fmt: skip
+        assert f"asked at block {asked_at:,}" in later["liveCheck"]["message"]
+
+        member = RegistryClient(w3, indexed.manifest, account=actors.key(actors.member))
+        written = member.execute(member.ops.anchor_document(document))
+        anchored = _at_head(fresh, document.hex(), written.block_number)
+        assert anchored["anchored"] is True  # the chain's word, though the copy has not indexed it yet
+        assert anchored["liveCheck"]["anchorOf"]["blockNumber"] == written.block_number
+        assert anchored["liveCheck"]["status"] == "disagrees"
+        assert "storageUnchanged" not in anchored["liveCheck"]
+    finally:
+        w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
 
 
 def test_with_the_node_gone_a_final_answer_is_given_again_and_one_that_may_change_is_not(

@@ -1,8 +1,9 @@
 """The live reader of the anchor book: its hand-sliced ABI codec equals eth-abi's, it reads what the
 contract holds at a named block, batches concurrent calls into few requests, keeps final answers
 (first anchorings, accepted proofs, cited logs) across heads and asks again about the rest, reads
-cited logs from receipts, and a node that is down, or serves another chain, makes it say so at once
-instead of waiting again."""
+cited logs from receipts, keeps the contract's other answers while its storage root stays the same (and
+asks again once it changes, or on a node without eth_getProof), and a node that is down, or serves another
+chain, makes it say so at once instead of waiting again."""
 
 from __future__ import annotations
 
@@ -126,8 +127,8 @@ def test_concurrent_reads_go_to_the_node_in_a_few_batched_requests(
 
     readings = asyncio.run(run())
     assert [r.anchor.anchored for r in readings] == [False] * 50
-    assert sum(posted) == 52  # the chain id, the head, and one eth_call per document
-    assert len(posted) <= 4
+    assert sum(posted) == 53  # the chain id, the head, the contract's storage root there, one eth_call per document
+    assert len(posted) <= 5
 
 
 def test_an_unreachable_node_is_reported_and_not_asked_again_for_a_while(manifest: DeploymentManifest) -> None:
@@ -178,6 +179,11 @@ def _mine(w3: Web3, blocks: int = 1) -> None:
         w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
 
 
+def _change_storage(client: RegistryClient, label: str) -> None:
+    """A block that changes the grant registry's storage: another document anchored in it."""
+    client.execute(client.ops.anchor_document(sha256_bytes(label.encode())))
+
+
 def test_a_first_anchoring_is_not_asked_again_at_a_later_head(
     registry: RegistryHarness, manifest: DeploymentManifest, w3: Web3, actors: Actors, anvil: Any
 ) -> None:
@@ -210,16 +216,17 @@ def test_an_accepted_batch_proof_is_not_asked_again_but_the_missing_anchoring_is
 
     first = _read(reader, members[1], batches)
     assert (_asked(methods, "eth_call"), first.members, first.anchor.anchored) == (2, (True,), False)
-    _mine(w3)
+    _change_storage(client, "a block after the batch's")
     later = _read(reader, members[1], batches)
     assert _asked(methods, "eth_call") == 1  # anchorOf only: not anchored on its own may change
     assert (later.members, later.anchor.anchored, later.reused) == ((True,), False, False)
     assert later.final is True  # what it found (the accepted proof) holds at every later block
 
 
-def test_a_hash_anchored_nowhere_is_asked_again_at_each_new_head_and_not_within_one(
-    registry: RegistryHarness, manifest: DeploymentManifest, w3: Web3, anvil: Any
+def test_a_hash_anchored_nowhere_is_asked_again_once_the_contracts_storage_changed_and_not_within_one_head(
+    registry: RegistryHarness, manifest: DeploymentManifest, w3: Web3, actors: Actors, anvil: Any
 ) -> None:
+    client = RegistryClient(w3, manifest, account=actors.key(actors.member))
     reader = AnchorBookReader(anvil.rpc_url, manifest, timeout=5, head_max_age=0)
     methods = _counting(reader)
     document = sha256_bytes(b"anchored nowhere")
@@ -234,10 +241,11 @@ def test_a_hash_anchored_nowhere_is_asked_again_at_each_new_head_and_not_within_
     assert [r.anchor.anchored for r in readings] == [False, False]
     assert readings[0].block_number == readings[1].block_number
     assert _asked(methods, "eth_call") == 1  # the same head: the answer at that block is remembered
-    _mine(w3)
+    _change_storage(client, "another document")
     again = _read(reader, document)
     assert (_asked(methods, "eth_call"), again.anchor.anchored, again.reused) == (1, False, False)
     assert (readings[0].final, again.final) == (False, False)  # nothing found: it may change
+    assert again.asked_at is None  # asked at the head it names
 
 
 def test_with_confirmations_an_anchoring_is_kept_only_once_buried_that_deep(
@@ -250,14 +258,76 @@ def test_with_confirmations_an_anchoring_is_kept_only_once_buried_that_deep(
     methods = _counting(reader)
 
     asked, final = [], []
-    for _ in range(4):  # at the anchoring's block, 1, 2 and 3 blocks later
+    for later in range(4):  # at the anchoring's block, 1, 2 and 3 blocks later, each changing the storage
         reading = _read(reader, document)
         assert reading.anchor.anchored is True
         asked.append(_asked(methods, "eth_call"))
         final.append(reading.final)
-        _mine(w3)
+        _change_storage(client, f"anchored {later + 1} block(s) later")
     assert asked == [1, 1, 1, 0]
     assert final == [False, False, True, True]
+
+
+def test_a_hash_anchored_nowhere_is_not_asked_again_while_the_contracts_storage_root_stays_the_same(
+    registry: RegistryHarness, manifest: DeploymentManifest, w3: Web3, anvil: Any
+) -> None:
+    reader = AnchorBookReader(anvil.rpc_url, manifest, timeout=5, head_max_age=0)
+    methods = _counting(reader)
+    document = sha256_bytes(b"anchored nowhere, blocks go by")
+    first = _read(reader, document)
+    assert (_asked(methods, "eth_call"), first.asked_at, first.storage) == (1, None, None)
+    _mine(w3, 2)  # empty blocks: nothing in the contract's storage changed
+    later = _read(reader, document)
+    assert _asked(methods, "eth_call") == 0
+    assert later.anchor == first.anchor and later.anchor.anchored is False
+    assert later.block_number == w3.eth.block_number == first.block_number + 2  # the block it holds at
+    assert later.asked_at == first.block_number  # and where the contract was asked
+    proof = w3.eth.get_proof(manifest.address(GRANT_REGISTRY), [], first.block_number)
+    assert later.storage is not None and later.storage.block_number == later.block_number
+    assert later.storage.storage_hash == bytes(proof["storageHash"])
+    assert later.storage.code_hash == bytes(proof["codeHash"])
+    assert (later.reused, later.final) == (True, False)
+
+
+def test_an_anchoring_in_a_later_block_is_seen_by_the_next_reading_of_a_hash_anchored_nowhere(
+    registry: RegistryHarness, manifest: DeploymentManifest, w3: Web3, actors: Actors, anvil: Any
+) -> None:
+    client = RegistryClient(w3, manifest, account=actors.key(actors.member))
+    reader = AnchorBookReader(anvil.rpc_url, manifest, timeout=5, head_max_age=0)
+    document = sha256_bytes(b"anchored nowhere, then anchored")
+    assert _read(reader, document).anchor.anchored is False
+    _mine(w3)
+    assert _read(reader, document).asked_at is not None  # kept while the storage stayed the same
+    written = client.execute(client.ops.anchor_document(document))
+    after = _read(reader, document)
+    assert (after.anchor.anchored, after.anchor.block_number, after.asked_at) == (True, written.block_number, None)
+
+
+def test_a_node_without_eth_get_proof_is_asked_each_call_again_at_each_new_head(
+    registry: RegistryHarness, manifest: DeploymentManifest, w3: Web3, anvil: Any
+) -> None:
+    reader = AnchorBookReader(anvil.rpc_url, manifest, timeout=5, head_max_age=0)
+    original = reader._post
+    methods: list[str] = []
+
+    async def without_proofs(body: list[dict[str, Any]]) -> Any:
+        methods.extend(request["method"] for request in body)
+        refused = [request for request in body if request["method"] == "eth_getProof"]
+        answers = await original([request for request in body if request not in refused]) if len(refused) < len(
+            body) else []  # fmt: skip
+        missing = {"code": -32601, "message": "the method eth_getProof does not exist/is not available"}
+        return [*answers, *({"jsonrpc": "2.0", "id": r["id"], "error": missing} for r in refused)]
+
+    reader._post = without_proofs  # type: ignore[method-assign]
+    document = sha256_bytes(b"anchored nowhere, asked of a node without proofs")
+    readings = []
+    for _ in range(3):
+        readings.append(_read(reader, document))
+        _mine(w3)
+    assert [reading.anchor.anchored for reading in readings] == [False] * 3
+    assert [reading.asked_at for reading in readings] == [None] * 3
+    assert methods.count("eth_call") == 3  # asked again at each head
+    assert methods.count("eth_getProof") == 1  # and the node not asked for proofs once it said it has none
 
 
 def test_a_chain_reset_below_a_kept_anchoring_makes_it_asked_again(

@@ -38,6 +38,7 @@ from registry.api.schemas.verification import (
     LiveAnchor,
     LiveBatchCheck,
     LiveCheck,
+    UnchangedStorage,
     Verification,
 )
 from registry.api.uploads import HashedUpload, UploadMalformed, UploadTooLarge, hash_multipart_field
@@ -426,6 +427,17 @@ def _compare(record: DocumentRecord, reading: AnchorBookReading, checks: list[Ci
         message = "the contract confirms it: " + " and ".join(parts)
     else:
         status, message = "not-anchored", "the contract has no anchoring of this hash either"
+    unchanged = None
+    if reading.asked_at is not None and reading.storage is not None:
+        unchanged = UnchangedStorage.model_construct(
+            asked_at_block=reading.asked_at,
+            storage_hash=reading.storage.storage_hash,
+            code_hash=reading.storage.code_hash,
+        )
+        message += (
+            f" (the contract was asked at block {reading.asked_at:,}; its storage root is the same at block "
+            f"{reading.block_number:,}, so its answers hold there)"
+        )
     # Built from values read and typed here: `model_construct` skips validating them again (pydantic
     # validation of these models cost more than the rest of a reused live check).
     return LiveCheck.model_construct(
@@ -441,6 +453,7 @@ def _compare(record: DocumentRecord, reading: AnchorBookReading, checks: list[Ci
             LiveBatchCheck.model_construct(root=batch.root, member=member)
             for batch, member in zip(record.batches, reading.members, strict=True)
         ],
+        storage_unchanged=unchanged,
     )
 
 

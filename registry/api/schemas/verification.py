@@ -97,6 +97,21 @@ class LiveBatchCheck(ApiModel):
     member: bool = Field(description="True if the contract accepted the proof for this root.")
 
 
+class UnchangedStorage(ApiModel):
+    """How the contract's answers asked at an earlier block hold at `blockNumber` without asking again:
+    `anchorOf` and `verifyBatchMember` read only the grant registry's own storage, and `eth_getProof` gives
+    the contract the same storage root and code at both blocks (check it with `cast proof CONTRACT -B
+    BLOCK` at each). Only the contract's views are answered so; a citation's receipt is asked again unless
+    it lies RND_CONFIRMATIONS blocks deep."""
+
+    asked_at_block: int = Field(description="The block the contract's views were asked at (the earliest, if several).")
+    storage_hash: Hex32 = Field(
+        description="The contract account's storage root (eth_getProof's storageHash), the same at askedAtBlock "
+        "and at blockNumber."
+    )
+    code_hash: Hex32 = Field(description="The contract's code hash (eth_getProof's codeHash), the same at both.")
+
+
 class LiveCheck(ApiModel):
     """What the registry contract said about the document just now, asked over JSON-RPC while
     answering, so the answer does not rest on the API's database alone."""
@@ -111,7 +126,11 @@ class LiveCheck(ApiModel):
     message: str
     chain_id: int | None = None
     contract: Address | None = Field(default=None, description="The grant registry that was asked.")
-    block_number: int | None = Field(default=None, description="The block the contract was read at.")
+    block_number: int | None = Field(
+        default=None,
+        description="The block the answer holds at: the contract was read there or, when storageUnchanged is "
+        "given, at an earlier block whose storage root it still has.",
+    )
     checked_at: Timestamp | None = Field(default=None, description="When the contract was read.")
     final: bool = Field(
         default=False,
@@ -123,6 +142,13 @@ class LiveCheck(ApiModel):
     )
     anchor_of: LiveAnchor | None = None
     batches: list[LiveBatchCheck] = Field(default_factory=list)
+    storage_unchanged: UnchangedStorage | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Present when the contract's views were asked at an earlier block (askedAtBlock) and not "
+        "again: the contract's storage root is the same at blockNumber, so their answers hold there. Absent when "
+        "everything was asked at blockNumber, or is final.",
+    )
 
 
 #: The steps of `howToCheck`, for a client that says them in its own words (the portal, in Korean).

@@ -23,9 +23,14 @@ const bidiShown = (text) => String(text).replace(BIDI_CONTROLS, (c) => "<U+" + c
   // anchored at a block); a disagreement or an unreachable node is explained in the API's words.
   const liveDetail = (live) => {
     if ((live.status === "confirmed" || live.status === "not-anchored") && live.blockNumber != null) {
-      const words = say("live_" + live.status.replace("-", "_") + "_detail", { block: live.blockNumber });
+      // An answer asked at an earlier block holds at blockNumber because the contract's storage root is
+      // the same there (liveCheck.storageUnchanged): say where it was asked, and why it still holds.
+      const unchanged = live.storageUnchanged;
+      const asked = unchanged ? unchanged.askedAtBlock : live.blockNumber;
+      const words = say("live_" + live.status.replace("-", "_") + "_detail", { block: asked });
+      const holds = unchanged ? " " + say("live_storage_unchanged", { asked: asked, block: live.blockNumber }) : "";
       const when = live.checkedAt ? " " + say("live_checked_at", { time: koreaTime(live.checkedAt) }) : "";
-      return el("p", { class: "aside" }, words + when + (live.final ? " " + say("live_final") : ""));
+      return el("p", { class: "aside" }, words + holds + when + (live.final ? " " + say("live_final") : ""));
     }
     return el("p", { class: "aside", lang: "en" }, live.message);
   };

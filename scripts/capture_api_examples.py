@@ -43,6 +43,7 @@ from registry.evidence.publishing import publication_message  # noqa: E402
 
 STARTUP_TIMEOUT = 300.0
 RELAY = "POST /api/v1/relay"
+RELAY_CHECK = "POST /api/v1/relay/check"
 DOCUMENT_UPLOAD = "POST /api/v1/documents"
 LIST_LENGTH = 2
 
@@ -196,7 +197,7 @@ def capture(registry: Registry) -> dict[str, Any]:
                 params["limit"] = LIST_LENGTH
             examples[key] = shorten(registry.get(path, **params))
     if RELAY in (f"POST {template}" for template in schema["paths"]):
-        examples[RELAY] = relayed_patent(registry)
+        examples[RELAY_CHECK], examples[RELAY] = relayed_patent(registry)
     return examples
 
 
@@ -221,8 +222,9 @@ def published_note(registry: Registry) -> Any:
     return response.json()
 
 
-def relayed_patent(registry: Registry) -> Any:
-    """A patent application a demo company's clerk signs, as the workspace's page would, and the relay sends."""
+def relayed_patent(registry: Registry) -> tuple[Any, Any]:
+    """A patent application a demo company's clerk signs, as the workspace's page would: the relay's check of it,
+    then the relay's answer sending it."""
     manifest = DeploymentManifest.read(registry.data_dir / "deployment.json")
     client = RegistryClient(connect(registry.rpc_url, expected_chain_id=manifest.chain_id), manifest)
     project = registry.get("/api/v1/projects", status="active", limit=1)["items"][0]
@@ -245,9 +247,11 @@ def relayed_patent(registry: Registry) -> Any:
         "from": request.signer, "to": request.target, "value": 0, "gas": request.gas, "nonce": request.nonce,
         "deadline": request.deadline, "data": "0x" + request.data.hex(), "signature": "0x" + request.signature.hex(),
     }  # fmt: skip
+    checked = requests.post(registry.api + "/api/v1/relay/check", json=body, timeout=60)
+    checked.raise_for_status()
     response = requests.post(registry.api + "/api/v1/relay", json=body, timeout=60)
     response.raise_for_status()
-    return response.json()
+    return checked.json(), response.json()
 
 
 def main() -> int:

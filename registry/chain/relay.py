@@ -167,17 +167,19 @@ class Relay:
         """The time of the chain's newest block (Unix seconds): what a request's deadline is compared with."""
         return int(self.client.w3.eth.get_block("latest")["timestamp"])
 
+    def check(self, request: SignedRequest, client_address: str) -> None:
+        """Runs every check `submit` runs before sending, and sends nothing: `RelayRefused` if the relay or the
+        registry would refuse `request` as things stand. A page asks this before it publishes a note whose
+        hash the request carries, so that a refused request leaves no public document behind it. Counted
+        against the client's limit, not the signer's (nothing is sent for the signer)."""
+        self._take_client_turn(client_address)
+        with _refusals():
+            self.client.check_relayable(request)
+            self._check_registry_accepts(request)
+
     def submit(self, request: SignedRequest, client_address: str) -> RelayResult:
         """Checks `request` and sends it; `RelayRefused` (nothing sent) if the relay or the registry refuses it."""
-        wait = self.clients.take(client_address)
-        if wait:
-            raise _limited(
-                wait,
-                f"too many requests from {client_address}: the relay takes {self.clients.per_minute} a minute from "
-                f"one client address",
-                f"{client_address}에서 요청이 너무 많습니다. 중계는 클라이언트 주소 하나에서 1분에 "
-                f"{self.clients.per_minute}건까지 받습니다",
-            )
+        self._take_client_turn(client_address)
         with self._one_at_a_time(request), _refusals():
             self.client.check_relayable(request)
             wait = self.signers.take(request.signer)
@@ -196,6 +198,17 @@ class Relay:
             result.nonce, result.signer, client_address, result.transaction_hash, result.block_number,
         )  # fmt: skip
         return result
+
+    def _take_client_turn(self, client_address: str) -> None:
+        wait = self.clients.take(client_address)
+        if wait:
+            raise _limited(
+                wait,
+                f"too many requests from {client_address}: the relay takes {self.clients.per_minute} a minute from "
+                f"one client address",
+                f"{client_address}에서 요청이 너무 많습니다. 중계는 클라이언트 주소 하나에서 1분에 "
+                f"{self.clients.per_minute}건까지 받습니다",
+            )
 
     def _check_registry_accepts(self, request: SignedRequest) -> None:
         """The registry's refusal of the call, asked as `rnd-registry sign` asks it: an `eth_call` from the

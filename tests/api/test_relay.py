@@ -465,3 +465,36 @@ def test_twenty_requests_relayed_at_once_all_land_and_none_twice(api: TestClient
     events = chain.client.outcomes.events.OutcomeAdded().get_logs(from_block=first_block)
     assert sorted(e["args"]["submitter"] for e in events) == sorted(s.address for s in signers)
     assert sorted(e["args"]["externalId"] for e in events) == [f"10-2021-20000{n:02d}" for n in range(20)]
+
+
+# ---- check, sending nothing -----------------------------------------------------------------------------------------
+
+
+def test_a_check_of_a_request_the_relay_would_send_says_so_and_sends_nothing(
+    api: TestClient, chain: IndexedRegistry
+) -> None:
+    clerk, project_id, _ = clerks(chain)
+    request = signed_outcome(chain, clerk, project_id, external_id="10-2021-0000077")
+    before = chain_state(chain, clerk.address)
+    answer = api.post("/api/v1/relay/check", json=body(request))
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"status": "would-record", "signer": clerk.address, "nonce": request.nonce}
+    assert chain_state(chain, clerk.address) == before
+    # The nonce is still unused: the same request is then relayed.
+    assert api.post("/api/v1/relay", json=body(request)).status_code == 200
+
+
+def test_a_check_refuses_what_the_relay_refuses_with_the_same_reason(api: TestClient, chain: IndexedRegistry) -> None:
+    clerk, project_id, other_company = clerks(chain)
+    cases = [
+        (signed_outcome(chain, other_company, project_id), 409, "registry-refused"),
+        (signed_outcome(chain, clerk, project_id, deadline=chain_time(chain)), 403, "expired"),
+        (signed_outcome(chain, clerk, project_id, nonce=chain.client.nonce_of(clerk.address) + 1), 409, "out-of-order"),
+    ]
+    for request, status, reason in cases:
+        before = chain_state(chain, request.signer)
+        checked = api.post("/api/v1/relay/check?lang=en", json=body(request))
+        sent = api.post("/api/v1/relay?lang=en", json=body(request))
+        assert (checked.status_code, checked.json()["error"]["reason"]) == (status, reason), checked.text
+        assert checked.json() == sent.json()
+        assert chain_state(chain, request.signer) == before

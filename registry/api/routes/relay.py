@@ -24,6 +24,7 @@ from registry.api.schemas.relay import (
     ForwardRequestBody,
     RecordKind,
     RegistryRefusal,
+    RelayCheck,
     Relayed,
     RelayedEvent,
     RelayedRecord,
@@ -111,21 +112,9 @@ def relay_request(context: Context, body: ForwardRequestBody, request: Request, 
     client address and per signer (`GET /api/v1/relay/status` says how many). The answer names the
     transaction, its block and the record; the record is served at its `url` once the indexer has it."""
     language = chosen_language(request, lang)
-    client_address = request.client.host if request.client else "unknown"
     try:
         relay = _relay(context)
-        signed = SignedRequest(
-            signer=to_checksum_address(body.signer),
-            target=to_checksum_address(body.target),
-            gas=body.gas,
-            nonce=body.nonce,
-            deadline=body.deadline,
-            data=body.data,
-            signature=body.signature,
-            chain_id=body.chain_id or relay.client.manifest.chain_id,
-            forwarder=to_checksum_address(body.forwarder or relay.client.forwarder.address),
-        )
-        result = relay.submit(signed, client_address)
+        result = relay.submit(_signed(body, relay), _client_address(request))
     except RelayRefused as refusal:
         return refusal_response(refusal, language)
     events = [_event_json(relay.client.manifest, event) for event in result.events]
@@ -139,6 +128,52 @@ def relay_request(context: Context, body: ForwardRequestBody, request: Request, 
         record=_record_of(result.events),
         events=events,
     )
+
+
+_CHECK_REFUSALS = {status: answer for status, answer in _REFUSALS.items() if status not in (502, 504)}
+
+
+@router.post(
+    "/relay/check",
+    response_model=RelayCheck,
+    summary="Check a signed request as the relay would, and send nothing",
+    responses=_CHECK_REFUSALS,
+)
+def check_relay_request(
+    context: Context, body: ForwardRequestBody, request: Request, lang: LanguageQuery = None
+) -> Any:
+    """Runs every check `POST /api/v1/relay` runs before it sends (this chain and forwarder, the registry's
+    contracts, signed by `from`, `from`'s next nonce, before its deadline, a call the registry accepts from
+    `from`), and sends nothing: the same refusals, or `would-record`. The workspace asks it before it
+    publishes a note whose hash the request carries, so that a refused request leaves no public document.
+    As things stand at the chain's head: the chain may change before the request is sent. Counted against
+    the client address's limit, not the signer's."""
+    language = chosen_language(request, lang)
+    try:
+        relay = _relay(context)
+        signed = _signed(body, relay)
+        relay.check(signed, _client_address(request))
+    except RelayRefused as refusal:
+        return refusal_response(refusal, language)
+    return RelayCheck(status="would-record", signer=signed.signer, nonce=signed.nonce)
+
+
+def _signed(body: ForwardRequestBody, relay: Relay) -> SignedRequest:
+    return SignedRequest(
+        signer=to_checksum_address(body.signer),
+        target=to_checksum_address(body.target),
+        gas=body.gas,
+        nonce=body.nonce,
+        deadline=body.deadline,
+        data=body.data,
+        signature=body.signature,
+        chain_id=body.chain_id or relay.client.manifest.chain_id,
+        forwarder=to_checksum_address(body.forwarder or relay.client.forwarder.address),
+    )
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 @router.get(

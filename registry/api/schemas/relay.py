@@ -105,6 +105,15 @@ class Relayed(ApiModel):
     events: list[RelayedEvent] = Field(description="Every registry event of the transaction, in log order.")
 
 
+class RelayCheck(ApiModel):
+    """A request the relay would send as things stand: every check of `POST /api/v1/relay` passed, and
+    nothing was sent."""
+
+    status: Literal["would-record"] = Field(description="Always `would-record`: a request that would not is refused.")
+    signer: Address = Field(description="Who signed the request.")
+    nonce: int = Field(ge=0, description="The signer's nonce the request carries, still unused.")
+
+
 class RegistryRefusal(ApiModel):
     """The registry contract's own error, by name and arguments, as its ABI declares it."""
 

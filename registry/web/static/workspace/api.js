@@ -1,5 +1,5 @@
 // Reading the registry's API from a workspace page: JSON answers in the page's language, and waiting for a
-// record the relay has just written until the indexer serves it.
+// record the relay has just written until the API's copy has indexed the block that holds it.
 "use strict";
 
 (function () {
@@ -52,21 +52,33 @@
 
   const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  /** The record at `path` once the indexer serves it as the transaction `transactionHash` left it (a 404 for
-   * a new record until then; for a changed one, its `lastChange` names an earlier transaction), or null after
-   * `seconds`. */
-  async function waitForRecord(path, seconds, transactionHash) {
+  /** Whether the API's copy holds every registry event up to `block` (GET /health's indexer.indexedBlock),
+   * waiting for it at most `seconds`. */
+  async function indexedUpTo(block, seconds) {
     const until = Date.now() + seconds * 1000;
-    const wanted = transactionHash ? transactionHash.toLowerCase() : null;
+    let wait = 250;
+    for (;;) {
+      const health = await get("/health");
+      const indexed = health.body && health.body.indexer ? health.body.indexer.indexedBlock : null;
+      if (indexed !== null && indexed !== undefined && indexed >= block) return true;
+      if (Date.now() + wait > until) return false;
+      await pause(wait);
+      wait = Math.min(wait * 2, 2000);
+    }
+  }
+
+  /** The record at `path` as the API serves it once its copy has indexed `block` (the relayed transaction's),
+   * so that a changed record is read as the transaction left it, not as it was; null if the copy has not
+   * reached `block` within `seconds`, or the record is not served then. */
+  async function waitForRecord(path, seconds, block) {
+    const until = Date.now() + seconds * 1000;
+    if (!(await indexedUpTo(block, seconds))) return null;
     let wait = 250;
     for (;;) {
       const answer = await get(path);
-      if (answer.ok) {
-        const change = answer.body && answer.body.lastChange;
-        if (!wanted || !change || String(change.transactionHash).toLowerCase() === wanted) return answer.body;
-      } else if (answer.status !== 404 && answer.status !== 503 && answer.status !== 0) {
-        return null;
-      }
+      if (answer.ok) return answer.body;
+      // The copy has the block, so a 404 is an answer; a 503 or no answer may pass.
+      if (answer.status !== 503 && answer.status !== 0) return null;
       if (Date.now() + wait > until) return null;
       await pause(wait);
       wait = Math.min(wait * 2, 2000);
@@ -86,5 +98,5 @@
     return items;
   }
 
-  workspace.api = { get, post, getAll, waitForRecord };
+  workspace.api = { get, post, getAll, indexedUpTo, waitForRecord };
 })();

@@ -4,8 +4,8 @@
 // page, and sent to POST /api/v1/relay. Only the signed request leaves the page, never the key.
 //
 // relay.send({contract, fn, args, gas?, summary?, details?}) answers
-//   {ok: true, relayed, record}  the relay's answer, and the record as the API serves it once the indexer has
-//                                it (null if it did not within recordWaitSeconds), or
+//   {ok: true, relayed, record}  the relay's answer, and the record as the API serves it once its copy has
+//                                indexed the relayed block (null if not within recordWaitSeconds), or
 //   {ok: false, status, reason, message, registryError}  nothing was recorded, and why in the page's language.
 // One request at a time per page: a second send waits for the first, so nonces never collide.
 "use strict";
@@ -110,7 +110,7 @@
     }
     const relayed = sent.body;
     const record = relayed.record
-      ? await api.waitForRecord(relayed.record.url, data.recordWaitSeconds, relayed.transactionHash)
+      ? await api.waitForRecord(relayed.record.url, data.recordWaitSeconds, relayed.blockNumber)
       : null;
     return { ok: true, relayed, record };
   }

@@ -22,7 +22,6 @@
   const { api, data, say, tell } = workspace;
   const statusBox = document.querySelector("[data-write-status]");
   const UINT32_MAX = 4294967295;
-  const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
   function errorBox(form) {
     return form.querySelector(".field-error");
@@ -140,20 +139,6 @@
     return answer.ok ? answer.body : null;
   }
 
-  /** Waits until the API serves every registry event up to `block` (GET /health's indexedBlock). */
-  async function indexedUpTo(block) {
-    const until = Date.now() + (data.recordWaitSeconds || 90) * 1000;
-    let wait = 250;
-    while (Date.now() < until) {
-      const health = await api.get("/health");
-      const indexed = health.body && health.body.indexer ? health.body.indexer.indexedBlock : null;
-      if (indexed !== null && indexed !== undefined && indexed >= block) return true;
-      await pause(wait);
-      wait = Math.min(wait * 2, 2000);
-    }
-    return false;
-  }
-
   /** Reads this page again and puts its new lists in place of the old ones ([data-refresh] elements by id). */
   async function refreshLists() {
     let response;
@@ -201,7 +186,7 @@
       return { ok: false, message };
     }
     announce(say("write.recorded_waiting", { block: result.relayed.blockNumber }));
-    const caughtUp = await indexedUpTo(result.relayed.blockNumber);
+    const caughtUp = await api.indexedUpTo(result.relayed.blockNumber, data.recordWaitSeconds || 90);
     if (caughtUp) await refreshLists();
     const text = done(result.relayed) + " " + say(caughtUp ? "write.recorded" : "write.recorded_not_indexed", {
       transaction: result.relayed.transactionHash, block: result.relayed.blockNumber,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -182,6 +183,39 @@ def test_the_auditor_rejects_with_a_typed_note_then_approves_the_resubmission(
     page.wait_for_selector(f"[data-list='list-approved'] tr[data-project='{project}'][data-milestone='{index}']")
     assert page.locator(row).count() == 0
     workspace_tab.assert_quiet()
+
+
+def test_a_rejection_the_registry_refuses_publishes_no_note_and_changes_nothing(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, workspace_url: str, tmp_path: Path
+) -> None:
+    """Signed by a company's clerk, who is no auditor: the relay's check refuses the request before the note is
+    published, so nothing public is left behind a refused request."""
+    project, index, _ = submitted_milestone(workspace_registry)
+    path = f"/api/v1/projects/{project}/milestones/{index}"
+    wait_for_api(workspace_url, path, "status", "submitted")
+    clerk = company_clerk(workspace_registry.client)
+    keystore = write_keystore(tmp_path, "clerk", clerk.account, PASSWORD)
+    before = chain_state(workspace_registry)
+    page = workspace_tab.page
+    workspace_tab.visit("/workspace/auditor?lang=en")
+    sign_in(page, keystore, PASSWORD)
+    wait_signed_in(page)
+    note = "이 메모는 공개되면 안 됩니다. This note must not be published."
+    page.fill("#review-project", str(project))
+    page.fill("#review-milestone", str(index))
+    page.fill("#review-note", note)
+    page.click("#milestone-review button[value='reject']")
+    wait_for_dialog(page, "milestone-review")
+    confirm_signing(page)
+    page.wait_for_selector("#milestone-review-error:not([hidden])", timeout=STEP_TIMEOUT_MS)
+    assert "AccessControlUnauthorizedAccount" in str(page.text_content("#milestone-review-error"))
+
+    note_hash = hashlib.sha256(note.encode("utf-8")).hexdigest()
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        api_bytes(workspace_url, f"/api/v1/documents/{note_hash}")
+    assert missing.value.code == 404
+    assert chain_state(workspace_registry) == before
+    assert workspace_registry.client.milestone(project, index).status is MilestoneStatus.SUBMITTED
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,7 @@ def workspace_data(request: Request, **extra: Any) -> dict[str, Any]:
             "contracts": CONTRACTS_URL,
             "relay": "/api/v1/relay",
             "relayStatus": "/api/v1/relay/status",
+            "relayCheck": "/api/v1/relay/check",
             "roles": "/api/v1/members",
             "companyAccounts": "/api/v1/members/companies",
             "agenda": AGENDA_URL,

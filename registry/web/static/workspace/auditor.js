@@ -29,13 +29,14 @@
     if (button) pick(button);
   });
 
-  /** The note typed in `field` published, or ZERO when none was typed and none is needed. */
-  async function noteHash(form, field, name) {
+  /** The note typed in `field`: its hash and a `beforeSend` that publishes it once the relay has checked the
+   * request citing it (so a refused request leaves no public note); ZERO and nothing to publish when none was
+   * typed. */
+  async function noteOf(field, name) {
     const text = field.value.trim();
-    if (!text) return ZERO;
-    const published = await writes.publishNote(text, name);
-    if (!published.ok) return writes.refuse(form, field, published.message);
-    return published.hash;
+    if (!text) return { hash: ZERO, beforeSend: undefined };
+    const note = await writes.noteDocument(text, name);
+    return { hash: note.hash, beforeSend: note.publish };
   }
 
   async function reviewMilestone(form, decision) {
@@ -64,13 +65,13 @@
         }));
       }
     }
-    const hash = await noteHash(form, noteField, names[decision]);
-    if (hash === null) return null;
+    const { hash, beforeSend } = await noteOf(noteField, names[decision]);
     const summary = say(decision === "approve" ? "auditor.summary_approve" : "auditor.summary_reject", { project, index });
     return writes.send(form, {
       contract: "GrantRegistry",
       fn: decision === "approve" ? "approveMilestone" : "rejectMilestone",
       args: [project, index, hash],
+      beforeSend,
       summary,
       details: [[say("auditor.note"), noteField.value.trim() || say("auditor.no_note")], [say("auditor.note_hash"), hash]],
     }, () => say(decision === "approve" ? "auditor.done_approve" : "auditor.done_reject", { project, index }));
@@ -92,12 +93,12 @@
     if (decision === "dispute" && found.status === "disputed") {
       return writes.refuse(form, reportField, say("auditor.report_disputed", { report }));
     }
-    const hash = await noteHash(form, noteField, names[decision]);
-    if (hash === null) return null;
+    const { hash, beforeSend } = await noteOf(noteField, names[decision]);
     return writes.send(form, {
       contract: "OutcomeRegistry",
       fn: decision === "verify" ? "verifyReport" : "disputeReport",
       args: [report, hash],
+      beforeSend,
       summary: say(decision === "verify" ? "auditor.summary_verify" : "auditor.summary_dispute", { report }),
       details: [[say("auditor.note"), noteField.value.trim() || say("auditor.no_note")], [say("auditor.note_hash"), hash]],
     }, () => say(decision === "verify" ? "auditor.done_verify" : "auditor.done_dispute", { report }));
@@ -132,13 +133,13 @@
     if (clawback.won > 0n && found.status === "clawed-back") {
       return writes.refuse(form, clawbackField, say("auditor.clawed_back_already", { project }));
     }
-    const findings = await writes.publishNote(findingsField.value.trim(), names.findings);
-    if (!findings.ok) return writes.refuse(form, findingsField, findings.message);
+    const findings = await writes.noteDocument(findingsField.value.trim(), names.findings);
     const gradeLabel = gradeField.options[gradeField.selectedIndex].text;
     return writes.send(form, {
       contract: "GrantRegistry",
       fn: "recordAudit",
       args: [project, [grade, findings.hash, clawback.won, until]],
+      beforeSend: findings.publish,
       summary: say("auditor.summary_evaluation", { project }),
       details: [
         [say("auditor.grade"), gradeLabel],

@@ -36,6 +36,13 @@
     return new Date(seconds * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC";
   }
 
+  /** The relay's refusal of a POST, as this module answers it. */
+  function refusedBy(answer) {
+    const error = (answer.body && answer.body.error) || {};
+    return refusal(answer.status, error.reason || "failed", error.message || say("relay.failed", { status: answer.status }),
+      error.registryError);
+  }
+
   async function sendNow(request) {
     const who = workspace.signer.current();
     if (!who) return refusal(0, "signed-out", say("signer.signed_out"));
@@ -102,12 +109,17 @@
     const still = workspace.signer.current();
     if (!still || still.address !== who.address) return refusal(0, "signed-out", say("signer.signed_out"));
 
-    const sent = await api.post(data.urls.relay, { ...message, signature });
-    if (!sent.ok) {
-      const error = (sent.body && sent.body.error) || {};
-      return refusal(sent.status, error.reason || "failed", error.message || say("relay.failed", { status: sent.status }),
-        error.registryError);
+    // `beforeSend` (publishing a note whose hash the call carries, say) runs only once the relay has checked
+    // the signed request and would send it: a request the registry refuses leaves nothing public behind it.
+    if (request.beforeSend) {
+      const checked = await api.post(data.urls.relayCheck, { ...message, signature });
+      if (!checked.ok) return refusedBy(checked);
+      const ready = await request.beforeSend();
+      if (!ready || !ready.ok) return refusal(0, "not-published", (ready && ready.message) || say("relay.declined"));
     }
+
+    const sent = await api.post(data.urls.relay, { ...message, signature });
+    if (!sent.ok) return refusedBy(sent);
     const relayed = sent.body;
     const record = relayed.record
       ? await api.waitForRecord(relayed.record.url, data.recordWaitSeconds, relayed.blockNumber)

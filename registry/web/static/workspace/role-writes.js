@@ -11,6 +11,7 @@
 //   day(form, input)         the day typed (forms.parseDay) as Unix seconds at 00:00 UTC, or a refusal
 //   companyId(text)          keccak256("brn:" + 10 digits) of a business registration number, or null
 //   publishNote(text, name)  {ok, hash} once the note is a public document, or {ok:false, message}
+//   noteDocument(text, name) {hash, publish}: the note's hash now, publish() as a write's beforeSend
 //   record(path)             the API's record at `path` (fresh), or null
 //   onSubmit(form, handle)   handle(form, the button's value) on submit, the form's buttons off meanwhile
 //   send(form, request)      relay.send, then waits for the indexer and reads the page's lists again:
@@ -122,16 +123,27 @@
   /** Publishes a typed note as a plain-text document (evidence.js), as `--reason-text` stores one: its bytes
    * are the note's UTF-8, its SHA-256 the hash that goes on chain. */
   async function publishNote(text, name) {
-    const evidence = workspace.evidence;
-    if (!evidence || typeof evidence.publish !== "function") return { ok: false, message: say("write.no_upload") };
+    const note = await noteDocument(text, name);
+    const published = await note.publish();
+    return published.ok ? { ok: true, hash: note.hash } : published;
+  }
+
+  /** A typed note's hash, worked out in the page, and `publish()` to publish it later: passed as a write's
+   * `beforeSend`, the note is published only once the relay has checked the signed request that cites it. */
+  async function noteDocument(text, name) {
     const bytes = new TextEncoder().encode(text);
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
     const hash = "0x" + Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-    const published = await evidence.publish({ bytes, name, contentType: "text/plain", signer: workspace.signer });
-    if (!published || !published.ok) {
-      return { ok: false, message: say("write.note_refused", { reason: (published && published.message) || "" }) };
+    async function publish() {
+      const evidence = workspace.evidence;
+      if (!evidence || typeof evidence.publish !== "function") return { ok: false, message: say("write.no_upload") };
+      const published = await evidence.publish({ bytes, name, contentType: "text/plain", signer: workspace.signer });
+      if (!published || !published.ok) {
+        return { ok: false, message: say("write.note_refused", { reason: (published && published.message) || "" }) };
+      }
+      return { ok: true };
     }
-    return { ok: true, hash };
+    return { hash, publish };
   }
 
   async function record(path) {
@@ -215,7 +227,7 @@
   }
 
   workspace.roleWrites = {
-    say, refuse, clear, amount, explainAmounts, wholeNumber, day, companyId, publishNote, record, send, signedIn,
+    say, refuse, clear, amount, explainAmounts, wholeNumber, day, companyId, publishNote, noteDocument, record, send, signedIn,
     announce, onSubmit,
   };
 })();

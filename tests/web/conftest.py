@@ -230,3 +230,15 @@ def workspace_url(workspace_registry: IndexedRegistry) -> Iterator[str]:
 @pytest.fixture
 def workspace_tab(browser: Browser, workspace_url: str) -> Iterator[BrowserTab]:
     yield from _open_tab(browser, workspace_url, DESKTOP, "desktop")
+
+
+@pytest.fixture(params=[("desktop", DESKTOP), ("phone", PHONE)], ids=lambda p: p[0])
+def audited_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
+    """A tab in which axe's script may be added to the page (the portal's CSP allows no inline script)."""
+    _, viewport = request.param
+    context = browser.new_context(viewport=viewport, bypass_csp=True, locale="ko-KR")  # type: ignore[arg-type]
+    context.set_default_timeout(15_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

@@ -7,15 +7,14 @@ that they work offline."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from registry.settings import PROJECT_ROOT
-from tests.web.conftest import DESKTOP, PHONE, ReviewedMilestone
+from tests.web.conftest import ReviewedMilestone
 from tests.web.test_pages import tour
 
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -49,18 +48,6 @@ def failing_violations(page: Page) -> list[str]:
         for v in found
         if v["impact"] in FAILING_IMPACTS or v["id"] in ALWAYS_FAILING
     ]
-
-
-@pytest.fixture(params=[("desktop", DESKTOP), ("phone", PHONE)], ids=lambda p: p[0])
-def audited_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
-    """A tab in which axe's script may be added to the page (the portal's CSP allows no inline script)."""
-    _, viewport = request.param
-    context = browser.new_context(viewport=viewport, bypass_csp=True, locale="ko-KR")  # type: ignore[arg-type]
-    context.set_default_timeout(15_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])

@@ -4,32 +4,18 @@ phone's width: signed out, signed in with the agenda and forms shown, and with t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 from web3 import Web3
 
 from tests.api.conftest import IndexedRegistry
 from tests.helpers.workspace import STEP_TIMEOUT_MS, company_clerk, sign_in, wait_signed_in, write_keystore
-from tests.web.conftest import DESKTOP, PHONE
 from tests.web.test_accessibility import failing_violations
 from tests.web.test_workspace_company import plan_milestone
 
 PASSWORD = "axe-clerk-2021"
-
-
-@pytest.fixture(params=[("desktop", DESKTOP), ("phone", PHONE)], ids=lambda p: p[0])
-def audited_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
-    """A tab in which axe's script may be added to the page (the portal's CSP allows no inline script)."""
-    _, viewport = request.param
-    context = browser.new_context(viewport=viewport, bypass_csp=True, locale="ko-KR")  # type: ignore[arg-type]
-    context.set_default_timeout(15_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])

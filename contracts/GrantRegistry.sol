@@ -7,7 +7,8 @@ import {Milestones} from "./grants/Milestones.sol";
 import {IGrantRegistry} from "./interfaces/IGrantRegistry.sol";
 
 /// @title The grant registry of a city's R&D programs
-/// @notice Members and roles, grant programs, projects, milestones, audits, and the anchor book of
+/// @notice Members and roles, grant programs, projects, milestones, audits with their sanctions, the
+/// decisions a company may object to, and the anchor book of
 /// every document hash the registry refers to. Everyone can read everything; each write is allowed
 /// only to the party its NatSpec names.
 contract GrantRegistry is Milestones, Audits, IGrantRegistry {
@@ -20,6 +21,6 @@ contract GrantRegistry is Milestones, Audits, IGrantRegistry {
 
     /// @inheritdoc IGrantRegistry
     function version() external pure returns (string memory) {
-        return "1.0.0";
+        return "1.1.0";
     }
 }

@@ -24,7 +24,7 @@ from registry.chain.deployment import (
 from registry.chain.reverts import RevertDecoder
 from registry.chain.transactions import TransactionSender
 from registry.settings import PROJECT_ROOT
-from tests.helpers.registry import COMPANY_A, COMPANY_B, Actors, RegistryHarness
+from tests.helpers.registry import COMPANY_A, COMPANY_A_NAME, COMPANY_B, COMPANY_B_NAME, Actors, RegistryHarness
 
 # Hypothesis: a fixed seed and a bounded run in CI; more examples by hand with HYPOTHESIS_PROFILE=long.
 hypothesis_settings.register_profile("ci", derandomize=True, max_examples=50, deadline=None)
@@ -73,9 +73,9 @@ def manifest(w3: Web3, artifacts: dict[str, Artifact], decoder: RevertDecoder, a
     grants = w3.eth.contract(address=deployed.address(GRANT_REGISTRY), abi=artifacts[GRANT_REGISTRY].abi)
     sender.send(grants.functions.grantRole(grants.functions.AUDITOR_ROLE().call(), actors.auditor))
     sender.send(grants.functions.grantRole(grants.functions.MEMBER_ROLE().call(), actors.member))
-    sender.send(grants.functions.bindCompanyAccount(actors.company_a, COMPANY_A))
-    sender.send(grants.functions.bindCompanyAccount(actors.company_a2, COMPANY_A))
-    sender.send(grants.functions.bindCompanyAccount(actors.company_b, COMPANY_B))
+    sender.send(grants.functions.bindCompanyAccount(actors.company_a, COMPANY_A, COMPANY_A_NAME))
+    sender.send(grants.functions.bindCompanyAccount(actors.company_a2, COMPANY_A, ""))
+    sender.send(grants.functions.bindCompanyAccount(actors.company_b, COMPANY_B, COMPANY_B_NAME))
     return deployed
 
 

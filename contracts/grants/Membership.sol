@@ -29,6 +29,7 @@ abstract contract Membership is AccessControlDefaultAdminRules, ERC2771Context, 
     mapping(bytes32 companyId => uint32 companyNo) private _companyNumbers;
     mapping(uint32 companyNo => bytes32 companyId) private _companyIds;
     mapping(uint32 companyNo => uint40 until) private _restrictedUntil;
+    mapping(uint32 companyNo => string name) private _companyNames;
     uint32 private _companyCount;
 
     /// @param initialAdmin Holder of `DEFAULT_ADMIN_ROLE` and `ADMIN_ROLE` (the city program office).
@@ -42,14 +43,41 @@ abstract contract Membership is AccessControlDefaultAdminRules, ERC2771Context, 
     }
 
     /// @inheritdoc IMembership
-    function bindCompanyAccount(address account, bytes32 companyId) external onlyRole(ADMIN_ROLE) {
+    function bindCompanyAccount(address account, bytes32 companyId, string calldata name)
+        external
+        onlyRole(ADMIN_ROLE)
+    {
         if (account == address(0)) revert MembershipAccountZero();
         if (companyId == bytes32(0)) revert MembershipCompanyIdZero();
         uint32 bound = _accountCompany[account];
         if (bound != 0) revert MembershipAccountAlreadyBound(account, _companyIds[bound]);
         _requireNoPrivilegedRole(account);
-        _accountCompany[account] = _companyNumber(companyId);
+        uint32 companyNo = _companyNumber(companyId);
+        if (bytes(name).length != 0) {
+            if (keccak256(bytes(name)) != keccak256(bytes(_companyNames[companyNo]))) {
+                _nameCompany(companyNo, companyId, name);
+            }
+        } else if (bytes(_companyNames[companyNo]).length == 0) {
+            revert MembershipCompanyNameMissing(companyId);
+        }
+        _accountCompany[account] = companyNo;
         emit CompanyAccountBound(account, companyId, _msgSender());
+    }
+
+    /// @inheritdoc IMembership
+    function renameCompany(bytes32 companyId, string calldata name) external onlyRole(ADMIN_ROLE) {
+        if (companyId == bytes32(0)) revert MembershipCompanyIdZero();
+        if (bytes(name).length == 0) revert MembershipCompanyNameMissing(companyId);
+        uint32 companyNo = _companyNumber(companyId);
+        if (keccak256(bytes(name)) == keccak256(bytes(_companyNames[companyNo]))) {
+            revert MembershipCompanyNameUnchanged(companyId);
+        }
+        _nameCompany(companyNo, companyId, name);
+    }
+
+    /// @inheritdoc IMembership
+    function companyName(bytes32 companyId) external view returns (string memory) {
+        return _companyNames[_companyNumbers[companyId]];
     }
 
     /// @inheritdoc IMembership
@@ -106,6 +134,12 @@ abstract contract Membership is AccessControlDefaultAdminRules, ERC2771Context, 
         if (hasRole(ADMIN_ROLE, account)) revert MembershipRoleConflict(account, ADMIN_ROLE);
         if (hasRole(AUDITOR_ROLE, account)) revert MembershipRoleConflict(account, AUDITOR_ROLE);
         if (hasRole(MODULE_ROLE, account)) revert MembershipRoleConflict(account, MODULE_ROLE);
+    }
+
+    function _nameCompany(uint32 companyNo, bytes32 companyId, string calldata name) private {
+        if (bytes(name).length > 200) revert MembershipCompanyNameTooLong(bytes(name).length);
+        _companyNames[companyNo] = name;
+        emit CompanyNamed(companyId, name, _msgSender());
     }
 
     function _requireParticipant(address account) internal view {

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AnchorKind, Milestone, MilestoneStatus, ProjectStatus} from "../Common.sol";
+import {AnchorKind, Milestone, MilestoneStatus, ObjectionSubject, ProjectStatus} from "../Common.sol";
 import {IMilestones} from "../interfaces/IMilestones.sol";
-import {Programs} from "./Programs.sol";
+import {Decisions} from "./Decisions.sol";
 
 /// @title Milestones: plan, submit with evidence, approve or reject, resubmit
 /// @notice Implements `IMilestones`.
 /// @dev The hot path is `submitMilestone`: it reads the caller's binding, the project's one slot and
 /// the milestone's first slot, writes that slot and anchors each evidence hash.
-abstract contract Milestones is Programs, IMilestones {
+abstract contract Milestones is Decisions, IMilestones {
     mapping(uint32 projectId => mapping(uint32 milestoneIndex => Milestone)) private _milestones;
 
     /// @inheritdoc IMilestones
@@ -53,6 +53,7 @@ abstract contract Milestones is Programs, IMilestones {
         Milestone storage milestone = _submittedMilestone(projectId, milestoneIndex);
         _requireProjectStatus(projectId, _existingProject(projectId), ProjectStatus.Active);
         milestone.status = MilestoneStatus.Approved;
+        _milestoneBooks[projectId].paidTranches += milestone.tranche;
         _anchorIfAny(reviewHash, AnchorKind.ReviewNote, _msgSender());
         emit MilestoneApproved(projectId, milestoneIndex, _msgSender(), milestone.attempts, reviewHash);
     }
@@ -63,8 +64,10 @@ abstract contract Milestones is Programs, IMilestones {
         onlyRole(AUDITOR_ROLE)
     {
         Milestone storage milestone = _submittedMilestone(projectId, milestoneIndex);
+        _requireProjectStatus(projectId, _existingProject(projectId), ProjectStatus.Active);
         _anchorRequired(reasonHash, AnchorKind.ReviewNote, _msgSender());
         milestone.status = MilestoneStatus.Rejected;
+        _noteDecision(ObjectionSubject.MilestoneRejection, projectId, milestoneIndex, projectId, _msgSender());
         emit MilestoneRejected(projectId, milestoneIndex, _msgSender(), milestone.attempts, reasonHash);
     }
 

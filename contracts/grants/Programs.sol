@@ -1,7 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AnchorKind, Program, ProgramStatus, ProgramTerms, Project, ProjectStatus, ProjectTerms} from "../Common.sol";
+import {
+    AnchorKind,
+    Program,
+    ProgramRules,
+    ProgramStatus,
+    ProgramTerms,
+    Project,
+    ProjectFunds,
+    ProjectStatus,
+    ProjectTerms
+} from "../Common.sol";
 import {IPrograms} from "../interfaces/IPrograms.sol";
 import {EvidenceAnchoring} from "./EvidenceAnchoring.sol";
 
@@ -22,12 +32,15 @@ abstract contract Programs is EvidenceAnchoring, IPrograms {
     struct MilestoneBook {
         uint32 milestoneCount;
         uint96 plannedTranches;
+        uint96 paidTranches;
     }
 
     mapping(uint32 programId => Program program) private _programs;
     mapping(uint32 projectId => ProjectRecord project) private _projects;
     mapping(uint32 projectId => bytes32 planHash) private _planHashes;
     mapping(uint32 projectId => MilestoneBook book) internal _milestoneBooks;
+    mapping(uint32 programId => ProgramRules rules) private _rules;
+    mapping(uint32 projectId => uint96 returned) private _returned;
     uint32 private _programCount;
     uint32 private _projectCount;
 
@@ -37,7 +50,12 @@ abstract contract Programs is EvidenceAnchoring, IPrograms {
         if (terms.perProjectCap == 0 || terms.perProjectCap > terms.budget) {
             revert ProgramCapInvalid(terms.perProjectCap, terms.budget);
         }
+        ProgramRules calldata rules = terms.rules;
+        if (rules.followUpYears == 0 || rules.objectionDays == 0) {
+            revert ProgramRulesInvalid(rules.followUpYears, rules.objectionDays);
+        }
         programId = ++_programCount;
+        _rules[programId] = rules;
         Program storage program = _programs[programId];
         program.budget = terms.budget;
         program.perProjectCap = terms.perProjectCap;
@@ -59,6 +77,7 @@ abstract contract Programs is EvidenceAnchoring, IPrograms {
             terms.metadataHash,
             terms.metadataURI
         );
+        emit ProgramRulesSet(programId, rules);
     }
 
     /// @inheritdoc IPrograms
@@ -105,6 +124,7 @@ abstract contract Programs is EvidenceAnchoring, IPrograms {
             terms.planHash,
             _msgSender()
         );
+        emit ProjectTargetsSet(projectId, terms.targets);
     }
 
     /// @inheritdoc IPrograms
@@ -116,9 +136,11 @@ abstract contract Programs is EvidenceAnchoring, IPrograms {
 
     /// @inheritdoc IPrograms
     function terminateProject(uint32 projectId, bytes32 reasonHash) external onlyRole(ADMIN_ROLE) {
-        _requireProjectStatus(projectId, _existingProject(projectId), ProjectStatus.Active);
+        ProjectRecord storage project = _existingProject(projectId);
+        _requireProjectStatus(projectId, project, ProjectStatus.Active);
         _anchorRequired(reasonHash, AnchorKind.Document, _msgSender());
         _setProjectStatus(projectId, ProjectStatus.Terminated, reasonHash);
+        _returnUnpaid(projectId, project);
     }
 
     /// @inheritdoc IPrograms
@@ -128,9 +150,7 @@ abstract contract Programs is EvidenceAnchoring, IPrograms {
 
     /// @inheritdoc IPrograms
     function getProgram(uint32 programId) external view returns (Program memory) {
-        Program storage program = _programs[programId];
-        if (program.status == ProgramStatus.None) revert ProgramNotFound(programId);
-        return program;
+        return _existingProgram(programId);
     }
 
     /// @inheritdoc IPrograms
@@ -151,6 +171,18 @@ abstract contract Programs is EvidenceAnchoring, IPrograms {
     }
 
     /// @inheritdoc IPrograms
+    function rulesOf(uint32 programId) external view returns (ProgramRules memory) {
+        _existingProgram(programId);
+        return _rules[programId];
+    }
+
+    /// @inheritdoc IPrograms
+    function fundsOf(uint32 projectId) external view returns (ProjectFunds memory) {
+        _existingProject(projectId);
+        return ProjectFunds({paid: _milestoneBooks[projectId].paidTranches, returned: _returned[projectId]});
+    }
+
+    /// @inheritdoc IPrograms
     function programCount() external view returns (uint32) {
         return _programCount;
     }
@@ -160,10 +192,28 @@ abstract contract Programs is EvidenceAnchoring, IPrograms {
         return _projectCount;
     }
 
-    function _openProgram(uint32 programId) private view returns (Program storage program) {
+    function _existingProgram(uint32 programId) private view returns (Program storage program) {
         program = _programs[programId];
         if (program.status == ProgramStatus.None) revert ProgramNotFound(programId);
+    }
+
+    function _openProgram(uint32 programId) private view returns (Program storage program) {
+        program = _existingProgram(programId);
         if (program.status != ProgramStatus.Open) revert ProgramNotOpen(programId);
+    }
+
+    /// @dev The rules of the project's program.
+    function _projectRules(ProjectRecord storage project) internal view returns (ProgramRules storage) {
+        return _rules[project.programId];
+    }
+
+    /// @dev Gives the part of the grant no approved milestone paid back to the program's budget, once:
+    /// when an active or completed project is terminated or its money clawed back.
+    function _returnUnpaid(uint32 projectId, ProjectRecord storage project) internal {
+        uint96 unpaid = project.amount - _milestoneBooks[projectId].paidTranches;
+        _returned[projectId] = unpaid;
+        _programs[project.programId].granted -= unpaid;
+        emit GrantFundsReturned(projectId, project.programId, unpaid);
     }
 
     function _existingProject(uint32 projectId) internal view returns (ProjectRecord storage project) {

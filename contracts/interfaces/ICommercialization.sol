@@ -112,7 +112,8 @@ interface ICommercialization {
     /// - the report is reported.
     function verifyReport(uint32 reportId, bytes32 noteHash) external;
 
-    /// @notice Disputes a report; the company may then file a new one for the same year.
+    /// @notice Disputes a report; the company may then file a new one for the same year, or object to
+    /// the dispute in the grant registry within its program's objection window.
     /// @param reportId The report.
     /// @param reasonHash Hash of the document stating the reason; required.
     /// Requirements:

@@ -12,6 +12,12 @@ interface IMembership {
     /// @param companyId The company identity (keccak256 of its business registration number).
     /// @param admin The admin account that acted.
     event CompanyAccountBound(address indexed account, bytes32 indexed companyId, address indexed admin);
+    /// @notice The company `companyId` is published under `name` (상호) from now on: its first name, or a
+    /// change of name. Earlier names stay in these events.
+    /// @param companyId The company identity (keccak256 of its business registration number).
+    /// @param name The company's public name.
+    /// @param admin The admin account that acted.
+    event CompanyNamed(bytes32 indexed companyId, string name, address indexed admin);
     /// @notice `account` no longer acts for the company `companyId`.
     /// @param account The company staff account.
     /// @param companyId The company identity (keccak256 of its business registration number).
@@ -37,6 +43,12 @@ interface IMembership {
     error MembershipNotParticipant(address account);
     /// @notice The company is restricted from new grants until `until` (unix seconds).
     error MembershipCompanyRestricted(bytes32 companyId, uint40 until);
+    /// @notice The company has no public name yet: give one when binding its first account.
+    error MembershipCompanyNameMissing(bytes32 companyId);
+    /// @notice A company name is at most 200 bytes; `length` were given.
+    error MembershipCompanyNameTooLong(uint256 length);
+    /// @notice The company is already published under that name.
+    error MembershipCompanyNameUnchanged(bytes32 companyId);
 
     /// @notice Role of the city program office: opens programs, registers projects, binds companies.
     function ADMIN_ROLE() external view returns (bytes32);
@@ -51,13 +63,28 @@ interface IMembership {
     /// documents here on behalf of the accounts that call them.
     function MODULE_ROLE() external view returns (bytes32);
 
-    /// @notice Binds `account` to the company `companyId` so it can write for that company's projects.
+    /// @notice Binds `account` to the company `companyId` so it can write for that company's projects,
+    /// and publishes the company's name when it has none yet.
     /// @param account The company staff account.
     /// @param companyId keccak256 of the company's business registration number.
+    /// @param name The company's public name (상호): required for a company's first binding; empty keeps
+    /// the current name, and a different one records a change of name.
     /// Requirements:
     /// - caller holds `ADMIN_ROLE`;
     /// - `account` is not bound yet and holds no admin or auditor role.
-    function bindCompanyAccount(address account, bytes32 companyId) external;
+    function bindCompanyAccount(address account, bytes32 companyId, string calldata name) external;
+
+    /// @notice Publishes a company's name, or a change of its name.
+    /// @param companyId keccak256 of the company's business registration number.
+    /// @param name The new public name, 1 to 200 bytes.
+    /// Requirements:
+    /// - caller holds `ADMIN_ROLE`;
+    /// - the name differs from the current one.
+    function renameCompany(bytes32 companyId, string calldata name) external;
+
+    /// @notice The company's current public name, or empty when it has none.
+    /// @param companyId A company identity.
+    function companyName(bytes32 companyId) external view returns (string memory);
 
     /// @notice Removes the company binding of `account`. The records it wrote stay.
     /// @param account The company staff account.

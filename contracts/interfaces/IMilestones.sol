@@ -35,7 +35,7 @@ interface IMilestones {
         uint16 attempt,
         bytes32[] evidenceHashes
     );
-    /// @notice An auditor approved submission `attempt`.
+    /// @notice An auditor approved submission `attempt`; its tranche counts as paid.
     /// @param projectId The project.
     /// @param milestoneIndex The milestone, counting from 1.
     /// @param auditor The auditor account that acted.
@@ -105,13 +105,14 @@ interface IMilestones {
     /// - the milestone is submitted and the project still active (approval releases a tranche).
     function approveMilestone(uint32 projectId, uint32 milestoneIndex, bytes32 reviewHash) external;
 
-    /// @notice Rejects the latest submission of a milestone; the company may resubmit.
+    /// @notice Rejects the latest submission of a milestone; the company may resubmit, or object within
+    /// the program's objection window.
     /// @param projectId The project.
     /// @param milestoneIndex The milestone.
     /// @param reasonHash Hash of the document stating the reason; required.
     /// Requirements:
     /// - caller holds `AUDITOR_ROLE`;
-    /// - the milestone is submitted.
+    /// - the milestone is submitted and the project still active.
     function rejectMilestone(uint32 projectId, uint32 milestoneIndex, bytes32 reasonHash) external;
 
     /// @notice A milestone's current state.

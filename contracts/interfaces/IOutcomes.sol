@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.20;
 
-import {IpStatus, Outcome, OutcomeType} from "../Common.sol";
+import {IpStatus, Outcome, OutcomeDetails, OutcomeType} from "../Common.sol";
 
 /// @title R&D outcomes and the status of the intellectual property they carry
 /// @notice Nothing is deleted: a correction is a new outcome that points at the original through
@@ -41,6 +41,11 @@ interface IOutcomes {
         bytes32 evidenceHash,
         bytes32 reasonHash
     );
+    /// @notice The type-specific details of an outcome just added or amended (journal and SCI(E)
+    /// indexing of a paper, country of a patent, contract date, licensee and fee of a transfer...).
+    /// @param outcomeId The outcome.
+    /// @param details Venue, country, counterparty, date, amount (won) and SCI(E) indexing.
+    event OutcomeDetailsRecorded(uint32 indexed outcomeId, OutcomeDetails details);
     /// @notice An outcome was withdrawn; the record stays, marked revoked.
     /// @param outcomeId The outcome.
     /// @param actor The account that acted.
@@ -73,19 +78,26 @@ interface IOutcomes {
     /// @param projectId The project.
     /// @param outcomeType The national outcome category.
     /// @param externalId Patent number, DOI, registration number...; may be empty.
+    /// @param details What else identifies an outcome of this type (see `OutcomeDetails`); the
+    /// registry's clients check each type's identifiers before they send.
     /// @param evidenceHash SHA-256 of the evidence document; required.
     /// @return outcomeId The new outcome's id, counting from 1.
     /// Requirements:
     /// - caller acts for the project's company;
     /// - the project is active or completed.
-    function addOutcome(uint32 projectId, OutcomeType outcomeType, string calldata externalId, bytes32 evidenceHash)
-        external
-        returns (uint32 outcomeId);
+    function addOutcome(
+        uint32 projectId,
+        OutcomeType outcomeType,
+        string calldata externalId,
+        OutcomeDetails calldata details,
+        bytes32 evidenceHash
+    ) external returns (uint32 outcomeId);
 
     /// @notice Corrects an outcome by recording a new one that points at it.
     /// @param originalId The outcome being corrected; it must not be revoked or already amended.
     /// @param outcomeType The corrected category.
     /// @param externalId The corrected external identifier.
+    /// @param details The corrected type-specific details.
     /// @param evidenceHash SHA-256 of the corrected evidence; required.
     /// @param reasonHash Hash of the document explaining the correction; required.
     /// @return outcomeId The new outcome's id.
@@ -95,6 +107,7 @@ interface IOutcomes {
         uint32 originalId,
         OutcomeType outcomeType,
         string calldata externalId,
+        OutcomeDetails calldata details,
         bytes32 evidenceHash,
         bytes32 reasonHash
     ) external returns (uint32 outcomeId);

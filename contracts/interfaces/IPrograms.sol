@@ -1,7 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.20;
 
-import {Program, ProgramTerms, Project, ProjectStatus, ProjectTerms} from "../Common.sol";
+import {
+    Program,
+    ProgramRules,
+    ProgramTerms,
+    Project,
+    ProjectFunds,
+    ProjectStatus,
+    ProjectTargets,
+    ProjectTerms
+} from "../Common.sol";
 
 /// @title Grant programs and the projects (grant agreements) they fund
 /// @notice Amounts are whole Korean won. The sum of a program's grants never exceeds its budget and
@@ -28,6 +37,10 @@ interface IPrograms {
         bytes32 metadataHash,
         string metadataURI
     );
+    /// @notice The rules of a program, set when it opened.
+    /// @param programId The program.
+    /// @param rules Follow-up years, objection window, longest restriction and largest clawback.
+    event ProgramRulesSet(uint32 indexed programId, ProgramRules rules);
     /// @notice A program stopped accepting projects.
     /// @param programId The program.
     /// @param admin The admin account that acted.
@@ -51,6 +64,17 @@ interface IPrograms {
         bytes32 planHash,
         address admin
     );
+    /// @notice The performance targets agreed with a project when it was registered; they live in this
+    /// event only, since nothing on chain depends on them.
+    /// @param projectId The project.
+    /// @param targets Papers, patents, sales and investment (won) and jobs; zero for no target.
+    event ProjectTargetsSet(uint32 indexed projectId, ProjectTargets targets);
+    /// @notice The part of a grant that was never paid went back to its program's budget, because the
+    /// project was terminated or its money clawed back.
+    /// @param projectId The project.
+    /// @param programId The program whose remaining budget grew by `amount`.
+    /// @param amount Won returned: the grant less the tranches its approved milestones released.
+    event GrantFundsReturned(uint32 indexed projectId, uint32 indexed programId, uint96 amount);
     /// @notice A project changed status; `documentHash` explains why (completion report, termination
     /// reason or audit findings).
     /// @param projectId The project.
@@ -76,6 +100,8 @@ interface IPrograms {
     error ProgramCapInvalid(uint96 perProjectCap, uint96 budget);
     /// @notice Granting `amount` would exceed the program's budget; only `remaining` won is left.
     error ProgramBudgetExceeded(uint32 programId, uint96 amount, uint96 remaining);
+    /// @notice A program needs at least one follow-up year and an objection window of at least one day.
+    error ProgramRulesInvalid(uint8 followUpYears, uint16 objectionDays);
     /// @notice No project has id `projectId`.
     error ProjectNotFound(uint32 projectId);
     /// @notice The amount must be above zero and at most the program's per-project cap.
@@ -88,7 +114,7 @@ interface IPrograms {
     error ProjectUnauthorizedCompany(uint32 projectId, address account);
 
     /// @notice Opens a grant program.
-    /// @param terms Name, year, budget and per-project cap in won, field and metadata document.
+    /// @param terms Name, year, budget and per-project cap in won, field, metadata document and rules.
     /// @return programId The new program's id, counting from 1.
     /// Requirements:
     /// - caller holds `ADMIN_ROLE`;
@@ -103,7 +129,7 @@ interface IPrograms {
     function closeProgram(uint32 programId) external;
 
     /// @notice Registers a funded project (grant agreement) under an open program.
-    /// @param terms Program, company, amount, period and plan document hash.
+    /// @param terms Program, company, amount, period, plan document hash and performance targets.
     /// @return projectId The new project's id, counting from 1.
     /// Requirements:
     /// - caller holds `ADMIN_ROLE`;
@@ -119,7 +145,7 @@ interface IPrograms {
     /// - the project is active.
     function completeProject(uint32 projectId, bytes32 reportHash) external;
 
-    /// @notice Terminates an active project early.
+    /// @notice Terminates an active project early; the unpaid part of the grant goes back to the program.
     /// @param projectId The project.
     /// @param reasonHash Hash of the document stating the reason; required.
     /// Requirements:
@@ -140,6 +166,14 @@ interface IPrograms {
     /// @notice A project by id.
     /// @param projectId The project.
     function getProject(uint32 projectId) external view returns (Project memory);
+
+    /// @notice The rules of a program.
+    /// @param programId The program.
+    function rulesOf(uint32 programId) external view returns (ProgramRules memory);
+
+    /// @notice What a project's approved milestones paid, and what went back to its program.
+    /// @param projectId The project.
+    function fundsOf(uint32 projectId) external view returns (ProjectFunds memory);
 
     /// @notice How many programs exist (ids run from 1 to this number).
     function programCount() external view returns (uint32);

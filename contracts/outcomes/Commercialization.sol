@@ -71,6 +71,8 @@ abstract contract Commercialization is GrantRegistryLink, ICommercialization {
         _anchorRequired(reasonHash, AnchorKind.ReviewNote, _msgSender());
         report.status = ReportStatus.Disputed;
         emit CommercializationDisputed(reportId, _msgSender(), reasonHash);
+        // slither-disable-next-line reentrancy-events -- our grant registry's noteReportDispute makes no external call
+        _grants.noteReportDispute(reportId, report.projectId, _msgSender());
     }
 
     /// @inheritdoc ICommercialization

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AnchorKind, IpStatus, Outcome, OutcomeType} from "../Common.sol";
+import {AnchorKind, IpStatus, Outcome, OutcomeDetails, OutcomeType} from "../Common.sol";
 import {IOutcomes} from "../interfaces/IOutcomes.sol";
 import {GrantRegistryLink} from "./GrantRegistryLink.sol";
 
@@ -12,11 +12,15 @@ abstract contract Outcomes is GrantRegistryLink, IOutcomes {
     uint32 private _outcomeCount;
 
     /// @inheritdoc IOutcomes
-    function addOutcome(uint32 projectId, OutcomeType outcomeType, string calldata externalId, bytes32 evidenceHash)
-        external
-        returns (uint32 outcomeId)
-    {
-        return _addOutcome(_msgSender(), projectId, outcomeType, externalId, evidenceHash);
+    function addOutcome(
+        uint32 projectId,
+        OutcomeType outcomeType,
+        string calldata externalId,
+        OutcomeDetails calldata details,
+        bytes32 evidenceHash
+    ) external returns (uint32 outcomeId) {
+        outcomeId = _addOutcome(_msgSender(), projectId, outcomeType, externalId, evidenceHash);
+        emit OutcomeDetailsRecorded(outcomeId, details);
     }
 
     /// @inheritdoc IOutcomes
@@ -24,6 +28,7 @@ abstract contract Outcomes is GrantRegistryLink, IOutcomes {
         uint32 originalId,
         OutcomeType outcomeType,
         string calldata externalId,
+        OutcomeDetails calldata details,
         bytes32 evidenceHash,
         bytes32 reasonHash
     ) external returns (uint32 outcomeId) {
@@ -47,6 +52,7 @@ abstract contract Outcomes is GrantRegistryLink, IOutcomes {
             externalId: externalId
         });
         emit OutcomeAmended(outcomeId, originalId, _msgSender(), outcomeType, externalId, evidenceHash, reasonHash);
+        emit OutcomeDetailsRecorded(outcomeId, details);
     }
 
     /// @inheritdoc IOutcomes

@@ -50,7 +50,7 @@ from registry.chain.forwarder import (
 )
 from registry.chain.reverts import RevertDecoder
 from registry.chain.transactions import TransactionSender
-from registry.domain.enums import AnchorKind, IpStatus, OutcomeType
+from registry.domain.enums import AnchorKind, IpStatus, ObjectionSubject, OutcomeType
 from registry.domain.records import (
     Anchor,
     Audit,
@@ -58,13 +58,19 @@ from registry.domain.records import (
     Batch,
     CommercializationFigures,
     CommercializationReport,
+    Decision,
     Milestone,
+    Objection,
     Outcome,
+    OutcomeDetails,
     Program,
+    ProgramRules,
     ProgramTerms,
     Project,
+    ProjectFunds,
     ProjectTerms,
     Record,
+    Sanction,
     optional_time,
 )
 from registry.domain.roles import COMPANY_LABEL, Role
@@ -413,6 +419,49 @@ class RegistryClient:
             restricted_until=optional_time(raw[3]), recorded_at=raw[4], auditor=raw[5], findings_hash=raw[6],
         )  # fmt: skip
 
+    def program_rules(self, program_id: int, block: BlockIdentifier = "latest") -> ProgramRules:
+        follow_up, objection, restriction, clawback = self.read(self.grants.functions.rulesOf(program_id), block)
+        return ProgramRules(
+            follow_up_years=follow_up, objection_days=objection, max_restriction_days=restriction,
+            max_clawback_percent=clawback,
+        )  # fmt: skip
+
+    def funds(self, project_id: int, block: BlockIdentifier = "latest") -> ProjectFunds:
+        paid, returned = self.read(self.grants.functions.fundsOf(project_id), block)
+        return ProjectFunds(project_id=project_id, paid=paid, returned=returned)
+
+    def company_name(self, company_id: bytes, block: BlockIdentifier = "latest") -> str:
+        """The company's current public name; empty when it has none."""
+        return str(self.read(self.grants.functions.companyName(company_id), block))
+
+    def sanction(self, audit_id: int, block: BlockIdentifier = "latest") -> Sanction:
+        g = self.grants.functions
+        status, confirmations = self.read(g.sanctionOf(audit_id), block)
+        held = int(self.read(g.sanctionHoldOf(audit_id), block))
+        return Sanction(audit_id=audit_id, status=status, confirmations=confirmations, held_by_objection=held)
+
+    def sanction_quorum(self, block: BlockIdentifier = "latest") -> int:
+        return int(self.read(self.grants.functions.sanctionQuorum(), block))
+
+    def decision(
+        self, subject: ObjectionSubject, subject_id: int, milestone_index: int = 0, block: BlockIdentifier = "latest"
+    ) -> Decision:
+        by, at, project_id, days = self.read(
+            self.grants.functions.decisionOf(int(subject), subject_id, milestone_index), block
+        )
+        return Decision(
+            subject=subject, subject_id=subject_id, milestone_index=milestone_index,
+            decided_by=by if at else None, decided_at=optional_time(at), project_id=project_id, objection_days=days,
+        )  # fmt: skip
+
+    def objection(self, objection_id: int, block: BlockIdentifier = "latest") -> Objection:
+        raw = self.read(self.outcomes.functions.getObjection(objection_id), block)
+        resolved_by = raw[8] if int(raw[8], 16) else None
+        return Objection(
+            objection_id=objection_id, project_id=raw[0], subject=raw[1], subject_id=raw[2], milestone_index=raw[3],
+            status=raw[4], filed_at=raw[5], filed_by=raw[6], decided_by=raw[7], resolved_by=resolved_by,
+        )  # fmt: skip
+
     def anchor(self, document_hash: bytes, block: BlockIdentifier = "latest") -> Anchor:
         by, timestamp, number, kind = self.read(self.grants.functions.anchorOf(document_hash), block)
         anchored = number != 0
@@ -440,6 +489,7 @@ class RegistryClient:
             "audits": self.read(g.auditCount()),
             "outcomes": self.read(o.outcomeCount()),
             "reports": self.read(o.reportCount()),
+            "objections": self.read(o.objectionCount()),
         }
 
     def company_of(self, account: str) -> bytes | None:
@@ -530,10 +580,17 @@ class RegistryOperations:
         call = self._c.grants.functions.revokeRole(role.id, address)
         return Operation(f"take the {role.label} role from {address}", call, lambda _r: _Empty())
 
-    def bind_company_account(self, account: str, company_id: bytes) -> Operation[Record]:
+    def bind_company_account(self, account: str, company_id: bytes, name: str = "") -> Operation[Record]:
+        """Binds `account` to the company; `name` (상호) is required for a company's first binding, empty
+        keeps the current one and a different one records a change of name."""
         address = to_checksum_address(account)
-        call = self._c.grants.functions.bindCompanyAccount(address, company_id)
-        return Operation(f"bind {address} to company 0x{company_id.hex()}", call, lambda _r: _Empty())
+        call = self._c.grants.functions.bindCompanyAccount(address, company_id, name)
+        named = f" ({name})" if name else ""
+        return Operation(f"bind {address} to company 0x{company_id.hex()}{named}", call, lambda _r: _Empty())
+
+    def rename_company(self, company_id: bytes, name: str) -> Operation[Record]:
+        call = self._c.grants.functions.renameCompany(company_id, name)
+        return Operation(f"publish company 0x{company_id.hex()} as {name!r}", call, lambda _r: _Empty())
 
     def unbind_company_account(self, account: str) -> Operation[Record]:
         address = to_checksum_address(account)
@@ -547,7 +604,7 @@ class RegistryOperations:
     def create_program(self, terms: ProgramTerms) -> Operation[Program]:
         call = self._c.grants.functions.createProgram(
             (terms.name, terms.year, terms.budget, terms.per_project_cap, terms.field,
-             terms.metadata_hash or ZERO_HASH, terms.metadata_uri)
+             terms.metadata_hash or ZERO_HASH, terms.metadata_uri, terms.rules.as_abi())
         )  # fmt: skip
         read_id = self._event_id(self._c.grants, "ProgramCreated", "programId")
         return Operation(f"open program {terms.name!r}", call, lambda r: self._c.program(read_id(r), r["blockNumber"]))
@@ -559,7 +616,7 @@ class RegistryOperations:
     def register_project(self, terms: ProjectTerms) -> Operation[Project]:
         call = self._c.grants.functions.registerProject(
             (terms.program_id, terms.company_id, terms.amount, unix_seconds(terms.start_date),
-             unix_seconds(terms.end_date), terms.plan_hash or ZERO_HASH)
+             unix_seconds(terms.end_date), terms.plan_hash or ZERO_HASH, terms.targets.as_abi())
         )  # fmt: skip
         read_id = self._event_id(self._c.grants, "ProjectRegistered", "projectId")
         return Operation(
@@ -629,11 +686,49 @@ class RegistryOperations:
             lambda r: self._c.audit(read_id(r), r["blockNumber"]),
         )
 
+    def confirm_sanction(self, audit_id: int) -> Operation[Sanction]:
+        call = self._c.grants.functions.confirmSanction(audit_id)
+        return Operation(
+            f"confirm the sanction of evaluation {audit_id}",
+            call,
+            lambda r: self._c.sanction(audit_id, r["blockNumber"]),
+        )
+
+    def set_sanction_quorum(self, quorum: int) -> Operation[Record]:
+        call = self._c.grants.functions.setSanctionQuorum(quorum)
+        return Operation(f"require {quorum} auditors for a sanction", call, lambda _r: _Empty())
+
+    # objections -----------------------------------------------------------------------------------
+    def file_objection(
+        self, subject: ObjectionSubject, subject_id: int, milestone_index: int, evidence_hash: bytes
+    ) -> Operation[Objection]:
+        call = self._c.outcomes.functions.fileObjection(int(subject), subject_id, milestone_index, evidence_hash)
+        read_id = self._event_id(self._c.outcomes, "ObjectionFiled", "objectionId")
+        return Operation(
+            f"object to the {_words(subject)} of {_subject_words(subject, subject_id, milestone_index)}",
+            call,
+            lambda r: self._c.objection(read_id(r), r["blockNumber"]),
+        )
+
+    def resolve_objection(self, objection_id: int, upheld: bool, reason_hash: bytes) -> Operation[Objection]:
+        call = self._c.outcomes.functions.resolveObjection(objection_id, upheld, reason_hash)
+        verdict = "uphold" if upheld else "dismiss"
+        return Operation(
+            f"{verdict} objection {objection_id}", call, lambda r: self._c.objection(objection_id, r["blockNumber"])
+        )
+
     # outcomes -------------------------------------------------------------------------------------
     def add_outcome(
-        self, project_id: int, outcome_type: OutcomeType, external_id: str, evidence_hash: bytes
+        self,
+        project_id: int,
+        outcome_type: OutcomeType,
+        external_id: str,
+        evidence_hash: bytes,
+        details: OutcomeDetails | None = None,
     ) -> Operation[Outcome]:
-        call = self._c.outcomes.functions.addOutcome(project_id, int(outcome_type), external_id, evidence_hash)
+        call = self._c.outcomes.functions.addOutcome(
+            project_id, int(outcome_type), external_id, (details or OutcomeDetails()).as_abi(), evidence_hash
+        )
         read_id = self._event_id(self._c.outcomes, "OutcomeAdded", "outcomeId")
         return Operation(
             f"record {_with_article(_words(outcome_type))} outcome of project {project_id}",
@@ -648,10 +743,12 @@ class RegistryOperations:
         external_id: str,
         evidence_hash: bytes,
         reason_hash: bytes,
+        details: OutcomeDetails | None = None,
     ) -> Operation[Outcome]:
         call = self._c.outcomes.functions.amendOutcome(
-            original_id, int(outcome_type), external_id, evidence_hash, reason_hash
-        )
+            original_id, int(outcome_type), external_id, (details or OutcomeDetails()).as_abi(), evidence_hash,
+            reason_hash,
+        )  # fmt: skip
         read_id = self._event_id(self._c.outcomes, "OutcomeAmended", "outcomeId")
         return Operation(
             f"correct outcome {original_id}", call, lambda r: self._c.outcome(read_id(r), r["blockNumber"])
@@ -753,6 +850,15 @@ def commitment_of(project_id: int, year: int, figures: CommercializationFigures,
 def _words(member: IntEnum) -> str:
     """An enum member in an operation's description, as people say it: `patent application`."""
     return member.name.lower().replace("_", " ")
+
+
+def _subject_words(subject: ObjectionSubject, subject_id: int, milestone_index: int) -> str:
+    """What an objection contests, as people say it: `milestone 2 of project 1`, `report 3`, `evaluation 4`."""
+    if subject is ObjectionSubject.MILESTONE_REJECTION:
+        return f"milestone {milestone_index} of project {subject_id}"
+    if subject is ObjectionSubject.REPORT_DISPUTE:
+        return f"report {subject_id}"
+    return f"evaluation {subject_id}"
 
 
 def _with_article(words: str) -> str:

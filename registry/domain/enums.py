@@ -85,6 +85,28 @@ class AnchorKind(IntEnum):
     IP_EVIDENCE = 8
     REPORT_EVIDENCE = 9
     AUDIT_FINDINGS = 10
+    OBJECTION_EVIDENCE = 11
+
+
+class SanctionStatus(IntEnum):
+    NONE = 0
+    PENDING = 1
+    IN_EFFECT = 2
+    CANCELLED = 3
+
+
+class ObjectionSubject(IntEnum):
+    NONE = 0
+    MILESTONE_REJECTION = 1
+    REPORT_DISPUTE = 2
+    EVALUATION = 3
+
+
+class ObjectionStatus(IntEnum):
+    NONE = 0
+    OPEN = 1
+    UPHELD = 2
+    DISMISSED = 3
 
 
 #: Every enum mirrored from Solidity, by its Solidity name.
@@ -97,6 +119,9 @@ SOLIDITY_ENUMS: dict[str, type[IntEnum]] = {
     "ReportStatus": ReportStatus,
     "Grade": Grade,
     "AnchorKind": AnchorKind,
+    "SanctionStatus": SanctionStatus,
+    "ObjectionSubject": ObjectionSubject,
+    "ObjectionStatus": ObjectionStatus,
 }
 
 

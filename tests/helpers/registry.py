@@ -24,6 +24,15 @@ from registry.errors import ContractRevert
 
 COMPANY_A = company_id("131-81-00001")  # the hash of a business registration number
 COMPANY_B = company_id("131-81-00002")
+COMPANY_A_NAME = "(주)한빛데이터"  # the public names (상호) the fixture binds them under
+COMPANY_B_NAME = "누리로보틱스(주)"
+#: Program rules as the CLI defaults them: follow-up 5 years, objections within 30 days, restriction at
+#: most 5 years, clawback at most the whole grant.
+RULES = (5, 30, 5 * 365, 100)
+#: Performance targets of a test project: papers, patents, sales, investment (won), jobs.
+TARGETS = (2, 1, 500_000_000, 100_000_000, 3)
+#: Outcome details left empty (venue, country, counterparty, date, amount, SCI(E)).
+NO_DETAILS = ("", "", "", 0, 0, False)
 DAY = 24 * 3600
 BUDGET = 1_000_000_000
 CAP = 100_000_000
@@ -117,13 +126,13 @@ class RegistryHarness:
         year: int = 2021,
         sender: str | None = None,
     ) -> int:
-        terms = (name, year, budget, cap, "D.N.A.", doc(f"program:{name}"), "https://example.org/program")
+        terms = (name, year, budget, cap, "D.N.A.", doc(f"program:{name}"), "https://example.org/program", RULES)
         receipt = self.send(sender or self.actors.admin, self.grants.functions.createProgram(terms))
         return int(self.event(receipt, self.grants, "ProgramCreated")["programId"])
 
     def project_terms(self, program_id: int, *, company: bytes = COMPANY_A, amount: int = CAP) -> tuple[Any, ...]:
         start = self.now()
-        return (program_id, company, amount, start, start + 300 * DAY, doc(f"plan:{program_id}:{amount}"))
+        return (program_id, company, amount, start, start + 300 * DAY, doc(f"plan:{program_id}:{amount}"), TARGETS)
 
     def register_project(
         self, program_id: int, *, company: bytes = COMPANY_A, amount: int = CAP, sender: str | None = None
@@ -155,7 +164,9 @@ class RegistryHarness:
         external_id: str = "10-2021-0012345",
         sender: str | None = None,
     ) -> int:
-        call = self.outcomes.functions.addOutcome(project_id, outcome_type, external_id, doc(f"outcome:{external_id}"))
+        call = self.outcomes.functions.addOutcome(
+            project_id, outcome_type, external_id, NO_DETAILS, doc(f"outcome:{external_id}")
+        )
         receipt = self.send(sender or self.actors.company_a, call)
         return int(self.event(receipt, self.outcomes, "OutcomeAdded")["outcomeId"])
 

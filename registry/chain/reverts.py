@@ -113,30 +113,52 @@ def _status(enum_name: str) -> Callable[[int], str]:
 _KINDS: dict[str, type[ContractRevert]] = {
     **dict.fromkeys(
         ["ProgramNotFound", "ProjectNotFound", "MilestoneNotFound", "OutcomeNotFound",
-         "CommercializationReportNotFound", "AuditNotFound"], RecordNotFound),
+         "CommercializationReportNotFound", "AuditNotFound", "ObjectionNotFound", "ObjectionDecisionNotFound"],
+        RecordNotFound),
     **dict.fromkeys(
         ["AccessControlUnauthorizedAccount", "ProjectUnauthorizedCompany", "MilestoneTrancheReservedToAdmin",
          "MembershipNotParticipant",
          "MembershipRoleConflict", "MembershipCompanyRestricted", "AccessControlBadConfirmation",
-         "AccessControlEnforcedDefaultAdminRules", "AccessControlEnforcedDefaultAdminDelay"], Unauthorized),
+         "AccessControlEnforcedDefaultAdminRules", "AccessControlEnforcedDefaultAdminDelay",
+         "AuditSanctionAlreadyConfirmed", "ObjectionOwnDecision"], Unauthorized),
     **dict.fromkeys(
         ["ProgramNotOpen", "ProjectStatusInvalid", "MilestoneStatusInvalid", "OutcomeAlreadyRevoked",
          "OutcomeAlreadyAmended", "OutcomeIpTransitionInvalid", "CommercializationStatusInvalid",
          "CommercializationReportExists", "EvidenceAlreadyAnchored", "EvidenceBatchAlreadyAnchored",
-         "MembershipAccountAlreadyBound", "MembershipAccountNotBound", "OutcomeNotIntellectualProperty"],
+         "MembershipAccountAlreadyBound", "MembershipAccountNotBound", "OutcomeNotIntellectualProperty",
+         "AuditSanctionNotPending", "AuditSanctionObjected", "ObjectionAlreadyFiled", "ObjectionNotOpen"],
         InvalidState),
     **dict.fromkeys(
         ["ProgramBudgetExceeded", "ProjectAmountInvalid", "MilestoneTrancheExceedsGrant",
-         "AuditClawbackExceedsGrant", "ProgramCapInvalid"], LimitExceeded),
+         "AuditClawbackAboveLimit", "AuditRestrictionAboveLimit", "ProgramCapInvalid", "ObjectionWindowClosed"],
+        LimitExceeded),
     **dict.fromkeys(
         ["ProgramNameEmpty", "ProjectPeriodInvalid", "MilestoneDueDateMissing", "EvidenceHashZero",
          "EvidenceMissing", "EvidenceBatchEmpty", "OutcomeTypeMissing", "AuditGradeMissing",
          "CommercializationCommitmentZero", "CommercializationRevealMismatch", "MembershipCompanyIdZero",
-         "MembershipAccountZero"], InvalidInput),
+         "MembershipAccountZero", "MembershipCompanyNameMissing", "MembershipCompanyNameTooLong",
+         "MembershipCompanyNameUnchanged", "ProgramRulesInvalid", "AuditQuorumInvalid"], InvalidInput),
     **dict.fromkeys(
         ["ERC2771ForwarderInvalidSigner", "ERC2771ForwarderExpiredRequest", "ERC2771UntrustfulTarget",
          "ERC2771ForwarderMismatchedValue", "InvalidAccountNonce"], SignatureRejected),
 }  # fmt: skip
+
+
+def _day(value: int) -> str:
+    return f"{datetime.fromtimestamp(value, UTC):%Y-%m-%d}"
+
+
+def _subject(subject: int, subject_id: int, milestone_index: int) -> str:
+    """What an objection contests: `milestone 2 of project 1`, `report 3`, `evaluation 4`."""
+    if subject == 1:
+        return f"milestone {milestone_index} of project {subject_id}" if milestone_index else f"project {subject_id}"
+    return f"report {subject_id}" if subject == 2 else f"evaluation {subject_id}"
+
+
+def _subject_ko(subject: int, subject_id: int, milestone_index: int) -> str:
+    if subject == 1:
+        return f"{subject_id}번 과제의 {milestone_index}번 단계 목표" if milestone_index else f"{subject_id}번 과제"
+    return f"{subject_id}번 실적 보고" if subject == 2 else f"{subject_id}번 평가"
 
 
 def _role(value: bytes) -> str:
@@ -215,9 +237,42 @@ _EXPLANATIONS: dict[str, Callable[[dict[str, Any]], str]] = {
     "CommercializationCommitmentZero": lambda a: "a commitment hash is required",
     "AuditNotFound": lambda a: f"there is no audit {a['auditId']}",
     "AuditGradeMissing": lambda a: "an evaluation needs a grade",
-    "AuditClawbackExceedsGrant": lambda a: (
-        f"a clawback of {_won(a['clawbackAmount'])} exceeds project {a['projectId']}'s grant of "
-        f"{_won(a['amount'])}"),
+    "AuditClawbackAboveLimit": lambda a: (
+        f"a clawback of {_won(a['clawbackAmount'])} is above what project {a['projectId']}'s program allows "
+        f"({_won(a['limit'])}, its largest clawback percent of the grant)"),
+    "AuditRestrictionAboveLimit": lambda a: (
+        f"a restriction until {_day(a['restrictedUntil'])} is longer than project {a['projectId']}'s program "
+        f"allows (at most until {_day(a['limit'])})"),
+    "AuditSanctionNotPending": lambda a: (
+        f"the sanction of evaluation {a['auditId']} is {_status('SanctionStatus')(a['status'])}, not pending "
+        "confirmation"),
+    "AuditSanctionAlreadyConfirmed": lambda a: (
+        f"{a['auditor']} recorded or already confirmed the sanction of evaluation {a['auditId']}; "
+        "another auditor must confirm it"),
+    "AuditSanctionObjected": lambda a: (
+        f"objection {a['objectionId']} against evaluation {a['auditId']} is open; it must be resolved before "
+        "the sanction can be confirmed"),
+    "AuditQuorumInvalid": lambda a: f"a sanction needs at least two auditors; {a['quorum']} is too few",
+    "MembershipCompanyNameMissing": lambda a: (
+        f"company {_hex(a['companyId'])} has no public name yet: give its name (상호) with its first binding"),
+    "MembershipCompanyNameTooLong": lambda a: f"a company name is at most 200 bytes; it was {a['length']}",
+    "MembershipCompanyNameUnchanged": lambda a: f"company {_hex(a['companyId'])} already has that name",
+    "ProgramRulesInvalid": lambda a: (
+        f"a program needs at least one follow-up year and an objection window of at least one day "
+        f"(given {a['followUpYears']} years, {a['objectionDays']} days)"),
+    "ObjectionNotFound": lambda a: f"there is no objection {a['objectionId']}",
+    "ObjectionDecisionNotFound": lambda a: (
+        f"there is no {_status('ObjectionSubject')(a['subject'])} of "
+        f"{_subject(a['subject'], a['subjectId'], a['milestoneIndex'])} to object to"),
+    "ObjectionWindowClosed": lambda a: (
+        f"the objection window for {_subject(a['subject'], a['subjectId'], 0)} closed on "
+        f"{datetime.fromtimestamp(a['deadline'], UTC):%Y-%m-%d %H:%M} UTC"),
+    "ObjectionAlreadyFiled": lambda a: f"objection {a['objectionId']} was already filed against this decision",
+    "ObjectionNotOpen": lambda a: (
+        f"objection {a['objectionId']} is {_status('ObjectionStatus')(a['status'])}, no longer open"),
+    "ObjectionOwnDecision": lambda a: (
+        f"{a['auditor']} made the decision objection {a['objectionId']} contests; another auditor must "
+        "resolve it"),
     "ERC2771ForwarderInvalidSigner": lambda a: (
         f"the signature is not {a['from']}'s for this chain, forwarder and nonce (it was already used, "
         "tampered with, or signed for another chain)"),
@@ -269,6 +324,10 @@ KOREAN_LABELS: dict[str, dict[str, str]] = {
                  "TRANSFERRED": "양도", "LAPSED": "소멸"},
     "ReportStatus": {"NONE": "없음", "COMMITTED": "약정(비공개)", "REPORTED": "보고", "VERIFIED": "검증",
                      "DISPUTED": "이의 제기"},
+    "SanctionStatus": {"NONE": "제재 없음", "PENDING": "확정 대기", "IN_EFFECT": "효력 발생", "CANCELLED": "취소"},
+    "ObjectionStatus": {"NONE": "없음", "OPEN": "심사 중", "UPHELD": "인용", "DISMISSED": "기각"},
+    "ObjectionSubject": {"NONE": "없음", "MILESTONE_REJECTION": "단계 목표 반려", "REPORT_DISPUTE": "실적 보고 이의",
+                         "EVALUATION": "평가"},
     "Role": {"TOP_ADMIN": "최고 관리자", "ADMIN": "관리자", "AUDITOR": "감사·평가위원", "MEMBER": "회원",
              "MODULE": "등록부 모듈"},
 }  # fmt: skip
@@ -357,9 +416,42 @@ _KOREAN_EXPLANATIONS: dict[str, Callable[[dict[str, Any]], str]] = {
     "CommercializationCommitmentZero": lambda a: "약정 해시가 필요합니다",
     "AuditNotFound": lambda a: f"{a['auditId']}번 평가는 없습니다",
     "AuditGradeMissing": lambda a: "평가에는 등급이 필요합니다",
-    "AuditClawbackExceedsGrant": lambda a: (
-        f"환수액 {_won_ko(a['clawbackAmount'])}은 {a['projectId']}번 과제의 지원액 {_won_ko(a['amount'])}을 "
-        "넘습니다"),
+    "AuditClawbackAboveLimit": lambda a: (
+        f"환수액 {_won_ko(a['clawbackAmount'])}은 {a['projectId']}번 과제의 지원사업이 허용하는 한도 "
+        f"{_won_ko(a['limit'])}(지원액 대비 최대 환수 비율)를 넘습니다"),
+    "AuditRestrictionAboveLimit": lambda a: (
+        f"{_day_ko(a['restrictedUntil'])}까지의 참여제한은 {a['projectId']}번 과제의 지원사업이 허용하는 기간"
+        f"({_day_ko(a['limit'])}까지)보다 깁니다"),
+    "AuditSanctionNotPending": lambda a: (
+        f"{a['auditId']}번 평가의 제재는 '{_status_ko('SanctionStatus')(a['status'])}' 상태여서 확정할 수 없습니다"),
+    "AuditSanctionAlreadyConfirmed": lambda a: (
+        f"{a['auditor']} 계정은 {a['auditId']}번 평가의 제재를 기록했거나 이미 확정했습니다. 다른 평가위원이 확정해야 "
+        "합니다"),
+    "AuditSanctionObjected": lambda a: (
+        f"{a['auditId']}번 평가에 대한 {a['objectionId']}번 이의신청이 심사 중입니다. 이의신청을 처리한 뒤에 제재를 "
+        "확정할 수 있습니다"),
+    "AuditQuorumInvalid": lambda a: f"제재에는 평가위원이 두 명 이상 필요합니다. {a['quorum']}명은 너무 적습니다",
+    "MembershipCompanyNameMissing": lambda a: (
+        f"기업 {_hex(a['companyId'])}에는 아직 공개된 상호가 없습니다. 첫 계정을 연결할 때 상호를 함께 입력하세요"),
+    "MembershipCompanyNameTooLong": lambda a: f"상호는 200바이트 이하여야 합니다({a['length']}바이트를 입력했습니다)",
+    "MembershipCompanyNameUnchanged": lambda a: f"기업 {_hex(a['companyId'])}의 상호가 이미 그 이름입니다",
+    "ProgramRulesInvalid": lambda a: (
+        f"지원사업에는 추적 기간 1년 이상, 이의신청 기간 1일 이상이 필요합니다(입력: {a['followUpYears']}년, "
+        f"{a['objectionDays']}일)"),
+    "ObjectionNotFound": lambda a: f"{a['objectionId']}번 이의신청은 없습니다",
+    "ObjectionDecisionNotFound": lambda a: (
+        f"{_subject_ko(a['subject'], a['subjectId'], a['milestoneIndex'])}에 대해 이의를 신청할 "
+        f"'{_status_ko('ObjectionSubject')(a['subject'])}' 결정이 없습니다"),
+    "ObjectionWindowClosed": lambda a: (
+        f"{_subject_ko(a['subject'], a['subjectId'], 0)}에 대한 이의신청 기간이 {_time_ko(a['deadline'])}에 "
+        "끝났습니다"),
+    "ObjectionAlreadyFiled": lambda a: f"이 결정에는 이미 {a['objectionId']}번 이의신청이 있습니다",
+    "ObjectionNotOpen": lambda a: (
+        f"{a['objectionId']}번 이의신청은 '{_status_ko('ObjectionStatus')(a['status'])}' 상태여서 더 처리할 수 "
+        "없습니다"),
+    "ObjectionOwnDecision": lambda a: (
+        f"{a['auditor']} 계정은 {a['objectionId']}번 이의신청이 다투는 결정을 내린 계정입니다. 다른 평가위원이 "
+        "처리해야 합니다"),
     "ERC2771ForwarderInvalidSigner": lambda a: (
         f"서명이 이 체인, 이 포워더, 이 순번에 대한 {a['from']}의 서명이 아닙니다(이미 쓰였거나, 서명 뒤에 바뀌었거나, "
         "다른 체인용으로 서명되었습니다)"),

@@ -14,7 +14,9 @@ from registry.settings import PROJECT_ROOT
 
 ACCOUNT = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
 _GROUPS = {"ProjectStatus": "project_status", "MilestoneStatus": "milestone_status", "OutcomeType": "outcome_type",
-           "IpStatus": "ip_status", "ReportStatus": "report_status", "Role": "role"}  # fmt: skip
+           "IpStatus": "ip_status", "ReportStatus": "report_status", "Role": "role",
+           "SanctionStatus": "sanction_status", "ObjectionStatus": "objection_status",
+           "ObjectionSubject": "objection_subject"}  # fmt: skip
 
 
 def test_every_error_explained_in_english_is_explained_in_korean() -> None:

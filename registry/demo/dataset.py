@@ -31,6 +31,8 @@ class DemoCompany:
     registration_number: str
     name: str
     business: str
+    #: A later public name, published with `renameCompany`, when the demo shows a change of name.
+    renamed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,18 +54,29 @@ PROGRAMS = (
 )
 
 HANBIT = DemoCompany(3, "131-81-10001", "한빛데이터 (Hanbit Data, fictional)", "AI data platform")
-BLOCKCAMPUS = DemoCompany(4, "131-81-10002", "블록캠퍼스 (BlockCampus, fictional)", "blockchain smart campus")
+BLOCKCAMPUS = DemoCompany(
+    4,
+    "131-81-10002",
+    "블록캠퍼스 (BlockCampus, fictional)",
+    "blockchain smart campus",
+    renamed="블록캠퍼스랩 (BlockCampus Lab, fictional)",
+)
 EDUBRIDGE = DemoCompany(5, "131-81-10003", "에듀브릿지 (EduBridge, fictional)", "ed-tech")
 SAFEKIDS = DemoCompany(7, "131-81-10004", "세이프키즈랩 (SafeKids Lab, fictional)", "child-safety software")
 COMPANIES = (HANBIT, BLOCKCAMPUS, EDUBRIDGE, SAFEKIDS)
 
-ADMIN, AUDITOR, PARTNER, RELAYER = 0, 1, 2, 6
+ADMIN, AUDITOR, PARTNER, RELAYER, SECOND_AUDITOR = 0, 1, 2, 6, 8
 #: Every dev account the demo uses, in the order of their numbers.
 PEOPLE = tuple(
     sorted(
         (
             DemoPerson(ADMIN, Role.ADMIN, "city R&D program office (top admin and admin; deployed the registry)"),
             DemoPerson(AUDITOR, Role.AUDITOR, "city auditor / evaluator"),
+            DemoPerson(
+                SECOND_AUDITOR,
+                Role.AUDITOR,
+                "second city auditor: confirms sanctions and answers objections to the first one's decisions",
+            ),
             DemoPerson(PARTNER, Role.MEMBER, "Incheon Technopark, consortium partner (fictional account)"),
             *(
                 DemoPerson(

@@ -42,11 +42,19 @@ from registry.demo.dataset import (
     PROGRAMS,
     RELAYER,
     SAFEKIDS,
+    SECOND_AUDITOR,
     DemoCompany,
 )
 from registry.domain.companies import company_id
-from registry.domain.enums import Grade, IpStatus, OutcomeType, ReportStatus
-from registry.domain.records import AuditResult, CommercializationFigures, ProgramTerms, ProjectTerms
+from registry.domain.enums import Grade, IpStatus, ObjectionSubject, OutcomeType, ReportStatus, SanctionStatus
+from registry.domain.records import (
+    AuditResult,
+    CommercializationFigures,
+    OutcomeDetails,
+    ProgramTerms,
+    ProjectTargets,
+    ProjectTerms,
+)
 from registry.domain.roles import Role
 from registry.errors import RegistryError
 from registry.evidence.batches import MANIFEST_NAME, store_batch
@@ -181,6 +189,12 @@ class DemoLoader:
                 done=lambda c: c.has_role(Role.AUDITOR, _address(AUDITOR)),
             ),
             Step(
+                "auditor role for the second city auditor",
+                ADMIN,
+                lambda o: o.grant_role(Role.AUDITOR, _address(SECOND_AUDITOR)),
+                done=lambda c: c.has_role(Role.AUDITOR, _address(SECOND_AUDITOR)),
+            ),
+            Step(
                 "member role for the technopark",
                 ADMIN,
                 lambda o: o.grant_role(Role.MEMBER, _address(PARTNER)),
@@ -189,6 +203,8 @@ class DemoLoader:
         ]
         for company in COMPANIES:
             steps.append(_bind(company))
+            if company.renamed:
+                steps.append(_rename(company, company.renamed))
 
         for number, program in enumerate(PROGRAMS, start=1):
             notice = d(
@@ -210,14 +226,22 @@ class DemoLoader:
                 Step(f"program {number}: {program.name}", ADMIN, partial(_create_program, terms=terms), notice)
             )
 
-        projects = [  # (number, program, company, amount, start, end, title)
-            (1, 2, HANBIT, 100_000_000, "2021-05-01", "2021-12-31", "AI pipeline for city open data"),
-            (2, 2, BLOCKCAMPUS, 100_000_000, "2021-05-01", "2021-12-31", "Blockchain credentials for a smart campus"),
-            (3, 1, EDUBRIDGE, 20_000_000, "2021-06-01", "2021-10-31", "R&D plan for an adaptive-learning service"),
-            (4, 3, HANBIT, 100_000_000, "2021-06-01", "2022-05-31", "Commercializing the city-data AI pipeline"),
-            (5, 2, SAFEKIDS, 80_000_000, "2021-07-01", "2021-12-31", "School-route safety alerts for children"),
-        ]
-        for number, program_id, company, amount, start, end, title in projects:
+        # Targets (성과목표) met and missed: project 1 promised a patent (met) and a paper (missed); project 2 a
+        # paper (met) and a patent (missed); project 4 sales of ₩1 billion (met: ₩1.48 billion reported) and
+        # investment of ₩2 billion (missed: ₩1.5 billion).
+        projects = [  # (number, program, company, amount, start, end, title, targets)
+            (1, 2, HANBIT, 100_000_000, "2021-05-01", "2021-12-31", "AI pipeline for city open data",
+             ProjectTargets(papers=1, patents=1, jobs=2)),
+            (2, 2, BLOCKCAMPUS, 100_000_000, "2021-05-01", "2021-12-31", "Blockchain credentials for a smart campus",
+             ProjectTargets(papers=1, patents=1)),
+            (3, 1, EDUBRIDGE, 20_000_000, "2021-06-01", "2021-10-31", "R&D plan for an adaptive-learning service",
+             ProjectTargets()),
+            (4, 3, HANBIT, 100_000_000, "2021-06-01", "2022-05-31", "Commercializing the city-data AI pipeline",
+             ProjectTargets(sales=1_000_000_000, investment=2_000_000_000, jobs=10)),
+            (5, 2, SAFEKIDS, 80_000_000, "2021-07-01", "2021-12-31", "School-route safety alerts for children",
+             ProjectTargets(patents=1, jobs=3)),
+        ]  # fmt: skip
+        for number, program_id, company, amount, start, end, title, targets in projects:
             plan_doc = d(
                 f"project-{number}/plan.txt",
                 f"Project {number} plan: {title}",
@@ -231,6 +255,7 @@ class DemoLoader:
                 start_date=day(start),
                 end_date=day(end),
                 plan_hash=plan_doc,
+                targets=targets,
             )
             steps.append(
                 Step(f"project {number}: {title}", ADMIN, partial(_register_project, terms=agreement), plan_doc)
@@ -311,15 +336,51 @@ class DemoLoader:
         plan(5, 1, "2021-11-30", 80_000_000, "alert service pilot in two schools")
         submit(5, 1, SAFEKIDS, "m1-pilot-report.txt", "pilot report")
         review(5, 1, "m1-rejection.txt", "Rejected: the pilot did not run in any school.", approve=False)
+        # SafeKids objects to that rejection; the second auditor, who did not decide it, dismisses the objection.
+        objection_1 = d(
+            "project-5/m1-objection.txt",
+            "Objection to the rejection of project 5, milestone 1",
+            "The pilot ran in one school for two weeks; the attendance logs are attached.",
+        )
+        steps.append(
+            Step(
+                "objection to the rejection of milestone 1 of project 5",
+                SAFEKIDS.account,
+                lambda o: o.file_objection(ObjectionSubject.MILESTONE_REJECTION, 5, 1, objection_1),
+                objection_1,
+            )
+        )
+        dismissal = d(
+            "project-5/m1-objection-dismissed.txt",
+            "Objection 1 dismissed",
+            "Dismissed: two weeks in one school is not the pilot in two schools the milestone requires.",
+            public=True,
+        )
+        steps.append(
+            Step(
+                "dismiss objection 1",
+                SECOND_AUDITOR,
+                lambda o: o.resolve_objection(1, False, dismissal),
+                dismissal,
+            )
+        )
 
         # Outcomes: a patent application later registered, a software registration, a paper, a report.
-        def outcome(project: int, company: DemoCompany, kind: OutcomeType, external: str, name: str, what: str) -> None:
+        def outcome(
+            project: int,
+            company: DemoCompany,
+            kind: OutcomeType,
+            external: str,
+            name: str,
+            what: str,
+            details: OutcomeDetails | None = None,
+        ) -> None:
             doc = d(f"project-{project}/{name}", f"Project {project} outcome: {what}", f"Identifier: {external}.")
             steps.append(
                 Step(
                     f"{kind.name.lower().replace('_', ' ')} {external}",
                     company.account,
-                    lambda o: o.add_outcome(project, kind, external, doc),
+                    lambda o: o.add_outcome(project, kind, external, doc, details),
                     doc,
                 )
             )
@@ -342,6 +403,7 @@ class DemoLoader:
             "10-2021-0123456",
             "patent-application.txt",
             "patent application: method for cleaning city sensor data",
+            OutcomeDetails(country="KR", date=day("2021-11-02")),
         )
         ip_status(1, HANBIT, IpStatus.FILED, "project-1/patent-filing-receipt.txt", "Patent filing receipt, 2021-11-02")
         outcome(
@@ -351,6 +413,7 @@ class DemoLoader:
             "C-2021-034567",
             "software-registration.txt",
             "software registration: CityData Cleaner 1.0",
+            OutcomeDetails(venue="한국저작권위원회 (Korea Copyright Commission)", country="KR", date=day("2021-12-01")),
         )
         ip_status(
             2,
@@ -366,7 +429,9 @@ class DemoLoader:
             "10.5555/demo.2021.0042",
             "paper.txt",
             "paper: verifiable student credentials on a permissioned chain",
-        )
+            OutcomeDetails(venue="Journal of Demo Blockchain Research (fictional)", sci_indexed=True,
+                           date=day("2021-11-20")),
+        )  # fmt: skip
         outcome(
             3,
             EDUBRIDGE,
@@ -381,6 +446,19 @@ class DemoLoader:
             IpStatus.REGISTERED,
             "project-1/patent-registration.txt",
             "Patent registration 10-2345678, granted 2022-09-14",
+        )
+
+        # A technology transfer with its fee: project 4's pipeline licensed to a parking operator.
+        outcome(
+            4,
+            HANBIT,
+            OutcomeType.TECHNOLOGY_TRANSFER,
+            "TT-2023-007",
+            "technology-transfer.txt",
+            "technology transfer: licence of the city-data AI pipeline",
+            OutcomeDetails(
+                counterparty="Songdo Smart Parking (fictional)", date=day("2023-03-15"), amount=30_000_000, country="KR"
+            ),
         )
 
         # Commercialization of project 4 over three years: 2022 reported and verified against a batch of
@@ -453,6 +531,51 @@ class DemoLoader:
                 report_2024,
             )
         )
+        # The auditor disputes the 2024 report; Hanbit objects with the investment contract, the second auditor
+        # upholds the objection, and Hanbit files the 2024 report again with that contract as evidence.
+        dispute_2024 = d(
+            "project-4/commercialization-2024-dispute.txt",
+            "Dispute of the 2024 report",
+            "Disputed: the 1,000,000,000 won investment has no evidence attached.",
+            public=True,
+        )
+        steps.append(
+            Step("dispute the 2024 report", AUDITOR, lambda o: o.dispute_report(3, dispute_2024), dispute_2024)
+        )
+        objection_2 = d(
+            "project-4/commercialization-2024-objection.txt",
+            "Objection to the dispute of the 2024 report",
+            "The investment contract of 2024-09-02 with Incheon Growth Fund (fictional) is attached.",
+        )
+        steps.append(
+            Step(
+                "objection to the dispute of the 2024 report",
+                HANBIT.account,
+                lambda o: o.file_objection(ObjectionSubject.REPORT_DISPUTE, 3, 0, objection_2),
+                objection_2,
+            )
+        )
+        upheld = d(
+            "project-4/commercialization-2024-objection-upheld.txt",
+            "Objection 2 upheld",
+            "Upheld: the investment contract supports the figure; the company may file the report again.",
+            public=True,
+        )
+        steps.append(Step("uphold objection 2", SECOND_AUDITOR, lambda o: o.resolve_objection(2, True, upheld), upheld))
+        report_2024_again = d(
+            "project-4/commercialization-2024-with-contract.txt",
+            "Project 4 commercialization report 2024, with the investment contract",
+            "Sales 610,000,000 won; investment 1,000,000,000 won (contract of 2024-09-02); royalties 45,000,000 "
+            "won; 9 jobs.",
+        )
+        steps.append(
+            Step(
+                "2024 commercialization report of project 4, filed again",
+                HANBIT.account,
+                lambda o: o.report_commercialization(4, 2024, figures_2024, report_2024_again),
+                report_2024_again,
+            )
+        )
 
         # Final evaluations: projects 1 and 3 completed and graded; project 5 terminated and clawed back, and
         # its company restricted from new city grants.
@@ -505,6 +628,39 @@ class DemoLoader:
         )
         steps.append(
             Step("evaluate project 5 with a clawback", AUDITOR, lambda o: o.record_audit(5, clawback), findings_5)
+        )
+        # A sanction is a legal act: it takes effect once a second auditor confirms it.
+        steps.append(
+            Step(
+                "confirm the sanction of evaluation 3 (project 5)",
+                SECOND_AUDITOR,
+                lambda o: o.confirm_sanction(3),
+                done=lambda c: c.sanction(3).status is not SanctionStatus.PENDING,
+            )
+        )
+        # Project 2's second milestone never came: a clawback is proposed, still pending, and BlockCampus objects.
+        findings_2 = d(
+            "project-2/evaluation.txt",
+            "Evaluation of project 2",
+            "Poor: the campus-wide pilot (milestone 2) was never delivered; 10,000,000 won to be clawed back.",
+            public=True,
+        )
+        proposal = AuditResult(grade=Grade.POOR, findings_hash=findings_2, clawback_amount=10_000_000)
+        steps.append(
+            Step("evaluate project 2 with a clawback", AUDITOR, lambda o: o.record_audit(2, proposal), findings_2)
+        )
+        objection_3 = d(
+            "project-2/evaluation-objection.txt",
+            "Objection to the evaluation of project 2",
+            "The pilot was postponed at the campus's request; its letter is attached.",
+        )
+        steps.append(
+            Step(
+                "objection to the evaluation of project 2",
+                BLOCKCAMPUS.account,
+                lambda o: o.file_objection(ObjectionSubject.EVALUATION, 4, 0, objection_3),
+                objection_3,
+            )
         )
         return steps
 
@@ -563,6 +719,16 @@ def _bind(company: DemoCompany) -> Step:
     return Step(
         f"bind {company.name}'s account",
         ADMIN,
-        lambda o: o.bind_company_account(account, identifier),
+        lambda o: o.bind_company_account(account, identifier, company.name),
         done=lambda c: c.company_of(account) == identifier,
+    )
+
+
+def _rename(company: DemoCompany, name: str) -> Step:
+    identifier = company_id(company.registration_number)
+    return Step(
+        f"{company.name} renamed {name}",
+        ADMIN,
+        lambda o: o.rename_company(identifier, name),
+        done=lambda c: c.company_name(identifier) == name,
     )

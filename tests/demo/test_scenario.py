@@ -19,10 +19,20 @@ from registry.chain.deployment import DeploymentManifest, ensure_deployed
 from registry.chain.devkeys import dev_account
 from registry.chain.reverts import RevertDecoder
 from registry.chain.transactions import TransactionSender
-from registry.demo.dataset import COMPANIES, PROGRAMS, RELAYER
+from registry.demo.dataset import BLOCKCAMPUS, COMPANIES, PROGRAMS, RELAYER, SECOND_AUDITOR
 from registry.demo.scenario import DemoLoader, ForeignRegistry, Step
 from registry.domain.companies import company_id
-from registry.domain.enums import Grade, IpStatus, MilestoneStatus, OutcomeType, ProjectStatus, ReportStatus
+from registry.domain.enums import (
+    Grade,
+    IpStatus,
+    MilestoneStatus,
+    ObjectionStatus,
+    ObjectionSubject,
+    OutcomeType,
+    ProjectStatus,
+    ReportStatus,
+    SanctionStatus,
+)
 from registry.domain.records import ProgramTerms
 from registry.evidence.batches import MANIFEST_NAME
 from registry.evidence.merkle import MerkleTree
@@ -56,13 +66,20 @@ def test_demo_loads_the_seed_programs_and_every_kind_of_record(
     assert result.sent == result.steps
     chain = RegistryClient(connect(fresh_chain.rpc_url), fresh_registry)
 
-    assert chain.counts() == {"programs": 3, "projects": 5, "audits": 3, "outcomes": 4, "reports": 3}
+    assert chain.counts() == {
+        "programs": 3, "projects": 5, "audits": 4, "outcomes": 5, "reports": 4, "objections": 3
+    }  # fmt: skip
     programs = [chain.program(i) for i in (1, 2, 3)]
     assert sum(p.budget for p in programs) == 1_600_000_000
     assert [p.per_project_cap for p in programs] == [20_000_000, 100_000_000, 100_000_000]
     assert [p.year for p in programs] == [2021, 2021, 2021]
     assert [p.name for p in programs] == [p.name for p in PROGRAMS]
     assert all("fictional" in c.name for c in COMPANIES)
+    # every company published by name, one renamed later
+    for company in COMPANIES:
+        assert chain.company_name(company_id(company.registration_number)) == (company.renamed or company.name)
+    renames = chain.history(chain.grants, ["CompanyNamed"], {"companyId": company_id(BLOCKCAMPUS.registration_number)})
+    assert [e["name"] for e in renames] == [BLOCKCAMPUS.name, BLOCKCAMPUS.renamed]
 
     # a rejection followed by a resubmission that was approved
     assert chain.milestone(1, 1).status == MilestoneStatus.APPROVED
@@ -76,14 +93,36 @@ def test_demo_loads_the_seed_programs_and_every_kind_of_record(
     assert chain.outcome(1).ip_status == IpStatus.REGISTERED
     assert chain.outcome(2).outcome_type == OutcomeType.SOFTWARE
     # commercialization over three years, one committed hidden and revealed
-    reports = [chain.report(i) for i in (1, 2, 3)]
-    assert [r.year for r in reports] == [2022, 2023, 2024]
-    assert [r.status for r in reports] == [ReportStatus.VERIFIED, ReportStatus.VERIFIED, ReportStatus.REPORTED]
+    reports = [chain.report(i) for i in (1, 2, 3, 4)]
+    assert [r.year for r in reports] == [2022, 2023, 2024, 2024]
+    assert [r.status for r in reports] == [
+        ReportStatus.VERIFIED, ReportStatus.VERIFIED, ReportStatus.DISPUTED, ReportStatus.REPORTED
+    ]  # fmt: skip
     assert reports[1].figures.royalties == 30_000_000
-    # a final evaluation with a clawback, which restricts the company
+    # a paper with its DOI and journal, a technology transfer with its fee
+    details = {e["outcomeId"]: e["details"] for e in chain.history(chain.outcomes, ["OutcomeDetailsRecorded"], {})}
+    paper = next(o for o in map(chain.outcome, range(1, 6)) if o.outcome_type is OutcomeType.PAPER)
+    assert paper.external_id.startswith("10.") and details[paper.outcome_id]["sciIndexed"] is True
+    transfer = chain.outcome(5)
+    assert transfer.outcome_type is OutcomeType.TECHNOLOGY_TRANSFER and details[5]["amount"] == 30_000_000
+    # a final evaluation with a clawback, confirmed by a second auditor, which restricts the company
     clawback = chain.audit(3)
     assert (clawback.grade, clawback.clawback_amount, clawback.project_id) == (Grade.VERY_POOR, 30_000_000, 5)
+    assert chain.sanction(3).status is SanctionStatus.IN_EFFECT
+    confirmed = chain.history(chain.grants, ["SanctionConfirmed"], {"auditId": 3})
+    assert [e["auditor"] for e in confirmed] == [dev_account(SECOND_AUDITOR).address]
     assert chain.project(5).status == ProjectStatus.CLAWED_BACK
+    # the terminated project's unpaid grant went back to its program
+    assert chain.funds(5).returned == 80_000_000
+    # a clawback still pending, held by the company's open objection
+    assert chain.sanction(4).status is SanctionStatus.PENDING
+    assert chain.project(2).status == ProjectStatus.ACTIVE
+    objections = [chain.objection(i) for i in (1, 2, 3)]
+    assert [o.subject for o in objections] == [
+        ObjectionSubject.MILESTONE_REJECTION, ObjectionSubject.REPORT_DISPUTE, ObjectionSubject.EVALUATION
+    ]  # fmt: skip
+    assert [o.status for o in objections] == [ObjectionStatus.DISMISSED, ObjectionStatus.UPHELD, ObjectionStatus.OPEN]
+    assert chain.sanction(4).held_by_objection == 3
     # the second milestone of project 1 was signed by the company and relayed by another account
     submissions = chain.history(chain.grants, ["MilestoneSubmitted"], {"projectId": 1, "milestoneIndex": 2})
     assert [e["submitter"] for e in submissions] == [dev_account(3).address]
@@ -151,7 +190,9 @@ def test_interrupted_demo_load_resumes_where_it_stopped(
 
     assert resumed.sent == len(steps) - stop_at
     chain = RegistryClient(connect(fresh_chain.rpc_url), fresh_registry)
-    assert chain.counts() == {"programs": 3, "projects": 5, "audits": 3, "outcomes": 4, "reports": 3}
+    assert chain.counts() == {
+        "programs": 3, "projects": 5, "audits": 4, "outcomes": 5, "reports": 4, "objections": 3
+    }  # fmt: skip
 
 
 def test_demo_refuses_a_registry_holding_other_programs(

@@ -3,8 +3,8 @@
 eth-abi's general decoders cost 10 to 30 µs per log, most of it in machinery (streams, pointer
 validation run as a second decoding pass, address normalization) that a log of a few static
 words does not need. The registry's events carry only static elementary types (uintN, intN, bool,
-address, bytesN), tuples of them, and at top level `string`, `bytes` and arrays of a static
-elementary type, so these are decoded here by slicing words, as strictly as eth-abi's strict mode:
+address, bytesN), tuples of them and of strings, and at top level `string`, `bytes` and arrays of a
+static elementary type, so these are decoded here by slicing words, as strictly as eth-abi's strict mode:
 values must fit their type, padding must be zero, offsets must point past the head and tails must
 fit in the data. Any other type returns None, and the caller decodes that event with eth-abi. The
 test suite checks both give the same values for every registry event.
@@ -158,9 +158,24 @@ def data_layout(types: Sequence[str]) -> tuple[int, list[tuple[Slot, int]]] | No
     return head, slots
 
 
-def _head_words(kind: str) -> int:
+def _flat_tuple(kind: str) -> list[str] | None:
+    """The members of a tuple type that holds no tuple, or None for any other type."""
     if kind.startswith("(") and kind.endswith(")") and "(" not in kind[1:]:
-        return len(kind[1:-1].split(","))
+        return kind[1:-1].split(",")
+    return None
+
+
+def _is_dynamic(kind: str) -> bool:
+    members = _flat_tuple(kind)
+    if members is not None:
+        return any(_is_dynamic(m) for m in members)
+    return kind in ("string", "bytes") or kind.endswith("[]")
+
+
+def _head_words(kind: str) -> int:
+    members = _flat_tuple(kind)
+    if members is not None and not _is_dynamic(kind):
+        return len(members)
     return 1
 
 
@@ -169,12 +184,29 @@ def _slot(kind: str, head: int) -> Slot | None:
     word = word_decoder(kind)
     if word is not None:
         return word
-    if kind.startswith("(") and kind.endswith(")") and "(" not in kind[1:]:
-        members = [word_decoder(k) for k in kind[1:-1].split(",")]
-        if any(m is None for m in members):
+    members = _flat_tuple(kind)
+    if members is not None and not _is_dynamic(kind):
+        words = [word_decoder(k) for k in members]
+        if any(m is None for m in words):
             return None
-        decoders = [(m, 32 * i) for i, m in enumerate(members) if m is not None]
+        decoders = [(m, 32 * i) for i, m in enumerate(words) if m is not None]
         return lambda data, at: tuple(d(data, at + shift) for d, shift in decoders)
+    if members is not None:
+        # A tuple holding strings (`OutcomeDetails`): its head word points to its own encoding, whose
+        # offsets count from the tuple's start.
+        layout = data_layout(members)
+        if layout is None:
+            return None
+        inner_head, inner_slots = layout
+
+        def dynamic_tuple(data: bytes, at: int) -> tuple[Any, ...]:
+            pointer = int.from_bytes(data[at : at + 32], "big")
+            if pointer < head or pointer + inner_head > len(data):
+                raise AbiDecodingError(f"offset {pointer} of a {kind} points outside the data")
+            inner = data[pointer:]
+            return tuple(slot(inner, where) for slot, where in inner_slots)
+
+        return dynamic_tuple
     if kind in ("string", "bytes"):
         as_text = kind == "string"
 

@@ -8,6 +8,7 @@ contract object per event (about 200 µs a log). The types registry events carry
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -172,21 +173,55 @@ def eth_abi_decoder(types: tuple[str, ...]) -> DataDecoder:
     # Imported here: no registry event needs it, and it takes the read-ahead process a tenth of a second.
     from eth_abi.abi import default_codec
 
-    as_bytes = tuple("bytes" if t == "string" else t for t in types)
+    as_bytes = tuple(_STRING.sub("bytes", t) for t in types)
     decoder: Callable[[Any], tuple[Any, ...]] = default_codec._registry.get_tuple_decoder(*as_bytes)
     stream: Callable[[bytes], Any] = default_codec.stream_class
-    strings = [i for i, t in enumerate(types) if t == "string"]
-    addresses = [i for i, t in enumerate(types) if t == "address"]
+    converters = [(i, converter) for i, t in enumerate(types) if (converter := _converter(t)) is not None]
 
     def decode(data: bytes) -> list[Any]:
         values = list(decoder(stream(data)))
-        for i in strings:
-            values[i] = text(values[i])
-        for i in addresses:
-            values[i] = checksum(values[i])
+        for i, convert in converters:
+            values[i] = convert(values[i])
         return values
 
     return decode
+
+
+_STRING = re.compile(r"\bstring\b")
+
+
+def _converter(kind: str) -> Callable[[Any], Any] | None:
+    """What turns eth-abi's value of `kind` (its strings decoded as bytes) into the fast path's: strings
+    as `text`, addresses checksummed, inside tuples and arrays too (`OutcomeDetails` holds strings). None
+    when the value needs nothing."""
+    if kind == "string":
+        return text
+    if kind == "address":
+        return checksum
+    if kind.endswith("]"):
+        element = _converter(kind[: kind.rindex("[")])
+        return None if element is None else (lambda values: tuple(element(v) for v in values))
+    if kind.startswith("("):
+        members = [_converter(member) for member in _tuple_members(kind[1:-1])]
+        if all(m is None for m in members):
+            return None
+        return lambda values: tuple(v if m is None else m(v) for m, v in zip(members, values, strict=True))
+    return None
+
+
+def _tuple_members(inner: str) -> list[str]:
+    """The member types of a tuple type's inside (`uint8,(string,bool)[]` -> two), split at depth 0."""
+    members, depth, start = [], 0, 0
+    for at, character in enumerate(inner):
+        if character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+        elif character == "," and depth == 0:
+            members.append(inner[start:at])
+            start = at + 1
+    members.append(inner[start:])
+    return members
 
 
 def contracts_of(manifest: DeploymentManifest) -> dict[str, tuple[str, list[dict[str, Any]]]]:

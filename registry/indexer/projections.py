@@ -29,10 +29,13 @@ from registry.domain.enums import (
     AnchorKind,
     IpStatus,
     MilestoneStatus,
+    ObjectionStatus,
+    ObjectionSubject,
     OutcomeType,
     ProgramStatus,
     ProjectStatus,
     ReportStatus,
+    SanctionStatus,
 )
 from registry.domain.types import ZERO_HASH
 from registry.errors import RegistryError
@@ -40,6 +43,7 @@ from registry.indexer.catalogue import DecodedEvent, EventCatalogue
 from registry.indexer.logs import RawLog
 from registry.store import schema as s
 from registry.store.bulk import insert_rows, insert_values, update_rows
+from registry.store.folding import folded
 
 Key = tuple[Any, ...]
 Row = dict[str, Any]
@@ -289,9 +293,17 @@ def _program_created(c: Changes, e: DecodedEvent) -> None:
         program_id=a["programId"], name=a["name"], year=a["year"], budget=a["budget"],
         per_project_cap=a["perProjectCap"], granted=0, project_count=0, status=int(ProgramStatus.OPEN),
         field=a["field"], metadata_hash=a["metadataHash"], metadata_uri=a["metadataURI"], created_by=a["admin"],
+        follow_up_years=None, objection_days=None, max_restriction_days=None, max_clawback_percent=None,
     )  # fmt: skip
     c.document(e, a["metadataHash"], AnchorKind.PROGRAM_METADATA, record_type="program",
                record_id=a["programId"], actor=a["admin"])  # fmt: skip
+
+
+@projects("ProgramRulesSet", needs=lambda a: [(s.programs, (a["programId"],))])
+def _program_rules_set(c: Changes, e: DecodedEvent) -> None:
+    follow_up, objection, restriction, clawback = e.args["rules"]
+    c.update(s.programs, (e.args["programId"],), e, follow_up_years=follow_up, objection_days=objection,
+             max_restriction_days=restriction, max_clawback_percent=clawback)  # fmt: skip
 
 
 @projects("ProgramClosed", needs=lambda a: [(s.programs, (a["programId"],))])
@@ -313,7 +325,9 @@ def _project_registered(c: Changes, e: DecodedEvent) -> None:
         s.projects, (a["projectId"],), e,
         project_id=a["projectId"], program_id=a["programId"], company_id=a["companyId"],
         status=int(ProjectStatus.ACTIVE), amount=a["amount"], start_date=a["startDate"], end_date=a["endDate"],
-        plan_hash=a["planHash"], milestone_count=0, planned_tranches=0, registered_by=a["admin"],
+        plan_hash=a["planHash"], milestone_count=0, planned_tranches=0, registered_by=a["admin"], paid=0,
+        returned=0, target_papers=None, target_patents=None, target_sales=None, target_investment=None,
+        target_jobs=None,
     )  # fmt: skip
     c.document(e, a["planHash"], AnchorKind.PROJECT_PLAN, record_type="project", record_id=a["projectId"],
                actor=a["admin"])  # fmt: skip
@@ -330,6 +344,24 @@ def _project_status_changed(c: Changes, e: DecodedEvent) -> None:
     kind = AnchorKind.AUDIT_FINDINGS if clawback else AnchorKind.DOCUMENT
     c.document(e, a["documentHash"], kind, record_type="project", record_id=a["projectId"], actor=a["actor"],
                anchoring=not clawback)  # fmt: skip
+
+
+@projects("ProjectTargetsSet", needs=lambda a: [(s.projects, (a["projectId"],))])
+def _project_targets_set(c: Changes, e: DecodedEvent) -> None:
+    papers, patents, sales, investment, jobs = e.args["targets"]
+    c.update(s.projects, (e.args["projectId"],), e, target_papers=papers, target_patents=patents,
+             target_sales=sales, target_investment=investment, target_jobs=jobs)  # fmt: skip
+
+
+@projects(
+    "GrantFundsReturned",
+    needs=lambda a: [(s.projects, (a["projectId"],)), (s.programs, (a["programId"],))],
+)
+def _grant_funds_returned(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    program = c.get(s.programs, (a["programId"],), e)
+    c.update(s.programs, (a["programId"],), e, granted=program["granted"] - a["amount"])
+    c.update(s.projects, (a["projectId"],), e, returned=a["amount"])
 
 
 # milestones
@@ -380,18 +412,46 @@ def _milestone_submitted(c: Changes, e: DecodedEvent) -> None:
     _milestone_step(c, e, MilestoneStatus.SUBMITTED, a["attempt"], a["submitter"], None)
 
 
-@projects("MilestoneApproved", needs=_milestone_row)
+@projects("MilestoneApproved", needs=lambda a: [*_milestone_row(a), (s.projects, (a["projectId"],))])
 def _milestone_approved(c: Changes, e: DecodedEvent) -> None:
     a = e.args
+    # Approving a milestone pays its tranche (`fundsOf(projectId).paid`).
+    milestone = c.get(s.milestones, _milestone_key(a), e)
+    project = c.get(s.projects, (a["projectId"],), e)
+    c.update(s.projects, (a["projectId"],), e, paid=project["paid"] + milestone["tranche"])
     c.document(e, a["reviewHash"], AnchorKind.REVIEW_NOTE, record_type="milestone", record_id=a["projectId"],
                milestone_index=a["milestoneIndex"], actor=a["auditor"])  # fmt: skip
     c.update(s.milestones, _milestone_key(a), e, status=int(MilestoneStatus.APPROVED))
     _milestone_step(c, e, MilestoneStatus.APPROVED, a["attempt"], a["auditor"], a["reviewHash"])
 
 
-@projects("MilestoneRejected", needs=_milestone_row)
+def _decision_key(subject: ObjectionSubject, subject_id: int, milestone_index: int = 0) -> Key:
+    return (int(subject), subject_id, milestone_index)
+
+
+def _decision_row(subject: ObjectionSubject, subject_id: str, milestone_index: str | None = None) -> Needs:
+    def needs(a: dict[str, Any]) -> list[tuple[Table, Key]]:
+        key = _decision_key(subject, a[subject_id], a[milestone_index] if milestone_index else 0)
+        return [(s.decisions, key)]
+
+    return needs
+
+
+def _decided(c: Changes, e: DecodedEvent, key: Key, project_id: int, auditor: str) -> None:
+    """A decision the company may object to, as `_noteDecision` keeps it: the latest of its key."""
+    c.upsert(s.decisions, key, e, subject=key[0], subject_id=key[1], milestone_index=key[2], project_id=project_id,
+             decided_by=auditor, decided_at=e.timestamp)  # fmt: skip
+
+
+@projects(
+    "MilestoneRejected",
+    needs=lambda a: [*_milestone_row(a), *_decision_row(ObjectionSubject.MILESTONE_REJECTION, "projectId",
+                                                        "milestoneIndex")(a)],
+)  # fmt: skip
 def _milestone_rejected(c: Changes, e: DecodedEvent) -> None:
     a = e.args
+    key = _decision_key(ObjectionSubject.MILESTONE_REJECTION, a["projectId"], a["milestoneIndex"])
+    _decided(c, e, key, a["projectId"], a["auditor"])
     c.document(e, a["reasonHash"], AnchorKind.REVIEW_NOTE, record_type="milestone", record_id=a["projectId"],
                milestone_index=a["milestoneIndex"], actor=a["auditor"])  # fmt: skip
     c.update(s.milestones, _milestone_key(a), e, status=int(MilestoneStatus.REJECTED))
@@ -401,17 +461,81 @@ def _milestone_rejected(c: Changes, e: DecodedEvent) -> None:
 # audits and sanctions
 
 
-@projects("AuditRecorded")
+@projects(
+    "AuditRecorded",
+    creates=lambda a: [(s.audits, (a["auditId"],))],
+    needs=_decision_row(ObjectionSubject.EVALUATION, "auditId"),
+)
 def _audit_recorded(c: Changes, e: DecodedEvent) -> None:
     a = e.args
     c.document(e, a["findingsHash"], AnchorKind.AUDIT_FINDINGS, record_type="audit", record_id=a["auditId"],
                actor=a["auditor"])  # fmt: skip
+    # A clawback or a restriction still to come waits for other auditors; the recorder counts as one.
+    sanctioned = a["clawbackAmount"] != 0 or a["restrictedUntil"] > e.timestamp
     c.create(
         s.audits, (a["auditId"],), e,
         audit_id=a["auditId"], project_id=a["projectId"], grade=a["grade"], clawback_amount=a["clawbackAmount"],
         restricted_until=a["restrictedUntil"] or None, recorded_at=e.timestamp, auditor=a["auditor"],
         findings_hash=a["findingsHash"],
+        sanction_status=int(SanctionStatus.PENDING if sanctioned else SanctionStatus.NONE),
+        confirmations=1 if sanctioned else 0, cancelled_by_objection=None,
     )  # fmt: skip
+    _decided(c, e, _decision_key(ObjectionSubject.EVALUATION, a["auditId"]), a["projectId"], a["auditor"])
+
+
+@projects("SanctionConfirmed", needs=lambda a: [(s.audits, (a["auditId"],))])
+def _sanction_confirmed(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    values: dict[str, Any] = {"confirmations": a["confirmations"]}
+    if a["inEffect"]:
+        values["sanction_status"] = int(SanctionStatus.IN_EFFECT)
+    c.update(s.audits, (a["auditId"],), e, **values)
+    c.append(s.sanction_confirmations, e, audit_id=a["auditId"], auditor=a["auditor"],
+             confirmations=a["confirmations"], in_effect=a["inEffect"])  # fmt: skip
+
+
+@projects("SanctionCancelled", needs=lambda a: [(s.audits, (a["auditId"],))])
+def _sanction_cancelled(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.update(s.audits, (a["auditId"],), e, sanction_status=int(SanctionStatus.CANCELLED),
+             cancelled_by_objection=a["objectionId"])  # fmt: skip
+
+
+@projects("SanctionQuorumChanged")
+def _sanction_quorum_changed(c: Changes, e: DecodedEvent) -> None:
+    c.append(s.sanction_quorum_changes, e, quorum=e.args["quorum"], admin=e.args["admin"])
+
+
+# objections
+
+
+def _objection_decision(a: dict[str, Any]) -> list[tuple[Table, Key]]:
+    return [(s.decisions, (a["subject"], a["subjectId"], a["milestoneIndex"]))]
+
+
+@projects("ObjectionFiled", needs=_objection_decision, creates=lambda a: [(s.objections, (a["objectionId"],))])
+def _objection_filed(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    decision = c.get(s.decisions, (a["subject"], a["subjectId"], a["milestoneIndex"]), e)
+    c.document(e, a["evidenceHash"], AnchorKind.OBJECTION_EVIDENCE, record_type="objection",
+               record_id=a["objectionId"], actor=a["company"])  # fmt: skip
+    c.create(
+        s.objections, (a["objectionId"],), e,
+        objection_id=a["objectionId"], project_id=a["projectId"], subject=a["subject"], subject_id=a["subjectId"],
+        milestone_index=a["milestoneIndex"], status=int(ObjectionStatus.OPEN), filed_at=e.timestamp,
+        filed_by=a["company"], decided_by=decision["decided_by"], decided_at=decision["decided_at"],
+        evidence_hash=a["evidenceHash"], resolved_by=None, resolved_at=None, reason_hash=None,
+    )  # fmt: skip
+
+
+@projects("ObjectionResolved", needs=lambda a: [(s.objections, (a["objectionId"],))])
+def _objection_resolved(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.document(e, a["reasonHash"], AnchorKind.REVIEW_NOTE, record_type="objection", record_id=a["objectionId"],
+               actor=a["auditor"])  # fmt: skip
+    status = ObjectionStatus.UPHELD if a["upheld"] else ObjectionStatus.DISMISSED
+    c.update(s.objections, (a["objectionId"],), e, status=int(status), resolved_by=a["auditor"],
+             resolved_at=e.timestamp, reason_hash=a["reasonHash"])  # fmt: skip
 
 
 @projects("CompanyRestrictionSet", needs=lambda a: [(s.company_restrictions, (a["companyId"],))])
@@ -424,6 +548,16 @@ def _company_restricted(c: Changes, e: DecodedEvent) -> None:
 
 
 # members and roles
+
+
+@projects("CompanyNamed", needs=lambda a: [(s.companies, (a["companyId"],))])
+def _company_named(c: Changes, e: DecodedEvent) -> None:
+    a = e.args
+    c.upsert(s.companies, (a["companyId"],), e, company_id=a["companyId"], name=a["name"],
+             name_folded=folded(a["name"]))  # fmt: skip
+    c.append(s.company_names, e, company_id=a["companyId"], name=a["name"], admin=a["admin"])
+    c.append(s.membership_history, e, action="company-named", role=None, account=None, company_id=a["companyId"],
+             actor=a["admin"])  # fmt: skip
 
 
 @projects("RoleGranted", needs=lambda a: [(s.role_members, (a["role"], a["account"]))])
@@ -514,7 +648,8 @@ def _new_outcome(c: Changes, e: DecodedEvent, project_id: int, ip_status: int, a
         s.outcomes, (a["outcomeId"],), e,
         outcome_id=a["outcomeId"], project_id=project_id, outcome_type=a["outcomeType"], ip_status=ip_status,
         revoked=False, amends=amends, amended_by=0, recorded_at=e.timestamp, evidence_hash=a["evidenceHash"],
-        external_id=a["externalId"], submitter=a["submitter"],
+        external_id=a["externalId"], submitter=a["submitter"], venue=None, country=None, counterparty=None,
+        details_date=None, details_amount=None, sci_indexed=None,
     )  # fmt: skip
 
 
@@ -543,6 +678,13 @@ def _outcome_amended(c: Changes, e: DecodedEvent) -> None:
                  a["originalId"])  # fmt: skip
     c.append(s.outcome_amendments, e, outcome_id=a["outcomeId"], original_id=a["originalId"],
              reason_hash=a["reasonHash"], submitter=a["submitter"])  # fmt: skip
+
+
+@projects("OutcomeDetailsRecorded", needs=lambda a: [(s.outcomes, (a["outcomeId"],))])
+def _outcome_details_recorded(c: Changes, e: DecodedEvent) -> None:
+    venue, country, counterparty, date, amount, sci_indexed = e.args["details"]
+    c.update(s.outcomes, (e.args["outcomeId"],), e, venue=venue, country=country, counterparty=counterparty,
+             details_date=date or None, details_amount=amount, sci_indexed=sci_indexed)  # fmt: skip
 
 
 @projects("OutcomeRevocation", needs=lambda a: [(s.outcomes, (a["outcomeId"],))])
@@ -618,9 +760,14 @@ def _report_verified(c: Changes, e: DecodedEvent) -> None:
     _report_step(c, e, "verified", ReportStatus.VERIFIED, a["auditor"], a["noteHash"])
 
 
-@projects("CommercializationDisputed", needs=_report_row)
+@projects(
+    "CommercializationDisputed",
+    needs=lambda a: [*_report_row(a), *_decision_row(ObjectionSubject.REPORT_DISPUTE, "reportId")(a)],
+)
 def _report_disputed(c: Changes, e: DecodedEvent) -> None:
     a = e.args
+    report = c.get(s.commercialization_reports, (a["reportId"],), e)
+    _decided(c, e, _decision_key(ObjectionSubject.REPORT_DISPUTE, a["reportId"]), report["project_id"], a["auditor"])
     c.document(e, a["reasonHash"], AnchorKind.REVIEW_NOTE, record_type="report", record_id=a["reportId"],
                actor=a["auditor"])  # fmt: skip
     c.update(s.commercialization_reports, (a["reportId"],), e, status=int(ReportStatus.DISPUTED))

@@ -200,6 +200,12 @@ programs = _table(
     _hash("metadata_hash"),
     Column("metadata_uri", Text, nullable=False),
     _address("created_by"),
+    # The program's rules (ProgramRulesSet, right after ProgramCreated); NULL for a program of a registry
+    # deployed before version 1.1.0, which had none.
+    Column("follow_up_years", SmallInteger, nullable=True),
+    Column("objection_days", Integer, nullable=True),
+    Column("max_restriction_days", Integer, nullable=True),
+    Column("max_clawback_percent", Integer, nullable=True),
     *_created_and_updated(),
 )
 
@@ -217,6 +223,14 @@ projects = _table(
     Column("milestone_count", BigInteger, nullable=False),
     Column("planned_tranches", Won, nullable=False),
     _address("registered_by"),
+    Column("paid", Won, nullable=False, comment="The tranches of its approved milestones."),
+    Column("returned", Won, nullable=False, comment="What went back to the program (GrantFundsReturned)."),
+    # The performance targets (ProjectTargetsSet, an event only); NULL when none was recorded.
+    Column("target_papers", Integer, nullable=True),
+    Column("target_patents", Integer, nullable=True),
+    Column("target_sales", Won, nullable=True),
+    Column("target_investment", Won, nullable=True),
+    Column("target_jobs", BigInteger, nullable=True),
     *_created_and_updated(),
     Index(None, "company_id"),
 )
@@ -274,7 +288,67 @@ audits = _table(
     Column("recorded_at", BigInteger, nullable=False),
     _address("auditor"),
     _hash("findings_hash"),
+    Column("sanction_status", SmallInteger, nullable=False, comment="none, pending, in effect or cancelled."),
+    Column("confirmations", SmallInteger, nullable=False, comment="Auditors who confirmed, the recorder first."),
+    Column("cancelled_by_objection", BigInteger, nullable=True, comment="The upheld objection that cancelled it."),
     *_created_and_updated(),
+)
+
+sanction_confirmations = _table(
+    "sanction_confirmations",
+    metadata,
+    *_event_key(),
+    Column("audit_id", BigInteger, nullable=False, index=True),
+    _address("auditor"),
+    Column("confirmations", SmallInteger, nullable=False),
+    Column("in_effect", Boolean, nullable=False),
+    PrimaryKeyConstraint("block_number", "log_index"),
+    comment="Each auditor's confirmation of an evaluation's sanction (the recorder's own is the audit).",
+)
+
+sanction_quorum_changes = _table(
+    "sanction_quorum_changes",
+    metadata,
+    *_event_key(),
+    Column("quorum", SmallInteger, nullable=False),
+    _address("admin"),
+    PrimaryKeyConstraint("block_number", "log_index"),
+    comment="Changes of how many auditors a sanction needs (2 until the first change).",
+)
+
+decisions = _table(
+    "decisions",
+    metadata,
+    Column("subject", SmallInteger, nullable=False, comment="milestone rejection, report dispute or evaluation"),
+    Column("subject_id", BigInteger, nullable=False, comment="The project, report or audit id."),
+    Column("milestone_index", BigInteger, nullable=False, comment="The rejected milestone; 0 otherwise."),
+    Column("project_id", BigInteger, nullable=False, index=True),
+    _address("decided_by"),
+    Column("decided_at", BigInteger, nullable=False),
+    *_created_and_updated(),
+    PrimaryKeyConstraint("subject", "subject_id", "milestone_index"),
+    comment="The latest decision of each kind a company may object to, as the grant registry notes it.",
+)
+
+objections = _table(
+    "objections",
+    metadata,
+    Column("objection_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("project_id", BigInteger, nullable=False, index=True),
+    Column("subject", SmallInteger, nullable=False),
+    Column("subject_id", BigInteger, nullable=False),
+    Column("milestone_index", BigInteger, nullable=False),
+    Column("status", SmallInteger, nullable=False, comment="open, upheld or dismissed"),
+    Column("filed_at", BigInteger, nullable=False),
+    _address("filed_by"),
+    _address("decided_by"),
+    Column("decided_at", BigInteger, nullable=False, comment="When the contested decision was made."),
+    _hash("evidence_hash"),
+    _address("resolved_by", nullable=True),
+    Column("resolved_at", BigInteger, nullable=True),
+    _hash("reason_hash", nullable=True),
+    *_created_and_updated(),
+    Index(None, "subject", "subject_id", "milestone_index"),
 )
 
 # ---- outcomes and commercialization --------------------------------------------------------------
@@ -293,6 +367,13 @@ outcomes = _table(
     _hash("evidence_hash"),
     Column("external_id", Text, nullable=False),
     _address("submitter"),
+    # OutcomeDetailsRecorded (an event only, right after the outcome's); NULL when none was recorded.
+    Column("venue", Text, nullable=True),
+    Column("country", Text, nullable=True),
+    Column("counterparty", Text, nullable=True),
+    Column("details_date", BigInteger, nullable=True, comment="The date the details name (unix seconds); NULL if 0."),
+    Column("details_amount", Won, nullable=True),
+    Column("sci_indexed", Boolean, nullable=True),
     *_created_and_updated(),
 )
 
@@ -389,6 +470,28 @@ company_accounts = _table(
     *_created_and_updated(),
     PrimaryKeyConstraint("account"),
     Index(None, "company_id"),
+)
+
+companies = _table(
+    "companies",
+    metadata,
+    _hash("company_id"),
+    Column("name", Text, nullable=False, comment="The public name (상호) last published on chain."),
+    Column("name_folded", Text, nullable=False, comment="The name NFKC-normalized and case-folded, for search."),
+    *_created_and_updated(),
+    PrimaryKeyConstraint("company_id"),
+)
+
+company_names = _table(
+    "company_names",
+    metadata,
+    *_event_key(),
+    _hash("company_id"),
+    Column("name", Text, nullable=False),
+    _address("admin"),
+    PrimaryKeyConstraint("block_number", "log_index"),
+    Index(None, "company_id"),
+    comment="Every name a company was published under (CompanyNamed), oldest first.",
 )
 
 company_restrictions = _table(
@@ -530,6 +633,10 @@ PROJECTION_TABLES: tuple[Table, ...] = (
     milestones,
     milestone_history,
     audits,
+    sanction_confirmations,
+    sanction_quorum_changes,
+    decisions,
+    objections,
     outcomes,
     outcome_amendments,
     outcome_revocations,
@@ -539,6 +646,8 @@ PROJECTION_TABLES: tuple[Table, ...] = (
     role_members,
     role_admins,
     company_accounts,
+    companies,
+    company_names,
     company_restrictions,
     membership_history,
     admin_transfer_history,

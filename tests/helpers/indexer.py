@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from registry.chain.client import RegistryClient
 from registry.chain.deployment import DeploymentManifest
+from registry.domain.enums import ObjectionSubject, ProjectStatus
 from registry.domain.records import Anchor, Audit, Batch, CommercializationReport, Milestone, Outcome, Program, Project
 from registry.domain.types import ZERO_HASH
 from registry.indexer.catalogue import EventCatalogue
@@ -16,12 +17,27 @@ from registry.indexer.fetcher import LogFetcher
 from registry.indexer.rpc import Backoff, JsonRpc, Waiter
 from registry.indexer.runner import Indexer, IndexerOptions, RunSummary
 from registry.store.engine import open_engine, upgrade
-from registry.store.records import read_records
+from registry.store.records import (
+    outcome_details,
+    project_targets,
+    read_company_names,
+    read_decisions,
+    read_funds,
+    read_objections,
+    read_program_rules,
+    read_records,
+    read_sanction_quorum,
+    read_sanctions,
+)
 from registry.store.schema import (
     anchors,
     company_accounts,
+    company_names,
     company_restrictions,
     evidence_references,
+    objections,
+    outcomes,
+    projects,
     raw_events,
     relayed_requests,
     role_members,
@@ -120,4 +136,68 @@ def assert_database_matches_chain(engine: Engine, client: RegistryClient, rpc_ur
         for signer, count in relays:
             assert client.nonce_of(signer) == count
         assert connection.execute(select(func.count()).select_from(anchors)).scalar_one() == len(anchored)
+        assert_new_records_match_chain(connection, client, [p.project_id for p in projects])
     assert ZERO_HASH not in anchoring, "a zero hash means no document"
+
+
+def assert_new_records_match_chain(connection: Connection, client: RegistryClient, project_ids: list[int]) -> None:
+    """The records of contracts 1.1.0 equal the chain's views (rules, funds, names, sanctions, decisions,
+    objections, the quorum), and what only events carry (targets, outcome details, every name a company
+    had) equals the events as web3 decodes them, independently of the indexer's decoder."""
+    g, o = client.grants, client.outcomes
+    since = client.manifest.deploy_block
+    rules = read_program_rules(connection)
+    assert rules == {program_id: client.program_rules(program_id) for program_id in rules}
+    funds = read_funds(connection)
+    assert funds == [client.funds(project_id) for project_id in project_ids]
+    ended = (ProjectStatus.TERMINATED, ProjectStatus.CLAWED_BACK)
+    assert all(f.returned == 0 or client.project(f.project_id).status in ended for f in funds)
+
+    names = read_company_names(connection)
+    assert names == {company: client.company_name(company) for company in names}
+    named = [(e["args"]["companyId"], e["args"]["name"]) for e in g.events.CompanyNamed.get_logs(from_block=since)]
+    stored_names = connection.execute(
+        select(company_names.c.company_id, company_names.c.name).order_by(company_names.c.block_number,
+                                                                           company_names.c.log_index)
+    ).all()  # fmt: skip
+    assert [tuple(row) for row in stored_names] == named
+    assert {company for company, _ in named} == set(names)
+
+    sanctions = read_sanctions(connection)
+    assert sanctions == [client.sanction(s.audit_id) for s in sanctions]
+    assert read_sanction_quorum(connection) == client.sanction_quorum()
+    decisions = read_decisions(connection)
+    assert decisions == [client.decision(d.subject, d.subject_id, d.milestone_index) for d in decisions]
+    found = read_objections(connection)
+    counts = client.counts()
+    assert [x.objection_id for x in found] == list(range(1, counts["objections"] + 1))
+    assert found == [client.objection(x.objection_id) for x in found]
+    filed = {e["args"]["objectionId"]: e["args"] for e in o.events.ObjectionFiled.get_logs(from_block=since)}
+    resolved = {e["args"]["objectionId"]: e["args"] for e in o.events.ObjectionResolved.get_logs(from_block=since)}
+    for row in connection.execute(select(objections)).mappings():
+        assert row["evidence_hash"] == filed[row["objection_id"]]["evidenceHash"]
+        assert row["reason_hash"] == (resolved[row["objection_id"]]["reasonHash"] if row["resolved_by"] else None)
+        decision = next(
+            (d for d in decisions
+             if (d.subject, d.subject_id, d.milestone_index) == (row["subject"], row["subject_id"],
+                                                                 row["milestone_index"])),
+            None,
+        )  # fmt: skip
+        assert decision is not None and ObjectionSubject(row["subject"]) is not ObjectionSubject.NONE
+
+    targets = {
+        e["args"]["projectId"]: e["args"]["targets"] for e in g.events.ProjectTargetsSet.get_logs(from_block=since)
+    }
+    for row in connection.execute(select(projects)).mappings():
+        stored = project_targets(row)
+        expected = targets.get(row["project_id"])
+        assert (stored.as_abi() if stored else None) == (tuple(expected.values()) if expected else None)
+    details = {
+        e["args"]["outcomeId"]: e["args"]["details"] for e in o.events.OutcomeDetailsRecorded.get_logs(from_block=since)
+    }
+    for row in connection.execute(select(outcomes)).mappings():
+        stored_details = outcome_details(row)
+        expected_details = details.get(row["outcome_id"])
+        assert (stored_details.as_abi() if stored_details else None) == (
+            tuple(expected_details.values()) if expected_details else None
+        )

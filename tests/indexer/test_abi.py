@@ -47,6 +47,15 @@ def values_of(kind: str) -> st.SearchStrategy[Any]:
     }[kind]
 
 
+def as_decoded(kind: str, value: Any) -> Any:
+    """`value` of `kind` as the decoders give it back: strings, in tuples too, as `text`."""
+    if kind == "string":
+        return text(value.encode())
+    if kind.startswith("("):
+        return tuple(as_decoded(k, v) for k, v in zip(kind[1:-1].split(","), value, strict=True))
+    return value
+
+
 def test_every_registry_event_is_decoded_by_the_fast_path(artifacts: dict[str, Artifact]) -> None:
     for spec in registry_events(artifacts):
         assert data_decoder(spec.data_types) is not None, spec.signature
@@ -59,8 +68,7 @@ def test_the_fast_path_decodes_every_event_as_eth_abi_does(artifacts: dict[str, 
         encoded = encode(list(spec.data_types), values)
         fast = spec.data_decoder(encoded)
         assert fast == eth_abi_decoder(spec.data_types)(encoded), spec.signature
-        pairs = zip(spec.data_types, values, strict=True)
-        expected = [text(v.encode()) if kind == "string" else v for kind, v in pairs]
+        expected = [as_decoded(kind, v) for kind, v in zip(spec.data_types, values, strict=True)]
         assert fast == expected, spec.signature
         indexed = [data.draw(values_of(kind)) for kind in spec.indexed_types]
         topics = [encode([kind], [value]) for kind, value in zip(spec.indexed_types, indexed, strict=True)]
@@ -74,6 +82,22 @@ def both_refuse(types: tuple[str, ...], data: bytes) -> None:
         fast(data)
     with pytest.raises(Exception):  # noqa: B017 - eth-abi raises one of several DecodingError kinds
         eth_abi_decoder(types)(data)
+
+
+def test_a_tuple_of_strings_pointing_outside_the_data_is_refused() -> None:
+    kind = "(string,string,string,uint40,uint96,bool)"
+    encoded = bytearray(encode([kind], [("a", "KR", "", 1, 2, True)]))
+    encoded[31] = 0xE0  # the tuple's offset past the end
+    both_refuse((kind,), bytes(encoded))
+
+
+def test_a_tuple_of_strings_decodes_invalid_utf8_and_nul_as_replacement_characters() -> None:
+    kind = "(string,string,string,uint40,uint96,bool)"
+    encoded = encode(["(bytes,bytes,bytes,uint40,uint96,bool)"], [(b"\xff\x00x", b"KR", b"", 7, 8, False)])
+    decoder = data_decoder((kind,))
+    assert decoder is not None
+    assert decoder(encoded) == [("\ufffd\ufffdx", "KR", "", 7, 8, False)]
+    assert eth_abi_decoder((kind,))(encoded) == decoder(encoded)
 
 
 def test_data_cut_short_is_refused() -> None:
@@ -109,5 +133,6 @@ def test_strings_that_are_not_text_are_kept_as_replacement_characters() -> None:
 
 def test_words_of_unsupported_types_are_left_to_eth_abi() -> None:
     assert word_decoder("string") is None
-    assert data_decoder(("(uint8,string)",)) is None
+    assert data_decoder(("(uint8,string[])",)) is None
+    assert data_decoder(("(uint8,(bool,string))",)) is None
     assert data_decoder(("uint8[2]",)) is None

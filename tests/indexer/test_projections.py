@@ -21,7 +21,7 @@ from registry.indexer.projections import MissingRecord, RowCache, apply_events
 from registry.store.engine import open_engine, upgrade
 from registry.store.schema import anchors, milestones, programs, raw_events, role_admins
 from tests.helpers.indexer import assert_database_matches_chain, index_once
-from tests.helpers.registry import RegistryHarness, doc
+from tests.helpers.registry import NO_DETAILS, RULES, RegistryHarness, doc
 
 
 def test_a_document_cited_again_keeps_its_first_anchoring(
@@ -33,9 +33,12 @@ def test_a_document_cited_again_keeps_its_first_anchoring(
     project = registry.funded_project()
     milestone = registry.plan_milestone(project)
     registry.send(actors.company_a, g.submitMilestone(project, milestone, [shared, shared]))  # twice in one event
-    registry.send(actors.company_a, o.addOutcome(project, 2, "10-2021-0000001", shared))  # cited again
-    registry.send(actors.company_a, o.amendOutcome(1, 3, "10-2021-0000002", fresh, fresh))  # evidence = reason
-    registry.send(actors.auditor, g.recordAudit(project, (4, shared, 1_000_000, 0)))  # a clawback citing it
+    registry.send(actors.company_a, o.addOutcome(project, 2, "10-2021-0000001", NO_DETAILS, shared))  # cited again
+    registry.send(
+        actors.company_a, o.amendOutcome(1, 3, "10-2021-0000002", NO_DETAILS, fresh, fresh)
+    )  # evidence = reason
+    audit = registry.record_audit(project, grade=4, findings=shared, clawback=1_000_000)
+    registry.confirm_sanction(audit)  # the clawback, in effect, cites the findings
 
     index_once(database_url, manifest, anvil.rpc_url)
 
@@ -52,9 +55,10 @@ def test_a_name_that_is_not_text_is_stored_with_replacement_characters_and_kept_
 ) -> None:
     # A string argument is ABI-encoded exactly as bytes: send bytes that are not UTF-8 and hold a NUL.
     name = b"R&D \xff\xfe program \x00 2021"
-    terms = "(string,uint16,uint96,uint96,string,bytes32,string)"
+    terms = "(string,uint16,uint96,uint96,string,bytes32,string,(uint8,uint16,uint16,uint16))"
     selector = keccak(text=f"createProgram({terms})")[:4]
-    data = selector + encode([terms.replace("string", "bytes")], [(name, 2021, 10**9, 10**8, b"", doc("x"), b"")])
+    values = (name, 2021, 10**9, 10**8, b"", doc("x"), b"", RULES)
+    data = selector + encode([terms.replace("string", "bytes")], [values])
     tx = w3.eth.send_transaction({"from": registry.actors.admin, "to": registry.grants.address, "data": data})
     assert w3.eth.wait_for_transaction_receipt(tx)["status"] == 1
 

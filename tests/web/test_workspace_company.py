@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,16 @@ from registry.chain.client import RegistryClient, commitment_of
 from registry.chain.devkeys import dev_account
 from registry.chain.devload import ADMIN, AUDITOR
 from registry.cli.commercialization import RevealFile, _write_private, read_reveal_file
-from registry.domain.enums import IpStatus, MilestoneStatus, OutcomeType, ReportStatus
+from registry.domain.enums import (
+    IpStatus,
+    MilestoneStatus,
+    ObjectionStatus,
+    ObjectionSubject,
+    OutcomeType,
+    ReportStatus,
+)
 from registry.domain.records import CommercializationFigures
+from registry.evidence.hashing import sha256_bytes
 from registry.evidence.store import DocumentStore
 from tests.api.conftest import IndexedRegistry
 from tests.helpers.workspace import (
@@ -293,6 +302,110 @@ def test_the_clerk_adds_a_patent_updates_its_status_and_reports_openly_and_commi
     send_and_wait(page, "#reveal-send")
     disclosed = client.report(committed_id)
     assert disclosed.status is ReportStatus.REPORTED and disclosed.figures.sales == 100_000_000
+    assert page_problems(workspace_tab) == []
+
+
+def test_the_clerk_records_a_paper_by_its_doi_and_a_technology_transfer_with_its_fee_then_corrects_the_paper(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, clerk: Clerk, tmp_path: Path
+) -> None:
+    """The fields a type records are the ones shown; a DOI is checked and normalised in the page as
+    registry/domain/outcome_details.py does (the CLI's rule), and the details reach the chain as typed."""
+    keystore = write_keystore(tmp_path, "acme-clerk", clerk.account, PASSWORD)
+    page = open_clerk_page(workspace_tab, keystore)
+    client = workspace_registry.client
+    article = tmp_path / "article.pdf"
+    article.write_bytes(b"%PDF-1.7\n% the published article\n")
+
+    page.select_option("#outcome-project", str(clerk.project_id))
+    page.select_option("#outcome-type", str(int(OutcomeType.PAPER)))
+    assert page.is_visible("#outcome-venue") and page.is_visible("#outcome-sci")
+    assert not page.is_visible("#outcome-amount") and not page.is_visible("#outcome-counterparty")
+    assert "DOI (required)" in str(page.text_content("label[for='outcome-id']"))
+
+    # Not a DOI: refused in the page with the table's words, nothing signed.
+    before = client.counts()
+    page.fill("#outcome-id", "10.12/nature")
+    page.fill("#outcome-venue", "Nature")
+    page.set_input_files("#outcome-evidence", str(article))
+    page.click("#outcome-send")
+    page.wait_for_function("document.getElementById('clerk-status').textContent.includes('10.NNNN/suffix')")
+    assert page.get_attribute("#outcome-id", "aria-invalid") == "true"
+    assert page.locator("#confirm-signing[open]").count() == 0
+    assert client.counts() == before
+
+    page.fill("#outcome-id", "https://doi.org/10.1038/S41586-021-03819-2")
+    page.check("#outcome-sci")
+    paper_id = client.counts()["outcomes"] + 1
+    send_and_wait(page, "#outcome-send")
+    paper = client.outcome(paper_id)
+    assert (paper.outcome_type, paper.external_id) == (OutcomeType.PAPER, "10.1038/s41586-021-03819-2")
+    recorded = client.history(client.outcomes, ["OutcomeDetailsRecorded"], {"outcomeId": paper_id})
+    assert [tuple(e["details"]) for e in recorded] == [("Nature", "", "", 0, 0, True)]
+
+    contract = tmp_path / "license.pdf"
+    contract.write_bytes(b"technology license agreement\n")
+    page.select_option("#outcome-project", str(clerk.project_id))
+    page.select_option("#outcome-type", str(int(OutcomeType.TECHNOLOGY_TRANSFER)))
+    assert not page.is_visible("#outcome-venue") and page.is_visible("#outcome-amount")
+    page.fill("#outcome-counterparty", "(주)미래모빌리티")
+    page.fill("#outcome-date", "2027-03-15")
+    page.fill("#outcome-amount", "1.2억")
+    assert "120,000,000" in str(page.text_content("#outcome-amount-understood"))
+    page.set_input_files("#outcome-evidence", str(contract))
+    transfer_id = client.counts()["outcomes"] + 1
+    send_and_wait(page, "#outcome-send")
+    assert client.outcome(transfer_id).outcome_type is OutcomeType.TECHNOLOGY_TRANSFER
+    recorded = client.history(client.outcomes, ["OutcomeDetailsRecorded"], {"outcomeId": transfer_id})
+    march_15 = 1_805_068_800  # 2027-03-15 00:00 UTC
+    assert [tuple(e["details"]) for e in recorded] == [("", "", "(주)미래모빌리티", march_15, 120_000_000, False)]
+
+    # The paper corrected: a new record that replaces it, with the reason published.
+    page.wait_for_selector(f"#amend-original option[value='{paper_id}']", state="attached", timeout=STEP_TIMEOUT_MS)
+    page.select_option("#amend-original", str(paper_id))
+    page.select_option("#amend-type", str(int(OutcomeType.PAPER)))
+    page.fill("#amend-id", "10.1038/s41586-021-03819-2")
+    page.fill("#amend-venue", "Nature Communications")
+    page.set_input_files("#amend-evidence", str(article))
+    page.fill("#amend-reason", "학술지 이름을 잘못 적었습니다.")
+    corrected_id = client.counts()["outcomes"] + 1
+    send_and_wait(page, "#amend-send")
+    assert (client.outcome(paper_id).amended_by, client.outcome(corrected_id).amends) == (corrected_id, paper_id)
+    recorded = client.history(client.outcomes, ["OutcomeDetailsRecorded"], {"outcomeId": corrected_id})
+    assert [tuple(e["details"]) for e in recorded] == [("Nature Communications", "", "", 0, 0, False)]
+    assert page_problems(workspace_tab) == []
+
+
+def test_the_clerk_sees_the_window_and_objects_to_a_rejection_with_evidence(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, clerk: Clerk, tmp_path: Path
+) -> None:
+    client = workspace_registry.client
+    w3 = client.w3
+    index = plan_milestone(workspace_registry, w3, clerk.project_id)
+    company = RegistryClient(w3, workspace_registry.manifest, account=clerk.account)
+    company.execute(company.ops.submit_milestone(clerk.project_id, index, [sha256_bytes(b"objection test")]))
+    auditor = RegistryClient(w3, workspace_registry.manifest, account=dev_account(AUDITOR))
+    rejected = auditor.execute(auditor.ops.reject_milestone(clerk.project_id, index, sha256_bytes(b"why not")))
+    decided = int(w3.eth.get_block(rejected.block_number)["timestamp"])
+    days = client.program_rules(client.project(clerk.project_id).program_id).objection_days
+    deadline = datetime.fromtimestamp(decided + days * DAY, UTC).strftime("%Y-%m-%d")
+
+    keystore = write_keystore(tmp_path, "acme-clerk", clerk.account, PASSWORD)
+    page = open_clerk_page(workspace_tab, keystore)
+    key = f"milestone:{clerk.project_id}:{index}"
+    page.wait_for_selector(f"#objection-decision option[value='{key}']", state="attached", timeout=STEP_TIMEOUT_MS)
+    page.select_option("#objection-decision", key)
+    page.wait_for_selector(f"#objection-window[data-deadline='{deadline}']", timeout=STEP_TIMEOUT_MS)
+    assert f"you may object until {deadline}" in str(page.text_content("#objection-window"))
+
+    evidence = tmp_path / "test-results.pdf"
+    evidence.write_bytes(b"the test results were in annex B\n")
+    page.set_input_files("#objection-evidence", str(evidence))
+    objection_id = client.counts()["objections"] + 1
+    send_and_wait(page, "#objection-send")
+    objection = client.objection(objection_id)
+    assert (objection.subject, objection.subject_id, objection.milestone_index, objection.status) == (
+        ObjectionSubject.MILESTONE_REJECTION, clerk.project_id, index, ObjectionStatus.OPEN)  # fmt: skip
+    assert (objection.filed_by, objection.decided_by) == (clerk.account.address, dev_account(AUDITOR).address)
     assert page_problems(workspace_tab) == []
 
 

@@ -20,10 +20,11 @@ from registry.chain.devkeys import dev_account
 from registry.chain.devload import ADMIN, AUDITOR
 from registry.domain.companies import company_id
 from registry.domain.enums import Grade, ProgramStatus, ProjectStatus
-from registry.domain.records import AuditResult, ProjectTerms
+from registry.domain.records import AuditResult, ProgramRules, ProjectTerms
 from registry.domain.roles import Role
 from registry.evidence.hashing import sha256_bytes
 from tests.api.conftest import IndexedRegistry
+from tests.helpers.registry import second_auditor_key
 from tests.helpers.workspace import STEP_TIMEOUT_MS, confirm_signing, sign_in, wait_signed_in, write_keystore
 from tests.web.conftest import DESKTOP, PHONE, BrowserTab
 from tests.web.test_accessibility import failing_violations
@@ -35,6 +36,11 @@ BUSINESS_NUMBER = "131-81-10001"
 #: A company an evaluation bars from new grants (in this module only).
 RESTRICTED = "605-86-00012"
 DAY = 24 * 3600
+#: The rule fields of the program form, in the order of ProgramRules.
+RULE_FIELDS = ("follow-up", "objection-days", "max-restriction-days", "max-clawback-percent")
+#: The company an account is bound to for the first time in this module, and the name it gets.
+NEW_COMPANY = "220-81-62517"
+NEW_COMPANY_NAME = "주식회사 한빛로보틱스"
 
 
 def wait_for_status(page: Page, text: str) -> str:
@@ -50,12 +56,14 @@ def wait_for_status(page: Page, text: str) -> str:
     return str(page.text_content("#office-status"))
 
 
-def register(page: Page, program: int, amount: str) -> None:
+def register(page: Page, program: int, amount: str, targets: dict[str, str] | None = None) -> None:
     page.select_option("#project-program", str(program))
     page.fill("#project-company", BUSINESS_NUMBER)
     page.fill("#project-amount", amount)
     page.fill("#project-start", "2027-01-01")
     page.fill("#project-end", "2027-12-31")
+    for field, value in (targets or {}).items():
+        page.fill(f"#project-{field}", value)
     page.click("#project-register button[type=submit]")
 
 
@@ -74,6 +82,10 @@ def test_the_office_opens_a_program_and_registers_a_project_through_the_page(
     page.fill("#program-budget", "2억")
     page.fill("#program-cap", "1.5억")
     page.fill("#program-field", "D.N.A.")
+    # The rules come filled with the registry's defaults; the office shortens the follow-up and the window.
+    assert [page.input_value(f"#program-{f}") for f in RULE_FIELDS] == ["5", "30", "1825", "100"]
+    page.fill("#program-follow-up", "3")
+    page.fill("#program-objection-days", "14")
     assert "200,000,000" in str(page.text_content("#program-budget-understood"))
     assert "150,000,000" in str(page.text_content("#program-cap-understood"))
     page.click("#program-open button[type=submit]")
@@ -85,14 +97,18 @@ def test_the_office_opens_a_program_and_registers_a_project_through_the_page(
     program = client.program(program_id)
     assert (program.name, program.year, program.budget, program.per_project_cap, program.status) == (
         PROGRAM, 2027, 200_000_000, 150_000_000, ProgramStatus.OPEN)  # fmt: skip
+    assert client.program_rules(program_id) == ProgramRules(
+        follow_up_years=3, objection_days=14, max_restriction_days=1825, max_clawback_percent=100
+    )
     shown = api_json(workspace_url, f"/api/v1/programs/{program_id}")
     assert (shown["name"], shown["budget"], shown["perProjectCap"], shown["remaining"], shown["createdBy"]) == (
         PROGRAM, "200000000", "150000000", "200000000", dev_account(ADMIN).address)  # fmt: skip
     row = page.wait_for_selector(f"tr[data-program='{program_id}']")
     assert row is not None and "₩200,000,000" in str(row.text_content())
 
-    register(page, program_id, "1.5억")
+    register(page, program_id, "1.5억", targets={"papers": "2", "patents": "1", "sales": "3억", "jobs": "4"})
     assert "150,000,000" in str(page.text_content("#project-amount-understood"))
+    assert "300,000,000" in str(page.text_content("#project-sales-understood"))
     wait_for_dialog(page, "project-register")
     confirm_signing(page)
     said = wait_for_status(page, f"under program {program_id}.")
@@ -102,6 +118,8 @@ def test_the_office_opens_a_program_and_registers_a_project_through_the_page(
     assert (project.program_id, project.company_id, project.amount, project.status) == (
         program_id, company_id(BUSINESS_NUMBER), 150_000_000, ProjectStatus.ACTIVE)  # fmt: skip
     assert f"{project.start_date:%Y-%m-%d} {project.end_date:%Y-%m-%d}" == "2027-01-01 2027-12-31"
+    targets = client.history(client.grants, ["ProjectTargetsSet"], {"projectId": project_id})
+    assert [tuple(e["targets"]) for e in targets] == [(2, 1, 300_000_000, 0, 4)]
     shown = api_json(workspace_url, f"/api/v1/projects/{project_id}")
     assert (shown["programId"], shown["companyId"], shown["amount"]) == (
         program_id, "0x" + company_id(BUSINESS_NUMBER).hex(), "150000000")  # fmt: skip
@@ -212,14 +230,41 @@ def test_the_office_plans_a_milestone_binds_an_account_changes_roles_and_closes_
     clerk = dev_account(8)
     assert client.company_of(clerk.address) is None
     page.fill("#bind-account", clerk.address.lower())
-    page.fill("#bind-company", "220-81-62517")
+    page.fill("#bind-company", NEW_COMPANY)
+    page.dispatch_event("#bind-company", "change")
+    page.wait_for_function("document.getElementById('bind-company-current').textContent.includes('no name')")
+    # A company's first binding needs its name: refused before signing, nothing sent.
+    before = chain_state(workspace_registry)
+    page.click("#account-bind button[value='bind']")
+    page.wait_for_selector("#account-bind-error:not([hidden])")
+    assert "has no name in the registry yet" in str(page.text_content("#account-bind-error"))
+    assert page.get_attribute("#bind-name", "aria-invalid") == "true"
+    assert chain_state(workspace_registry) == before
+    page.fill("#bind-name", NEW_COMPANY_NAME)
     page.click("#account-bind button[value='bind']")
     wait_for_dialog_and_sign(page, "account-bind")
-    wait_for_status(page, f"{clerk.address} now acts for company 220-81-62517.")
-    assert client.company_of(clerk.address) == company_id("220-81-62517")
+    wait_for_status(page, f"{clerk.address} now acts for company {NEW_COMPANY} ({NEW_COMPANY_NAME}).")
+    assert client.company_of(clerk.address) == company_id(NEW_COMPANY)
+    assert client.company_name(company_id(NEW_COMPANY)) == NEW_COMPANY_NAME
+
+    # The name as it stands is shown once the number is typed; the same name again is refused, a new one recorded.
+    page.fill("#rename-company", NEW_COMPANY)
+    page.dispatch_event("#rename-company", "change")
+    page.wait_for_function(
+        "name => document.getElementById('rename-company-current').textContent.includes(name)", arg=NEW_COMPANY_NAME
+    )
+    page.fill("#rename-name", NEW_COMPANY_NAME)
+    page.click("#company-rename button[type=submit]")
+    page.wait_for_selector("#company-rename-error:not([hidden])")
+    assert "is already named" in str(page.text_content("#company-rename-error"))
+    page.fill("#rename-name", "한빛로보틱스 주식회사")
+    page.click("#company-rename button[type=submit]")
+    wait_for_dialog_and_sign(page, "company-rename")
+    wait_for_status(page, f"Company {NEW_COMPANY} is now named 한빛로보틱스 주식회사.")
+    assert client.company_name(company_id(NEW_COMPANY)) == "한빛로보틱스 주식회사"
     page.wait_for_selector(f"[data-list='accounts'] tr[data-account='{clerk.address}']")
     found = api_json(workspace_url, f"/api/v1/members/companies?account={clerk.address}&active=true")["items"]
-    assert [a["companyId"] for a in found] == ["0x" + company_id("220-81-62517").hex()]
+    assert [a["companyId"] for a in found] == ["0x" + company_id(NEW_COMPANY).hex()]
 
     # A company account never holds the auditor role: refused before signing.
     before = chain_state(workspace_registry)
@@ -280,7 +325,10 @@ def test_a_restricted_company_gets_no_new_project_and_the_page_says_until_when(
     project = admin.execute(admin.ops.register_project(terms)).record.project_id
     until = datetime(2031, 3, 31, tzinfo=UTC)
     result = AuditResult(grade=Grade.VERY_POOR, findings_hash=sha256_bytes(b"restricted"), restricted_until=until)
-    auditor.execute(auditor.ops.record_audit(project, result))
+    audit_id = auditor.execute(auditor.ops.record_audit(project, result)).record.audit_id
+    # A restriction takes effect once a second auditor confirms it.
+    second = RegistryClient(client.w3, manifest, account=second_auditor_key())
+    second.execute(second.ops.confirm_sanction(audit_id))
     deadline = time.monotonic() + 120
     while not api_json(workspace_url, f"/api/v1/members/restrictions?company=0x{company_id(RESTRICTED).hex()}")[
         "items"

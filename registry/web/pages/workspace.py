@@ -20,14 +20,22 @@ from starlette.responses import Response
 
 from registry.api.deps import ApiContext, Context
 from registry.api.provenance import RegistryContracts, Row
-from registry.api.schemas.grants import Milestone, MilestoneStep, Program, Project, optional_hash
+from registry.api.schemas.grants import Evaluation, Milestone, MilestoneStep, Program, Project, optional_hash
 from registry.api.schemas.outcomes import CommercializationReport, Outcome
 from registry.browser_libraries import ETHERS
 from registry.chain.deployment import GRANT_REGISTRY, OUTCOME_REGISTRY
 from registry.domain.deadlines import commercialization_years_due, is_overdue, now_seconds
 from registry.domain.enums import IP_OUTCOME_TYPES, IpStatus, MilestoneStatus, OutcomeType
+from registry.domain.outcome_details import outcome_rules
 from registry.store.queries import grants, outcomes
-from registry.store.queries.grants import MILESTONE_SORTS, PROJECT_SORTS, MilestoneFilter, ProjectFilter
+from registry.store.queries.grants import (
+    AUDIT_SORTS,
+    MILESTONE_SORTS,
+    PROJECT_SORTS,
+    AuditFilter,
+    MilestoneFilter,
+    ProjectFilter,
+)
 from registry.store.queries.keyset import SortKey
 from registry.store.queries.outcomes import OUTCOME_SORTS, REPORT_SORTS, OutcomeFilter, ReportFilter
 from registry.web import parameters
@@ -68,6 +76,7 @@ def workspace_data(request: Request, **extra: Any) -> dict[str, Any]:
     the `workspace.` messages and enum labels in the page's language, the addresses they call, the idle
     limit; `extra` adds a page's own."""
     translate = Translator(requested_language(request)[0])
+    context: ApiContext = request.app.state.context
     return {
         "lang": translate.language.value,
         "messages": translate.subset("workspace."),
@@ -87,6 +96,8 @@ def workspace_data(request: Request, **extra: Any) -> dict[str, Any]:
             "companyAccounts": "/api/v1/members/companies",
             "agenda": AGENDA_URL,
             "documents": "/api/v1/documents",
+            # The node the pages ask the contracts' views of (`eth_call`), as the chain check's city node.
+            "rpc": context.settings.rpc_url,
         },
         **extra,
     }
@@ -102,7 +113,7 @@ def company_workspace_page(request: Request) -> Response:
     translate = Translator(requested_language(request)[0])
     choices = {
         "outcomeTypes": [
-            {"value": int(kind), "label": translate.enum("outcome_type", enum_name(kind))}
+            {"value": int(kind), "key": enum_name(kind), "label": translate.enum("outcome_type", enum_name(kind))}
             for kind in OutcomeType
             if kind is not OutcomeType.NONE
         ],
@@ -113,7 +124,10 @@ def company_workspace_page(request: Request) -> Response:
             if status is not IpStatus.NONE
         ],
     }
-    return render(request, "workspace_company.html", workspace=workspace_data(request, choices=choices))
+    # The table registry/domain/outcome_details.py checks an outcome's identifier and details with, so the
+    # page checks them alike (static/workspace/outcome-details.js).
+    page = workspace_data(request, choices=choices, outcomeRules=outcome_rules())
+    return render(request, "workspace_company.html", workspace=page)
 
 
 @router.get(CONTRACTS_URL)
@@ -133,8 +147,9 @@ def workspace_contracts(context: Context) -> Response:
 @router.get(AGENDA_URL)
 def company_agenda(request: Request, context: Context, company: str | None = None) -> Response:
     """A company's projects and what each has due, for the clerk's page: its milestones (each marked overdue
-    or not by `registry.domain.deadlines`, a rejected one with the auditor's reason), outcomes, reports and
-    the commercialization years it owes. Read from the registry's copy, like every portal page."""
+    or not by `registry.domain.deadlines`, a rejected one with the auditor's reason), outcomes, reports,
+    evaluations (which the company may object to) and the commercialization years it owes. Read from the
+    registry's copy, like every portal page."""
     company_id = parameters.company(company)
     if company_id is None:
         raise FormProblem("company", "errors.company", value="")
@@ -160,6 +175,8 @@ def _agenda(context: ApiContext, company_id: bytes) -> dict[str, Any]:
                                 lambda r: Outcome.from_row(r, contracts))  # fmt: skip
         reports = listed(outcomes.reports_query(ReportFilter(project_id=number)), REPORT_SORTS,
                          lambda r: CommercializationReport.from_row(r, contracts))  # fmt: skip
+        evaluations = listed(grants.audits_query(AuditFilter(project_id=number)), AUDIT_SORTS,
+                             lambda r: Evaluation.from_row(r, contracts))  # fmt: skip
         with context.snapshot() as reader:
             program_row = grants.program(reader, project.program_id)
             rejections = {
@@ -182,6 +199,7 @@ def _agenda(context: ApiContext, company_id: bytes) -> dict[str, Any]:
                 ],
                 "outcomes": [o.model_dump(mode="json", by_alias=True) for o in found_outcomes],
                 "reports": [r.model_dump(mode="json", by_alias=True) for r in reports],
+                "evaluations": [e.model_dump(mode="json", by_alias=True) for e in evaluations],
                 "reportYearsDue": commercialization_years_due(
                     project.status, project.end_date, {r.year for r in reports}, as_of
                 ),

@@ -2,7 +2,8 @@
 with counts as reviewers' inboxes keep them: waiting on you (submissions to review, oldest first;
 overdue milestones; reports to verify; projects to evaluate), in progress (waiting on the company) and
 cleared; with the forms to approve or reject a milestone with a typed note, verify or dispute a report,
-and record an evaluation with its sanctions.
+record an evaluation with its sanctions, confirm another auditor's pending sanction, and uphold or dismiss
+a company's objection (not to one's own decision).
 
 The page only shows and collects: `static/workspace/auditor.js` signs each write in the reader's page
 (the workspace's signer) and sends it through the relay; a typed note is published as a document first
@@ -25,7 +26,10 @@ from registry.api.schemas.outcomes import CommercializationReport
 from registry.domain.deadlines import now_seconds
 from registry.domain.enums import Grade
 from registry.store.queries import auditor_inbox as inbox
+from registry.store.queries import grants
 from registry.store.queries.auditor_inbox import INBOX_ROWS, InboxList, read_inbox_list
+from registry.store.queries.grants import AUDIT_SORTS, AuditFilter
+from registry.web.listing import read_listing
 from registry.web.pages.workspace import workspace_data
 from registry.web.rendering import render
 from registry.web.routing import page_router
@@ -36,6 +40,8 @@ ItemT = TypeVar("ItemT")
 
 #: What is cleared is shown newest first, this many of each kind; the record pages keep the rest.
 CLEARED_ROWS = 20
+#: Evaluations read for the sanctions a second auditor may confirm (a city records a few hundred a year).
+SANCTION_ROWS = 500
 #: The longest note the page takes (the document store keeps any size; a note is read on a record page).
 NOTE_MAX_CHARACTERS = 4000
 #: The file name each typed note is published under, as the CLI names the texts it is given.
@@ -45,6 +51,8 @@ NOTE_NAMES = {
     "verify": "verification-note.txt",
     "dispute": "dispute-reason.txt",
     "findings": "audit-findings.txt",
+    "uphold": "objection-upheld.txt",
+    "dismiss": "objection-dismissed.txt",
 }
 
 #: The grades an evaluation may give, best first: (the value on chain, the API's name).
@@ -103,6 +111,11 @@ def auditor_page(request: Request, context: Context) -> Response:
             "decided_reports": read(inbox.reports_cleared(), report, CLEARED_ROWS),
             "recorded": read(inbox.evaluations_recorded(), lambda r: Evaluation.from_row(r, contracts), CLEARED_ROWS),
         }
+    evaluations = read_listing(context.engine, grants.audits_query(AuditFilter()), AUDIT_SORTS,
+                               lambda r: Evaluation.from_row(r, contracts), rows=SANCTION_ROWS).items  # fmt: skip
+    # An evaluation with a clawback or a restriction has a sanction; whether it is pending, in effect or
+    # cancelled, and by how many, the page asks the chain (sanctionOf), the copy not keeping it yet.
+    sanctions = [e for e in reversed(evaluations) if e.clawback_amount > 0 or e.restricted_until is not None]
     page = {
         "noteMaxCharacters": NOTE_MAX_CHARACTERS,
         "noteNames": NOTE_NAMES,
@@ -120,6 +133,7 @@ def auditor_page(request: Request, context: Context) -> Response:
             "cleared": sum(s.count for s in cleared.values()),
         },
         grades=GRADES,
+        sanctions=sanctions,
         note_max=NOTE_MAX_CHARACTERS,
         workspace=workspace_data(request, page=page),
     )

@@ -1,7 +1,8 @@
 """The program office's workspace page (`/workspace/office`): the programs with what each can still
 grant, the projects with what their milestones may still be paid, the role holders and company
-accounts, and the forms to open and close programs, register projects, plan milestones, bind and
-unbind company accounts, and grant and revoke roles.
+accounts, and the forms to open and close programs (with their rules), register projects (with their
+targets), plan milestones, bind and unbind company accounts (a company's name with its first binding),
+rename a company, and grant and revoke roles.
 
 The page reads the SQL copy to show and to pre-check; `static/workspace/office.js` checks each form
 against the registry's rules before anything is signed (the contracts' own: dates in order, a grant
@@ -18,6 +19,7 @@ from registry.api.deps import Context
 from registry.api.schemas.grants import Program, Project
 from registry.api.schemas.members import CompanyAccount, RoleMember
 from registry.domain.enums import ProgramStatus, ProjectStatus
+from registry.domain.records import ProgramRules
 from registry.domain.roles import GRANTABLE
 from registry.store.queries import grants, members
 from registry.store.queries.grants import PROGRAM_SORTS, PROJECT_SORTS, ProgramFilter, ProjectFilter
@@ -68,5 +70,6 @@ def office_page(request: Request, context: Context) -> Response:
         accounts=accounts,
         grantable=[role.name.lower() for role in GRANTABLE],
         years=YEARS,
+        rules=ProgramRules(),
         workspace=workspace_data(request, page=page),
     )

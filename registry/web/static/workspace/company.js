@@ -3,7 +3,8 @@
 // reason for a rejection, commercialization years not reported), and the clerk's writes, each sent through
 // the relay (relay-client.js): submit or resubmit a milestone with evidence files, add an outcome, update an
 // IP status, report commercialization openly or committed hidden (the salt offered as the CLI's reveal file)
-// and disclose it later. Files are hashed here; one is uploaded only when the clerk ticks "public".
+// and disclose it later, object to a rejection, a dispute or an evaluation within its window (decisionOf,
+// asked of the chain, gives the deadline). Files are hashed here; one is uploaded only when the clerk ticks "public".
 // A refusal changes nothing and is said in the page's language; the chain's check (the relay's eth_call) is
 // the final word after the checks made here.
 "use strict";
@@ -149,10 +150,16 @@
       .map((o) => [String(o.outcomeId), "#" + o.outcomeId + " · " + enumLabel("outcome_type", o.outcomeType) + " " + o.externalId +
         " (" + enumLabel("ip_status", o.ipStatus) + ")"]));
     fill(document.getElementById("ip-outcome"), ipOutcomes.length ? ipOutcomes : [["", say("company.no_ip_outcomes")]], true);
+    const amendable = projects.flatMap((entry) => entry.outcomes.filter((o) => !o.revoked && !o.amendedBy)
+      .map((o) => [String(o.outcomeId), "#" + o.outcomeId + " · " + enumLabel("outcome_type", o.outcomeType) + (o.externalId ? " " + o.externalId : "")]));
+    fill(document.getElementById("amend-original"), amendable.length ? amendable : [["", say("company.no_amendable")]], true);
     const committed = projects.flatMap((entry) => entry.reports.filter((r) => r.status === "committed")
       .map((r) => [String(r.reportId), say("company.report_option", { report: r.reportId, project: r.projectId, year: r.year })]));
     fill(document.getElementById("reveal-report"), committed.length ? committed : [["", say("company.no_committed")]], true);
+    const decisions = contestable();
+    fill(objectionChoice, decisions.length ? decisions.map((d) => [d.key, d.label]) : [["", say("company.nothing_to_object")]], true);
     showRejection();
+    showWindow();
   }
 
   async function loadAgenda() {
@@ -185,6 +192,90 @@
     }
     loadAgenda();
   });
+
+  // ---- objections -----------------------------------------------------------------------------------
+
+  // ObjectionSubject on chain (registry/domain/enums.py): what an objection contests, and what names it.
+  const SUBJECT = { milestone: 1, report: 2, evaluation: 3 };
+  const objectionChoice = document.getElementById("objection-decision");
+  const windowBox = document.getElementById("objection-window");
+
+  /** The decisions of the company's projects it may object to: a rejected milestone, a disputed report, an
+   * evaluation; whether the window is still open is asked of the chain when one is chosen. */
+  function contestable() {
+    const found = [];
+    for (const entry of agenda.projects) {
+      for (const m of entry.milestones.filter((m) => m.status === "rejected")) {
+        found.push({ key: "milestone:" + m.projectId + ":" + m.milestoneIndex, subject: SUBJECT.milestone, subjectId: m.projectId,
+          index: m.milestoneIndex, label: say("company.object_milestone", { project: m.projectId, index: m.milestoneIndex }) });
+      }
+      for (const r of entry.reports.filter((r) => r.status === "disputed")) {
+        found.push({ key: "report:" + r.reportId, subject: SUBJECT.report, subjectId: r.reportId, index: 0,
+          label: say("company.object_report", { report: r.reportId, project: r.projectId, year: r.year }) });
+      }
+      for (const e of entry.evaluations || []) {
+        found.push({ key: "evaluation:" + e.auditId, subject: SUBJECT.evaluation, subjectId: e.auditId, index: 0,
+          label: say("company.object_evaluation", { evaluation: e.auditId, project: e.projectId, grade: enumLabel("grade", e.grade) }) });
+      }
+    }
+    return found;
+  }
+
+  function chosenDecision() {
+    return agenda && objectionChoice.value ? contestable().find((d) => d.key === objectionChoice.value) || null : null;
+  }
+
+  /** The chain's time (the relay's status says it), or this computer's when that cannot be asked. */
+  async function chainNow() {
+    const who = signer.current();
+    const status = who ? await api.get(data.urls.relayStatus + "?signer=" + encodeURIComponent(who.address)) : null;
+    return status && status.ok && status.body.chainTime ? Number(status.body.chainTime) : Math.floor(Date.now() / 1000);
+  }
+
+  /** The window to object to `decision` (decisionOf on chain: when it was decided, and the program's days to
+   * object): {decidedAt, days, deadline, open}, or null when the registry noted no such decision. */
+  async function objectionWindow(decision) {
+    const noted = await relay.view("GrantRegistry", "decisionOf", [decision.subject, decision.subjectId, decision.index]);
+    const decidedAt = Number(noted.decidedAt);
+    if (!decidedAt) return null;
+    const days = Number(noted.objectionDays);
+    const deadline = decidedAt + days * 86400;
+    return { decidedAt, days, deadline, open: (await chainNow()) <= deadline };
+  }
+
+  let windowAsked = 0;
+  async function showWindow() {
+    const ticket = ++windowAsked;
+    const decision = chosenDecision();
+    windowBox.classList.remove("due-overdue");
+    delete windowBox.dataset.deadline;
+    if (!decision) {
+      windowBox.textContent = "";
+      return;
+    }
+    windowBox.textContent = say("company.window_asking");
+    let found;
+    try {
+      found = await objectionWindow(decision);
+    } catch (error) {
+      found = undefined;
+    }
+    if (ticket !== windowAsked) return;
+    if (found === undefined) {
+      windowBox.textContent = say("company.window_unreadable");
+    } else if (found === null) {
+      windowBox.textContent = say("company.window_no_decision");
+    } else {
+      windowBox.dataset.deadline = day(found.deadline);
+      windowBox.dataset.open = String(found.open);
+      windowBox.classList.toggle("due-overdue", !found.open);
+      windowBox.textContent = say(found.open ? "company.window_open" : "company.window_closed", {
+        decided: day(found.decidedAt), days: found.days, deadline: day(found.deadline),
+      });
+    }
+  }
+
+  objectionChoice.addEventListener("change", showWindow);
 
   // ---- the rejection note ---------------------------------------------------------------------------
 
@@ -342,33 +433,139 @@
     });
   });
 
+  // ---- outcomes and their typed details -----------------------------------------------------------------
+
+  const details = workspace.outcomeDetails;
+  const DETAIL_INPUTS = { externalId: "id", venue: "venue", country: "country", counterparty: "counterparty", date: "date", amount: "amount", sciIndexed: "sci" };
+
+  function chosenType(prefix) {
+    const select = document.getElementById(prefix + "-type");
+    const option = select.options[select.selectedIndex];
+    return { value: Number(select.value), key: details.typeKey(option), label: option.textContent };
+  }
+
+  /** Shows the fields the chosen type records (labelled as the table labels them, "required" marked) and hides
+   * the others, so a paper asks for its DOI, journal and SCI(E) flag and a patent for its number and country. */
+  function showDetailFields(prefix) {
+    const used = details.uses(chosenType(prefix).key);
+    for (const box of document.querySelectorAll(`#${prefix}-form [data-detail]`)) {
+      const field = box.dataset.detail;
+      box.hidden = !(field in used);
+      if (!(field in used)) continue;
+      const label = box.querySelector("[data-label]") || box.querySelector("label");
+      label.textContent = used[field].required ? say("company.detail_required", { label: used[field].label }) : used[field].label;
+    }
+  }
+
+  function detailsForm(prefix) {
+    return document.getElementById(prefix + "-type").closest("form");
+  }
+
+  /** The identifier and details typed for an outcome, checked as outcome_details.py checks them: {externalId,
+   * details, shown} (shown: what the signing dialog lists), or a FormProblem on the first field at fault. */
+  function typedDetails(prefix) {
+    const type = chosenType(prefix);
+    const used = details.uses(type.key);
+    const input = (field) => document.getElementById(prefix + "-" + DETAIL_INPUTS[field]);
+    const values = { externalId: input("externalId").value, venue: "", country: "", counterparty: "", date: 0, amount: 0n, sciIndexed: false };
+    for (const field of ["venue", "country", "counterparty"]) if (field in used) values[field] = input(field).value;
+    if ("date" in used && input("date").value.trim()) {
+      const parsed = workspace.forms.parseDay(input("date").value);
+      if (!parsed.ok) throw new FormProblem(input("date"), parsed.message);
+      const [year, month, date] = parsed.day.split("-").map(Number);
+      values.date = Date.UTC(year, month - 1, date) / 1000;
+    }
+    if ("amount" in used && input("amount").value.trim()) {
+      const parsed = parseWon(input("amount").value);
+      if (!parsed.ok) throw new FormProblem(input("amount"), parsed.message);
+      values.amount = parsed.won;
+    }
+    if ("sciIndexed" in used) values.sciIndexed = input("sciIndexed").checked;
+    const checked = details.check(type.key, values);
+    if (!checked.ok) throw new FormProblem(input(checked.field) || document.getElementById(prefix + "-type"), checked.message);
+    const shown = [[say("company.outcome_type_label"), type.label]];
+    for (const [field, use] of Object.entries(used)) {
+      const value = checked.checked[field];
+      if (empty(value)) continue;
+      const words = field === "date" ? day(value) : field === "amount" ? won(value) : field === "sciIndexed" ? say("company.yes") : String(value);
+      shown.push([use.label, words]);
+    }
+    return { type, externalId: checked.externalId, details: checked.details, shown };
+  }
+
+  function empty(value) {
+    return value === null || value === undefined || value === "" || value === false || value === 0 || value === 0n;
+  }
+
+  for (const prefix of ["outcome", "amend"]) {
+    document.getElementById(prefix + "-type").addEventListener("change", () => showDetailFields(prefix));
+    const amountInput = document.getElementById(prefix + "-amount");
+    amountInput.addEventListener("input", () => {
+      const box = document.getElementById(prefix + "-amount-understood");
+      const parsed = amountInput.value.trim() ? parseWon(amountInput.value) : null;
+      box.textContent = parsed ? (parsed.ok ? parsed.understood : parsed.message) : "";
+    });
+    showDetailFields(prefix);
+    detailsForm(prefix).addEventListener("reset", () => setTimeout(() => showDetailFields(prefix)));
+  }
+
   document.getElementById("outcome-form").addEventListener("submit", (event) => {
     event.preventDefault();
     write(event.target, async () => {
       const projectInput = document.getElementById("outcome-project");
-      const typeInput = document.getElementById("outcome-type");
-      const idInput = document.getElementById("outcome-id");
       if (!projectInput.value) throw problem(projectInput, "company.no_project");
-      const externalId = idInput.value.trim();
-      if (externalId.length > 200) throw problem(idInput, "company.id_too_long");
+      const typed = typedDetails("outcome");
       const chosen = evidenceField("outcome");
       const digest = await evidence.sha256(chosen.file);
-      const type = typeInput.options[typeInput.selectedIndex].textContent;
       return {
         call: {
           contract: "OutcomeRegistry",
           fn: "addOutcome",
-          args: [Number(projectInput.value), Number(typeInput.value), externalId, digest],
-          summary: say("company.outcome_summary", { type, project: projectInput.value }),
+          args: [Number(projectInput.value), typed.type.value, typed.externalId, typed.details, digest],
+          summary: say("company.outcome_summary", { type: typed.type.label, project: projectInput.value }),
           details: [
             [say("company.project_label"), projectInput.value],
-            [say("company.outcome_type_label"), type],
-            [say("company.outcome_id_label"), externalId || "—"],
+            ...typed.shown,
             [chosen.file.name, digest + " · " + say(chosen.public ? "company.will_publish" : "company.stays_here")],
           ],
         },
         publish: chosen.public ? [{ file: chosen.file, digest }] : [],
         shown: (record) => (record ? [el("p", {}, say("company.outcome_now", { id: record.outcomeId }))] : []),
+      };
+    });
+  });
+
+  document.getElementById("amend-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    write(event.target, async () => {
+      const originalInput = document.getElementById("amend-original");
+      const reasonInput = document.getElementById("amend-reason");
+      if (!originalInput.value) throw problem(originalInput, "company.no_outcome");
+      const typed = typedDetails("amend");
+      const chosen = evidenceField("amend");
+      const reasonText = reasonInput.value.trim();
+      if (!reasonText) throw problem(reasonInput, "company.amend_needs_reason");
+      const digest = await evidence.sha256(chosen.file);
+      // The reason is published as a plain-text document, as the CLI's --reason-text stores one; its SHA-256
+      // is what the registry records.
+      const reason = new Blob([new TextEncoder().encode(reasonText)], { type: "text/plain" });
+      const reasonDigest = await evidence.sha256(reason);
+      const reasonFile = { file: Object.assign(reason, { name: "amendment-reason.txt" }), digest: reasonDigest };
+      return {
+        call: {
+          contract: "OutcomeRegistry",
+          fn: "amendOutcome",
+          args: [Number(originalInput.value), typed.type.value, typed.externalId, typed.details, digest, reasonDigest],
+          summary: say("company.amend_summary", { outcome: originalInput.value }),
+          details: [
+            [say("company.amend_original_label"), originalInput.options[originalInput.selectedIndex].textContent],
+            ...typed.shown,
+            [chosen.file.name, digest + " · " + say(chosen.public ? "company.will_publish" : "company.stays_here")],
+            [say("company.amend_reason_label"), reasonText],
+          ],
+        },
+        publish: [...(chosen.public ? [{ file: chosen.file, digest }] : []), reasonFile],
+        shown: (record) => (record ? [el("p", { "data-amended-by": record.outcomeId }, say("company.amend_now", { id: record.outcomeId, original: originalInput.value }))] : []),
       };
     });
   });
@@ -396,6 +593,39 @@
         },
         publish: chosen.public ? [{ file: chosen.file, digest }] : [],
         shown: (record) => (record ? [el("p", {}, say("company.ip_now", { id: record.outcomeId, status: enumLabel("ip_status", record.ipStatus) }))] : []),
+      };
+    });
+  });
+
+  document.getElementById("objection-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    write(event.target, async () => {
+      const decision = chosenDecision();
+      if (!decision) throw problem(objectionChoice, "company.no_decision");
+      let found;
+      try {
+        found = await objectionWindow(decision);
+      } catch (error) {
+        throw problem(objectionChoice, "company.window_unreadable");
+      }
+      if (found === null) throw problem(objectionChoice, "company.window_no_decision");
+      if (!found.open) throw problem(objectionChoice, "company.window_closed", { decided: day(found.decidedAt), days: found.days, deadline: day(found.deadline) });
+      const chosen = evidenceField("objection");
+      const digest = await evidence.sha256(chosen.file);
+      return {
+        call: {
+          contract: "OutcomeRegistry",
+          fn: "fileObjection",
+          args: [decision.subject, decision.subjectId, decision.index, digest],
+          summary: say("company.objection_summary", { decision: decision.label }),
+          details: [
+            [say("company.objection_decision_label"), decision.label],
+            [say("company.objection_deadline"), day(found.deadline)],
+            [chosen.file.name, digest + " · " + say(chosen.public ? "company.will_publish" : "company.stays_here")],
+          ],
+        },
+        publish: chosen.public ? [{ file: chosen.file, digest }] : [],
+        shown: () => [el("p", { "data-objection-filed": decision.key }, say("company.objection_now", { decision: decision.label }))],
       };
     });
   });

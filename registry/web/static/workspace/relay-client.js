@@ -8,6 +8,7 @@
 //                                indexed the relayed block (null if not within recordWaitSeconds), or
 //   {ok: false, status, reason, message, registryError}  nothing was recorded, and why in the page's language.
 // One request at a time per page: a second send waits for the first, so nonces never collide.
+// relay.view(contract, fn, args) asks a view of the registry's node (eth_call), for what the copy lacks.
 "use strict";
 
 (function () {
@@ -127,6 +128,28 @@
     return { ok: true, relayed, record };
   }
 
+  /** A contract's view asked of the registry's node (`eth_call` at the latest block): the decoded answer
+   * (one value, or the result's list when the view returns several), or throws saying why. Reads what the
+   * SQL copy may not have yet (a company's name, a decision's window, a sanction's confirmations). */
+  async function view(contractName, fn, args) {
+    const known = await loadContracts();
+    if (!known || !known[contractName]) throw new Error(say("relay.no_registry"));
+    const { address, iface } = known[contractName];
+    const response = await fetch(data.urls.rpc, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_call", params: [{ to: address, data: iface.encodeFunctionData(fn, args) }, "latest"] }),
+    });
+    const answer = await response.json();
+    if (answer.error) {
+      const raw = answer.error.data && (answer.error.data.data || answer.error.data);
+      const parsed = typeof raw === "string" && raw.startsWith("0x") ? iface.parseError(raw) : null;
+      throw Object.assign(new Error(parsed ? parsed.name : answer.error.message), { registryError: parsed });
+    }
+    const decoded = iface.decodeFunctionResult(fn, answer.result);
+    return decoded.length === 1 ? decoded[0] : decoded;
+  }
+
   /** Sends `request` once the page's previous one is done (see the top of this file). */
   function send(request) {
     const turn = queue.then(() => sendNow(request)).catch((error) => refusal(0, "failed", say("relay.failed_page", { problem: String(error && error.message) })));
@@ -134,5 +157,5 @@
     return turn;
   }
 
-  workspace.relay = { send, contracts: loadContracts };
+  workspace.relay = { send, view, contracts: loadContracts };
 })();

@@ -13,6 +13,8 @@
 //   publishNote(text, name)  {ok, hash} once the note is a public document, or {ok:false, message}
 //   noteDocument(text, name) {hash, publish}: the note's hash now, publish() as a write's beforeSend
 //   record(path)             the API's record at `path` (fresh), or null
+//   view(contract, fn, args) a contract's view asked of the node (eth_call), or null when it cannot be asked
+//   chainNow()               the chain's time (the relay's status), or this computer's
 //   onSubmit(form, handle)   handle(form, the button's value) on submit, the form's buttons off meanwhile
 //   send(form, request)      relay.send, then waits for the indexer and reads the page's lists again:
 //                            {ok, relayed} or {ok:false, message}; says either in the page's status box
@@ -226,8 +228,25 @@
     });
   }
 
+  /** The chain's time in Unix seconds (the relay's status says it), or this computer's when it cannot be asked:
+   * the registry's windows and limits count from the chain's clock. */
+  async function chainNow() {
+    const who = workspace.signer && workspace.signer.current();
+    const status = who ? await api.get(data.urls.relayStatus + "?signer=" + encodeURIComponent(who.address)) : null;
+    return status && status.ok && status.body.chainTime ? Number(status.body.chainTime) : Math.floor(Date.now() / 1000);
+  }
+
+  /** A contract's view asked of the node (relay.view), or null when it could not be asked. */
+  async function view(contract, fn, args) {
+    try {
+      return await workspace.relay.view(contract, fn, args);
+    } catch (error) {
+      return null;
+    }
+  }
+
   workspace.roleWrites = {
     say, refuse, clear, amount, explainAmounts, wholeNumber, day, companyId, publishNote, noteDocument, record, send, signedIn,
-    announce, onSubmit,
+    announce, onSubmit, chainNow, view, refreshLists,
   };
 })();

@@ -72,6 +72,9 @@ def manifest(w3: Web3, artifacts: dict[str, Artifact], decoder: RevertDecoder, a
     deployed = deploy_registry(w3, sender, artifacts, admin_transfer_delay=3 * 24 * 3600)
     grants = w3.eth.contract(address=deployed.address(GRANT_REGISTRY), abi=artifacts[GRANT_REGISTRY].abi)
     sender.send(grants.functions.grantRole(grants.functions.AUDITOR_ROLE().call(), actors.auditor))
+    # The second auditor confirms sanctions; it is no anvil account, so it gets ether here.
+    w3.provider.make_request("anvil_setBalance", [actors.auditor_b, hex(10**21)])  # type: ignore[arg-type]
+    sender.send(grants.functions.grantRole(grants.functions.AUDITOR_ROLE().call(), actors.auditor_b))
     sender.send(grants.functions.grantRole(grants.functions.MEMBER_ROLE().call(), actors.member))
     sender.send(grants.functions.bindCompanyAccount(actors.company_a, COMPANY_A, COMPANY_A_NAME))
     sender.send(grants.functions.bindCompanyAccount(actors.company_a2, COMPANY_A, ""))

@@ -6,9 +6,11 @@ with nonces and gas set here so nothing is estimated, many per JSON-RPC batch an
 (automatic mining is paused and blocks are mined by hand). Each round runs the whole life of a set
 of projects in phases mined one after another, because a phase's transactions depend on the
 previous phase's records: the admin opens a program, registers and plans; companies submit,
-record outcomes and report; the auditor reviews; companies resubmit, amend, revoke and commit;
-the auditor and admin close out. A few submissions are signed off chain and relayed. Every
-transaction must succeed: a failed one raises, since it would mean the plan is wrong.
+record outcomes and report; the auditor reviews; companies resubmit, amend, revoke, commit and
+object to some rejections; a second auditor resolves the objections; the auditor and admin close
+out, and the second auditor confirms the sanctions of the audits. A few submissions are signed off
+chain and relayed. Every transaction must succeed: a failed one raises, since it would mean the plan
+is wrong.
 """
 
 from __future__ import annotations
@@ -22,21 +24,39 @@ from typing import Any
 
 import requests
 from eth_abi.abi import encode
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
 
 from registry.chain.deployment import FORWARDER, GRANT_REGISTRY, OUTCOME_REGISTRY, DeploymentManifest
-from registry.chain.devkeys import dev_account
+from registry.chain.devkeys import DEV_ACCOUNT_COUNT, DEV_MNEMONIC, dev_account
 from registry.chain.forwarder import sign_request
 from registry.domain.companies import company_id
-from registry.domain.enums import Grade, IpStatus, OutcomeType
+from registry.domain.enums import Grade, IpStatus, ObjectionSubject, OutcomeType
+from registry.domain.records import ProgramRules
 from registry.domain.roles import Role
 from registry.errors import RegistryError
 
 DAY = 24 * 3600
 ADMIN, AUDITOR, MEMBER, RELAYER = 0, 1, 2, 6
+#: The auditor who confirms sanctions and resolves objections to the first auditor's decisions: the
+#: dev mnemonic's key after anvil's ten (see `second_auditor`), so dev accounts 8 and 9 stay free.
+SECOND_AUDITOR = DEV_ACCOUNT_COUNT
 #: Dev account -> business registration number of the company it acts for. Account 7's company is
 #: the one audits restrict, so that no later project is refused for it.
 COMPANIES = {3: "131-81-20001", 4: "131-81-20002", 5: "131-81-20003", 7: "131-81-20004"}
+#: The public names (상호) the companies are bound under, when they have none yet.
+COMPANY_NAMES = {
+    3: "(주)한빛데이터",
+    4: "누리로보틱스(주)",
+    5: "(주)바이오젠텍",
+    7: "미래소재(주)",
+}
+#: Program rules: the defaults, with restrictions of up to ten years so that the restricted company
+#: stays out of every later round.
+RULES = ProgramRules(max_restriction_days=3660).as_abi()
+#: Performance targets of every project: papers, patents, sales, investment (won), jobs.
+TARGETS = (2, 1, 500_000_000, 100_000_000, 3)
 RESTRICTED_ACCOUNT = 7
 CHURN_ACCOUNT = 8  # granted and revoked the member role, bound and unbound, round after round
 GAS = 600_000
@@ -45,6 +65,29 @@ RELAY_GAS = 1_600_000
 
 class DevLoadFailed(RegistryError):
     """A generated transaction failed: the generator's plan does not match the contracts."""
+
+
+def second_auditor() -> LocalAccount:
+    """The second auditor: the dev mnemonic's key number ten, which anvil does not unlock; `DevLoad`
+    has anvil impersonate it, and the tests sign with it. Its key is public knowledge, as the dev
+    accounts' are."""
+    Account.enable_unaudited_hdwallet_features()
+    account: LocalAccount = Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{SECOND_AUDITOR}")
+    return account
+
+
+def _address(index: int) -> str:
+    """The address of dev account `index`, or of the second auditor."""
+    return second_auditor().address if index == SECOND_AUDITOR else dev_account(index).address
+
+
+def _details(kind: int, external_id: str) -> tuple[str, str, str, int, int, bool]:
+    """Outcome details as the types use them: a paper's journal and SCI(E) flag, a patent's country."""
+    if kind == OutcomeType.PAPER:
+        return ("Journal of Applied R&D", "", "", 0, 0, external_id.endswith(("0", "2", "4", "6", "8")))
+    if kind in (OutcomeType.PATENT_APPLICATION, OutcomeType.PATENT_REGISTRATION):
+        return ("", "KR", "", 0, 0, False)
+    return ("", "", "", 0, 0, False)
 
 
 def _canonical(param: dict[str, Any]) -> str:
@@ -88,6 +131,7 @@ class _Project:
     #: A report committed to hidden figures: (report id, figures, salt).
     committed: tuple[int, tuple[int, int, int, int], bytes] | None = None
     reports: list[int] = field(default_factory=list)
+    objected: list[int] = field(default_factory=list)  # rejected milestones the company objected to
 
 
 class DevLoad:
@@ -107,6 +151,8 @@ class DevLoad:
         self.manifest = manifest
         self.per_block = max(1, per_block)
         self.random = random.Random(seed)
+        # Draws for what contracts 1.1 added (objections), apart so that the older draws stay as they were.
+        self.random_rules = random.Random(seed + 1)
         self._session = requests.Session()
         self._session.headers["Content-Type"] = "application/json"
         self._ids = itertools.count(1)
@@ -151,8 +197,10 @@ class DevLoad:
         """Sends `txs`, `per_block` to a block, and checks every one succeeded."""
         if not txs:
             return
+        if any(tx.sender == SECOND_AUDITOR for tx in txs):
+            self._impersonate_second_auditor()
         for index in {tx.sender for tx in txs} - set(self._nonces):
-            address = dev_account(index).address
+            address = _address(index)
             self._nonces[index] = int(self._call("eth_getTransactionCount", address, "pending"), 16)
         # A small tip over the base fee: paying what `eth_gasPrice` suggests would raise its suggestion.
         base_fee = int(self._call("eth_getBlockByNumber", "latest", False).get("baseFeePerGas", "0x0"), 16)
@@ -171,7 +219,7 @@ class DevLoad:
                             "eth_sendTransaction",
                             [
                                 {
-                                    "from": dev_account(tx.sender).address,
+                                    "from": _address(tx.sender),
                                     "to": tx.to,
                                     "data": "0x" + tx.data.hex(),
                                     "gas": hex(tx.gas),
@@ -188,6 +236,13 @@ class DevLoad:
             self._call("evm_setAutomine", True)
         self.transactions += len(txs)
         self._check_receipts(first_block, int(self._call("eth_blockNumber"), 16))
+
+    def _impersonate_second_auditor(self) -> None:
+        """Lets anvil send for the second auditor, which it holds no key of, and gives it ether once."""
+        address = second_auditor().address
+        self._call("anvil_impersonateAccount", address)
+        if int(self._call("eth_getBalance", address, "latest"), 16) < 10**18:
+            self._call("anvil_setBalance", address, hex(10**21))
 
     def _mine_pending(self) -> None:
         while True:
@@ -219,17 +274,24 @@ class DevLoad:
 
     # ---- setting up ----------------------------------------------------------------------------
     def setup(self) -> None:
-        """Gives the dev accounts their roles and company bindings, where they lack them."""
+        """Gives the dev accounts (and the second auditor) their roles and company bindings, where they
+        lack them; a company gets its name with its first binding."""
         txs = []
-        for index, role in ((AUDITOR, Role.AUDITOR), (MEMBER, Role.MEMBER)):
-            address = dev_account(index).address
+        for index, role in ((AUDITOR, Role.AUDITOR), (SECOND_AUDITOR, Role.AUDITOR), (MEMBER, Role.MEMBER)):
+            address = _address(index)
             held = self._view(self.grants, self.encode_grants("hasRole", role.id, address))
             if not int.from_bytes(held, "big"):
                 txs.append(self._g(ADMIN, "grantRole", role.id, address))
         for index, number in COMPANIES.items():
             if self.company_of(index) == bytes(32):
-                txs.append(self._g(ADMIN, "bindCompanyAccount", dev_account(index).address, company_id(number)))
+                address = dev_account(index).address
+                txs.append(self._g(ADMIN, "bindCompanyAccount", address, company_id(number), self._name_for(index)))
         self._send(txs)
+
+    def _name_for(self, index: int) -> str:
+        """The name to bind an account of company `index` with: none if it has one already."""
+        named = self._view(self.grants, self.encode_grants("companyName", company_id(COMPANIES[index])))
+        return "" if int.from_bytes(named[32:64], "big") else COMPANY_NAMES[index]
 
     def company_of(self, index: int) -> bytes:
         return self._view(self.grants, self.encode_grants("companyOf", dev_account(index).address))
@@ -262,13 +324,13 @@ class DevLoad:
 
         # 1. The admin opens a program, registers projects and plans their milestones.
         name = f"Round {self._round} R&D program"
-        terms = (name, 2021, amount * projects * 2, amount, "D.N.A.", self._doc(), "https://example.org/program")
+        terms = (name, 2021, amount * projects * 2, amount, "D.N.A.", self._doc(), "https://example.org/program", RULES)
         admin = [self._g(ADMIN, "createProgram", terms)]
         plan: list[_Project] = []
         for offset in range(projects):
             project = _Project(first_project + offset, accounts[offset % len(accounts)])
             plan.append(project)
-            grant = (program_id, companies[project.account], amount, now, now + 300 * DAY, self._doc())
+            grant = (program_id, companies[project.account], amount, now, now + 300 * DAY, self._doc(), TARGETS)
             admin.append(self._g(ADMIN, "registerProject", grant))
             project.milestones = rng.choice((2, 3, 3, 4))
             for index in range(project.milestones):
@@ -292,7 +354,8 @@ class DevLoad:
             for _ in range(rng.choice((1, 2, 2, 3))):
                 external = f"10-{2021 + self._round % 5}-{rng.randrange(10**7):07d}"
                 kind = int(rng.choice(kinds))
-                company.append(self._o(project.account, "addOutcome", project.project_id, kind, external, self._doc()))
+                add = ("addOutcome", project.project_id, kind, external, _details(kind, external), self._doc())
+                company.append(self._o(project.account, *add))
             figures = (rng.randrange(10**10), rng.randrange(10**10), rng.randrange(10**8), rng.randrange(50))
             report = ("reportCommercialization", project.project_id, 2022, figures, self._doc())
             company.append(self._o(project.account, *report))
@@ -330,9 +393,14 @@ class DevLoad:
         # 4. Companies resubmit rejected milestones, follow IP, amend and revoke outcomes, commit figures.
         started = int(self._call("eth_blockNumber"), 16) + 1
         company = []
+        rejection = int(ObjectionSubject.MILESTONE_REJECTION)
         for project in plan:
             for index in project.rejected:
                 company.append(self._g(project.account, "submitMilestone", project.project_id, index, [self._doc()]))
+                if self.random_rules.random() < 0.3:
+                    project.objected.append(index)
+                    objection = ("fileObjection", rejection, project.project_id, index, self._doc())
+                    company.append(self._o(project.account, *objection))
             for outcome_id, kind in project.outcomes:
                 choice = rng.random()
                 if kind in (OutcomeType.PATENT_APPLICATION, OutcomeType.SOFTWARE) and choice < 0.6:
@@ -341,7 +409,8 @@ class DevLoad:
                 elif choice < 0.75:
                     external = f"10-{rng.randrange(10**7):07d}"
                     amended = int(OutcomeType.PATENT_REGISTRATION)
-                    amend = ("amendOutcome", outcome_id, amended, external, self._doc(), self._doc())
+                    details = _details(amended, external)
+                    amend = ("amendOutcome", outcome_id, amended, external, details, self._doc(), self._doc())
                     company.append(self._o(project.account, *amend))
                 elif choice < 0.82:
                     company.append(self._o(project.account, "revokeOutcome", outcome_id, self._doc()))
@@ -359,9 +428,14 @@ class DevLoad:
             project = by_project[int(entry["topics"][2], 16)]
             assert project.committed is not None
             project.committed = (int(entry["topics"][1], 16), project.committed[1], project.committed[2])
+        objection_filed = "ObjectionFiled(uint32,uint32,address,uint8,uint32,uint32,bytes32)"
+        objections = [int(entry["topics"][1], 16) for entry in self._logs(started, self.outcomes, objection_filed)]
 
-        # 5. The auditor approves resubmissions; companies reveal.
+        # 5. The auditor approves resubmissions; companies reveal; the second auditor resolves objections.
         closing: list[_Tx] = []
+        for objection_id in objections:
+            upheld = self.random_rules.random() < 0.5
+            closing.append(self._o(SECOND_AUDITOR, "resolveObjection", objection_id, upheld, self._doc()))
         for project in plan:
             for index in project.rejected:
                 closing.append(self._g(AUDITOR, "approveMilestone", project.project_id, index, bytes(32)))
@@ -380,7 +454,9 @@ class DevLoad:
                 ends.append(self._g(ADMIN, "terminateProject", project.project_id, self._doc()))
         self._send([*ends, self._g(ADMIN, "closeProgram", program_id)])
 
-        # 7. Audits, some with clawbacks; those of one company's projects also restrict it.
+        # 7. Audits, some with clawbacks; those of one company's projects also restrict it. Sanctions
+        # are pending until the second auditor confirms them (8).
+        started = int(self._call("eth_blockNumber"), 16) + 1
         audits: list[_Tx] = []
         for project in plan:
             if rng.random() < 0.25:
@@ -393,6 +469,15 @@ class DevLoad:
                     self._restricted.add(companies[project.account])
         self._send(audits)
 
+        # 8. The second auditor confirms each sanction, which puts it into effect.
+        audit_recorded = "AuditRecorded(uint32,uint32,address,uint8,bytes32,uint96,uint40)"
+        confirmations = []
+        for entry in self._logs(started, self.grants, audit_recorded):
+            clawback, until = int(entry["data"][130:194], 16), int(entry["data"][194:258], 16)
+            if clawback or until:
+                confirmations.append(self._g(SECOND_AUDITOR, "confirmSanction", int(entry["topics"][1], 16)))
+        self._send(confirmations)
+
     def _churn(self) -> list[_Tx]:
         """Membership changes: a member role and a company binding given and taken back, and in the
         first round a top-admin transfer and a delay change scheduled and cancelled."""
@@ -400,7 +485,7 @@ class DevLoad:
         txs = [
             self._g(ADMIN, "grantRole", Role.MEMBER.id, account),
             self._g(ADMIN, "revokeRole", Role.MEMBER.id, account),
-            self._g(ADMIN, "bindCompanyAccount", account, company_id(COMPANIES[3])),
+            self._g(ADMIN, "bindCompanyAccount", account, company_id(COMPANIES[3]), self._name_for(3)),
             self._g(ADMIN, "unbindCompanyAccount", account),
         ]
         if self._round == 1:

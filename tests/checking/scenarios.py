@@ -13,7 +13,7 @@ from registry.checking.documents import BatchHolding, issue_document_receipt
 from registry.checking.node import Node
 from registry.checking.receipts import DocumentReceipt
 from registry.evidence.merkle import MerkleTree
-from tests.helpers.registry import RegistryHarness
+from tests.helpers.registry import NO_DETAILS, RegistryHarness
 
 DOCUMENT = b"%PDF-1.7 interim report of project 1, 2021-09-30\n"
 BATCHED = [b"test results, run 1", b"photo of the prototype", b"final report"]
@@ -55,7 +55,7 @@ def anchor_outcome_evidence(registry: RegistryHarness) -> Anchored:
     """An outcome's evidence: the outcome registry logs it, the grant registry's anchor book keeps it."""
     content = b"patent application 10-2021-0012345"
     project = registry.funded_project()
-    call = registry.outcomes.functions.addOutcome(project, 2, "10-2021-0012345", sha256(content))
+    call = registry.outcomes.functions.addOutcome(project, 2, "10-2021-0012345", NO_DETAILS, sha256(content))
     registry.send(registry.actors.company_a, call)
     return Anchored(content, issue(registry, sha256(content), []))
 

@@ -19,7 +19,7 @@ from registry.cli.evidence import CITATION_WORDS
 from registry.evidence.proofs import BatchManifest, ProofFile, build_batch
 from registry.evidence.store import DocumentStore
 from tests.cli.conftest import Cli, reason
-from tests.helpers.registry import RegistryHarness
+from tests.helpers.registry import NO_DETAILS, RegistryHarness
 
 ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
@@ -167,7 +167,7 @@ def test_verify_names_the_outcome_the_document_is_evidence_for(
 ) -> None:
     project = registry.funded_project()
     evidence = bytes.fromhex(sha256(report))
-    call = registry.outcomes.functions.addOutcome(project, 2, "10-2021-0012345", evidence)
+    call = registry.outcomes.functions.addOutcome(project, 2, "10-2021-0012345", NO_DETAILS, evidence)
     registry.send(registry.actors.company_a, call)
     text = cli.ok(f"rnd-registry verify {report}").stdout
     assert "first anchored at block" in text and "as outcome evidence" in text

@@ -42,7 +42,7 @@ def change_membership(registry: RegistryHarness) -> None:
     """A grant, a binding, a revocation and an unbinding, by the admin."""
     a, grants = registry.actors, registry.grants.functions
     registry.send(a.admin, grants.grantRole(registry.role("AUDITOR_ROLE"), a.outsider))
-    registry.send(a.admin, grants.bindCompanyAccount(NEW_CLERK, COMPANY_B))
+    registry.send(a.admin, grants.bindCompanyAccount(NEW_CLERK, COMPANY_B, ""))
     registry.send(a.admin, grants.revokeRole(registry.role("MEMBER_ROLE"), a.member))
     registry.send(a.admin, grants.unbindCompanyAccount(a.company_a2))
 
@@ -63,6 +63,7 @@ def test_members_after_a_grant_a_binding_a_revocation_and_an_unbinding_are_the_c
     assert {(m.account, m.roles) for m in membership.members} == {
         (a.admin, ("top admin", "admin")),
         (a.auditor, ("auditor",)),
+        (a.auditor_b, ("auditor",)),
         (a.company_a, ("company",)),
         (a.company_b, ("company",)),
         (a.outsider, ("auditor",)),

@@ -38,7 +38,7 @@ def change_membership(registry: RegistryHarness) -> None:
     """The admin makes an auditor, binds a new company clerk, and takes the member's role."""
     a, grants = registry.actors, registry.grants.functions
     registry.send(a.admin, grants.grantRole(registry.role("AUDITOR_ROLE"), a.outsider))
-    registry.send(a.admin, grants.bindCompanyAccount(NEW_CLERK, COMPANY_B))
+    registry.send(a.admin, grants.bindCompanyAccount(NEW_CLERK, COMPANY_B, ""))
     registry.send(a.admin, grants.revokeRole(registry.role("MEMBER_ROLE"), a.member))
 
 
@@ -47,16 +47,17 @@ def members(registry: RegistryHarness) -> list[str]:
     """The registry's members after `change_membership`, sorted as the sync sends them."""
     change_membership(registry)
     a = registry.actors
-    return sorted([a.admin, a.auditor, a.company_a, a.company_a2, a.company_b, a.outsider, NEW_CLERK], key=str.lower)
+    accounts = [a.admin, a.auditor, a.auditor_b, a.company_a, a.company_a2, a.company_b, a.outsider, NEW_CLERK]
+    return sorted(accounts, key=str.lower)
 
 
 def test_two_nodes_get_the_new_members_lose_the_revoked_and_keep_the_relayer_and_the_syncing_account(
     cli: Cli, registry: RegistryHarness, members: list[str], besu_node: StartNode
 ) -> None:
     a = registry.actors
-    # Node A lists (lowercase, as Besu does) the admin and auditor, the member whose role was taken, an
+    # Node A lists (lowercase, as Besu does) the admin and auditors, the member whose role was taken, an
     # account that was never a member, the relayer and the syncing account.
-    node_a = besu_node(accounts=lower(a.admin, a.auditor, a.member, STALE, a.relayer, SYNCER))
+    node_a = besu_node(accounts=lower(a.admin, a.auditor, a.auditor_b, a.member, STALE, a.relayer, SYNCER))
     node_b = besu_node()  # a new node whose list is empty
 
     result = cli.ok(f"{COMMAND} --node {node_a.url} --node {node_b.url} --keep {a.relayer} --account {SYNCER}")
@@ -75,10 +76,10 @@ def test_two_nodes_get_the_new_members_lose_the_revoked_and_keep_the_relayer_and
     ]
     wanted = lower(*members, a.relayer, SYNCER)
     assert sorted(node_a.allowlist) == sorted(node_b.allowlist) == wanted
-    assert f"{node_a.url}: added 5, removed 2, 4 unchanged" in result.stdout
+    assert f"{node_a.url}: added 5, removed 2, 5 unchanged" in result.stdout
     assert f"  + {NEW_CLERK}  (company)" in result.stdout
     assert f"  - {a.member.lower()}" in result.stdout
-    assert f"{node_b.url}: added 9, removed 0, 0 unchanged" in result.stdout
+    assert f"{node_b.url}: added 10, removed 0, 0 unchanged" in result.stdout
     assert f"  + {SYNCER}  (always allowed)" in result.stdout
 
 
@@ -94,7 +95,7 @@ def test_a_second_run_finds_both_nodes_in_line_and_only_reads_them(
     result = cli.ok(command)
 
     assert node_a.calls == node_b.calls == [("perm_getAccountsAllowlist", [])]
-    assert f"{node_a.url}: in line, 8 account(s) allowed; nothing to change" in result.stdout
+    assert f"{node_a.url}: in line, 9 account(s) allowed; nothing to change" in result.stdout
 
 
 def test_a_dry_run_reads_each_node_says_what_would_change_and_changes_nothing(
@@ -109,9 +110,9 @@ def test_a_dry_run_reads_each_node_says_what_would_change_and_changes_nothing(
     assert node_a.calls == node_b.calls == [("perm_getAccountsAllowlist", [])]
     assert node_a.allowlist == lower(a.admin, a.member)
     assert node_b.allowlist == lower(*members)
-    assert f"{node_a.url}: would add 6, would remove 1, 1 unchanged (dry run: nothing was changed)" in result.stdout
+    assert f"{node_a.url}: would add 7, would remove 1, 1 unchanged (dry run: nothing was changed)" in result.stdout
     assert f"  - {a.member.lower()}" in result.stdout
-    assert f"{node_b.url}: would add 0, would remove 0, 7 unchanged (dry run: nothing was changed)" in result.stdout
+    assert f"{node_b.url}: would add 0, would remove 0, 8 unchanged (dry run: nothing was changed)" in result.stdout
 
 
 def test_an_unreachable_node_is_reported_and_fails_the_run_while_the_other_node_is_synced(

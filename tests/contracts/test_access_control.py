@@ -12,10 +12,12 @@ from eth_abi import encode as abi_encode
 from eth_utils import keccak
 
 from registry.chain.devkeys import dev_account
-from tests.helpers.registry import COMPANY_A, COMPANY_B, DAY, RegistryHarness, doc
+from tests.helpers.registry import COMPANY_A, COMPANY_B, DAY, NO_DETAILS, RULES, RegistryHarness, doc
 
 # Every actor of the session deployment; company_a2 is a second clerk of company A, so the table
-# also shows that rights follow the company, not the single account.
+# also shows that rights follow the company, not the single account. The second auditor (auditor_b)
+# is not in the table: it makes the decisions and records the sanctions that `auditor` then confirms
+# or resolves (the rules between the two auditors: test_sanctions.py, test_objections.py).
 ACTORS = ("admin", "auditor", "member", "company_a", "company_a2", "company_b", "outsider")
 COMPANY_CLERKS = frozenset({"company_a", "company_a2"})
 PARTICIPANTS = frozenset(ACTORS) - {"outsider"}
@@ -28,6 +30,8 @@ DELEGATED_ROLES = ("ADMIN_ROLE", "AUDITOR_ROLE", "MEMBER_ROLE", "MODULE_ROLE")
 
 # Enum values of contracts/Common.sol.
 GRADE_GOOD = 2
+GRADE_VERY_POOR = 5
+OBJECTION_TO_REJECTION = 1
 OUTCOME_PATENT_APPLICATION = 2
 IP_FILED = 1
 ANCHOR_DOCUMENT = 1
@@ -56,7 +60,7 @@ class Guarded:
     prepare: Callable[[RegistryHarness], Prepared]
     allowed: frozenset[str]
     refusal: Refusal
-    event: str  # emitted once on success
+    event: str | None  # emitted once on success; None for a function that emits nothing
     credited: str | None = None  # field of `event` that must name the caller
     contract: str = "grants"  # or "outcomes"
 
@@ -189,6 +193,27 @@ def pending_delay_change(r: RegistryHarness) -> Prepared:
     return Prepared(r.grants.functions.rollbackDefaultAdminDelay())
 
 
+def pending_sanction(r: RegistryHarness) -> Prepared:
+    """A clawback the second auditor recorded, waiting for another auditor's confirmation."""
+    project = r.funded_project()
+    audit = r.record_audit(project, grade=GRADE_VERY_POOR, clawback=1, sender=r.actors.auditor_b)
+    return Prepared(r.grants.functions.confirmSanction(audit), project)
+
+
+def rejected_milestone(r: RegistryHarness) -> Prepared:
+    """A milestone the second auditor rejected, open to the company's objection."""
+    project, index = r.rejected_milestone(sender=r.actors.auditor_b)
+    call = r.outcomes.functions.fileObjection(OBJECTION_TO_REJECTION, project, index, doc("objection"))
+    return Prepared(call, project)
+
+
+def open_objection(r: RegistryHarness) -> Prepared:
+    """The company's objection to the second auditor's rejection, for another auditor to resolve."""
+    project, index = r.rejected_milestone(sender=r.actors.auditor_b)
+    objection = r.file_objection(OBJECTION_TO_REJECTION, project, index)
+    return Prepared(r.outcomes.functions.resolveObjection(objection, False, doc("dismissal reason")), project)
+
+
 def no_precondition(build: Callable[[RegistryHarness], Any]) -> Callable[[RegistryHarness], Prepared]:
     return lambda r: Prepared(build(r))
 
@@ -266,10 +291,18 @@ TABLE: list[Guarded] = [
     # membership
     Guarded(
         "bindCompanyAccount",
-        prepare=no_precondition(lambda r: r.grants.functions.bindCompanyAccount(NEWCOMER, COMPANY_B)),
+        prepare=no_precondition(lambda r: r.grants.functions.bindCompanyAccount(NEWCOMER, COMPANY_B, "")),
         allowed=ONLY_ADMIN,
         refusal=NEEDS_ADMIN,
         event="CompanyAccountBound",
+        credited="admin",
+    ),
+    Guarded(
+        "renameCompany",
+        prepare=no_precondition(lambda r: r.grants.functions.renameCompany(COMPANY_A, "(주)한빛데이터랩")),
+        allowed=ONLY_ADMIN,
+        refusal=NEEDS_ADMIN,
+        event="CompanyNamed",
         credited="admin",
     ),
     Guarded(
@@ -335,6 +368,7 @@ TABLE: list[Guarded] = [
                     "D.N.A.",
                     doc("meta"),
                     "ipfs://meta",
+                    RULES,
                 )
             )
         ),
@@ -419,6 +453,45 @@ TABLE: list[Guarded] = [
         event="AuditRecorded",
         credited="auditor",
     ),
+    Guarded(
+        "confirmSanction",
+        prepare=pending_sanction,
+        allowed=ONLY_AUDITOR,
+        refusal=NEEDS_AUDITOR,
+        event="SanctionConfirmed",
+        credited="auditor",
+    ),
+    Guarded(
+        "setSanctionQuorum",
+        prepare=no_precondition(lambda r: r.grants.functions.setSanctionQuorum(3)),
+        allowed=ONLY_ADMIN,
+        refusal=NEEDS_ADMIN,
+        event="SanctionQuorumChanged",
+        credited="admin",
+    ),
+    # decisions: written by the outcome registry only (MODULE_ROLE); see
+    # test_module_role_holder_may_note_disputes_and_hold_or_release_sanctions
+    Guarded(
+        "noteReportDispute",
+        prepare=active_project(lambda r, p: r.grants.functions.noteReportDispute(1, p, r.actors.auditor)),
+        allowed=NOBODY,
+        refusal=needs_role("MODULE_ROLE"),
+        event=None,
+    ),
+    Guarded(
+        "holdSanction",
+        prepare=no_precondition(lambda r: r.grants.functions.holdSanction(1, 1)),
+        allowed=NOBODY,
+        refusal=needs_role("MODULE_ROLE"),
+        event=None,
+    ),
+    Guarded(
+        "releaseSanction",
+        prepare=no_precondition(lambda r: r.grants.functions.releaseSanction(1, 1, True)),
+        allowed=NOBODY,
+        refusal=needs_role("MODULE_ROLE"),
+        event=None,
+    ),
     # evidence
     Guarded(
         "anchorDocument",
@@ -453,7 +526,7 @@ TABLE: list[Guarded] = [
         contract="outcomes",
         prepare=active_project(
             lambda r, p: r.outcomes.functions.addOutcome(
-                p, OUTCOME_PATENT_APPLICATION, "10-2021-0099999", doc("outcome")
+                p, OUTCOME_PATENT_APPLICATION, "10-2021-0099999", NO_DETAILS, doc("outcome")
             )
         ),
         allowed=COMPANY_CLERKS,
@@ -466,7 +539,7 @@ TABLE: list[Guarded] = [
         contract="outcomes",
         prepare=recorded_outcome(
             lambda r, o: r.outcomes.functions.amendOutcome(
-                o, OUTCOME_PATENT_APPLICATION, "10-2021-0012346", doc("corrected"), doc("typo")
+                o, OUTCOME_PATENT_APPLICATION, "10-2021-0012346", NO_DETAILS, doc("corrected"), doc("typo")
             )
         ),
         allowed=COMPANY_CLERKS,
@@ -544,6 +617,25 @@ TABLE: list[Guarded] = [
         event="CommercializationDisputed",
         credited="auditor",
     ),
+    # objections
+    Guarded(
+        "fileObjection",
+        contract="outcomes",
+        prepare=rejected_milestone,
+        allowed=COMPANY_CLERKS,
+        refusal=needs_company,
+        event="ObjectionFiled",
+        credited="company",
+    ),
+    Guarded(
+        "resolveObjection",
+        contract="outcomes",
+        prepare=open_objection,
+        allowed=ONLY_AUDITOR,
+        refusal=NEEDS_AUDITOR,
+        event="ObjectionResolved",
+        credited="auditor",
+    ),
 ]
 
 ALLOWED_CASES = [
@@ -562,6 +654,7 @@ def test_allowed_party_succeeds_and_is_credited(registry: RegistryHarness, row: 
     account = getattr(registry.actors, actor)
     prepared = row.prepare(registry)
     receipt = registry.send(account, prepared.call)
+    assert row.event is not None, "a function somebody may call is checked by its event"
     event = registry.event(receipt, getattr(registry, row.contract), row.event)
     if row.credited is not None:
         assert event[row.credited] == account
@@ -602,11 +695,26 @@ def test_module_role_holder_may_anchor_for_another_account(registry: RegistryHar
     assert anchor[3] == ANCHOR_DOCUMENT
 
 
+def test_module_role_holder_may_note_disputes_and_hold_or_release_sanctions(registry: RegistryHarness) -> None:
+    registry.send(registry.actors.admin, registry.grants.functions.grantRole(registry.role("MODULE_ROLE"), NEWCOMER))
+    project = registry.funded_project()
+    receipt = registry.send(NEWCOMER, registry.grants.functions.noteReportDispute(7, project, registry.actors.auditor))
+    decided_at = registry.w3.eth.get_block(receipt["blockNumber"])["timestamp"]
+    decision = registry.grants.functions.decisionOf(2, 7, 0).call()  # ObjectionSubject.ReportDispute
+    assert tuple(decision) == (registry.actors.auditor, decided_at, project, RULES[1])
+    registry.send(NEWCOMER, registry.grants.functions.holdSanction(3, 9))
+    assert registry.grants.functions.sanctionHoldOf(3).call() == 9
+    registry.send(NEWCOMER, registry.grants.functions.releaseSanction(3, 9, False))
+    assert registry.grants.functions.sanctionHoldOf(3).call() == 0
+
+
 def test_clerks_of_one_company_cannot_write_for_another_companys_project(
     registry: RegistryHarness,
 ) -> None:
     project_b = registry.funded_project(company=COMPANY_B)
-    call = registry.outcomes.functions.addOutcome(project_b, OUTCOME_PATENT_APPLICATION, "x", doc("b-outcome"))
+    call = registry.outcomes.functions.addOutcome(
+        project_b, OUTCOME_PATENT_APPLICATION, "x", NO_DETAILS, doc("b-outcome")
+    )
     for clerk in (registry.actors.company_a, registry.actors.company_a2):
         registry.reverts(clerk, call, "ProjectUnauthorizedCompany", projectId=project_b, account=clerk)
     receipt = registry.send(registry.actors.company_b, call)

@@ -1,5 +1,6 @@
 """Audits (contracts/grants/Audits.sol): evaluations with a grade and findings, clawbacks that move a
-project to ClawedBack, and participation restrictions that only ever get longer."""
+project to ClawedBack, and participation restrictions that only ever get longer, both pending until a
+second auditor confirms them (the confirmation rules themselves: tests/contracts/test_sanctions.py)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,13 @@ def audit(
         until,
     )
     return registry.send(registry.actors.auditor, registry.grants.functions.recordAudit(project, result))
+
+
+def sanctioned(registry: RegistryHarness, project: int, **terms: Any) -> tuple[Any, Any]:
+    """The receipts of an audit with a sanction and of the second auditor's confirmation of it."""
+    recorded = audit(registry, project, **terms)
+    audit_id = registry.event(recorded, registry.grants, "AuditRecorded")["auditId"]
+    return recorded, registry.confirm_sanction(audit_id)
 
 
 def project_status(registry: RegistryHarness, project: int) -> ProjectStatus:
@@ -110,15 +118,18 @@ def test_audits_count_from_one_across_projects(registry: RegistryHarness) -> Non
 
 
 @pytest.mark.parametrize("ending", [None, "completeProject", "terminateProject"])
-def test_clawback_moves_the_project_to_clawed_back(registry: RegistryHarness, ending: str | None) -> None:
+def test_clawback_moves_the_project_to_clawed_back_once_confirmed(
+    registry: RegistryHarness, ending: str | None
+) -> None:
     auditor = registry.actors.auditor
     project = registry.funded_project()
     if ending:
         registry.send(registry.actors.admin, getattr(registry.grants.functions, ending)(project, doc("end")))
     before = stored(registry.grants.functions.getProject(project))
     findings = doc("misuse-of-funds")
-    receipt = audit(registry, project, grade=Grade.VERY_POOR, findings=findings, clawback=30_000_000)
+    receipt, confirmed = sanctioned(registry, project, grade=Grade.VERY_POOR, findings=findings, clawback=30_000_000)
 
+    assert registry.events(receipt, registry.grants, "ProjectStatusChanged") == []
     assert registry.event(receipt, registry.grants, "AuditRecorded") == {
         "auditId": 1,
         "projectId": project,
@@ -128,12 +139,18 @@ def test_clawback_moves_the_project_to_clawed_back(registry: RegistryHarness, en
         "clawbackAmount": 30_000_000,
         "restrictedUntil": 0,
     }
-    assert registry.event(receipt, registry.grants, "ProjectStatusChanged") == {
+    assert registry.event(confirmed, registry.grants, "SanctionConfirmed") == {
+        "auditId": 1,
+        "auditor": registry.actors.auditor_b,
+        "confirmations": 2,
+        "inEffect": True,
+    }
+    assert registry.event(confirmed, registry.grants, "ProjectStatusChanged") == {
         "projectId": project,
         "from": before["status"],
         "to": ProjectStatus.CLAWED_BACK,
         "documentHash": findings,
-        "actor": auditor,
+        "actor": registry.actors.auditor_b,
     }
     assert stored(registry.grants.functions.getProject(project)) == {
         **before,
@@ -143,19 +160,19 @@ def test_clawback_moves_the_project_to_clawed_back(registry: RegistryHarness, en
 
 
 def test_clawback_of_the_whole_grant_is_allowed_but_not_more(registry: RegistryHarness) -> None:
-    project = registry.funded_project()
+    project = registry.funded_project()  # the test rules allow at most 100 % of the grant
     registry.reverts(
         registry.actors.auditor,
         registry.grants.functions.recordAudit(project, (Grade.VERY_POOR, doc("f"), CAP + 1, 0)),
-        "AuditClawbackExceedsGrant",
+        "AuditClawbackAboveLimit",
         projectId=project,
         clawbackAmount=CAP + 1,
-        amount=CAP,
+        limit=CAP,
     )
     assert project_status(registry, project) == ProjectStatus.ACTIVE
     assert registry.grants.functions.auditCount().call() == 0
 
-    audit(registry, project, grade=Grade.VERY_POOR, clawback=CAP)
+    sanctioned(registry, project, grade=Grade.VERY_POOR, clawback=CAP)
     assert project_status(registry, project) == ProjectStatus.CLAWED_BACK
 
 
@@ -163,7 +180,7 @@ def test_a_clawed_back_project_cannot_be_clawed_back_again_but_can_be_graded(
     registry: RegistryHarness,
 ) -> None:
     project = registry.funded_project()
-    audit(registry, project, grade=Grade.POOR, clawback=10_000_000)
+    sanctioned(registry, project, grade=Grade.POOR, clawback=10_000_000)
 
     registry.reverts(
         registry.actors.auditor,
@@ -185,9 +202,10 @@ def test_restriction_bars_the_company_from_new_grants_until_it_ends(registry: Re
     program = registry.create_program()
     project = registry.register_project(program)
     until = registry.now() + YEAR
-    receipt = audit(registry, project, grade=Grade.VERY_POOR, until=until)
+    receipt, confirmed = sanctioned(registry, project, grade=Grade.VERY_POOR, until=until)
 
-    assert registry.event(receipt, registry.grants, "CompanyRestrictionSet") == {
+    assert registry.events(receipt, registry.grants, "CompanyRestrictionSet") == []
+    assert registry.event(confirmed, registry.grants, "CompanyRestrictionSet") == {
         "companyId": COMPANY_A,
         "until": until,
         "auditId": 1,
@@ -228,18 +246,18 @@ def test_a_shorter_later_restriction_does_not_shorten_it_and_a_longer_one_extend
 ) -> None:
     project = registry.funded_project()
     until = registry.now() + 2 * YEAR
-    audit(registry, project, grade=Grade.POOR, until=until)
+    sanctioned(registry, project, grade=Grade.POOR, until=until)
 
-    shorter = audit(registry, project, grade=Grade.POOR, until=until - YEAR)
+    recorded, shorter = sanctioned(registry, project, grade=Grade.POOR, until=until - YEAR)
     assert registry.events(shorter, registry.grants, "CompanyRestrictionSet") == []
-    assert registry.event(shorter, registry.grants, "AuditRecorded")["restrictedUntil"] == until - YEAR
+    assert registry.event(recorded, registry.grants, "AuditRecorded")["restrictedUntil"] == until - YEAR
     assert stored(registry.grants.functions.getAudit(2))["restrictedUntil"] == until - YEAR
     assert registry.grants.functions.restrictionOf(COMPANY_A).call() == until
 
-    same = audit(registry, project, grade=Grade.POOR, until=until)
+    _, same = sanctioned(registry, project, grade=Grade.POOR, until=until)
     assert registry.events(same, registry.grants, "CompanyRestrictionSet") == []
 
-    longer = audit(registry, project, grade=Grade.VERY_POOR, until=until + YEAR)
+    _, longer = sanctioned(registry, project, grade=Grade.VERY_POOR, until=until + YEAR)
     assert registry.event(longer, registry.grants, "CompanyRestrictionSet") == {
         "companyId": COMPANY_A,
         "until": until + YEAR,
@@ -252,7 +270,7 @@ def test_clawback_and_restriction_in_one_audit(registry: RegistryHarness) -> Non
     project = registry.funded_project()
     until = registry.now() + YEAR
     findings = doc("fraud")
-    receipt = audit(registry, project, grade=Grade.VERY_POOR, findings=findings, clawback=CAP, until=until)
+    _, receipt = sanctioned(registry, project, grade=Grade.VERY_POOR, findings=findings, clawback=CAP, until=until)
     assert registry.event(receipt, registry.grants, "ProjectStatusChanged")["to"] == ProjectStatus.CLAWED_BACK
     assert registry.event(receipt, registry.grants, "CompanyRestrictionSet") == {
         "companyId": COMPANY_A,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from registry.chain.devkeys import dev_account
-from tests.helpers.registry import COMPANY_A, COMPANY_B, DAY, RegistryHarness, block_time, doc
+from tests.helpers.registry import COMPANY_A, COMPANY_B, DAY, NO_DETAILS, RegistryHarness, block_time, doc
 
 NEWCOMER = dev_account(8).address  # a dev account the fixtures gave nothing to
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
@@ -56,7 +56,9 @@ def test_binding_emits_company_account_bound_and_lets_the_account_write_for_that
     assert company_of(registry, NEWCOMER) == ZERO_ID
     assert not is_participant(registry, NEWCOMER)
 
-    receipt = registry.send(registry.actors.admin, registry.grants.functions.bindCompanyAccount(NEWCOMER, COMPANY_B))
+    receipt = registry.send(
+        registry.actors.admin, registry.grants.functions.bindCompanyAccount(NEWCOMER, COMPANY_B, "")
+    )
 
     assert registry.event(receipt, registry.grants, "CompanyAccountBound") == {
         "account": NEWCOMER,
@@ -68,7 +70,7 @@ def test_binding_emits_company_account_bound_and_lets_the_account_write_for_that
     registry.add_outcome(project_b, sender=NEWCOMER)
     registry.reverts(
         NEWCOMER,
-        registry.outcomes.functions.addOutcome(project_a, OUTCOME_PATENT_APPLICATION, "x", doc("a")),
+        registry.outcomes.functions.addOutcome(project_a, OUTCOME_PATENT_APPLICATION, "x", NO_DETAILS, doc("a")),
         "ProjectUnauthorizedCompany",
         projectId=project_a,
         account=NEWCOMER,
@@ -82,7 +84,7 @@ def test_binding_a_bound_account_again_is_refused_naming_its_current_company(
     account = registry.actors.company_a
     registry.reverts(
         registry.actors.admin,
-        registry.grants.functions.bindCompanyAccount(account, company),
+        registry.grants.functions.bindCompanyAccount(account, company, ""),
         "MembershipAccountAlreadyBound",
         account=account,
         companyId=COMPANY_A,
@@ -93,13 +95,13 @@ def test_binding_a_bound_account_again_is_refused_naming_its_current_company(
 def test_binding_the_zero_account_is_refused(registry: RegistryHarness) -> None:
     registry.reverts(
         registry.actors.admin,
-        registry.grants.functions.bindCompanyAccount(ZERO_ADDRESS, COMPANY_A),
+        registry.grants.functions.bindCompanyAccount(ZERO_ADDRESS, COMPANY_A, ""),
         "MembershipAccountZero",
     )
     # The account is checked before the company id.
     refused = registry.reverts(
         registry.actors.admin,
-        registry.grants.functions.bindCompanyAccount(ZERO_ADDRESS, ZERO_ID),
+        registry.grants.functions.bindCompanyAccount(ZERO_ADDRESS, ZERO_ID, ""),
         "MembershipAccountZero",
     )
     assert refused.args_by_name == {}
@@ -108,7 +110,7 @@ def test_binding_the_zero_account_is_refused(registry: RegistryHarness) -> None:
 def test_binding_to_company_id_zero_is_refused(registry: RegistryHarness) -> None:
     refused = registry.reverts(
         registry.actors.admin,
-        registry.grants.functions.bindCompanyAccount(NEWCOMER, ZERO_ID),
+        registry.grants.functions.bindCompanyAccount(NEWCOMER, ZERO_ID, ""),
         "MembershipCompanyIdZero",
     )
     assert refused.args_by_name == {}
@@ -155,7 +157,7 @@ def test_unbound_account_can_be_bound_to_another_company(registry: RegistryHarne
     account = registry.actors.company_a2
     project_b = registry.funded_project(company=COMPANY_B)
     registry.send(registry.actors.admin, registry.grants.functions.unbindCompanyAccount(account))
-    receipt = registry.send(registry.actors.admin, registry.grants.functions.bindCompanyAccount(account, COMPANY_B))
+    receipt = registry.send(registry.actors.admin, registry.grants.functions.bindCompanyAccount(account, COMPANY_B, ""))
     assert registry.event(receipt, registry.grants, "CompanyAccountBound")["companyId"] == COMPANY_B
     assert company_of(registry, account) == COMPANY_B
     registry.add_outcome(project_b, sender=account)
@@ -184,7 +186,9 @@ def test_unbound_account_loses_write_rights_at_once_and_its_records_stay_readabl
     )
     registry.reverts(
         clerk,
-        registry.outcomes.functions.addOutcome(project, OUTCOME_PATENT_APPLICATION, "y", doc("late outcome")),
+        registry.outcomes.functions.addOutcome(
+            project, OUTCOME_PATENT_APPLICATION, "y", NO_DETAILS, doc("late outcome")
+        ),
         "ProjectUnauthorizedCompany",
         **refused_for_project,
     )
@@ -278,7 +282,7 @@ def test_binding_an_account_holding_a_privileged_role_is_refused(
         grant(registry, role, account)
     registry.reverts(
         registry.actors.admin,
-        registry.grants.functions.bindCompanyAccount(account, COMPANY_A),
+        registry.grants.functions.bindCompanyAccount(account, COMPANY_A, ""),
         "MembershipRoleConflict",
         account=account,
         role=registry.role(role),
@@ -288,7 +292,7 @@ def test_binding_an_account_holding_a_privileged_role_is_refused(
 
 def test_binding_a_member_is_allowed(registry: RegistryHarness) -> None:
     account = registry.actors.member
-    receipt = registry.send(registry.actors.admin, registry.grants.functions.bindCompanyAccount(account, COMPANY_B))
+    receipt = registry.send(registry.actors.admin, registry.grants.functions.bindCompanyAccount(account, COMPANY_B, ""))
     assert registry.event(receipt, registry.grants, "CompanyAccountBound")["account"] == account
     assert company_of(registry, account) == COMPANY_B
     assert has_role(registry, "MEMBER_ROLE", account)
@@ -298,7 +302,7 @@ def test_binding_an_account_holding_module_role_is_refused(registry: RegistryHar
     grant(registry, "MODULE_ROLE", NEWCOMER)
     registry.reverts(
         registry.actors.admin,
-        registry.grants.functions.bindCompanyAccount(NEWCOMER, COMPANY_A),
+        registry.grants.functions.bindCompanyAccount(NEWCOMER, COMPANY_A, ""),
         "MembershipRoleConflict",
         account=NEWCOMER,
         role=registry.role("MODULE_ROLE"),
@@ -312,7 +316,7 @@ def test_former_company_account_may_take_a_privileged_role_once_unbound(registry
     assert has_role(registry, "AUDITOR_ROLE", account)
     registry.reverts(
         registry.actors.admin,
-        registry.grants.functions.bindCompanyAccount(account, COMPANY_B),
+        registry.grants.functions.bindCompanyAccount(account, COMPANY_B, ""),
         "MembershipRoleConflict",
         account=account,
         role=registry.role("AUDITOR_ROLE"),
@@ -512,7 +516,7 @@ def test_new_default_admin_governs_roles_while_the_old_one_keeps_only_admin_role
     # The new default admin holds no company binding and cannot get one.
     registry.reverts(
         admin,
-        grants.bindCompanyAccount(NEWCOMER, COMPANY_A),
+        grants.bindCompanyAccount(NEWCOMER, COMPANY_A, ""),
         "MembershipRoleConflict",
         account=NEWCOMER,
         role=registry.role("DEFAULT_ADMIN_ROLE"),

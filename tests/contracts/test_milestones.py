@@ -492,15 +492,22 @@ def test_reused_evidence_keeps_its_first_anchor(registry: RegistryHarness) -> No
     ]
 
 
-def test_a_submission_cannot_be_approved_once_the_project_is_terminated(registry: RegistryHarness) -> None:
+@pytest.mark.parametrize(
+    ("ending", "status"), [("terminateProject", ProjectStatus.TERMINATED), ("completeProject", ProjectStatus.COMPLETED)]
+)
+def test_a_submission_can_be_neither_approved_nor_rejected_once_the_project_ended(
+    registry: RegistryHarness, ending: str, status: ProjectStatus
+) -> None:
     project, index = registry.submitted_milestone()
-    registry.send(registry.actors.admin, registry.grants.functions.terminateProject(project, doc("ended")))
-    registry.reverts(
-        registry.actors.auditor,
-        registry.grants.functions.approveMilestone(project, index, doc("ok")),
-        "ProjectStatusInvalid",
-        projectId=project,
-        status=ProjectStatus.TERMINATED,
-    )
-    registry.send(registry.actors.auditor, registry.grants.functions.rejectMilestone(project, index, doc("ended")))
-    assert stored(registry.grants.functions.getMilestone(project, index))["status"] == MilestoneStatus.REJECTED
+    registry.send(registry.actors.admin, getattr(registry.grants.functions, ending)(project, doc("ended")))
+    for review in ("approveMilestone", "rejectMilestone"):
+        registry.reverts(
+            registry.actors.auditor,
+            getattr(registry.grants.functions, review)(project, index, doc("ended")),
+            "ProjectStatusInvalid",
+            projectId=project,
+            status=status,
+        )
+    assert stored(registry.grants.functions.getMilestone(project, index))["status"] == MilestoneStatus.SUBMITTED
+    # No decision was noted, so there is nothing to object to.
+    assert registry.grants.functions.decisionOf(1, project, index).call()[1] == 0

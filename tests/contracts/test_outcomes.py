@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from registry.domain.enums import AnchorKind, IpStatus, OutcomeType, ProjectStatus
-from tests.helpers.registry import COMPANY_B, RegistryHarness, block_time, call_reverts, doc, stored
+from tests.helpers.registry import COMPANY_B, NO_DETAILS, RegistryHarness, block_time, call_reverts, doc, stored
 
 ZERO = bytes(32)
 IP_TYPES = [
@@ -71,7 +71,12 @@ def amend(
     sender: str | None = None,
 ) -> Any:
     call = registry.outcomes.functions.amendOutcome(
-        original, outcome_type, external_id, doc(f"evidence:{original}:{external_id}"), doc(f"why:{original}")
+        original,
+        outcome_type,
+        external_id,
+        NO_DETAILS,
+        doc(f"evidence:{original}:{external_id}"),
+        doc(f"why:{original}"),
     )
     return registry.send(sender or registry.actors.company_a, call)
 
@@ -92,7 +97,9 @@ def test_each_outcome_type_is_recorded_and_its_evidence_anchored(
     project = registry.funded_project()
     evidence = doc(f"evidence:{outcome_type.name}")
     external_id = f"ext-{outcome_type.name}"
-    receipt = registry.send(a, registry.outcomes.functions.addOutcome(project, outcome_type, external_id, evidence))
+    receipt = registry.send(
+        a, registry.outcomes.functions.addOutcome(project, outcome_type, external_id, NO_DETAILS, evidence)
+    )
 
     assert registry.event(receipt, registry.outcomes, "OutcomeAdded") == {
         "outcomeId": 1,
@@ -132,7 +139,7 @@ def test_outcome_needs_a_type(registry: RegistryHarness) -> None:
     project = registry.funded_project()
     registry.reverts(
         registry.actors.company_a,
-        registry.outcomes.functions.addOutcome(project, OutcomeType.NONE, "x", doc("e")),
+        registry.outcomes.functions.addOutcome(project, OutcomeType.NONE, "x", NO_DETAILS, doc("e")),
         "OutcomeTypeMissing",
     )
     assert registry.outcomes.functions.outcomeCount().call() == 0
@@ -142,7 +149,7 @@ def test_outcome_needs_evidence(registry: RegistryHarness) -> None:
     project = registry.funded_project()
     registry.reverts(
         registry.actors.company_a,
-        registry.outcomes.functions.addOutcome(project, OutcomeType.PAPER, "doi:10.1000/1", ZERO),
+        registry.outcomes.functions.addOutcome(project, OutcomeType.PAPER, "doi:10.1000/1", NO_DETAILS, ZERO),
         "EvidenceHashZero",
     )
 
@@ -158,12 +165,12 @@ def test_outcome_of_a_terminated_or_clawed_back_project_is_refused(registry: Reg
     terminated = registry.funded_project()
     registry.send(registry.actors.admin, registry.grants.functions.terminateProject(terminated, doc("stop")))
     clawed = registry.funded_project()
-    registry.send(registry.actors.auditor, registry.grants.functions.recordAudit(clawed, (5, doc("f"), 1, 0)))
+    registry.sanction(clawed, clawback=1)
 
     for project, status in ((terminated, ProjectStatus.TERMINATED), (clawed, ProjectStatus.CLAWED_BACK)):
         registry.reverts(
             registry.actors.company_a,
-            registry.outcomes.functions.addOutcome(project, OutcomeType.PAPER, "doi", doc("e")),
+            registry.outcomes.functions.addOutcome(project, OutcomeType.PAPER, "doi", NO_DETAILS, doc("e")),
             "ProjectStatusInvalid",
             projectId=project,
             status=status,
@@ -174,7 +181,7 @@ def test_outcome_of_a_terminated_or_clawed_back_project_is_refused(registry: Reg
 def test_outcome_of_an_unknown_project_is_refused(registry: RegistryHarness) -> None:
     registry.reverts(
         registry.actors.company_a,
-        registry.outcomes.functions.addOutcome(4, OutcomeType.PAPER, "doi", doc("e")),
+        registry.outcomes.functions.addOutcome(4, OutcomeType.PAPER, "doi", NO_DETAILS, doc("e")),
         "ProjectNotFound",
         projectId=4,
     )
@@ -187,7 +194,9 @@ def test_unknown_outcome_is_not_found(registry: RegistryHarness, outcome_id: int
     for sender, call in (
         (
             registry.actors.company_a,
-            registry.outcomes.functions.amendOutcome(outcome_id, OutcomeType.PAPER, "x", doc("e"), doc("r")),
+            registry.outcomes.functions.amendOutcome(
+                outcome_id, OutcomeType.PAPER, "x", NO_DETAILS, doc("e"), doc("r")
+            ),
         ),
         (registry.actors.company_a, registry.outcomes.functions.revokeOutcome(outcome_id, doc("r"))),
         (registry.actors.auditor, registry.outcomes.functions.revokeOutcome(outcome_id, doc("r"))),
@@ -212,7 +221,7 @@ def test_amendment_is_a_new_record_pointing_at_the_original(registry: RegistryHa
     receipt = registry.send(
         a2,
         registry.outcomes.functions.amendOutcome(
-            original, OutcomeType.PATENT_APPLICATION, "10-2021-0012346", evidence, reason
+            original, OutcomeType.PATENT_APPLICATION, "10-2021-0012346", NO_DETAILS, evidence, reason
         ),
     )
 
@@ -249,7 +258,9 @@ def test_amended_outcome_cannot_be_amended_again_but_its_amendment_can(registry:
 
     registry.reverts(
         registry.actors.company_a,
-        registry.outcomes.functions.amendOutcome(first, OutcomeType.PATENT_APPLICATION, "v2-bis", doc("e"), doc("r")),
+        registry.outcomes.functions.amendOutcome(
+            first, OutcomeType.PATENT_APPLICATION, "v2-bis", NO_DETAILS, doc("e"), doc("r")
+        ),
         "OutcomeAlreadyAmended",
         outcomeId=first,
         amendedBy=second,
@@ -276,17 +287,17 @@ def test_amendment_needs_a_type_evidence_and_a_reason(registry: RegistryHarness)
     original = registry.add_outcome(registry.funded_project())
     registry.reverts(
         a,
-        registry.outcomes.functions.amendOutcome(original, OutcomeType.NONE, "x", doc("e"), doc("r")),
+        registry.outcomes.functions.amendOutcome(original, OutcomeType.NONE, "x", NO_DETAILS, doc("e"), doc("r")),
         "OutcomeTypeMissing",
     )
     registry.reverts(
         a,
-        registry.outcomes.functions.amendOutcome(original, OutcomeType.PAPER, "x", ZERO, doc("r")),
+        registry.outcomes.functions.amendOutcome(original, OutcomeType.PAPER, "x", NO_DETAILS, ZERO, doc("r")),
         "EvidenceHashZero",
     )
     registry.reverts(
         a,
-        registry.outcomes.functions.amendOutcome(original, OutcomeType.PAPER, "x", doc("e"), ZERO),
+        registry.outcomes.functions.amendOutcome(original, OutcomeType.PAPER, "x", NO_DETAILS, doc("e"), ZERO),
         "EvidenceHashZero",
     )
     assert outcome(registry, original)["amendedBy"] == 0
@@ -298,7 +309,7 @@ def test_revoked_outcome_cannot_be_amended(registry: RegistryHarness) -> None:
     registry.send(registry.actors.company_a, registry.outcomes.functions.revokeOutcome(original, doc("withdrawn")))
     registry.reverts(
         registry.actors.company_a,
-        registry.outcomes.functions.amendOutcome(original, OutcomeType.PAPER, "x", doc("e"), doc("r")),
+        registry.outcomes.functions.amendOutcome(original, OutcomeType.PAPER, "x", NO_DETAILS, doc("e"), doc("r")),
         "OutcomeAlreadyRevoked",
         outcomeId=original,
     )
@@ -308,7 +319,7 @@ def test_another_company_cannot_amend(registry: RegistryHarness) -> None:
     original = registry.add_outcome(registry.funded_project())
     registry.reverts(
         registry.actors.company_b,
-        registry.outcomes.functions.amendOutcome(original, OutcomeType.PAPER, "x", doc("e"), doc("r")),
+        registry.outcomes.functions.amendOutcome(original, OutcomeType.PAPER, "x", NO_DETAILS, doc("e"), doc("r")),
         "ProjectUnauthorizedCompany",
         projectId=1,
         account=registry.actors.company_b,

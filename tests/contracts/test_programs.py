@@ -1,5 +1,6 @@
-"""Grant programs and projects (contracts/grants/Programs.sol): opening and closing programs, budget
-and cap enforcement, and the project lifecycle Active -> Completed | Terminated."""
+"""Grant programs and projects (contracts/grants/Programs.sol): opening and closing programs with their
+rules, budget and cap enforcement, project targets, and the project lifecycle Active -> Completed |
+Terminated (the money a termination returns: tests/contracts/test_funds.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,19 @@ from typing import Any
 import pytest
 
 from registry.domain.enums import AnchorKind, ProgramStatus, ProjectStatus
-from tests.helpers.registry import BUDGET, CAP, COMPANY_A, COMPANY_B, DAY, RegistryHarness, call_reverts, doc, stored
+from tests.helpers.registry import (
+    BUDGET,
+    CAP,
+    COMPANY_A,
+    COMPANY_B,
+    DAY,
+    RULES,
+    TARGETS,
+    RegistryHarness,
+    call_reverts,
+    doc,
+    stored,
+)
 
 ZERO = bytes(32)
 NAME = "R&D commercialization support"
@@ -27,9 +40,15 @@ def anchor(registry: RegistryHarness, document_hash: bytes) -> dict[str, Any]:
 
 
 def program_terms(
-    *, budget: int = BUDGET, cap: int = CAP, name: str = NAME, metadata: bytes | None = None, year: int = 2021
+    *,
+    budget: int = BUDGET,
+    cap: int = CAP,
+    name: str = NAME,
+    metadata: bytes | None = None,
+    year: int = 2021,
+    rules: tuple[int, int, int, int] = RULES,
 ) -> tuple[Any, ...]:
-    return (name, year, budget, cap, FIELD, doc(f"program:{name}") if metadata is None else metadata, URI)
+    return (name, year, budget, cap, FIELD, doc(f"program:{name}") if metadata is None else metadata, URI, rules)
 
 
 def terms(
@@ -51,6 +70,7 @@ def terms(
         start,
         end,
         doc(f"plan:{program_id}:{amount}") if plan is None else plan,
+        TARGETS,
     )
 
 
@@ -62,10 +82,11 @@ def test_create_program_emits_terms_stores_open_program_and_anchors_metadata(
 ) -> None:
     admin = registry.actors.admin
     metadata = doc("program-metadata")
+    rules = (3, 14, 730, 150)
     receipt = registry.send(
         admin,
         registry.grants.functions.createProgram(
-            program_terms(budget=1_600_000_000, cap=100_000_000, metadata=metadata)
+            program_terms(budget=1_600_000_000, cap=100_000_000, metadata=metadata, rules=rules)
         ),
     )
 
@@ -80,6 +101,9 @@ def test_create_program_emits_terms_stores_open_program_and_anchors_metadata(
         "metadataHash": metadata,
         "metadataURI": URI,
     }
+    rules_by_name = {"followUpYears": 3, "objectionDays": 14, "maxRestrictionDays": 730, "maxClawbackPercent": 150}
+    assert registry.event(receipt, registry.grants, "ProgramRulesSet") == {"programId": 1, "rules": rules_by_name}
+    assert stored(registry.grants.functions.rulesOf(1)) == rules_by_name
     assert stored(registry.grants.functions.getProgram(1)) == {
         "budget": 1_600_000_000,
         "perProjectCap": 100_000_000,
@@ -100,6 +124,34 @@ def test_create_program_emits_terms_stores_open_program_and_anchors_metadata(
         "blockNumber": number,
         "kind": AnchorKind.PROGRAM_METADATA,
     }
+
+
+@pytest.mark.parametrize(
+    "rules", [(0, 30, 1825, 100), (5, 0, 1825, 100), (0, 0, 0, 0)], ids=["no-follow-up", "no-objections", "none"]
+)
+def test_a_program_needs_follow_up_years_and_an_objection_window(
+    registry: RegistryHarness, rules: tuple[int, int, int, int]
+) -> None:
+    registry.reverts(
+        registry.actors.admin,
+        registry.grants.functions.createProgram(program_terms(rules=rules)),
+        "ProgramRulesInvalid",
+        followUpYears=rules[0],
+        objectionDays=rules[1],
+    )
+    assert registry.grants.functions.programCount().call() == 0
+
+
+def test_a_program_may_allow_no_restriction_and_no_clawback(registry: RegistryHarness) -> None:
+    receipt = registry.send(
+        registry.actors.admin, registry.grants.functions.createProgram(program_terms(rules=(1, 1, 0, 0)))
+    )
+    program = registry.event(receipt, registry.grants, "ProgramCreated")["programId"]
+    assert tuple(stored(registry.grants.functions.rulesOf(program)).values()) == (1, 1, 0, 0)
+
+
+def test_rules_of_an_unknown_program_are_not_found(registry: RegistryHarness) -> None:
+    call_reverts(registry, registry.grants.functions.rulesOf(1), "ProgramNotFound", programId=1)
 
 
 def test_program_ids_count_from_one(registry: RegistryHarness) -> None:
@@ -228,7 +280,9 @@ def test_register_project_emits_terms_stores_active_project_and_anchors_plan(
     plan = doc("plan")
     receipt = registry.send(
         admin,
-        registry.grants.functions.registerProject((program, COMPANY_A, 20_000_000, start, start + 180 * DAY, plan)),
+        registry.grants.functions.registerProject(
+            (program, COMPANY_A, 20_000_000, start, start + 180 * DAY, plan, TARGETS)
+        ),
     )
 
     assert registry.event(receipt, registry.grants, "ProjectRegistered") == {
@@ -240,6 +294,11 @@ def test_register_project_emits_terms_stores_active_project_and_anchors_plan(
         "endDate": start + 180 * DAY,
         "planHash": plan,
         "admin": admin,
+    }
+    # The targets live in their event only.
+    assert registry.event(receipt, registry.grants, "ProjectTargetsSet") == {
+        "projectId": 1,
+        "targets": dict(zip(("papers", "patents", "sales", "investment", "jobs"), TARGETS, strict=True)),
     }
     assert stored(registry.grants.functions.getProject(1)) == {
         "programId": program,
@@ -401,7 +460,7 @@ def test_complete_project_without_report_is_allowed(registry: RegistryHarness) -
     assert stored(registry.grants.functions.getProject(project))["status"] == ProjectStatus.COMPLETED
 
 
-def test_terminate_project_emits_status_change_and_keeps_the_grant_counted(registry: RegistryHarness) -> None:
+def test_terminate_project_emits_status_change_and_returns_the_unpaid_grant(registry: RegistryHarness) -> None:
     program = registry.create_program()
     project = registry.register_project(program)
     reason = doc("termination-reason")
@@ -416,9 +475,14 @@ def test_terminate_project_emits_status_change_and_keeps_the_grant_counted(regis
     }
     assert stored(registry.grants.functions.getProject(project))["status"] == ProjectStatus.TERMINATED
     assert anchor(registry, reason)["kind"] == AnchorKind.DOCUMENT
-    # The grant stays counted against the budget: termination does not free budget.
+    # Nothing was paid, so the whole grant goes back to the program's budget; the project still counts.
+    assert registry.event(receipt, registry.grants, "GrantFundsReturned") == {
+        "projectId": project,
+        "programId": program,
+        "amount": CAP,
+    }
     record = stored(registry.grants.functions.getProgram(program))
-    assert (record["granted"], record["projectCount"]) == (CAP, 1)
+    assert (record["granted"], record["projectCount"]) == (0, 1)
 
 
 def test_terminate_project_requires_a_reason(registry: RegistryHarness) -> None:

@@ -39,7 +39,7 @@ from registry.chain.compiler import Artifact
 from registry.chain.deployment import FORWARDER, GRANT_REGISTRY, OUTCOME_REGISTRY, DeploymentManifest
 from registry.chain.reverts import RevertDecoder
 from registry.domain.enums import MilestoneStatus, OutcomeType, ProjectStatus, ReportStatus
-from tests.helpers.registry import COMPANY_A, COMPANY_B, DAY, Actors, RegistryHarness, doc
+from tests.helpers.registry import COMPANY_A, COMPANY_B, DAY, NO_DETAILS, Actors, RegistryHarness, doc
 
 COMPANY_C = keccak(text="brn:131-81-00003")  # a funded company no account acts for
 ZERO = b"\x00" * 32
@@ -747,7 +747,7 @@ class RegistryMachine(RuleBasedStateMachine):
         elif failure is None and evidence == ZERO:
             failure = "EvidenceHashZero", {}
 
-        call = self.outcomes.functions.addOutcome(project_id, outcome_type, "10-2021-0012345", evidence)
+        call = self.outcomes.functions.addOutcome(project_id, outcome_type, "10-2021-0012345", NO_DETAILS, evidence)
         receipt = self.expect(actor, call, failure)
         if receipt is not None:
             self.outcome_count += 1

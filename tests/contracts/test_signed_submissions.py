@@ -17,7 +17,7 @@ from eth_utils import to_checksum_address
 
 from registry.chain.forwarder import FORWARD_REQUEST_TYPES, FORWARDER_NAME, FORWARDER_VERSION, SignedRequest
 from registry.domain.enums import AnchorKind, MilestoneStatus, OutcomeType
-from tests.helpers.registry import COMPANY_A, RegistryHarness, doc
+from tests.helpers.registry import COMPANY_A, NO_DETAILS, RegistryHarness, doc
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
@@ -156,7 +156,7 @@ def test_relayed_outcome_is_credited_to_the_signer(registry: RegistryHarness) ->
     project_id = registry.funded_project()
     evidence = doc("relayed patent application")
     call = registry.outcomes.functions.addOutcome(
-        project_id, OutcomeType.PATENT_APPLICATION, "10-2021-0099999", evidence
+        project_id, OutcomeType.PATENT_APPLICATION, "10-2021-0099999", NO_DETAILS, evidence
     )
     request = registry.sign(company_a, registry.outcomes, registry.calldata(call))
 
@@ -434,7 +434,7 @@ def test_outcome_registry_refusal_of_a_relayed_outcome_surfaces_the_registry_err
     company_b = registry.actors.company_b
     project_id = registry.funded_project()  # company A's project
     evidence = doc("company b outcome")
-    call = registry.outcomes.functions.addOutcome(project_id, OutcomeType.PAPER, "10.1000/xyz", evidence)
+    call = registry.outcomes.functions.addOutcome(project_id, OutcomeType.PAPER, "10.1000/xyz", NO_DETAILS, evidence)
     request = registry.sign(company_b, registry.outcomes, registry.calldata(call))
 
     # The grant registry's error passes through the outcome registry and then the forwarder.

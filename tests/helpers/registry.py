@@ -15,7 +15,8 @@ from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
-from registry.chain.devkeys import dev_account
+from registry.chain.devkeys import DEV_ACCOUNT_COUNT, dev_account
+from registry.chain.devload import second_auditor as second_auditor_key
 from registry.chain.forwarder import SignedRequest, sign_request
 from registry.chain.reverts import RevertDecoder
 from registry.chain.transactions import TransactionSender
@@ -45,7 +46,9 @@ def doc(label: str) -> bytes:
 
 @dataclass(frozen=True)
 class Actors:
-    """Anvil dev accounts by the role the fixtures gave them."""
+    """Anvil dev accounts by the role the fixtures gave them, and the second auditor, who confirms sanctions:
+    the dev mnemonic's next key after anvil's ten (so that dev accounts 8 and 9 stay free for the tests that
+    take them as newcomers), signed for here; the session fixture funds it and grants it the auditor role."""
 
     admin: ChecksumAddress
     auditor: ChecksumAddress
@@ -55,16 +58,28 @@ class Actors:
     outsider: ChecksumAddress
     relayer: ChecksumAddress
     company_a2: ChecksumAddress
+    auditor_b: ChecksumAddress
 
     @classmethod
     def from_dev_accounts(cls) -> Actors:
-        return cls(*(dev_account(i).address for i in range(8)))
+        admin, auditor, member, company_a, company_b, outsider, relayer, company_a2 = (
+            dev_account(i).address for i in range(8)
+        )
+        return cls(
+            admin, auditor, member, company_a, company_b, outsider, relayer, company_a2, second_auditor_key().address
+        )
 
     def key(self, address: str) -> LocalAccount:
-        for i in range(10):
+        for i in range(DEV_ACCOUNT_COUNT):
             if dev_account(i).address == address:
                 return dev_account(i)
+        if address == self.auditor_b:
+            return second_auditor_key()
         raise KeyError(address)
+
+    def signer(self, address: str) -> LocalAccount | ChecksumAddress:
+        """What sends for `address`: the node's unlocked dev account, or the second auditor's key."""
+        return second_auditor_key() if address == self.auditor_b else Web3.to_checksum_address(address)
 
 
 @dataclass
@@ -82,7 +97,7 @@ class RegistryHarness:
     # sending -----------------------------------------------------------------------------------
     def send(self, sender: str, call: Any) -> TxReceipt:
         if sender not in self._senders:
-            self._senders[sender] = TransactionSender(self.w3, Web3.to_checksum_address(sender), self.decoder)
+            self._senders[sender] = TransactionSender(self.w3, self.actors.signer(sender), self.decoder)
         return self._senders[sender].send(call)
 
     def reverts(self, sender: str, call: Any, error: str, **args: Any) -> ContractRevert:
@@ -181,6 +196,53 @@ class RegistryHarness:
         call = self.outcomes.functions.reportCommercialization(project_id, year, figures, doc(f"report:{year}"))
         receipt = self.send(sender or self.actors.company_a, call)
         return int(self.event(receipt, self.outcomes, "CommercializationReported")["reportId"])
+
+    # sanctions and objections ------------------------------------------------------------------
+    def record_audit(
+        self,
+        project_id: int,
+        *,
+        grade: int = 5,
+        findings: bytes | None = None,
+        clawback: int = 0,
+        until: int = 0,
+        sender: str | None = None,
+    ) -> int:
+        """The id of an audit the auditor recorded; any sanction in it is pending."""
+        findings = findings or doc(f"findings:{project_id}:{grade}:{clawback}:{until}:{self.now()}")
+        call = self.grants.functions.recordAudit(project_id, (grade, findings, clawback, until))
+        receipt = self.send(sender or self.actors.auditor, call)
+        return int(self.event(receipt, self.grants, "AuditRecorded")["auditId"])
+
+    def confirm_sanction(self, audit_id: int, *, sender: str | None = None) -> TxReceipt:
+        """The second auditor (or `sender`) confirming the sanction of `audit_id`."""
+        return self.send(sender or self.actors.auditor_b, self.grants.functions.confirmSanction(audit_id))
+
+    def sanction(self, project_id: int, *, clawback: int = 0, until: int = 0, grade: int = 5) -> TxReceipt:
+        """A sanction recorded by the auditor and put into effect by the second: the confirming receipt."""
+        return self.confirm_sanction(self.record_audit(project_id, grade=grade, clawback=clawback, until=until))
+
+    def rejected_milestone(self, project_id: int | None = None, *, sender: str | None = None) -> tuple[int, int]:
+        """A milestone of company A's project, submitted and rejected by the auditor (or `sender`)."""
+        project_id, index = self.submitted_milestone(project_id)
+        call = self.grants.functions.rejectMilestone(project_id, index, doc(f"rejection:{project_id}:{self.now()}"))
+        self.send(sender or self.actors.auditor, call)
+        return project_id, index
+
+    def file_objection(
+        self, subject: int, subject_id: int, milestone_index: int = 0, *, sender: str | None = None
+    ) -> int:
+        """The id of an objection company A (or `sender`) filed."""
+        evidence = doc(f"objection:{subject}:{subject_id}:{milestone_index}:{self.now()}")
+        call = self.outcomes.functions.fileObjection(subject, subject_id, milestone_index, evidence)
+        receipt = self.send(sender or self.actors.company_a, call)
+        return int(self.event(receipt, self.outcomes, "ObjectionFiled")["objectionId"])
+
+    def resolve_objection(self, objection_id: int, *, upheld: bool, sender: str | None = None) -> TxReceipt:
+        """The second auditor (or `sender`) upholding or dismissing an objection."""
+        reason = doc(f"resolution:{objection_id}:{upheld}")
+        call = self.outcomes.functions.resolveObjection(objection_id, upheld, reason)
+        return self.send(sender or self.actors.auditor_b, call)
 
     # signed submissions ------------------------------------------------------------------------
     @staticmethod

@@ -16,6 +16,7 @@ from registry.cli import (
     index,
     member,
     milestone,
+    objection,
     outcome,
     program,
     project,
@@ -43,6 +44,7 @@ app.add_typer(member.app, name="member")
 app.add_typer(evidence.app, name="evidence")
 app.command(name="verify")(evidence.verify)
 app.add_typer(outcome.app, name="outcome")
+app.add_typer(objection.app, name="objection")
 app.add_typer(outcome.ip_app, name="ip")
 app.add_typer(commercialization.app, name="commercialization")
 app.add_typer(signing.app)  # top-level `sign` and `relay`

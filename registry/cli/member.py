@@ -6,6 +6,7 @@ are folded from the registry's own events, since the contract deliberately keeps
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Any
 
 import typer
@@ -24,9 +25,11 @@ from registry.cli.context import (
     run,
 )
 from registry.cli.output import console, emit, user_errors
+from registry.cli.project import company_identity
 from registry.domain.companies import company_id
 from registry.domain.records import Record
 from registry.domain.roles import COMPANY_LABEL, Role
+from registry.domain.text import visible_bidi
 from registry.errors import RegistryError
 from registry.evidence.hashing import hash_to_hex
 
@@ -52,6 +55,14 @@ def add(
         str | None,
         typer.Option("--company", help="Bind the account to this company: its business registration number."),
     ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            help="The company's public name (상호), e.g. '(주)한빛데이터': required for a company's first account; "
+            "a different name than the registry's renames the company.",
+        ),
+    ] = None,
     account: AccountOption = None,
     dev_key: DevKeyOption = None,
     password_file: PasswordFileOption = None,
@@ -60,13 +71,17 @@ def add(
     """Give an account a role, or bind a company's staff account to its company (admin).
 
     A company account writes only for its own company's projects, and can never also be an admin or auditor.
+    The first account of a company publishes the company's name (상호) with --name; later accounts may leave
+    it out. Only the hash of the business registration number goes on chain; the name is public.
 
     Example: rnd-registry member add 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --role auditor --account city-admin
-    Example: rnd-registry member add 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --company 131-81-10001 -a city-admin
-    """
+    Example: rnd-registry member add 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --company 131-81-10001 --name "(주)한빛데이터" -a city-admin
+    """  # noqa: E501
     with user_errors():
         address = resolve_account(who)
         chosen = _role(role, company)
+        if chosen is not None and name is not None:
+            raise RegistryError("--name is the name of a company: give it with --company, not with --role")
         if chosen is not None:
             granted = chosen
 
@@ -80,6 +95,8 @@ def add(
             return
         assert company is not None
         identity = company_id(company)
+        wanted = company_name(name) if name is not None else None
+        said: list[str] = []
 
         def bind(c: RegistryClient) -> Operation[Record]:
             current = c.company_of(address)
@@ -90,10 +107,53 @@ def add(
                     f"{address} acts for another company ({hash_to_hex(current)}); remove it first with "
                     f"`rnd-registry member remove {address} --company`"
                 )
-            return c.ops.bind_company_account(address, identity)
+            known = c.company_name(identity)
+            if not known and wanted is None:
+                raise RegistryError(
+                    f"company {company} has no name on the registry yet: its first account publishes it, so give "
+                    'the company\'s public name (상호) with --name, e.g. --name "(주)한빛데이터"'
+                )
+            if wanted is None or wanted == known:
+                said.append(f"{address} now acts for company {company}, {known} ({hash_to_hex(identity)})")
+                return c.ops.bind_company_account(address, identity)
+            renamed = f", renamed from {known}" if known else ""
+            said.append(f"{address} now acts for company {company}, {wanted}{renamed} ({hash_to_hex(identity)})")
+            return c.ops.bind_company_account(address, identity, wanted)
 
-        run(Signer(account, dev_key, password_file), bind, as_json=as_json,
-            show=lambda _r: _say(f"{address} now acts for company {company} ({hash_to_hex(identity)})"))  # fmt: skip
+        run(Signer(account, dev_key, password_file), bind, as_json=as_json, show=lambda _r: _say(said[-1]))
+
+
+@app.command(name="rename-company")
+def rename_company(
+    company: Annotated[
+        str,
+        typer.Argument(
+            metavar="COMPANY", help="The company: its business registration number, or its registry identity (0x…)."
+        ),
+    ],
+    name: Annotated[str, typer.Option("--name", help="The company's new public name (상호).")],
+    account: AccountOption = None,
+    dev_key: DevKeyOption = None,
+    password_file: PasswordFileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Publish a company's change of name (상호); the registry keeps every earlier name in its history (admin).
+
+    Example: rnd-registry member rename-company 131-81-10001 --name "(주)한빛데이터랩" --account city-admin
+    """
+    with user_errors():
+        identity = parse_company(company)
+        wanted = company_name(name)
+        said: list[str] = []
+
+        def build(c: RegistryClient) -> Operation[Record]:
+            known = c.company_name(identity)
+            if known == wanted:
+                raise RegistryError(f"company {company} is already named {known}; nothing was changed")
+            said.append(f"company {company} is now named {wanted}" + (f" (was {known})" if known else ""))
+            return c.ops.rename_company(identity, wanted)
+
+        run(Signer(account, dev_key, password_file), build, as_json=as_json, show=lambda _r: _say(said[-1]))
 
 
 @app.command()
@@ -153,8 +213,11 @@ def list_members(as_json: JsonOption = False) -> None:
         client = open_client()
         members = current_members(client)
         labels = {entry.address: entry.label for entry in list_accounts()}
+        names = {m["companyId"]: client.company_name(bytes.fromhex(m["companyId"][2:])) for m in members
+                 if m["companyId"]}  # fmt: skip
     for member in members:
         member["label"] = labels.get(member["account"])
+        member["companyName"] = names.get(member["companyId"])
 
     def text() -> None:
         if not members:
@@ -165,7 +228,7 @@ def list_members(as_json: JsonOption = False) -> None:
             if m["label"]:
                 notes.append(f"({escape(m['label'])})")
             if m["companyId"]:
-                notes.append(f"company {m['companyId']}")
+                notes.append(f"company {escape(visible_bidi(m['companyName'] or '(no name)'))} {m['companyId']}")
             if m["role"] == "module":
                 name = "the outcome registry" if m["account"] == client.outcomes.address else "a registry contract"
                 notes.append(f"({name}, recording documents for companies)")
@@ -204,6 +267,32 @@ def current_members(client: RegistryClient) -> list[dict[str, Any]]:
             current.pop(key, None)
     order = {role: position for position, role in enumerate(_ORDER)}
     return sorted(current.values(), key=lambda m: (order.get(m["role"], len(order)), m["sinceBlock"], m["account"]))
+
+
+#: The longest company name the registry takes, in UTF-8 bytes (`MembershipCompanyNameTooLong`).
+MAX_COMPANY_NAME_BYTES = 200
+
+
+def company_name(text: str) -> str:
+    """A company's public name as it is recorded: trimmed and in Unicode NFC (so that a name typed on a
+    Mac, decomposed, is the same name); refused when empty, too long or holding control characters."""
+    name = unicodedata.normalize("NFC", text.strip())
+    if not name:
+        raise RegistryError("--name: the company's name is empty; give its public name (상호), e.g. (주)한빛데이터")
+    size = len(name.encode())
+    if size > MAX_COMPANY_NAME_BYTES:
+        raise RegistryError(f"--name: the name is {size} bytes long in UTF-8; the registry takes at most "
+                            f"{MAX_COMPANY_NAME_BYTES} (about 66 Korean characters)")  # fmt: skip
+    if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200c\u200d" for ch in name):
+        raise RegistryError("--name: the name holds control or invisible formatting characters; type it plainly")
+    return name
+
+
+def parse_company(text: str) -> bytes:
+    """A company named by its business registration number, or by its registry identity (0x and 64 hex)."""
+    if text.strip().lower().startswith("0x"):
+        return company_identity(None, text.strip())
+    return company_id(text)
 
 
 def _role(role: str | None, company: str | None) -> Role | None:

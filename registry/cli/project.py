@@ -3,12 +3,14 @@ and look them up with their milestones (city program office; anyone reads)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from pydantic import TypeAdapter, ValidationError
+from rich.markup import escape
 
 from registry.chain.client import RegistryClient
 from registry.cli.context import (
@@ -28,10 +30,11 @@ from registry.cli.context import (
 from registry.cli.milestone import describe_milestone, required_document
 from registry.cli.output import console, emit, listing, user_errors
 from registry.domain.companies import company_id
-from registry.domain.deadlines import is_overdue
-from registry.domain.enums import ProjectStatus
+from registry.domain.deadlines import FollowUpYear, ReportState, commercialization_schedule, is_overdue, now_seconds
+from registry.domain.enums import ObjectionStatus, ObjectionSubject, ProjectStatus
 from registry.domain.money import format_won
-from registry.domain.records import Milestone, Project, ProjectTerms
+from registry.domain.records import Milestone, Objection, Project, ProjectFunds, ProjectTargets, ProjectTerms
+from registry.domain.text import visible_bidi
 from registry.domain.types import ZERO_HASH, Hash32
 from registry.errors import RegistryError
 
@@ -66,17 +69,67 @@ def company_identity(business_number: str | None, identity: str | None) -> bytes
         ) from None
 
 
-def show_project(project: Project) -> None:
+def show_project(project: Project, company_name: str | None = None) -> None:
     plan = f"plan 0x{project.plan_hash.hex()}" if project.plan_hash != ZERO_HASH else "no plan document"
+    named = f"{escape(visible_bidi(company_name or '(no name on record)'))} " if company_name is not None else ""
     console.print(
         f"project [bold]{project.project_id}[/bold] under program {project.program_id} — "
         f"{status_name(project.status)}\n"
         f"  grant {format_won(project.amount)}, {project.start_date:%Y-%m-%d} to {project.end_date:%Y-%m-%d}\n"
-        f"  company 0x{project.company_id.hex()}\n"
+        f"  company {named}0x{project.company_id.hex()}\n"
         f"  {plan}\n"
         f"  {project.milestone_count} milestone(s) planned, tranches {format_won(project.planned_tranches)}",
         soft_wrap=True,
+        highlight=False,
     )
+
+
+def describe_targets(targets: ProjectTargets) -> str:
+    """A project's performance targets in one line; zero is no target."""
+    parts = [
+        f"{targets.papers} paper(s)" if targets.papers else "",
+        f"{targets.patents} patent(s)" if targets.patents else "",
+        f"sales {format_won(targets.sales)}" if targets.sales else "",
+        f"investment {format_won(targets.investment)}" if targets.investment else "",
+        f"{targets.jobs} job(s)" if targets.jobs else "",
+    ]
+    return ", ".join(part for part in parts if part) or "none set"
+
+
+def project_targets(client: RegistryClient, project_id: int) -> ProjectTargets:
+    """The targets recorded when the project was registered (an event only: nothing on chain reads them)."""
+    events = client.history(client.grants, ["ProjectTargetsSet"], {"projectId": project_id})
+    if not events:
+        return ProjectTargets()
+    raw = events[-1]["targets"]
+    papers, patents, sales, investment, jobs = (raw[k] for k in _TARGET_FIELDS) if isinstance(raw, Mapping) else raw
+    return ProjectTargets(papers=papers, patents=patents, sales=sales, investment=investment, jobs=jobs)
+
+
+#: The fields of `ProjectTargets` on chain, in order (an event's struct arrives by name).
+_TARGET_FIELDS = ("papers", "patents", "sales", "investment", "jobs")
+
+
+def project_objections(client: RegistryClient, project_id: int) -> list[Objection]:
+    """Every objection filed about the project's decisions, oldest first."""
+    events = client.history(client.outcomes, ["ObjectionFiled"], {"projectId": project_id})
+    return [client.objection(int(e["objectionId"])) for e in events]
+
+
+def reported_years(client: RegistryClient, project_id: int) -> set[int]:
+    """The years the project has a commercialization report for (committed or disclosed)."""
+    names = ["CommercializationReported", "CommercializationCommitted"]
+    events = client.history(client.outcomes, names, {"projectId": project_id})
+    return {client.report(int(e["reportId"])).year for e in events}
+
+
+def describe_follow_up(entry: FollowUpYear) -> str:
+    due = f"due {entry.due_date:%Y-%m-%d}"
+    if entry.state is ReportState.LATE:
+        return f"{entry.year}: [bold red]LATE[/bold red] ({due})"
+    if entry.state is ReportState.DUE:
+        return f"{entry.year}: [yellow]due[/yellow] ({due})"
+    return f"{entry.year}: {entry.state.value} ({due})"
 
 
 def project_milestones(client: RegistryClient, project: Project, block: int) -> list[Milestone]:
@@ -118,6 +171,15 @@ def register(
         str | None, typer.Option("--company-id", help="The company's registry identity (0x…), instead of --company.")
     ] = None,
     plan: Annotated[Path | None, typer.Option(help="The project plan document; its SHA-256 is recorded.")] = None,
+    target_papers: Annotated[int, typer.Option(min=0, max=2**16 - 1, help="Target: papers published.")] = 0,
+    target_patents: Annotated[int, typer.Option(min=0, max=2**16 - 1, help="Target: patents filed or granted.")] = 0,
+    target_sales: Annotated[
+        int, typer.Option(parser=won, metavar="WON", help="Target: sales from the results, in won (e.g. 5억).")
+    ] = 0,
+    target_investment: Annotated[
+        int, typer.Option(parser=won, metavar="WON", help="Target: investment attracted, in won (e.g. 1억).")
+    ] = 0,
+    target_jobs: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Target: jobs created.")] = 0,
     public: PublicOption = False,
     account: AccountOption = None,
     dev_key: DevKeyOption = None,
@@ -126,11 +188,16 @@ def register(
 ) -> None:
     """Register a funded project (grant agreement) under an open program (admin).
 
-    Only the hash of the company's business registration number goes on chain.
+    Only the hash of the company's business registration number goes on chain. The performance targets
+    (성과목표) the program asks for are recorded with it; a target left out is none.
 
-    Example: rnd-registry project register --program 2 --company 131-81-10001 --amount 1억 --start 2021-05-01 --end 2021-12-31 --plan plan.pdf --account city-admin
+    Example: rnd-registry project register --program 2 --company 131-81-10001 --amount 1억 --start 2021-05-01 --end 2021-12-31 --plan plan.pdf --target-papers 2 --target-sales 5억 --account city-admin
     """  # noqa: E501
     with user_errors():
+        targets = ProjectTargets(
+            papers=target_papers, patents=target_patents, sales=target_sales, investment=target_investment,
+            jobs=target_jobs,
+        )  # fmt: skip
         terms = ProjectTerms(
             program_id=program_id,
             company_id=company_identity(company, company_hex),
@@ -138,9 +205,15 @@ def register(
             start_date=start,
             end_date=end,
             plan_hash=store_document(plan, public=public) if plan else None,
+            targets=targets,
         )
+
+        def show(project: Project) -> None:
+            show_project(project)
+            console.print(f"  targets: {describe_targets(targets)}")
+
         run(Signer(account, dev_key, password_file), lambda c: c.ops.register_project(terms),
-            as_json=as_json, show=show_project)  # fmt: skip
+            as_json=as_json, show=show)  # fmt: skip
 
 
 @app.command()
@@ -190,30 +263,48 @@ def terminate(
 
 @app.command()
 def show(project_id: ProjectArgument, as_json: JsonOption = False) -> None:
-    """Show a project with its milestones (overdue ones marked) and its status changes (anyone).
+    """Show a project with its company's name, targets, funds, milestones (overdue ones marked), the
+    commercialization reports it owes (due or late), objections and status changes (anyone).
 
-    A milestone is overdue once its due day has ended on the chain's clock while it still waits for
-    the company (planned, or rejected and not yet resubmitted) in an active project.
+    A milestone is overdue once its due day has ended (UTC, now) while it still waits for the company
+    (planned, or rejected and not yet resubmitted) in an active project. A commercialization report for a
+    year is due from the next January 1 and late after the next March 31 (registry.domain.deadlines).
 
     Example: rnd-registry project show 3
     """
     with user_errors():
         client = open_client()
-        latest = client.w3.eth.get_block("latest")
-        block, now = int(latest["number"]), datetime.fromtimestamp(int(latest["timestamp"]), tz=UTC)
+        block = client.w3.eth.block_number
         project = client.project(project_id, block)
         milestones = project_milestones(client, project, block)
         changes = status_changes(client, project_id)
-    as_of = int(now.timestamp())
+        name = client.company_name(project.company_id, block)
+        funds = client.funds(project_id, block)
+        rules = client.program_rules(project.program_id, block)
+        targets = project_targets(client, project_id)
+        objections = project_objections(client, project_id)
+        reported = reported_years(client, project_id)
+    as_of = now_seconds()
+    now = datetime.fromtimestamp(as_of, tz=UTC)
     overdue = {m.milestone_index for m in milestones if is_overdue(m.status, m.due_date, project.status, as_of)}
+    follow_up = commercialization_schedule(project.status, project.end_date, reported, as_of, rules.follow_up_years)
 
     def text() -> None:
-        show_project(project)
+        show_project(project, name)
+        console.print(f"  targets: {describe_targets(targets)}")
+        console.print("  " + describe_funds(funds))
         if milestones:
-            console.print(f"milestones (as of {now:%Y-%m-%d}, block {block:,}):")
+            console.print(f"milestones (as of {now:%Y-%m-%d %H:%M} UTC, block {block:,}):")
         for m in milestones:
             mark = "  [bold red]OVERDUE[/bold red]" if m.milestone_index in overdue else ""
             console.print("  " + describe_milestone(m) + mark, soft_wrap=True)
+        if follow_up:
+            console.print(f"commercialization reports ({rules.follow_up_years} year(s) of follow-up):")
+            console.print("  " + "; ".join(describe_follow_up(entry) for entry in follow_up), soft_wrap=True)
+        if objections:
+            console.print("objections:")
+        for objection in objections:
+            console.print("  " + describe_objection(objection), soft_wrap=True)
         if changes:
             console.print("status changes:")
         for change in changes:
@@ -227,11 +318,43 @@ def show(project_id: ProjectArgument, as_json: JsonOption = False) -> None:
 
     data = {
         "project": project.model_dump(mode="json"),
+        "companyName": name or None,
+        "targets": targets.model_dump(mode="json"),
+        "funds": funds.model_dump(mode="json"),
         "milestones": [{**m.model_dump(mode="json"), "overdue": m.milestone_index in overdue} for m in milestones],
+        "commercialization": [
+            {"year": e.year, "dueDate": e.due_date.date().isoformat(), "state": e.state.value} for e in follow_up
+        ],
+        "objections": [o.model_dump(mode="json") for o in objections],
         "status_changes": changes,
         "as_of": {"block_number": block, "time": now.isoformat()},
     }
     emit(data, as_json=as_json, text=text)
+
+
+def describe_funds(funds: ProjectFunds) -> str:
+    returned = f", {format_won(funds.returned)} returned to the program" if funds.returned else ""
+    return f"paid {format_won(funds.paid)} for approved milestones{returned}"
+
+
+def describe_objection(objection: Objection) -> str:
+    """One line: number, what it contests, state, who filed it."""
+    state = objection.status.name.lower()
+    if objection.status is ObjectionStatus.OPEN:
+        state = "[bold yellow]open[/bold yellow]"
+    return (
+        f"objection {objection.objection_id} to the {subject_words(objection)}: {state}, filed "
+        f"{objection.filed_at:%Y-%m-%d} by {objection.filed_by}"
+    )
+
+
+def subject_words(objection: Objection) -> str:
+    """What an objection contests, as people say it."""
+    if objection.subject is ObjectionSubject.MILESTONE_REJECTION:
+        return f"rejection of milestone {objection.milestone_index} of project {objection.subject_id}"
+    if objection.subject is ObjectionSubject.REPORT_DISPUTE:
+        return f"dispute of report {objection.subject_id}"
+    return f"evaluation {objection.subject_id}"
 
 
 @app.command(name="list")

@@ -38,6 +38,7 @@ class InvalidOutcomeDetails(RegistryError, ValueError):
         self.outcome_type = outcome_type
         self.field = field
         self.option = option
+        self.problem = problem
         super().__init__(f"{option}: {problem}")
 
 

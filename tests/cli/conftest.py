@@ -16,7 +16,7 @@ from registry.chain.anvil import AnvilProcess
 from registry.chain.deployment import DeploymentManifest
 from registry.cli.main import app
 from registry.settings import get_settings
-from tests.helpers.registry import RegistryHarness
+from tests.helpers.registry import RegistryHarness, second_auditor_key
 
 
 def reason(result: Result) -> str:
@@ -87,3 +87,17 @@ def cli(
     get_settings.cache_clear()
     yield Cli(CliRunner(), data_dir)
     get_settings.cache_clear()
+
+
+#: The password of keystores the CLI tests import.
+TEST_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def second_auditor(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The options that sign as the session's second auditor (not a dev account: imported as a keystore)."""
+    key_file = tmp_path / "auditor-b.key"
+    key_file.write_text(bytes(second_auditor_key().key).hex() + "\n")
+    monkeypatch.setenv("RND_KEYSTORE_PASSWORD", TEST_PASSWORD)
+    cli.ok(f"rnd-registry account import auditor-b --key-file {key_file}")
+    return "--account auditor-b"

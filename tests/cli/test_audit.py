@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,34 +36,78 @@ def chain_state(registry: RegistryHarness, project_id: int) -> tuple[Any, ...]:
     return registry.w3.eth.block_number, g.getProject(project_id).call(), audits
 
 
-def test_auditor_records_a_poor_grade_with_clawback_and_restriction(
-    cli: Cli, registry: RegistryHarness, tmp_path: Path
+def a_year_from_now(registry: RegistryHarness) -> str:
+    """A restriction's end within the program's longest (five years by default)."""
+    return datetime.fromtimestamp(registry.now() + 365 * 24 * 3600, UTC).date().isoformat()
+
+
+def test_a_sanction_is_pending_until_a_second_auditor_confirms_it(
+    cli: Cli, registry: RegistryHarness, tmp_path: Path, second_auditor: str
 ) -> None:
     project_id = registry.funded_project()
     findings = findings_file(tmp_path)
+    until = a_year_from_now(registry)
 
     result = cli.ok(
         f"rnd-registry audit record {project_id} --grade poor --findings {findings} --clawback 5천만 "
-        f"--restrict-until 2099-12-31 {AUDITOR} --json"
+        f"--restrict-until {until} {AUDITOR} --json"
     )
 
     audit = json.loads(result.stdout)["record"]
-    assert (audit["audit_id"], audit["project_id"], audit["grade"]) == (1, project_id, 4)
+    audit_id = audit["audit_id"]
+    assert (audit["project_id"], audit["grade"]) == (project_id, 4)
     assert audit["clawback_amount"] == 50_000_000
-    assert audit["restricted_until"].startswith("2099-12-31")
+    assert audit["restricted_until"].startswith(until)
     assert audit["findings_hash"] == "0x" + hashlib.sha256(findings.read_bytes()).hexdigest()
     assert audit["auditor"] == registry.actors.auditor
+    assert registry.grants.functions.getProject(project_id).call()[2] == 1  # still active: pending
+    shown = said(cli.ok(f"rnd-registry audit show {audit_id}"))
+    assert f"audit {audit_id} of project {project_id} — grade poor, clawback ₩50,000,000, no new grants until {until}" \
+        in shown  # fmt: skip
+    assert "sanction pending (1 of 2 confirmation(s))" in shown
+
+    # the recorder cannot confirm their own
+    refused = cli.refused(f"rnd-registry audit confirm {audit_id} {AUDITOR}")
+    assert f"{registry.actors.auditor} recorded or already confirmed the sanction of evaluation {audit_id}" in refused
+
+    confirmed = said(cli.ok(f"rnd-registry audit confirm {audit_id} {second_auditor}"))
+    assert f"done: confirm the sanction of evaluation {audit_id}" in confirmed
+    assert f"evaluation {audit_id}: sanction in effect (2 of 2 confirmation(s))" in confirmed
     assert registry.grants.functions.getProject(project_id).call()[2] == 4  # clawed back
-    shown = said(cli.ok("rnd-registry audit show 1"))
-    assert (
-        f"audit 1 of project {project_id} — grade poor, clawback ₩50,000,000, no new grants until 2099-12-31" in shown
-    )
-    # the restriction bars the company from new grants
-    refused = cli.fails(
+    funds = json.loads(cli.ok(f"rnd-registry project show {project_id} --json").stdout)["funds"]
+    assert funds == {"project_id": project_id, "paid": 0, "returned": 100_000_000}  # nothing was paid: all back
+    assert "sanction in effect (2 of 2" in said(cli.ok(f"rnd-registry audit show {audit_id}"))
+    # in effect, the restriction bars the company from new grants
+    refused_grant = cli.fails(
         f"rnd-registry project register --program 1 --company-id 0x{COMPANY_A.hex()} --amount 1천만 "
         "--start 2100-01-01 --end 2100-12-31 --dev-key 0"
     )
-    assert "is barred from new grants until 2099-12-31" in said(refused)
+    assert f"is barred from new grants until {until}" in said(refused_grant)
+    # and a second confirmation is refused: nothing is pending any more
+    again = cli.refused(f"rnd-registry audit confirm {audit_id} {AUDITOR}")
+    assert "is already in effect; nothing was changed" in again
+
+
+def test_an_evaluation_without_sanction_has_nothing_to_confirm(
+    cli: Cli, registry: RegistryHarness, second_auditor: str
+) -> None:
+    audit_id = registry.record_audit(registry.funded_project(), grade=2)
+    before = registry.w3.eth.block_number
+    refused = cli.refused(f"rnd-registry audit confirm {audit_id} {second_auditor}")
+    assert refused == f"error: evaluation {audit_id} set no clawback or restriction: there is nothing to confirm"
+    assert registry.w3.eth.block_number == before
+
+
+def test_the_admin_sets_the_sanction_quorum_and_anyone_reads_it(cli: Cli, registry: RegistryHarness) -> None:
+    assert "a sanction needs 2 auditors" in said(cli.ok("rnd-registry audit quorum"))
+    assert "a sanction now needs 3 auditors" in said(cli.ok("rnd-registry audit quorum 3 --dev-key 0"))
+    assert json.loads(cli.ok("rnd-registry audit quorum --json").stdout) == {"quorum": 3}
+    assert registry.grants.functions.sanctionQuorum().call() == 3
+    assert "already needs 3 auditors; nothing was changed" in cli.refused("rnd-registry audit quorum 3 --dev-key 0")
+    too_few = cli.refused("rnd-registry audit quorum 1 --dev-key 0")
+    assert too_few.startswith("error: N: 1 is not a whole number; give a number from 2 to 255")
+    assert "does not hold the admin role" in cli.refused(f"rnd-registry audit quorum 2 {AUDITOR}")
+    cli.ok("rnd-registry audit quorum 2 --dev-key 0")
 
 
 @pytest.mark.parametrize(("typed", "value"), [("excellent", 1), ("good", 2), ("fair", 3), ("Very-Poor", 5)])
@@ -98,7 +143,11 @@ def test_text_output_names_the_grade_and_no_sanctions(cli: Cli, registry: Regist
         ("--grade poor --findings {findings} --clawback 5천만원원", "is not an amount of won"),
         (
             "--grade poor --findings {findings} --clawback 2억",
-            "a clawback of ₩200,000,000 exceeds project {project}'s grant of ₩100,000,000",
+            "a clawback of ₩200,000,000 is above what project {project}'s program allows (₩100,000,000, its largest",
+        ),
+        (
+            "--grade poor --findings {findings} --restrict-until 2099-12-31",
+            "a restriction until 2099-12-31 is longer than project {project}'s program allows",
         ),
         ("--grade poor --findings {findings} --restrict-until 2023-02-30", "'2023-02-30' is not a date"),
     ],

@@ -91,7 +91,8 @@ def test_sign_names_the_file_it_wrote_in_the_relay_it_suggests(
     request.parent.mkdir()
     project_id = registry.funded_project()
     signed = cli.ok(
-        f"rnd-registry sign '{request}' -- outcome add {project_id} --type paper --evidence {evidence} {COMPANY_A_KEY}"
+        f"rnd-registry sign '{request}' -- outcome add {project_id} --type paper --id 10.1000/182 --journal J "
+        f"--evidence {evidence} {COMPANY_A_KEY}"
     )
     assert f"`rnd-registry relay '{request}'`" in " ".join(signed.stdout.split())
 

@@ -12,10 +12,12 @@ import pytest
 from registry.chain.devkeys import dev_account
 from registry.domain.companies import company_id
 from tests.cli.conftest import Cli, reason
-from tests.helpers.registry import COMPANY_A, RegistryHarness
+from tests.helpers.registry import COMPANY_A, COMPANY_A_NAME, RegistryHarness
 
 PASSWORD = "correct horse battery"
 BRN = "131-81-10001"
+NAME = "(주)가온테크"
+COMPANY_A_BRN = "131-81-00001"
 
 
 def membership(registry: RegistryHarness, accounts: tuple[str, ...]) -> dict[str, Any]:
@@ -26,6 +28,7 @@ def membership(registry: RegistryHarness, accounts: tuple[str, ...]) -> dict[str
         "block": registry.w3.eth.block_number,
         "roles": [[g.hasRole(role, a).call() for role in roles] for a in accounts],
         "companies": [g.companyOf(a).call() for a in accounts],
+        "names": [g.companyName(c).call() for c in (COMPANY_A, company_id(BRN))],
     }
 
 
@@ -60,8 +63,11 @@ def test_admin_takes_a_role_away(cli: Cli, registry: RegistryHarness) -> None:
 
 def test_admin_binds_a_staff_account_to_its_company_by_business_number(cli: Cli, registry: RegistryHarness) -> None:
     outsider = registry.actors.outsider
-    cli.ok(f"rnd-registry member add {outsider} --company {BRN} --dev-key 0")
+    result = cli.ok(f"rnd-registry member add {outsider} --company {BRN} --name ' {NAME} ' --dev-key 0")
+    said = " ".join(result.stdout.split())
+    assert f"{outsider} now acts for company {BRN}, {NAME} (0x{company_id(BRN).hex()})" in said
     assert registry.grants.functions.companyOf(outsider).call() == company_id(BRN)
+    assert registry.grants.functions.companyName(company_id(BRN)).call() == NAME  # trimmed
     members = json.loads(cli.ok("rnd-registry member list --json").stdout)
     bound = [m for m in members if m["account"] == outsider]
     assert bound == [
@@ -72,8 +78,65 @@ def test_admin_binds_a_staff_account_to_its_company_by_business_number(cli: Cli,
             "sinceBlock": registry.w3.eth.block_number,
             "transactionHash": bound[0]["transactionHash"],
             "label": None,
+            "companyName": NAME,
         }
     ]
+    assert f"company {NAME} 0x{company_id(BRN).hex()}" in cli.ok("rnd-registry member list").stdout
+
+
+def test_a_companys_first_account_needs_its_name(cli: Cli, registry: RegistryHarness) -> None:
+    with unchanged(registry):
+        refused = reason(cli.fails(f"rnd-registry member add {registry.actors.outsider} --company {BRN} --dev-key 0"))
+    assert refused == (
+        f"error: company {BRN} has no name on the registry yet: its first account publishes it, so give the "
+        'company\'s public name (상호) with --name, e.g. --name "(주)한빛데이터"'
+    )
+
+
+def test_a_later_account_keeps_the_companys_name_or_renames_it(cli: Cli, registry: RegistryHarness) -> None:
+    outsider, newcomer = registry.actors.outsider, dev_account(8).address
+    kept = cli.ok(f"rnd-registry member add {outsider} --company {COMPANY_A_BRN} --dev-key 0").stdout
+    assert f"now acts for company {COMPANY_A_BRN}, {COMPANY_A_NAME}" in " ".join(kept.split())
+    assert registry.grants.functions.companyName(COMPANY_A).call() == COMPANY_A_NAME
+    renamed = cli.ok(f"rnd-registry member add {newcomer} --company {COMPANY_A_BRN} --name '(주)한빛데이터랩' "
+                     "--dev-key 0").stdout  # fmt: skip
+    assert f"(주)한빛데이터랩, renamed from {COMPANY_A_NAME}" in " ".join(renamed.split())
+    assert registry.grants.functions.companyName(COMPANY_A).call() == "(주)한빛데이터랩"
+    named = registry.grants.events.CompanyNamed().get_logs(from_block=0, argument_filters={"companyId": COMPANY_A})
+    assert [e["args"]["name"] for e in named] == [COMPANY_A_NAME, "(주)한빛데이터랩"]
+
+
+def test_admin_renames_a_company_and_the_same_name_sends_nothing(cli: Cli, registry: RegistryHarness) -> None:
+    result = cli.ok(f"rnd-registry member rename-company {COMPANY_A_BRN} --name '(주)한빛AI' --dev-key 0")
+    assert f"company {COMPANY_A_BRN} is now named (주)한빛AI (was {COMPANY_A_NAME})" in " ".join(result.stdout.split())
+    assert registry.grants.functions.companyName(COMPANY_A).call() == "(주)한빛AI"
+    by_identity = f"rnd-registry member rename-company 0x{COMPANY_A.hex()} --name '(주)한빛AI' --dev-key 0"
+    with unchanged(registry):
+        assert "is already named (주)한빛AI; nothing was changed" in reason(cli.fails(by_identity))
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ("--name '  '", "error: --name: the company's name is empty"),
+        ("--name " + "가" * 67, "error: --name: the name is 201 bytes long in UTF-8; the registry takes at most 200"),
+        ("--name 'A\u202eB'", "error: --name: the name holds control or invisible formatting characters"),
+        ("--name X --dev-key 3", "does not hold the admin role"),
+    ],
+)
+def test_a_name_the_registry_cannot_take_is_refused(
+    cli: Cli, registry: RegistryHarness, options: str, expected: str
+) -> None:
+    signer = "" if "--dev-key" in options else " --dev-key 0"
+    with unchanged(registry):
+        result = cli.fails(f"rnd-registry member rename-company {COMPANY_A_BRN} {options}{signer}")
+    assert expected in reason(result)
+
+
+def test_a_name_is_given_with_a_company_not_a_role(cli: Cli, registry: RegistryHarness) -> None:
+    with unchanged(registry):
+        result = cli.fails(f"rnd-registry member add {registry.actors.outsider} --role member --name X --dev-key 0")
+    assert "--name is the name of a company: give it with --company, not with --role" in reason(result)
 
 
 def test_admin_unbinds_a_staff_account_from_its_company(cli: Cli, registry: RegistryHarness) -> None:

@@ -42,9 +42,17 @@ def rejected_input(cli: Cli, registry: RegistryHarness, command: str, reason: st
     return refused_leaving(cli, lambda: chain_state(registry), command, reason, exit_code=2)
 
 
+#: What identifies an outcome of each type the tests record.
+IDENTIFIED = {
+    "patent-application": "--id 10-2021-0123456",
+    "paper": "--id https://doi.org/10.1000/182 --journal 'Journal of Grants' --sci",
+    "software": "--id C-2022-001234",
+}
+
+
 def add_outcome(cli: Cli, project_id: int, evidence: Path, *, kind: str = "patent-application") -> dict[str, Any]:
     result = cli.ok(
-        f"rnd-registry outcome add {project_id} --type {kind} --id 10-2021-0123456 --evidence {evidence} "
+        f"rnd-registry outcome add {project_id} --type {kind} {IDENTIFIED[kind]} --evidence {evidence} "
         f"{COMPANY_A_KEY} --json"
     )
     record: dict[str, Any] = json.loads(result.stdout)["record"]
@@ -96,7 +104,8 @@ def test_amendment_keeps_the_original_and_show_lists_the_chain(
     assert f"corrects outcome {original['outcome_id']}" in text
 
     refused(cli, registry,
-            f"rnd-registry outcome amend {original['outcome_id']} --id X --reason-text again {COMPANY_A_KEY}",
+            f"rnd-registry outcome amend {original['outcome_id']} --id 10-2021-0123458 --reason-text again "
+            f"{COMPANY_A_KEY}",
             f"outcome {original['outcome_id']} was already corrected by outcome {amended['outcome_id']}")  # fmt: skip
 
 
@@ -144,7 +153,8 @@ def test_missing_evidence_file_is_refused_before_anything_is_sent(
 ) -> None:
     project_id = registry.funded_project()
     refused(cli, registry,
-            f"rnd-registry outcome add {project_id} --type paper --evidence {tmp_path / 'nope.pdf'} {COMPANY_A_KEY}",
+            f"rnd-registry outcome add {project_id} --type paper {IDENTIFIED['paper']} "
+            f"--evidence {tmp_path / 'nope.pdf'} {COMPANY_A_KEY}",
             "nope.pdf: no such file")  # fmt: skip
 
 
@@ -179,9 +189,12 @@ def test_company_b_cannot_record_or_change_company_a_outcomes(
     outcome_id = add_outcome(cli, project_id, evidence)["outcome_id"]
     company_b = registry.actors.company_b
     not_theirs = f"{company_b} does not act for the company of project {project_id}"
-    refused(cli, registry, f"rnd-registry outcome add {project_id} --type paper --evidence {evidence} {COMPANY_B_KEY}",
+    refused(cli, registry,
+            f"rnd-registry outcome add {project_id} --type paper {IDENTIFIED['paper']} --evidence {evidence} "
+            f"{COMPANY_B_KEY}",
             not_theirs)  # fmt: skip
-    refused(cli, registry, f"rnd-registry outcome amend {outcome_id} --id X --reason-text mine {COMPANY_B_KEY}",
+    refused(cli, registry,
+            f"rnd-registry outcome amend {outcome_id} --id 10-2021-0999999 --reason-text mine {COMPANY_B_KEY}",
             not_theirs)  # fmt: skip
     refused(cli, registry, f"rnd-registry outcome revoke {outcome_id} --reason-text mine {COMPANY_B_KEY}", not_theirs)
     refused(cli, registry,
@@ -197,3 +210,86 @@ def test_a_reason_is_required_to_amend_or_revoke(cli: Cli, registry: RegistryHar
     rejected_input(cli, registry, f"rnd-registry outcome revoke {outcome_id} {COMPANY_A_KEY}", "a reason is required")
     rejected_input(cli, registry, f"rnd-registry outcome amend {outcome_id} --id X {COMPANY_A_KEY}",
                    "a reason is required")  # fmt: skip
+
+
+def recorded_details(registry: RegistryHarness, outcome_id: int) -> dict[str, Any]:
+    (event,) = registry.outcomes.events.OutcomeDetailsRecorded().get_logs(
+        from_block=0, argument_filters={"outcomeId": outcome_id}
+    )
+    return dict(event["args"]["details"])
+
+
+def test_a_paper_is_recorded_with_its_doi_normalised_journal_and_sci_flag(
+    cli: Cli, registry: RegistryHarness, evidence: Path
+) -> None:
+    outcome = add_outcome(cli, registry.funded_project(), evidence, kind="paper")
+    assert outcome["external_id"] == "10.1000/182"  # https://doi.org/ taken off
+    assert recorded_details(registry, outcome["outcome_id"]) == {
+        "venue": "Journal of Grants", "country": "", "counterparty": "", "date": 0, "amount": 0, "sciIndexed": True,
+    }  # fmt: skip
+    shown = cli.ok(f"rnd-registry outcome show {outcome['outcome_id']}").stdout
+    assert "paper 10.1000/182 of project" in shown and "journal Journal of Grants, SCI(E)-indexed" in shown
+    data = json.loads(cli.ok(f"rnd-registry outcome show {outcome['outcome_id']} --json").stdout)
+    assert data["details"]["venue"] == "Journal of Grants" and data["details"]["sci_indexed"] is True
+
+
+def test_a_technology_transfer_is_recorded_with_its_contract_date_licensee_and_fee(
+    cli: Cli, registry: RegistryHarness, evidence: Path
+) -> None:
+    project_id = registry.funded_project()
+    result = cli.ok(
+        f"rnd-registry outcome add {project_id} --type technology-transfer --contract-date 2022-03-02 "
+        f"--licensee '(주)가온테크' --fee 3천만 --evidence {evidence} {COMPANY_A_KEY}"
+    )
+    assert "licensee (주)가온테크, contract date 2022-03-02, fee ₩30,000,000" in " ".join(result.stdout.split())
+    outcome_id = registry.outcomes.functions.outcomeCount().call()
+    assert recorded_details(registry, outcome_id) == {
+        "venue": "", "country": "", "counterparty": "(주)가온테크", "date": 1646179200, "amount": 30_000_000,
+        "sciIndexed": False,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("options", "reason"),
+    [
+        ("--type paper --id 10.1000 --journal J", "--id: '10.1000' is not valid: a DOI is 10.NNNN/suffix"),
+        ("--type paper --id 10.1000/182", "--journal: a paper needs its journal: give --journal"),
+        ("--type paper --id 10.1000/182 --journal J --fee 1만", "--fee: a paper records no fee; leave --fee out"),
+        ("--type patent-application --id 10-21-0123456", "a Korean (KIPO) patent application number is 10-YYYY"),
+        ("--type patent-application --id 17/123456 --country USA", "--country: 'USA' is not a country"),
+        ("--type software --id 2022-001234", "is C-YYYY-NNNNNN, e.g. C-2021-012345"),
+        ("--type technology-transfer --licensee A --fee 1만", "--contract-date: a technology transfer needs its"),
+        ("--type certification --id KC-1", "--body: a certification needs its certifying body: give --body"),
+    ],
+)
+def test_details_not_in_their_types_form_are_refused_before_anything_is_sent(
+    cli: Cli, registry: RegistryHarness, evidence: Path, options: str, reason: str
+) -> None:
+    project_id = registry.funded_project()
+    result = rejected_input(cli, registry, f"rnd-registry outcome add {project_id} {options} --evidence {evidence} "
+                            f"{COMPANY_A_KEY}", reason)  # fmt: skip
+    assert "(see `rnd-registry outcome add --help`)" in result.stderr
+
+
+def test_a_correction_keeps_the_details_of_its_type_and_drops_another_types(
+    cli: Cli, registry: RegistryHarness, evidence: Path
+) -> None:
+    original = add_outcome(cli, registry.funded_project(), evidence, kind="paper")
+    same = json.loads(cli.ok(
+        f"rnd-registry outcome amend {original['outcome_id']} --journal 'Grants Quarterly' --reason-text journal "
+        f"{COMPANY_A_KEY} --json").stdout)["record"]  # fmt: skip
+    assert same["external_id"] == "10.1000/182"
+    assert recorded_details(registry, same["outcome_id"])["venue"] == "Grants Quarterly"
+    assert recorded_details(registry, same["outcome_id"])["sciIndexed"] is True  # copied
+    # a paper's journal is no detail of software: to another type the details are not carried over
+    other = json.loads(cli.ok(
+        f"rnd-registry outcome amend {same['outcome_id']} --type software --id c-2022-000777 --reason-text type "
+        f"{COMPANY_A_KEY} --json").stdout)["record"]  # fmt: skip
+    assert other["external_id"] == "C-2022-000777"
+    assert recorded_details(registry, other["outcome_id"]) == {
+        "venue": "", "country": "", "counterparty": "", "date": 0, "amount": 0, "sciIndexed": False,
+    }  # fmt: skip
+    # and a correction is checked as an outcome is
+    rejected_input(cli, registry,
+                   f"rnd-registry outcome amend {other['outcome_id']} --id C-1 --reason-text x {COMPANY_A_KEY}",
+                   "--id: 'C-1' is not valid")  # fmt: skip

@@ -24,9 +24,10 @@ from registry.chain.client import RegistryClient
 from registry.chain.devkeys import dev_account
 from registry.chain.devload import ADMIN, AUDITOR
 from registry.domain.deadlines import is_overdue, now_seconds
-from registry.domain.enums import MilestoneStatus
+from registry.domain.enums import MilestoneStatus, ObjectionStatus, ObjectionSubject, SanctionStatus
 from registry.evidence.hashing import sha256_bytes
 from tests.api.conftest import IndexedRegistry
+from tests.helpers.registry import second_auditor_key
 from tests.helpers.workspace import (
     STEP_TIMEOUT_MS,
     company_clerk,
@@ -320,7 +321,13 @@ def test_the_auditor_verifies_and_disputes_reports_and_records_an_evaluation_wit
     page.fill("#evaluation-until", "2030-12-31")
     page.click("#evaluation button[type=submit]")
     page.wait_for_selector("#evaluation-error:not([hidden])")
-    assert "A clawback is no more than the project's grant" in str(page.text_content("#evaluation-error"))
+    assert "The program claws back at most 100% of a grant" in str(page.text_content("#evaluation-error"))
+    page.fill("#evaluation-clawback", "2천만")
+    page.fill("#evaluation-until", "2040-12-31")
+    page.click("#evaluation button[type=submit]")
+    page.wait_for_selector("#evaluation-error:not([hidden])")
+    assert "restricts a company for at most 1825 days" in str(page.text_content("#evaluation-error"))
+    page.fill("#evaluation-until", "2030-12-31")
     page.fill("#evaluation-clawback", "2천만")
     assert "20,000,000" in str(page.text_content("#evaluation-clawback-understood"))
     page.click("#evaluation button[type=submit]")
@@ -331,11 +338,38 @@ def test_the_auditor_verifies_and_disputes_reports_and_records_an_evaluation_wit
     assert (audit.project_id, audit.grade.name, audit.clawback_amount) == (project, "POOR", 20_000_000)
     assert audit.findings_hash == hashlib.sha256(findings.encode()).digest()
     assert audit.restricted_until is not None and f"{audit.restricted_until:%Y-%m-%d}" == "2030-12-31"
-    assert client.project(project).status.name == "CLAWED_BACK"
+    # Pending until a second auditor confirms: the project is not clawed back yet.
+    assert client.sanction(audit.audit_id).status is SanctionStatus.PENDING
+    assert client.project(project).status.name == "ACTIVE"
     shown = api_json(workspace_url, f"/api/v1/evaluations/{audit.audit_id}")
     assert (shown["grade"], shown["clawbackAmount"]) == ("poor", "20000000")
     page.wait_for_selector(f"[data-list='list-recorded'] tr[data-evaluation='{audit.audit_id}']")
     assert page.locator(f"[data-list='list-evaluations'] tr[data-project='{project}']").count() == 0
+    row = f"tr[data-sanction='{audit.audit_id}']"
+    page.wait_for_selector(f"{row}[data-sanction-status='pending']", timeout=STEP_TIMEOUT_MS)
+    assert "Pending: 1 of 2 confirmations" in str(page.text_content(f"{row} [data-sanction-state]"))
+    assert page.locator(f"{row} button.pick").count() == 0
+    assert "You recorded this evaluation" in str(page.text_content(f"{row} [data-sanction-action]"))
+    # Asked by number anyway, the page refuses before signing.
+    page.fill("#confirm-evaluation", str(audit.audit_id))
+    page.click("#sanction-confirm button[type=submit]")
+    page.wait_for_selector("#sanction-confirm-error:not([hidden])")
+    assert "a second auditor, not you" in str(page.text_content("#sanction-confirm-error"))
+
+    # The second auditor confirms it: in effect, the project clawed back.
+    page.click("#sign-out")
+    second = write_keystore(tmp_path, "lee-auditor", second_auditor_key(), PASSWORD)
+    sign_in(page, second, PASSWORD)
+    wait_signed_in(page)
+    page.click(f"{row} button.pick", timeout=STEP_TIMEOUT_MS)
+    assert page.input_value("#confirm-evaluation") == str(audit.audit_id)
+    page.click("#sanction-confirm button[type=submit]")
+    wait_for_dialog(page, "sanction-confirm")
+    confirm_signing(page)
+    wait_for_status(page, f"Evaluation {audit.audit_id}: confirmed (2 of 2); its sanction is now in effect.")
+    assert client.sanction(audit.audit_id).status is SanctionStatus.IN_EFFECT
+    assert client.project(project).status.name == "CLAWED_BACK"
+    page.wait_for_selector(f"{row}[data-sanction-status='in-effect']", timeout=STEP_TIMEOUT_MS)
 
     # A second clawback of the same project is refused before signing.
     page.fill("#evaluation-project", str(project))
@@ -345,4 +379,50 @@ def test_the_auditor_verifies_and_disputes_reports_and_records_an_evaluation_wit
     page.click("#evaluation button[type=submit]")
     page.wait_for_selector("#evaluation-error:not([hidden])")
     assert "A project is clawed back once" in str(page.text_content("#evaluation-error"))
+    assert [p for p in workspace_tab.problems if "status of 404 (Not Found)" not in p] == []
+
+
+def test_an_objection_is_resolved_by_an_auditor_other_than_the_one_who_decided(
+    workspace_tab: BrowserTab, workspace_registry: IndexedRegistry, tmp_path: Path
+) -> None:
+    client = workspace_registry.client
+    project, index, company = submitted_milestone(workspace_registry)
+    auditor = RegistryClient(client.w3, workspace_registry.manifest, account=dev_account(AUDITOR))
+    auditor.execute(auditor.ops.reject_milestone(project, index, sha256_bytes(b"missing results")))
+    filed = company.execute(company.ops.file_objection(
+        ObjectionSubject.MILESTONE_REJECTION, project, index, sha256_bytes(b"results in annex B")
+    )).record  # fmt: skip
+
+    page = workspace_tab.page
+    workspace_tab.visit("/workspace/auditor?lang=en")
+    sign_in(page, write_keystore(tmp_path, "kim-auditor", dev_account(AUDITOR), PASSWORD), PASSWORD)
+    wait_signed_in(page)
+    row = f"[data-list='objections'] tr[data-objection='{filed.objection_id}']"
+    page.wait_for_selector(row, timeout=STEP_TIMEOUT_MS)
+    assert f"Rejection of milestone {index} of project {project}" in str(page.text_content(row))
+    assert page.locator(f"{row} button.pick").count() == 0
+    assert "You made the contested decision" in str(page.text_content(row))
+    page.fill("#resolve-objection", str(filed.objection_id))
+    page.fill("#resolve-note", "결정을 다시 봅니다.")
+    page.click("#objection-resolve button[value='uphold']")
+    page.wait_for_selector("#objection-resolve-error:not([hidden])")
+    assert "another auditor resolves this objection" in str(page.text_content("#objection-resolve-error"))
+
+    page.click("#sign-out")
+    sign_in(page, write_keystore(tmp_path, "lee-auditor", second_auditor_key(), PASSWORD), PASSWORD)
+    wait_signed_in(page)
+    page.click(f"{row} button.pick", timeout=STEP_TIMEOUT_MS)
+    assert page.input_value("#resolve-objection") == str(filed.objection_id)
+    page.click("#objection-resolve button[value='dismiss']")
+    page.wait_for_selector("#objection-resolve-error:not([hidden])")
+    assert "An objection is resolved with a reason" in str(page.text_content("#objection-resolve-error"))
+    reason = "부록 B에도 시험 결과가 없습니다. Annex B has no test results either."
+    page.fill("#resolve-note", reason)
+    page.click("#objection-resolve button[value='dismiss']")
+    wait_for_dialog(page, "objection-resolve")
+    confirm_signing(page)
+    wait_for_status(page, f"Objection {filed.objection_id} is dismissed.")
+    resolved = client.objection(filed.objection_id)
+    assert (resolved.status, resolved.resolved_by) == (ObjectionStatus.DISMISSED, second_auditor_key().address)
+    page.wait_for_selector(row, state="detached", timeout=STEP_TIMEOUT_MS)
     assert [p for p in workspace_tab.problems if "status of 404 (Not Found)" not in p] == []

@@ -340,7 +340,7 @@ def test_the_clerk_records_a_paper_by_its_doi_and_a_technology_transfer_with_its
     paper = client.outcome(paper_id)
     assert (paper.outcome_type, paper.external_id) == (OutcomeType.PAPER, "10.1038/s41586-021-03819-2")
     recorded = client.history(client.outcomes, ["OutcomeDetailsRecorded"], {"outcomeId": paper_id})
-    assert [tuple(e["details"]) for e in recorded] == [("Nature", "", "", 0, 0, True)]
+    assert [tuple(dict(e["details"]).values()) for e in recorded] == [("Nature", "", "", 0, 0, True)]
 
     contract = tmp_path / "license.pdf"
     contract.write_bytes(b"technology license agreement\n")
@@ -357,7 +357,7 @@ def test_the_clerk_records_a_paper_by_its_doi_and_a_technology_transfer_with_its
     assert client.outcome(transfer_id).outcome_type is OutcomeType.TECHNOLOGY_TRANSFER
     recorded = client.history(client.outcomes, ["OutcomeDetailsRecorded"], {"outcomeId": transfer_id})
     march_15 = 1_805_068_800  # 2027-03-15 00:00 UTC
-    assert [tuple(e["details"]) for e in recorded] == [("", "", "(주)미래모빌리티", march_15, 120_000_000, False)]
+    assert [tuple(dict(e["details"]).values()) for e in recorded] == [("", "", "(주)미래모빌리티", march_15, 120_000_000, False)]
 
     # The paper corrected: a new record that replaces it, with the reason published.
     page.wait_for_selector(f"#amend-original option[value='{paper_id}']", state="attached", timeout=STEP_TIMEOUT_MS)
@@ -371,7 +371,7 @@ def test_the_clerk_records_a_paper_by_its_doi_and_a_technology_transfer_with_its
     send_and_wait(page, "#amend-send")
     assert (client.outcome(paper_id).amended_by, client.outcome(corrected_id).amends) == (corrected_id, paper_id)
     recorded = client.history(client.outcomes, ["OutcomeDetailsRecorded"], {"outcomeId": corrected_id})
-    assert [tuple(e["details"]) for e in recorded] == [("Nature Communications", "", "", 0, 0, False)]
+    assert [tuple(dict(e["details"]).values()) for e in recorded] == [("Nature Communications", "", "", 0, 0, False)]
     assert page_problems(workspace_tab) == []
 
 
@@ -604,7 +604,7 @@ def test_the_relay_client_sends_one_request_at_a_time_and_answers_each_record_or
     page.evaluate(
         """([project, foreign, type, evidence]) => {
           const add = (p, id) => RndWorkspace.relay.send({contract: "OutcomeRegistry", fn: "addOutcome",
-            args: [p, type, id, evidence], summary: "add " + id});
+            args: [p, type, id, ["", "KR", "", 0, 0, false], evidence], summary: "add " + id});
           window.sent = Promise.all([add(project, "A-1"), add(project, "A-2"), add(foreign, "B-1")]);
         }""",
         [clerk.project_id, clerk.foreign_project_id, patent, evidence],

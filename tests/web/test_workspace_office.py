@@ -119,7 +119,9 @@ def test_the_office_opens_a_program_and_registers_a_project_through_the_page(
         program_id, company_id(BUSINESS_NUMBER), 150_000_000, ProjectStatus.ACTIVE)  # fmt: skip
     assert f"{project.start_date:%Y-%m-%d} {project.end_date:%Y-%m-%d}" == "2027-01-01 2027-12-31"
     targets = client.history(client.grants, ["ProjectTargetsSet"], {"projectId": project_id})
-    assert [tuple(e["targets"]) for e in targets] == [(2, 1, 300_000_000, 0, 4)]
+    assert [dict(e["targets"]) for e in targets] == [
+        {"papers": 2, "patents": 1, "sales": 300_000_000, "investment": 0, "jobs": 4}
+    ]
     shown = api_json(workspace_url, f"/api/v1/projects/{project_id}")
     assert (shown["programId"], shown["companyId"], shown["amount"]) == (
         program_id, "0x" + company_id(BUSINESS_NUMBER).hex(), "150000000")  # fmt: skip

@@ -23,6 +23,7 @@ from sqlalchemy import Select
 from registry.api.dictionary import Entry, entry
 from registry.api.schemas.batches import EvidenceBatch
 from registry.api.schemas.common import Address, Hex32, Provenance, Timestamp, Won
+from registry.api.schemas.companies import Company as CompanyModel
 from registry.api.schemas.documents import AnchoredDocument
 from registry.api.schemas.grants import Evaluation, Milestone, Program, Project
 from registry.api.schemas.members import (
@@ -179,8 +180,8 @@ _PROGRAM_NAME = Column("programName", ColumnKind.TEXT, joined=names.PROGRAM_NAME
 _PROJECT_COLUMNS = (
     Column("programId", ColumnKind.INTEGER, joined=names.PROGRAM_ID),
     _PROGRAM_NAME,
-    # Issue 14 gives companies names on chain; `companyName` joins in here when it does.
     Column("companyId", ColumnKind.HASH, joined=names.COMPANY_ID),
+    Column("companyName", ColumnKind.TEXT, joined=names.COMPANY_NAME),
 )
 
 
@@ -355,6 +356,17 @@ DATASETS: dict[str, Dataset] = {
             ("registry", "company", "account"),
             "/api/v1/members/companies",
             kept=_EVENT_TIME,
+        ),
+        Dataset(
+            "companies",
+            CompanyModel,
+            "기업 목록(상호)",
+            "Companies by name",
+            "체인에 상호가 공개된 기업: 기업 식별값, 현재 상호, 과제 수, 연결된 계정 수",
+            "Companies published by name on chain: company id, current name, projects and bound accounts",
+            ("등록부", "기업", "상호"),
+            ("registry", "company", "name"),
+            "/api/v1/companies",
         ),
         Dataset(
             "restrictions",

@@ -194,8 +194,13 @@ SHARED: dict[str, Entry] = {
     "projectId": Entry("과제 번호", "협약 과제의 번호(등록부가 1부터 매김)", "the grant agreement's number (from 1)"),
     "companyId": Entry(
         "기업 식별값",
-        "'brn:'과 사업자등록번호 10자리의 keccak256 해시; 체인에는 상호가 없음",
-        "keccak256 of 'brn:' and the 10-digit business registration number; the chain holds no name",
+        "'brn:'과 사업자등록번호 10자리의 keccak256 해시(사업자등록번호는 해시로만 기록)",
+        "keccak256 of 'brn:' and the 10-digit business registration number (the number itself stays hashed)",
+    ),
+    "companyName": Entry(
+        "상호",
+        "기업의 상호(체인에 마지막으로 공개된 그대로); 공개된 적 없으면 빈 칸",
+        "the company's public name, as last published on chain; empty when it was never named",
     ),
     "outcomeId": Entry("성과 번호", "R&D 성과의 번호(등록부가 1부터 매김)", "the R&D outcome's number (from 1)"),
     "reportId": Entry("사업화 보고 번호", "사업화 실적 보고의 번호", "the commercialization report's number"),
@@ -210,7 +215,10 @@ SHARED: dict[str, Entry] = {
         "과제당 한도", "과제 하나에 지원할 수 있는 최대 금액", "the most one project may be granted", Unit.WON
     ),
     "granted": Entry(
-        "지원액", "지원사업의 과제 지원액 합계", "the sum of the grants of the program's projects", Unit.WON
+        "지원액",
+        "지원사업의 과제 지원액 합계에서 해지·환수로 돌아온 금액을 뺀 값(체인에 기록된 그대로)",
+        "the grants of the program's projects less what came back on termination or clawback, as the chain keeps it",
+        Unit.WON,
     ),
     "remaining": Entry("잔액", "예산에서 지원액을 뺀 금액", "budget minus granted", Unit.WON),
     "projectCount": Entry("과제 수", "지원사업의 과제 수", "projects of the program", Unit.COUNT),
@@ -352,7 +360,17 @@ SHARED: dict[str, Entry] = {
     ),
     "projects": Entry("과제 수", "지원 과제 수", "projects", Unit.COUNT),
     "clawbacks": Entry(
-        "환수액 합계", "과제 평가가 명령한 환수액의 합계", "clawbacks ordered by the projects' evaluations", Unit.WON
+        "환수액 합계",
+        "과제 평가가 명령하고 두 번째 평가자의 확인으로 효력이 생긴 환수액의 합계",
+        "clawbacks ordered by the projects' evaluations and in effect (confirmed by a second auditor)",
+        Unit.WON,
+    ),
+    "paid": Entry("지급액", "승인된 단계 목표의 지급액 합계", "tranches of approved milestones", Unit.WON),
+    "returned": Entry(
+        "반환액",
+        "협약 해지·환수로 지원사업 예산에 돌아간 미지급 지원금",
+        "unpaid grants returned to the program on termination or clawback",
+        Unit.WON,
     ),
     "programPath": Entry("API 경로", "이 API에서 지원사업의 경로", "the program in this API"),
     "companyPath": Entry("API 경로", "이 API에서 이 기업 통계의 경로", "this summary in this API"),
@@ -440,6 +458,15 @@ BY_DATASET: dict[str, dict[str, Entry]] = {
             f"the time of the block that first bound the account, {_TIME_EN}",
         ),
     },
+    "companies": {
+        "name": Entry(
+            "상호", "기업의 현재 상호(체인에 마지막으로 공개된 그대로)", "the company's current name, as last published"
+        ),
+        "projectCount": Entry("과제 수", "이 기업의 협약 과제 수", "the company's projects (grant agreements)"),
+        "accountCount": Entry(
+            "연결 계정 수", "지금 이 기업을 대리하도록 연결된 계정 수", "accounts bound to act for it now"
+        ),
+    },
     "restrictions": {
         "restrictedUntil": Entry(
             "참여 제한 종료일",
@@ -453,8 +480,8 @@ BY_DATASET: dict[str, dict[str, Entry]] = {
         "action": Entry(
             "구분",
             "role-granted 역할 부여, role-revoked 역할 회수, company-bound 기업 연결, company-unbound 연결 "
-            "해제, company-restricted 참여 제한",
-            "role-granted, role-revoked, company-bound, company-unbound or company-restricted",
+            "해제, company-named 상호 공개·변경, company-restricted 참여 제한",
+            "role-granted, role-revoked, company-bound, company-unbound, company-named or company-restricted",
         ),
         "role": Entry(
             "역할", "부여·회수된 역할의 이름; 해당 없으면 빈 칸", "the role granted or revoked; empty when none"

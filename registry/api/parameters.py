@@ -23,6 +23,7 @@ from registry.api.pagination import MAX_CURSOR_LENGTH, sort_names
 from registry.domain.companies import InvalidBusinessNumber, company_id
 from registry.evidence.hashing import InvalidDocumentHash, parse_document_hash
 from registry.settings import Settings
+from registry.store.folding import contains_pattern
 from registry.store.queries.keyset import SortKey
 
 #: Largest id SQL's 64-bit integers hold: a larger one is a 422, not a driver overflow.
@@ -168,6 +169,17 @@ Company = Annotated[
     ),
     COMPANY_SPELLING,
 ]
+CompanyName = Annotated[
+    str | None,
+    Query(
+        alias="companyName",
+        min_length=1,
+        max_length=200,
+        description="Only companies whose public name (상호) contains this, ignoring letter case and Unicode "
+        "compatibility forms (`한빛` finds `(주)한빛데이터`, `hanbit` finds `HANBIT Co.`).",
+        examples=["한빛"],
+    ),
+]
 Account = Annotated[
     str | None,
     Query(pattern=ADDRESS_PATTERN, description="Only this account (0x and 40 hex digits, any letter case).",
@@ -233,6 +245,17 @@ def company_param(text: str | None) -> bytes | None:
     except InvalidBusinessNumber as exc:
         raise BadParameter(f"company: {exc}, or a company id (0x and 64 hex digits)", parameter="company",
                            status=422) from None  # fmt: skip
+
+
+def company_name_param(text: str | None) -> str | None:
+    """The LIKE pattern a `companyName` parameter means (`registry.store.folding.contains_pattern`); blank
+    text is refused, since it would match every company."""
+    if text is None:
+        return None
+    if not text.strip():
+        raise BadParameter("companyName: give part of a company's name, not only spaces", parameter="companyName",
+                           status=422)  # fmt: skip
+    return contains_pattern(text.strip())
 
 
 def account_param(text: str | None) -> str | None:

@@ -25,11 +25,12 @@ from typing import Any
 from sqlalchemy import Column, ColumnElement, Connection, Integer, and_, case, cast, func, select
 
 from registry.domain.deadlines import WAITING_FOR_COMPANY, overdue_cutoff
-from registry.domain.enums import MilestoneStatus, OutcomeType, ProjectStatus, ReportStatus
+from registry.domain.enums import MilestoneStatus, OutcomeType, ProjectStatus, ReportStatus, SanctionStatus
 from registry.store.schema import (
     UnsignedInteger,
     audits,
     commercialization_reports,
+    companies,
     company_accounts,
     company_restrictions,
     milestones,
@@ -84,7 +85,12 @@ class Activity:
     """What happened under a group of projects (a program's, a company's)."""
 
     projects: int = 0
+    #: What the projects hold of their programs' budgets: their amounts less what went back
+    #: (`GrantFundsReturned`), so a program's figure is the `granted` its chain record keeps.
     granted: int = 0
+    #: Tranches of approved milestones (`fundsOf(...).paid`), and unpaid grants returned to programs.
+    paid: int = 0
+    returned: int = 0
     milestones: MilestoneCounts = field(default_factory=MilestoneCounts)
     outcomes: OutcomeCounts = field(default_factory=OutcomeCounts)
     commercialization: CommercializationTotals = field(default_factory=CommercializationTotals)
@@ -94,6 +100,8 @@ class Activity:
         """Adds `other`'s counts and sums to these."""
         self.projects += other.projects
         self.granted += other.granted
+        self.paid += other.paid
+        self.returned += other.returned
         self.clawbacks += other.clawbacks
         for name in MilestoneCounts.__dataclass_fields__:
             setattr(self.milestones, name, getattr(self.milestones, name) + getattr(other.milestones, name))
@@ -131,6 +139,8 @@ class ProgramStatistics:
 @dataclass(frozen=True)
 class CompanyStatistics:
     company_id: bytes
+    #: The public name last published on chain; None if never named.
+    name: str | None
     programs: int
     #: Accounts bound to the company now.
     accounts: int
@@ -186,16 +196,18 @@ def company_statistics(
             select(company_restrictions.c.company_id, company_restrictions.c.restricted_until)
         )
     }
-    companies = sorted(set(activity) | set(accounts))
+    names = {bytes(k): str(name) for k, name in connection.execute(select(companies.c.company_id, companies.c.name))}
+    found = sorted(set(activity) | set(accounts))
     return [
         CompanyStatistics(
             company_id=company,
+            name=names.get(company),
             programs=program_counts.get(company, 0),
             accounts=accounts.get(company, 0),
             restricted_until=restrictions.get(company),
             activity=activity.get(company, Activity()),
         )
-        for company in companies
+        for company in found
         if company_id is None or company == company_id
     ]
 
@@ -207,11 +219,14 @@ def _activity(
     dialect = connection.dialect.name
     found: dict[Any, Activity] = defaultdict(Activity)
 
-    granted = _exact_sum(projects.c.amount, dialect)
-    for row in connection.execute(_where(select(key, func.count(), *granted).group_by(key), condition)):
+    amounts = [_exact_sum(projects.c[name], dialect) for name in ("amount", "paid", "returned")]
+    width = len(amounts[0])
+    query = select(key, func.count(), *[part for parts in amounts for part in parts]).group_by(key)
+    for row in connection.execute(_where(query, condition)):
         activity = found[_key(row[0])]
         activity.projects = int(row[1])
-        activity.granted = _combine(row[2:], dialect)
+        amount, paid, returned = (_combine(row[2 + i * width : 2 + (i + 1) * width], dialect) for i in range(3))
+        activity.granted, activity.paid, activity.returned = amount - returned, paid, returned
 
     late = and_(  # registry.domain.deadlines.is_overdue, in SQL
         milestones.c.due_date < overdue_cutoff(as_of),
@@ -253,10 +268,12 @@ def _activity(
     for value, totals in _commercialization(connection, key, condition).items():
         found[value].commercialization = totals
 
+    # A clawback counts once a second auditor put it into effect; a pending or cancelled one does not.
     clawed = _exact_sum(audits.c.clawback_amount, dialect)
     query = (
         select(key, *clawed)
         .select_from(audits.join(projects, projects.c.project_id == audits.c.project_id))
+        .where(audits.c.sanction_status == int(SanctionStatus.IN_EFFECT))
         .group_by(key)
     )
     for row in connection.execute(_where(query, condition)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,10 +23,11 @@ from registry.chain.client import RegistryClient
 from registry.chain.deployment import DeploymentManifest
 from registry.chain.devkeys import dev_account
 from registry.chain.devload import DevLoad
-from registry.domain.enums import Grade, ProjectStatus
-from registry.domain.records import AuditResult, ProgramTerms
+from registry.domain.enums import Grade, ObjectionSubject, OutcomeType, ProjectStatus
+from registry.domain.records import AuditResult, OutcomeDetails, ProgramTerms
 from registry.settings import Settings
 from tests.helpers.indexer import index_once
+from tests.helpers.registry import second_auditor_key
 
 
 @dataclass
@@ -59,12 +61,56 @@ def add_cases_devload_leaves_to_chance(w3: Web3, manifest: DeploymentManifest) -
     admin.execute(admin.ops.terminate_project(terminated, keccak(text="api-case:termination")))
     clawback = admin.project(clawed).amount // 5
     result = AuditResult(grade=Grade.POOR, findings_hash=keccak(text="api-case:findings"), clawback_amount=clawback)
-    auditor.execute(auditor.ops.record_audit(clawed, result))
+    clawback_audit = auditor.execute(auditor.ops.record_audit(clawed, result)).record.audit_id
+    second = RegistryClient(w3, manifest, account=second_auditor_key())
+    second.execute(second.ops.confirm_sanction(clawback_audit))  # a second auditor puts it into effect
     company = admin.project(committed).company_id
     clerk = next(dev_account(i) for i in range(3, 10) if admin.company_of(dev_account(i).address) == company)
     reporter = RegistryClient(w3, manifest, account=clerk)
     commitment = keccak(text="api-case:hidden figures")
     reporter.execute(reporter.ops.commit_commercialization(committed, 2024, commitment, keccak(text="api-case:ledger")))
+    add_cases_of_the_citys_rules(w3, manifest, active[4])
+
+
+#: The one company renamed in the API's data, and its new name.
+RENAMED = "(주)인천 QuantumLab"
+#: The paper outcome with details, corrected once; its first version is superseded.
+PAPER_VENUE = "Journal of Urban Data Science"
+
+
+def add_cases_of_the_citys_rules(w3: Web3, manifest: DeploymentManifest, project_id: int) -> None:
+    """What contracts 1.1.0 add, once each on one active project: a pending restriction under an open
+    objection, a rejected milestone whose objection was upheld, a paper with details corrected once, a
+    technology transfer with its fee, and the project's company renamed."""
+    admin = RegistryClient(w3, manifest, account=dev_account(0))
+    auditor = RegistryClient(w3, manifest, account=dev_account(1))
+    second = RegistryClient(w3, manifest, account=second_auditor_key())
+    company = admin.project(project_id).company_id
+    clerk_key = next(dev_account(i) for i in range(3, 10) if admin.company_of(dev_account(i).address) == company)
+    clerk = RegistryClient(w3, manifest, account=clerk_key)
+    until = datetime.fromtimestamp(w3.eth.get_block("latest")["timestamp"] + 90 * 86400, UTC)
+    findings = keccak(text="api-case:restriction")
+    restriction = AuditResult(grade=Grade.POOR, findings_hash=findings, restricted_until=until)
+    held = auditor.execute(auditor.ops.record_audit(project_id, restriction)).record.audit_id
+    clerk.execute(clerk.ops.file_objection(ObjectionSubject.EVALUATION, held, 0, keccak(text="api-case:objection")))
+    index = admin.execute(admin.ops.plan_milestone(project_id, int(until.timestamp()), 1_000_000,
+                                                   keccak(text="api-case:step")))  # fmt: skip
+    milestone = index.record.milestone_index
+    clerk.execute(clerk.ops.submit_milestone(project_id, milestone, [keccak(text="api-case:step-evidence")]))
+    auditor.execute(auditor.ops.reject_milestone(project_id, milestone, keccak(text="api-case:step-rejected")))
+    contested = clerk.execute(clerk.ops.file_objection(ObjectionSubject.MILESTONE_REJECTION, project_id, milestone,
+                                                       keccak(text="api-case:step-objection"))).record  # fmt: skip
+    second.execute(second.ops.resolve_objection(contested.objection_id, True, keccak(text="api-case:upheld")))
+    details = OutcomeDetails(venue=PAPER_VENUE, country="KR", sci_indexed=True)
+    paper = clerk.execute(clerk.ops.add_outcome(project_id, OutcomeType.PAPER, "10.1000/api.2022",
+                                                keccak(text="api-case:paper"), details)).record  # fmt: skip
+    clerk.execute(clerk.ops.amend_outcome(paper.outcome_id, OutcomeType.PAPER, "10.1000/api.2022.1",
+                                          keccak(text="api-case:paper-2"), keccak(text="api-case:paper-reason"),
+                                          details))  # fmt: skip
+    transfer = OutcomeDetails(counterparty="(주)인천모빌리티", country="KR", date=until, amount=30_000_000)
+    clerk.execute(clerk.ops.add_outcome(project_id, OutcomeType.TECHNOLOGY_TRANSFER, "TT-2022-1",
+                                        keccak(text="api-case:transfer"), transfer))  # fmt: skip
+    admin.execute(admin.ops.rename_company(company, RENAMED))
 
 
 @pytest.fixture(scope="package")

@@ -34,6 +34,7 @@ LISTS = [
     "/api/v1/members/restrictions",
     "/api/v1/members/history",
     "/api/v1/members/admin-transfers",
+    "/api/v1/companies",
     "/api/v1/batches",
     "/api/v1/documents",
 ]
@@ -85,8 +86,8 @@ class Lookups:
             return program_id
         if name == "programName":
             return self.programs[program_id]["name"]
-        assert name == "companyId"
-        return self.projects[project_id]["companyId"]
+        assert name in ("companyId", "companyName")
+        return self.projects[project_id][name]
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +141,8 @@ def test_outcomes_carry_their_program_and_company_beside_the_project(api: TestCl
         project = lookups.projects[int(record["projectId"])]
         assert record["programId"] == str(project["programId"]) and record["companyId"] == project["companyId"]
         assert record["programName"] == lookups.programs[project["programId"]]["name"]
-    assert list(records[0])[:5] == ["outcomeId", "projectId", "programId", "programName", "companyId"]
+        assert record["companyName"] == project["companyName"] != ""
+    assert list(records[0])[:6] == ["outcomeId", "projectId", "programId", "programName", "companyId", "companyName"]
 
 
 def test_days_are_written_as_days_and_times_as_a_spreadsheet_reads_them(api: TestClient) -> None:

@@ -18,6 +18,7 @@ from registry.domain.records import AuditResult
 from registry.domain.roles import Role
 from tests.api.conftest import IndexedRegistry
 from tests.helpers.api import all_items, error_of, event_at, iso
+from tests.helpers.registry import second_auditor_key
 
 
 def test_role_holders_are_exactly_whom_the_chain_says_hold_roles(
@@ -55,6 +56,7 @@ def test_company_accounts_are_the_chains_bindings(api: TestClient, indexed: Inde
     for account in accounts:
         bound = indexed.client.company_of(account["account"])
         assert ("0x" + bound.hex() if bound else None) == (account["companyId"] if account["active"] else None)
+        assert account["companyName"] == indexed.client.company_name(bytes.fromhex(account["companyId"][2:]))
     company = accounts[0]["companyId"]
     assert all_items(api, "/api/v1/members/companies", company=company) == [
         a for a in accounts if a["companyId"] == company
@@ -74,6 +76,8 @@ def restricted(indexed: IndexedRegistry, w3: Web3) -> Iterator[int]:
         result = AuditResult(grade=Grade.VERY_POOR, findings_hash=keccak(text="members:findings"),
                              restricted_until=until)  # fmt: skip
         audit = auditor.execute(auditor.ops.record_audit(2, result)).record
+        second = RegistryClient(w3, indexed.manifest, account=second_auditor_key())
+        second.execute(second.ops.confirm_sanction(audit.audit_id))  # in effect once a second auditor confirms
         indexed.index()
         yield audit.audit_id
     finally:
@@ -103,11 +107,14 @@ def test_the_membership_history_lists_every_membership_event_in_chain_order(
         "role-revoked": "RoleRevoked",
         "company-bound": "CompanyAccountBound",
         "company-unbound": "CompanyAccountUnbound",
+        "company-named": "CompanyNamed",
         "company-restricted": "CompanyRestrictionSet",
     }
     assert {h["action"] for h in history} == set(kinds)
     for entry in history:
         assert event_at(w3, indexed.manifest, entry["provenance"])[0] == kinds[entry["action"]]
+        if entry["companyId"] is not None:
+            assert entry["companyName"] == indexed.client.company_name(bytes.fromhex(entry["companyId"][2:]))
     keys = [(h["provenance"]["blockNumber"], h["provenance"]["logIndex"]) for h in history]
     assert keys == sorted(keys)
     assert all_items(api, "/api/v1/members/history", action="role-revoked") == [

@@ -22,10 +22,21 @@ from registry.chain.devkeys import dev_account
 from registry.chain.devload import ADMIN, AUDITOR
 from registry.domain.companies import company_id
 from registry.domain.deadlines import is_overdue
-from registry.domain.enums import Grade, OutcomeType, ProjectStatus, ReportStatus
-from registry.domain.records import Audit, AuditResult, CommercializationReport, Milestone, Outcome, Program, Project
+from registry.domain.enums import Grade, OutcomeType, ProjectStatus, ReportStatus, SanctionStatus
+from registry.domain.records import (
+    Audit,
+    AuditResult,
+    CommercializationReport,
+    Milestone,
+    Outcome,
+    Program,
+    Project,
+    ProjectFunds,
+    Sanction,
+)
 from registry.evidence.hashing import sha256_bytes
 from tests.api.conftest import IndexedRegistry
+from tests.helpers.registry import second_auditor_key
 
 DAY = 24 * 3600
 
@@ -40,6 +51,12 @@ class ChainRecords:
     outcomes: list[Outcome]
     reports: list[CommercializationReport]
     audits: list[Audit]
+    #: What each project paid and returned (`fundsOf`), and each evaluation's sanction (`sanctionOf`), by id.
+    funds: dict[int, ProjectFunds]
+    sanctions: dict[int, Sanction]
+
+    def in_effect(self, audit: Audit) -> bool:
+        return self.sanctions[audit.audit_id].status is SanctionStatus.IN_EFFECT
 
 
 def _unfinished_milestones(indexed: IndexedRegistry, w3: Web3) -> None:
@@ -62,7 +79,9 @@ def _unfinished_milestones(indexed: IndexedRegistry, w3: Web3) -> None:
     auditor.execute(auditor.ops.reject_milestone(project.project_id, rejected, sha256_bytes(b"tests missing")))
     until = datetime.fromtimestamp(due + 365 * DAY, UTC)
     evaluation = AuditResult(grade=Grade.POOR, findings_hash=sha256_bytes(b"findings"), restricted_until=until)
-    auditor.execute(auditor.ops.record_audit(project.project_id, evaluation))
+    audit = auditor.execute(auditor.ops.record_audit(project.project_id, evaluation)).record
+    second = RegistryClient(w3, manifest, account=second_auditor_key())
+    second.execute(second.ops.confirm_sanction(audit.audit_id))
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +100,8 @@ def chain(indexed: IndexedRegistry, w3: Web3) -> Iterator[ChainRecords]:
             outcomes=[client.outcome(i) for i in range(1, counts["outcomes"] + 1)],
             reports=[client.report(i) for i in range(1, counts["reports"] + 1)],
             audits=[client.audit(i) for i in range(1, counts["audits"] + 1)],
+            funds={p.project_id: client.funds(p.project_id) for p in projects},
+            sanctions={i: client.sanction(i) for i in range(1, counts["audits"] + 1)},
         )
     finally:
         w3.provider.make_request("evm_revert", [snapshot])  # type: ignore[arg-type]
@@ -93,6 +114,8 @@ class Expected:
 
     projects: int = 0
     granted: int = 0
+    paid: int = 0
+    returned: int = 0
     clawbacks: int = 0
     milestones: Counter[str] = field(default_factory=Counter)
     outcomes: Counter[str] = field(default_factory=Counter)
@@ -105,7 +128,10 @@ def _expected(chain: ChainRecords, project_ids: set[int], as_of: int) -> Expecte
     for project in chain.projects:
         if project.project_id in project_ids:
             found.projects += 1
-            found.granted += project.amount
+            funds = chain.funds[project.project_id]
+            found.granted += project.amount - funds.returned
+            found.paid += funds.paid
+            found.returned += funds.returned
     for milestone in chain.milestones:
         if milestone.project_id in project_ids:
             found.milestones["total"] += 1
@@ -129,7 +155,7 @@ def _expected(chain: ChainRecords, project_ids: set[int], as_of: int) -> Expecte
                 for name in ("sales", "investment", "royalties", "jobs"):
                     found.commercialization[name] += getattr(report.figures, name)
     for audit in chain.audits:
-        if audit.project_id in project_ids:
+        if audit.project_id in project_ids and chain.in_effect(audit):
             found.clawbacks += audit.clawback_amount
     return found
 
@@ -137,6 +163,7 @@ def _expected(chain: ChainRecords, project_ids: set[int], as_of: int) -> Expecte
 def _assert_figures(item: dict[str, Any], expected: Expected) -> None:
     assert item["projects"] == expected.projects
     assert item["clawbacks"] == str(expected.clawbacks)
+    assert (item["paid"], item["returned"]) == (str(expected.paid), str(expected.returned))
     milestones = item["milestones"]
     assert milestones == {name: expected.milestones[name]
                           for name in ("total", "planned", "submitted", "approved", "rejected", "overdue")}  # fmt: skip
@@ -275,7 +302,7 @@ def test_company_statistics_equal_the_figures_computed_from_the_chains_records(
         assert item["granted"] == str(expected.granted)
         assert item["programs"] == len({p.program_id for p in chain.projects if p.company_id == company})
         _assert_figures(item, expected)
-    restricted = [a for a in chain.audits if a.restricted_until is not None]
+    restricted = [a for a in chain.audits if a.restricted_until is not None and chain.in_effect(a)]
     assert restricted, "the fixture restricts one company through an evaluation"
     project_company = {p.project_id: p.company_id for p in chain.projects}
     last = max(restricted, key=lambda a: a.audit_id)
@@ -293,7 +320,8 @@ def test_one_company_is_found_by_business_number_or_by_id(api: TestClient, chain
     assert item["companyId"] == "0x" + company_id(number).hex()
     ids = {p.project_id for p in chain.projects if p.company_id == company_id(number)}
     assert item["projects"] == len(ids) > 0
-    assert item["granted"] == str(sum(p.amount for p in chain.projects if p.project_id in ids))
+    assert item["granted"] == str(sum(p.amount - chain.funds[p.project_id].returned for p in chain.projects
+                                      if p.project_id in ids))  # fmt: skip
 
 
 def test_an_unknown_company_is_404_and_a_malformed_one_422_naming_company(api: TestClient) -> None:

@@ -281,7 +281,10 @@ def test_a_milestone_evidence_lists_the_records_citing_it_as_the_chain_logged_th
         with engine.connect() as connection:
             document = connection.execute(
                 select(evidence_references.c.document_hash)
-                .where(evidence_references.c.record_type == "milestone")
+                .where(
+                    evidence_references.c.record_type == "milestone",
+                    evidence_references.c.kind == int(AnchorKind.MILESTONE_EVIDENCE),
+                )
                 .order_by(evidence_references.c.block_number.desc())
                 .limit(1)
             ).scalar_one()
@@ -506,8 +509,7 @@ def test_a_fake_citation_in_the_copy_is_marked_as_not_on_the_chain(
     with sqlite3.connect(database) as db:
         # A milestone's event that never named this document, listed as citing it.
         block, log = db.execute(
-            "SELECT block_number, log_index FROM evidence_references "
-            "WHERE record_type = 'milestone' LIMIT 1"
+            "SELECT block_number, log_index FROM evidence_references WHERE record_type = 'milestone' LIMIT 1"
         ).fetchone()
         db.execute(
             "INSERT INTO evidence_references (block_number, log_index, position, transaction_hash, document_hash, "

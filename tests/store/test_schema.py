@@ -7,6 +7,7 @@ from sqlalchemy import Engine, select
 from registry.domain.types import UINT96_MAX
 from registry.store.bulk import insert_rows, update_rows
 from registry.store.schema import programs, relayed_requests
+from tests.helpers.database import PROGRAM_RULES_UNSET
 
 PROVENANCE = {
     "created_block_number": 7,
@@ -22,7 +23,8 @@ def program(program_id: int, budget: int, **changes: object) -> dict[str, object
     return {
         "program_id": program_id, "name": "신성장동력 R&D사업", "year": 2021, "budget": budget,
         "per_project_cap": 1, "granted": 0, "project_count": 0, "status": 1, "field": "D.N.A.",
-        "metadata_hash": b"\x02" * 32, "metadata_uri": "", "created_by": "0x" + "ab" * 20, **PROVENANCE, **changes,
+        "metadata_hash": b"\x02" * 32, "metadata_uri": "", "created_by": "0x" + "ab" * 20, **PROGRAM_RULES_UNSET,
+        **PROVENANCE, **changes,
     }  # fmt: skip
 
 

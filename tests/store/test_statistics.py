@@ -14,6 +14,7 @@ from registry.domain.types import UINT96_MAX
 from registry.store.bulk import insert_rows
 from registry.store.schema import audits, commercialization_reports, milestones, outcomes, programs, projects
 from registry.store.statistics import company_statistics, program_statistics
+from tests.helpers.database import NO_DETAILS, NO_SANCTION, PROGRAM_RULES_UNSET, PROJECT_FUNDS_UNSET
 
 COMPANY = bytes([7]) * 32
 ACCOUNT = "0x" + "11" * 20
@@ -27,6 +28,10 @@ def _event(block: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
+#: Clawbacks count once in effect (confirmed by a second auditor).
+IN_EFFECT = {**NO_SANCTION, "sanction_status": 2, "confirmations": 2}
+
+
 def _fill(engine: Engine, amounts: list[int]) -> None:
     """One program; a project per amount, each with a milestone, an outcome, a verified report whose
     sales, investment and royalties are that amount, and an audit clawing it back."""
@@ -34,12 +39,12 @@ def _fill(engine: Engine, amounts: list[int]) -> None:
         insert_rows(connection, programs, [{
             "program_id": 1, "name": "big", "year": 2021, "budget": UINT96_MAX, "per_project_cap": UINT96_MAX,
             "granted": sum(amounts) % (UINT96_MAX + 1), "project_count": len(amounts), "status": 1, "field": "",
-            "metadata_hash": bytes(32), "metadata_uri": "", "created_by": ACCOUNT, **_event(1),
+            "metadata_hash": bytes(32), "metadata_uri": "", "created_by": ACCOUNT, **PROGRAM_RULES_UNSET, **_event(1),
         }])  # fmt: skip
         insert_rows(connection, projects, [{
             "project_id": i, "program_id": 1, "company_id": COMPANY, "status": 1, "amount": amount, "start_date": 0,
             "end_date": 1, "plan_hash": bytes(32), "milestone_count": 1, "planned_tranches": 0,
-            "registered_by": ACCOUNT, **_event(i + 1),
+            "registered_by": ACCOUNT, **PROJECT_FUNDS_UNSET, **_event(i + 1),
         } for i, amount in enumerate(amounts, start=1)])  # fmt: skip
         insert_rows(connection, milestones, [{
             "project_id": i, "milestone_index": 1, "status": int(MilestoneStatus.PLANNED), "attempts": 0,
@@ -48,7 +53,7 @@ def _fill(engine: Engine, amounts: list[int]) -> None:
         insert_rows(connection, outcomes, [{
             "outcome_id": i, "project_id": i, "outcome_type": int(OutcomeType.SOFTWARE), "ip_status": 0,
             "revoked": False, "amends": 0, "amended_by": 0, "recorded_at": 0, "evidence_hash": bytes(32),
-            "external_id": "", "submitter": ACCOUNT, **_event(i + 1),
+            "external_id": "", "submitter": ACCOUNT, **NO_DETAILS, **_event(i + 1),
         } for i in range(1, len(amounts) + 1)])  # fmt: skip
         insert_rows(connection, commercialization_reports, [{
             "report_id": i, "project_id": i, "year": 2022, "status": int(ReportStatus.VERIFIED), "recorded_at": 0,
@@ -57,7 +62,7 @@ def _fill(engine: Engine, amounts: list[int]) -> None:
         } for i, amount in enumerate(amounts, start=1)])  # fmt: skip
         insert_rows(connection, audits, [{
             "audit_id": i, "project_id": i, "grade": 1, "clawback_amount": amount, "restricted_until": None,
-            "recorded_at": 0, "auditor": ACCOUNT, "findings_hash": bytes(32), **_event(i + 1),
+            "recorded_at": 0, "auditor": ACCOUNT, "findings_hash": bytes(32), **IN_EFFECT, **_event(i + 1),
         } for i, amount in enumerate(amounts, start=1)])  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from registry.api.direct_lists import DirectList
 from registry.api.direct_routes import DirectLookup
 from registry.api.routes import (
     batches,
+    companies,
     datasets,
     document_uploads,
     documents,
@@ -42,6 +43,7 @@ ROUTERS: list[APIRouter] = [
     reports.router,
     evaluations.router,
     members.router,
+    companies.router,
     batches.router,
     documents.router,
     document_uploads.router,  # before public_documents.router, whose /documents/{sha256} would take /publishing

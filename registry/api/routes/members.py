@@ -1,6 +1,6 @@
 """`/api/v1/members...`: who holds which role, which accounts act for which company, which companies
-are restricted, and the history of all of it. The chain holds only addresses and company ids (hashes
-of business registration numbers), so that is all there is to show: no names, no personal data."""
+are restricted, and the history of all of it. The chain holds addresses, company ids (hashes of business
+registration numbers) and the public names the office published for companies: no personal data."""
 
 from __future__ import annotations
 
@@ -214,7 +214,8 @@ async def export_restrictions(
 
 MembershipSort = Annotated[str | None, sort_parameter(MEMBERSHIP_EVENT_SORTS, "time")]
 Action = Annotated[
-    Literal["role-granted", "role-revoked", "company-bound", "company-unbound", "company-restricted"] | None,
+    Literal["role-granted", "role-revoked", "company-bound", "company-unbound", "company-named", "company-restricted"]
+    | None,
     Query(description="Only events of this kind."),
 ]
 

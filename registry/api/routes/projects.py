@@ -17,12 +17,14 @@ from registry.api.pagination import seek
 from registry.api.parameters import (
     MAX_ID,
     Company,
+    CompanyName,
     Cursor,
     DateFrom,
     DateTo,
     Limit,
     ProgramId,
     Year,
+    company_name_param,
     company_param,
     day_range,
     page_size,
@@ -38,13 +40,17 @@ router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
 ProjectSort = Annotated[str | None, sort_parameter(PROJECT_SORTS, "id")]
 Status = Annotated[ProjectStatusName | None, Query(description="Only projects with this status.")]
 
-_FILTERS_DOC = "`year` is the year of the project's program; `from`/`to` compare the project's start date (UTC days)."
+_FILTERS_DOC = (
+    "`year` is the year of the project's program; `from`/`to` compare the project's start date (UTC days); "
+    "`companyName` finds the projects of companies whose name contains it."
+)
 
 
 async def _filter(
     program: ProgramId = None,
     year: Year = None,
     company: Company = None,
+    company_name: CompanyName = None,
     status: Status = None,
     start: DateFrom = None,
     end: DateTo = None,
@@ -52,7 +58,8 @@ async def _filter(
     """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     first, after = day_range(start, end)
     return ProjectFilter(program_id=program, year=year, company_id=company_param(company), status=status,
-                         start_from=first, start_before=after)  # fmt: skip
+                         start_from=first, start_before=after,
+                         company_name=company_name_param(company_name))  # fmt: skip
 
 
 Filters = Annotated[ProjectFilter, Depends(_filter)]

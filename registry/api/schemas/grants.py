@@ -81,6 +81,10 @@ class Project(ApiModel):
     company_id: Hex32 = Field(
         description="keccak256 of 'brn:' and the company's 10-digit business registration number."
     )
+    company_name: str | None = Field(
+        description="The company's public name (상호) last published on chain; null if it was never named.",
+        examples=["(주)한빛데이터"],
+    )
     status: ProjectStatusName
     amount: Won
     start_date: Timestamp
@@ -97,8 +101,9 @@ class Project(ApiModel):
         contract = chain.grant_registry
         return dict(
             project_id=row["project_id"], program_id=row["program_id"], company_id=row["company_id"],
-            status=row["status"], amount=row["amount"], start_date=from_unix(row["start_date"]),
-            end_date=from_unix(row["end_date"]), plan_hash=optional_hash(row["plan_hash"]),
+            company_name=row["company_name"], status=row["status"], amount=row["amount"],
+            start_date=from_unix(row["start_date"]), end_date=from_unix(row["end_date"]),
+            plan_hash=optional_hash(row["plan_hash"]),
             milestone_count=row["milestone_count"], planned_tranches=row["planned_tranches"],
             registered_by=row["registered_by"], provenance=chain.created(row, contract),
             last_change=chain.last_change(row, contract),

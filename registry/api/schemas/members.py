@@ -1,6 +1,6 @@
 """Response models of membership: who holds which role, which accounts act for which company,
 which companies are restricted, and the history of all of it. Only what the chain holds is shown:
-addresses and company ids (hashes), never names."""
+addresses, company ids (hashes) and the public names the office published for companies."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from registry.api.schemas.names import ByName
 from registry.domain.roles import Role
 
 RoleName = Annotated[Role, ByName(Role)]
+_COMPANY_NAME = "The company's public name (상호) now (the last published on chain); null if never named."
 
 
 def _role(role_id: bytes | None) -> Role | None:
@@ -44,6 +45,7 @@ class CompanyAccount(ApiModel):
 
     account: Address
     company_id: Hex32
+    company_name: str | None = Field(description=_COMPANY_NAME)
     active: bool = Field(description="False once unbound.")
     provenance: Provenance = Field(description="The first CompanyAccountBound event.")
     last_change: Provenance
@@ -52,7 +54,8 @@ class CompanyAccount(ApiModel):
     def from_row(cls, row: Row, chain: RegistryContracts) -> CompanyAccount:
         contract = chain.grant_registry
         return cls(
-            account=row["account"], company_id=row["company_id"], active=row["active"],
+            account=row["account"], company_id=row["company_id"], company_name=row["company_name"],
+            active=row["active"],
             provenance=chain.created(row, contract), last_change=chain.last_change(row, contract),
         )  # fmt: skip
 
@@ -61,6 +64,7 @@ class CompanyRestriction(ApiModel):
     """A participation restriction an evaluation put on a company."""
 
     company_id: Hex32
+    company_name: str | None = Field(description=_COMPANY_NAME)
     restricted_until: Timestamp
     audit_id: int = Field(description="The evaluation that set it.")
     provenance: Provenance
@@ -70,23 +74,26 @@ class CompanyRestriction(ApiModel):
     def from_row(cls, row: Row, chain: RegistryContracts) -> CompanyRestriction:
         contract = chain.grant_registry
         return cls(
-            company_id=row["company_id"], restricted_until=from_unix(row["restricted_until"]),
+            company_id=row["company_id"], company_name=row["company_name"],
+            restricted_until=from_unix(row["restricted_until"]),
             audit_id=row["audit_id"], provenance=chain.created(row, contract),
             last_change=chain.last_change(row, contract),
         )  # fmt: skip
 
 
 class MembershipEvent(ApiModel):
-    """A role granted or revoked, a company account bound or unbound, or a company restricted."""
+    """A role granted or revoked, a company account bound or unbound, a company named or restricted."""
 
     action: str = Field(
-        description="role-granted, role-revoked, company-bound, company-unbound or company-restricted",
+        description="role-granted, role-revoked, company-bound, company-unbound, company-named or "
+        "company-restricted",
         examples=["role-granted"],
     )
     role: RoleName | None
     role_id: Hex32 | None
     account: Address | None
     company_id: Hex32 | None
+    company_name: str | None = Field(description=_COMPANY_NAME)
     actor: Address | None = Field(description="Who did it, when the event names them.")
     provenance: Provenance
 
@@ -94,7 +101,8 @@ class MembershipEvent(ApiModel):
     def from_row(cls, row: Row, chain: RegistryContracts) -> MembershipEvent:
         return cls(
             action=row["action"], role=_role(row["role"]), role_id=row["role"], account=row["account"],
-            company_id=row["company_id"], actor=row["actor"], provenance=chain.event(row, chain.grant_registry),
+            company_id=row["company_id"], company_name=row["company_name"], actor=row["actor"],
+            provenance=chain.event(row, chain.grant_registry),
         )  # fmt: skip
 
 

@@ -87,6 +87,11 @@ class CommercializationFigures(ApiModel):
                    investment=totals.investment, royalties=totals.royalties, jobs=totals.jobs)  # fmt: skip
 
 
+_PAID = "Tranches of the projects' approved milestones."
+_RETURNED = "Unpaid grants of terminated or clawed-back projects, returned to their programs."
+_CLAWBACKS = "Clawbacks ordered by evaluations of the projects and in effect (confirmed by a second auditor)."
+
+
 class ProgramStatistics(ApiModel):
     """One grant program (each belongs to one year) and what happened under it."""
 
@@ -97,10 +102,13 @@ class ProgramStatistics(ApiModel):
     status: ProgramStatusName
     budget: Won
     per_project_cap: Won
-    granted: Won = Field(description="The sum of the grants of the program's projects, as the chain keeps it.")
+    granted: Won = Field(description="The grants of the program's projects less what came back from terminated or "
+                         "clawed-back ones, as the chain keeps it.")
     remaining: Won = Field(description="budget - granted.")
     projects: int
-    clawbacks: Won = Field(description="Clawbacks ordered by evaluations of the program's projects.")
+    paid: Won = Field(description=_PAID)
+    returned: Won = Field(description=_RETURNED)
+    clawbacks: Won = Field(description=_CLAWBACKS)
     milestones: MilestoneFigures
     outcomes: OutcomeFigures
     commercialization: CommercializationFigures
@@ -113,7 +121,8 @@ class ProgramStatistics(ApiModel):
             program_id=program.program_id, name=program.name, year=program.year, field=program.field,
             status=ProgramStatus(program.status), budget=program.budget, per_project_cap=program.per_project_cap,
             granted=program.granted, remaining=program.budget - program.granted, projects=done.projects,
-            clawbacks=done.clawbacks, milestones=MilestoneFigures.of(done.milestones),
+            paid=done.paid, returned=done.returned, clawbacks=done.clawbacks,
+            milestones=MilestoneFigures.of(done.milestones),
             outcomes=OutcomeFigures.of(done.outcomes),
             commercialization=CommercializationFigures.of(done.commercialization),
             program_path=f"/api/v1/programs/{program.program_id}",
@@ -130,7 +139,9 @@ class YearStatistics(ApiModel):
     granted: Won
     remaining: Won
     projects: int
-    clawbacks: Won
+    paid: Won = Field(description=_PAID)
+    returned: Won = Field(description=_RETURNED)
+    clawbacks: Won = Field(description=_CLAWBACKS)
     milestones: MilestoneFigures
     outcomes: OutcomeFigures
     commercialization: CommercializationFigures
@@ -144,7 +155,8 @@ class YearStatistics(ApiModel):
         granted = sum(p.granted for p in programs)
         return cls(
             year=year, programs=len(programs), budget=budget, granted=granted, remaining=budget - granted,
-            projects=done.projects, clawbacks=done.clawbacks, milestones=MilestoneFigures.of(done.milestones),
+            projects=done.projects, paid=done.paid, returned=done.returned, clawbacks=done.clawbacks,
+            milestones=MilestoneFigures.of(done.milestones),
             outcomes=OutcomeFigures.of(done.outcomes),
             commercialization=CommercializationFigures.of(done.commercialization),
         )  # fmt: skip
@@ -163,13 +175,16 @@ class ReportYearStatistics(ApiModel):
 
 
 class CompanyStatistics(ApiModel):
-    """One company (known on chain only by the hash of its business registration number), across programs."""
+    """One company (keyed on chain by the hash of its business registration number), across programs."""
 
     company_id: Hex32
+    company_name: str | None = Field(description="The public name (상호) last published on chain; null if never.")
     programs: int = Field(description="Programs in which the company holds a project.")
     projects: int
-    granted: Won = Field(description="The sum of the company's grants.")
-    clawbacks: Won
+    granted: Won = Field(description="The company's grants less what went back to the programs.")
+    paid: Won = Field(description=_PAID)
+    returned: Won = Field(description=_RETURNED)
+    clawbacks: Won = Field(description=_CLAWBACKS)
     accounts: int = Field(description="Accounts bound to the company now.")
     restricted_until: Timestamp | None = Field(description="End of the company's last participation restriction.")
     restricted: bool = Field(description="Whether that restriction is still in force at `asOf`.")
@@ -183,7 +198,8 @@ class CompanyStatistics(ApiModel):
         done = company.activity
         until = company.restricted_until
         return cls(
-            company_id=company.company_id, programs=company.programs, projects=done.projects, granted=done.granted,
+            company_id=company.company_id, company_name=company.name, programs=company.programs,
+            projects=done.projects, granted=done.granted, paid=done.paid, returned=done.returned,
             clawbacks=done.clawbacks, accounts=company.accounts,
             restricted_until=from_unix(until) if until is not None else None,
             restricted=until is not None and until > as_of, milestones=MilestoneFigures.of(done.milestones),

@@ -15,6 +15,7 @@ from sqlalchemy import Select, bindparam, select
 
 from registry.domain.enums import MilestoneStatus
 from registry.store.queries.keyset import SortKey
+from registry.store.queries.names import companies_named, company_name_of
 from registry.store.queries.prepared import PreparedQuery, Row, Snapshot
 from registry.store.queries.provenance import block_time, event_provenance, record_provenance
 from registry.store.queries.scope import in_range, programs_of_year, project_scope
@@ -86,10 +87,12 @@ class ProjectFilter:
     #: Starting (the agreement's start date) at or after / before these unix times.
     start_from: int | None = None
     start_before: int | None = None
+    #: Only projects of companies whose name matches this LIKE pattern (`folding.contains_pattern`).
+    company_name: str | None = None
 
 
 def _projects() -> Select[Any]:
-    return select(projects, *record_provenance(projects))
+    return select(projects, company_name_of(projects.c.company_id).label("company_name"), *record_provenance(projects))
 
 
 _PROJECT = PreparedQuery(_projects().where(projects.c.project_id == bindparam("id")))
@@ -109,6 +112,8 @@ def projects_query(wanted: ProjectFilter) -> Select[Any]:
         query = query.where(projects.c.company_id == wanted.company_id)
     if wanted.status is not None:
         query = query.where(projects.c.status == wanted.status)
+    if wanted.company_name is not None:
+        query = query.where(projects.c.company_id.in_(companies_named(wanted.company_name)))
     return query.where(*in_range(projects.c.start_date, wanted.start_from, wanted.start_before))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from registry.store.queries.keyset import SortKey
+from registry.store.queries.names import company_name_of
 from registry.store.queries.provenance import event_provenance, record_provenance
 from registry.store.schema import (
     admin_transfer_history,
@@ -53,7 +54,7 @@ class CompanyAccountFilter:
 
 def company_accounts_query(wanted: CompanyAccountFilter) -> Select[Any]:
     c = company_accounts
-    query = select(c, *record_provenance(c))
+    query = select(c, company_name_of(c.c.company_id).label("company_name"), *record_provenance(c))
     if wanted.company_id is not None:
         query = query.where(c.c.company_id == wanted.company_id)
     if wanted.active is not None:
@@ -75,7 +76,7 @@ class RestrictionFilter:
 
 def restrictions_query(wanted: RestrictionFilter) -> Select[Any]:
     r = company_restrictions
-    query = select(r, *record_provenance(r))
+    query = select(r, company_name_of(r.c.company_id).label("company_name"), *record_provenance(r))
     if wanted.company_id is not None:
         query = query.where(r.c.company_id == wanted.company_id)
     if wanted.in_force_at is not None:
@@ -98,7 +99,7 @@ class MembershipEventFilter:
 
 def membership_events_query(wanted: MembershipEventFilter) -> Select[Any]:
     h = membership_history
-    query = select(h, *event_provenance(h))
+    query = select(h, company_name_of(h.c.company_id).label("company_name"), *event_provenance(h))
     if wanted.action is not None:
         query = query.where(h.c.action == wanted.action)
     if wanted.account is not None:

@@ -32,7 +32,8 @@ def _project(project_id: int, status: ProjectStatus = ProjectStatus.ACTIVE, end_
     return {
         "project_id": project_id, "program_id": 1, "company_id": bytes([project_id]) * 32, "status": int(status),
         "amount": 100, "start_date": 0, "end_date": end_date, "plan_hash": bytes(32), "milestone_count": 1,
-        "planned_tranches": 0, "registered_by": ACCOUNT, **_event(2),
+        "planned_tranches": 0, "registered_by": ACCOUNT, "paid": 0, "returned": 0, "target_papers": None,
+        "target_patents": None, "target_sales": None, "target_investment": None, "target_jobs": None, **_event(2),
     }  # fmt: skip
 
 
@@ -58,7 +59,8 @@ def _fill(engine: Engine, rows: dict[Any, list[dict[str, Any]]]) -> None:
         insert_rows(connection, programs, [{
             "program_id": 1, "name": "p", "year": 2021, "budget": 1000, "per_project_cap": 100, "granted": 0,
             "project_count": 0, "status": 1, "field": "", "metadata_hash": bytes(32), "metadata_uri": "",
-            "created_by": ACCOUNT, **_event(1),
+            "created_by": ACCOUNT, "follow_up_years": 5, "objection_days": 30, "max_restriction_days": 1825,
+            "max_clawback_percent": 100, **_event(1),
         }])  # fmt: skip
         for table, found in rows.items():
             insert_rows(connection, table, found)
@@ -121,7 +123,8 @@ def test_projects_to_evaluate_are_over_and_not_yet_evaluated(engine: Engine) -> 
             _project(6, ProjectStatus.CLAWED_BACK, end_date=SECONDS_PER_DAY),
         ],
         audits: [{"audit_id": 1, "project_id": 5, "grade": 2, "clawback_amount": 0, "restricted_until": None,
-                  "recorded_at": 0, "auditor": ACCOUNT, "findings_hash": bytes([1]) * 32, **_event(5)}],
+                  "recorded_at": 0, "auditor": ACCOUNT, "findings_hash": bytes([1]) * 32, "sanction_status": 0,
+                  "confirmations": 0, "cancelled_by_objection": None, **_event(5)}],
     })  # fmt: skip
     assert _keys(engine, inbox.projects_to_evaluate(as_of), "project_id") == [(3,), (1,), (2,)]
     assert _keys(engine, inbox.evaluations_recorded(), "audit_id") == [(1,)]

@@ -18,6 +18,7 @@ from registry.store.queries.keyset import Seek, read_page
 from registry.store.queries.prepared import snapshot
 from registry.store.queries.prepared_pages import read_prepared_page
 from registry.store.schema import blocks, programs, projects
+from tests.helpers.database import PROGRAM_RULES_UNSET, PROJECT_FUNDS_UNSET
 
 ACCOUNT = "0x" + "11" * 20
 BIG = 2**90  # a won amount past what a 64-bit integer holds
@@ -38,13 +39,13 @@ def filled(engine: Engine) -> Engine:
         insert_rows(connection, programs, [{
             "program_id": p, "name": f"사업 {p}", "year": 2020 + p, "budget": BIG, "per_project_cap": BIG,
             "granted": 0, "project_count": 0, "status": int(ProgramStatus.OPEN), "field": "f",
-            "metadata_hash": bytes(32), "metadata_uri": "", "created_by": ACCOUNT, **_event(1),
+            "metadata_hash": bytes(32), "metadata_uri": "", "created_by": ACCOUNT, **PROGRAM_RULES_UNSET, **_event(1),
         } for p in (1, 2, 3)])  # fmt: skip
         insert_rows(connection, projects, [{
             "project_id": i, "program_id": 1 + i % 3, "company_id": bytes([i % 4]) * 32,
             "status": int(ProjectStatus.ACTIVE if i % 5 else ProjectStatus.COMPLETED), "amount": BIG - i % 7,
             "start_date": 86400 * (i % 6), "end_date": 10**9, "plan_hash": bytes([i]) * 32, "milestone_count": 0,
-            "planned_tranches": 0, "registered_by": ACCOUNT, **_event(2 + i % 20),
+            "planned_tranches": 0, "registered_by": ACCOUNT, **PROJECT_FUNDS_UNSET, **_event(2 + i % 20),
         } for i in range(1, 41)])  # fmt: skip
     return engine
 

@@ -59,6 +59,13 @@ def window_closes(decision: Decision) -> datetime:
     return decision.decided_at + timedelta(days=decision.objection_days)
 
 
+def next_block_time(client: RegistryClient) -> int:
+    """The earliest time the block a write lands in can carry: now, or just after the newest block if the
+    chain's clock is ahead; the contract judges the objection window by it."""
+    latest = int(client.w3.eth.get_block("latest")["timestamp"])
+    return max(now_seconds(), latest + 1)
+
+
 def _subject(milestone: str | None, report: int | None, evaluation: int | None) -> tuple[ObjectionSubject, int, int]:
     """What is objected to, from the one option that names it."""
     given = [name for name, value in (("--milestone", milestone), ("--report", report), ("--evaluation", evaluation))
@@ -128,7 +135,7 @@ def file(
             if decision.decided_at is None:
                 raise RegistryError(f"there is no {what} to object to")
             closes = window_closes(decision)
-            if now_seconds() > int(closes.timestamp()):
+            if next_block_time(c) > int(closes.timestamp()):
                 raise RegistryError(
                     f"the window to object to the {what} closed on {closes:%Y-%m-%d %H:%M} UTC "
                     f"({decision.objection_days} day(s) after the decision of {decision.decided_at:%Y-%m-%d})"

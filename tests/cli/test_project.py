@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from typer.testing import Result
 
 from registry.domain.companies import company_id
 from tests.cli.conftest import Cli
-from tests.helpers.registry import CAP, COMPANY_A, RegistryHarness
+from tests.helpers.registry import CAP, COMPANY_A, COMPANY_A_NAME, DAY, TARGETS, RegistryHarness
 
 COMPANY_A_ID = "0x" + COMPANY_A.hex()
 
@@ -208,7 +209,7 @@ def test_show_lists_milestones_and_marks_the_overdue_ones(cli: Cli, registry: Re
     second = next(line for line in lines if "milestone 2 " in line)
     assert "planned, due 2021-08-31, tranche ₩40,000,000" in first and "OVERDUE" in first
     assert "planned, due 2099-12-31, tranche ₩60,000,000" in second and "OVERDUE" not in second
-    assert f"company {COMPANY_A_ID}" in text
+    assert f"company {COMPANY_A_NAME} {COMPANY_A_ID}" in text
     assert "2 milestone(s) planned, tranches ₩100,000,000" in text
     assert [m["overdue"] for m in data["milestones"]] == [True, False]
     assert data["project"]["company_id"] == COMPANY_A_ID
@@ -251,3 +252,68 @@ def test_list_shows_every_project_or_those_of_one_program(cli: Cli, registry: Re
 def test_list_of_an_unknown_program_says_so(cli: Cli, registry: RegistryHarness) -> None:
     result = cli.fails("rnd-registry project list --program 42")
     assert "error: there is no program 42" in said(result)
+
+
+def test_a_project_is_registered_with_its_targets_and_show_prints_them(cli: Cli, registry: RegistryHarness) -> None:
+    program_id = registry.create_program()
+    result = cli.ok(register_line(program_id, extra="--target-papers 2 --target-patents 1 --target-sales 5억 "
+                                  "--target-investment 1억 --target-jobs 3"))  # fmt: skip
+    assert "targets: 2 paper(s), 1 patent(s), sales ₩500,000,000, investment ₩100,000,000, 3 job(s)" in said(result)
+    project_id = registry.grants.functions.projectCount().call()
+    (event,) = registry.grants.events.ProjectTargetsSet().get_logs(
+        from_block=0, argument_filters={"projectId": project_id}
+    )
+    assert tuple(dict(event["args"]["targets"]).values()) == TARGETS
+    data = json.loads(cli.ok(f"rnd-registry project show {project_id} --json").stdout)
+    assert data["targets"] == {"papers": 2, "patents": 1, "sales": 500_000_000, "investment": 100_000_000, "jobs": 3}
+    assert data["companyName"] == COMPANY_A_NAME
+    assert data["funds"] == {"project_id": project_id, "paid": 0, "returned": 0}
+    untargeted = cli.ok(register_line(program_id))
+    assert "targets: none set" in said(untargeted)
+
+
+def test_a_target_out_of_range_is_refused_before_anything_is_sent(cli: Cli, registry: RegistryHarness) -> None:
+    program_id = registry.create_program()
+    before = chain_state(registry, program_id)
+    result = cli.fails(register_line(program_id, extra="--target-papers 70000"))
+    assert "--target-papers: 70000 is not a whole number; give a number from 0 to 65535" in said(result)
+    assert chain_state(registry, program_id) == before
+
+
+def test_show_says_which_commercialization_reports_are_due_and_which_late(cli: Cli, registry: RegistryHarness) -> None:
+    program = json.loads(cli.ok(
+        "rnd-registry program create F --year 2021 --budget 8억 --cap 1억 --follow-up-years 3 --dev-key 0 --json"
+    ).stdout)["record"]  # fmt: skip
+    cli.ok(register_line(program["program_id"]))  # ended 2021-12-31
+    project_id = registry.grants.functions.projectCount().call()
+    registry.report(project_id, year=2022)
+
+    text = said(cli.ok(f"rnd-registry project show {project_id}"))
+    data = json.loads(cli.ok(f"rnd-registry project show {project_id} --json").stdout)
+
+    # reported for 2021 to 2023, each due by March 31 of the next year; today (2026 or later) is past them all
+    assert data["commercialization"] == [
+        {"year": 2021, "dueDate": "2022-03-31", "state": "late"},
+        {"year": 2022, "dueDate": "2023-03-31", "state": "reported"},
+        {"year": 2023, "dueDate": "2024-03-31", "state": "late"},
+    ]
+    assert "commercialization reports (3 year(s) of follow-up): 2021: LATE (due 2022-03-31); " \
+        "2022: reported (due 2023-03-31); 2023: LATE (due 2024-03-31)" in text  # fmt: skip
+
+
+def test_overdue_is_decided_by_the_clock_the_portal_uses_not_the_chains_newest_block(
+    cli: Cli, registry: RegistryHarness
+) -> None:
+    """The chain's clock can run ahead of (or lag) the wall clock; the CLI, like the project page and the
+    statistics, decides at now (UTC), so a milestone due next month is not overdue on any face."""
+    project_id = registry.funded_project()
+    due = datetime.fromtimestamp(datetime.now(UTC).timestamp() + 30 * DAY, UTC).date().isoformat()
+    cli.ok(f"rnd-registry milestone plan {project_id} --due {due} --tranche 1천만 --dev-key 0")
+    registry.advance(90 * DAY)  # the chain's newest block is now past the due day
+
+    data = json.loads(cli.ok(f"rnd-registry project show {project_id} --json").stdout)
+
+    assert data["milestones"][0]["overdue"] is False
+    as_of = datetime.fromisoformat(data["as_of"]["time"])
+    assert abs(as_of.timestamp() - datetime.now(UTC).timestamp()) < 120
+    assert registry.now() > as_of.timestamp() + 80 * DAY

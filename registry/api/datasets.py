@@ -34,6 +34,7 @@ from registry.api.schemas.members import (
     RoleMember,
 )
 from registry.api.schemas.names import ByName, name_of
+from registry.api.schemas.objections import Objection
 from registry.api.schemas.outcomes import CommercializationReport, IpStatusChange, Outcome
 from registry.api.schemas.statistics import (
     CompanyStatistics,
@@ -42,7 +43,15 @@ from registry.api.schemas.statistics import (
     YearStatistics,
 )
 from registry.store.queries import names
-from registry.store.schema import audits, commercialization_reports, ip_status_changes, milestones, outcomes, projects
+from registry.store.schema import (
+    audits,
+    commercialization_reports,
+    ip_status_changes,
+    milestones,
+    objections,
+    outcomes,
+    projects,
+)
 
 
 class ColumnKind(StrEnum):
@@ -332,6 +341,19 @@ DATASETS: dict[str, Dataset] = {
             (*_GRANTS_EN, "evaluation", "clawback", "sanction"),
             "/api/v1/evaluations",
             join=_project_names(audits.c.project_id),
+        ),
+        Dataset(
+            "objections",
+            Objection,
+            "이의신청 목록",
+            "Objections",
+            "기업이 단계 목표 반려, 사업화 실적 이의, 평가에 제기한 이의신청과 처리 결과(인용·기각)",
+            "Companies' objections to milestone rejections, report disputes and evaluations, and how they were "
+            "resolved (upheld or dismissed)",
+            (*_GRANTS_KO, "이의신청", "평가", "반려"),
+            (*_GRANTS_EN, "objection", "evaluation", "rejection"),
+            "/api/v1/objections",
+            join=_project_names(objections.c.project_id),
         ),
         Dataset(
             "members",

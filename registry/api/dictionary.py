@@ -458,6 +458,70 @@ BY_DATASET: dict[str, dict[str, Entry]] = {
             f"the time of the block that first bound the account, {_TIME_EN}",
         ),
     },
+    "evaluations": {
+        "sanction.status": Entry(
+            "제재 상태",
+            "none 제재 없음, pending 확인 대기(두 번째 평가자 확인 전), in-effect 효력 발생, "
+            "cancelled 이의 인용으로 취소",
+            "none (no sanction), pending (awaiting a second auditor), in-effect, or cancelled (an objection upheld)",
+        ),
+        "sanction.confirmations": Entry(
+            "확인 수", "제재를 확인한 평가자 수(기록한 평가자 포함)", "auditors who confirmed it, the recorder included"
+        ),
+        "sanction.quorum": Entry(
+            "필요 확인 수", "제재에 필요한 확인 수(등록부 설정)", "confirmations a sanction needs"
+        ),
+        "sanction.heldByObjection": Entry(
+            "보류 이의신청 번호",
+            "제재 확인을 막고 있는 진행 중 이의신청; 없으면 빈 칸",
+            "the open objection holding it",
+        ),
+        "sanction.cancelledByObjection": Entry(
+            "취소 이의신청 번호",
+            "제재를 취소한 인용된 이의신청; 없으면 빈 칸",
+            "the upheld objection that cancelled it",
+        ),
+    },
+    "objections": {
+        "objectionId": Entry(
+            "이의신청 번호", "이의신청의 번호(등록부가 1부터 매김)", "the objection's number (from 1)"
+        ),
+        "subject": Entry(
+            "이의 대상",
+            "milestone-rejection 단계 목표 반려, report-dispute 사업화 실적 이의, evaluation 평가",
+            "milestone-rejection, report-dispute or evaluation",
+        ),
+        "subjectId": Entry(
+            "대상 번호",
+            "반려된 단계 목표의 과제 번호, 사업화 보고 번호 또는 평가 번호",
+            "the project (of a rejected milestone), the report or the evaluation contested",
+        ),
+        "milestoneIndex": Entry(
+            "단계 목표 순번", "반려된 단계 목표의 순번; 다른 대상이면 빈 칸", "the rejected milestone; empty otherwise"
+        ),
+        "subjectPath": Entry("대상 API 경로", "이 API에서 이의 대상 기록의 경로", "the contested record in this API"),
+        "status": Entry("처리 상태", "open 진행 중, upheld 인용, dismissed 기각", "open, upheld or dismissed"),
+        "open": Entry("진행 중", "아직 처리되지 않았으면 true", "true until an auditor resolves it"),
+        "filedAt": Entry("신청 일시", f"이의신청이 기록된 때, {_TIME_KO}", f"when it was filed, {_TIME_EN}"),
+        "filedBy": Entry("신청 계정", f"이의를 신청한 기업 계정, {_ADDRESS_KO}", f"the company account, {_ADDRESS_EN}"),
+        "evidenceHash": Entry("증빙 해시", f"기업이 낸 증빙의 {_HASH_KO}", f"the company's evidence: {_HASH_EN}"),
+        "decidedBy": Entry(
+            "원 결정 평가자",
+            f"이의 대상 결정을 한 평가자(이 사람은 처리할 수 없음), {_ADDRESS_KO}",
+            f"the auditor who made the contested decision (who may not resolve it), {_ADDRESS_EN}",
+        ),
+        "decidedAt": Entry("원 결정 일시", f"이의 대상 결정의 일시, {_TIME_KO}", f"when it was decided, {_TIME_EN}"),
+        "deadline": Entry(
+            "신청 기한",
+            f"원 결정 일시에 지원사업의 이의신청 기간(일)을 더한 때, {_TIME_KO}",
+            f"the decision plus the program's objection days, {_TIME_EN}",
+        ),
+        "resolvedBy": Entry("처리 평가자", f"인용·기각한 평가자; 진행 중이면 빈 칸, {_ADDRESS_KO}", "who resolved it"),
+        "resolvedAt": Entry(
+            "처리 일시", f"인용·기각된 때; 진행 중이면 빈 칸, {_TIME_KO}", f"when resolved, {_TIME_EN}"
+        ),
+        "reasonHash": Entry("처리 사유 해시", f"처리 사유 문서의 {_HASH_KO}", f"the resolution's reason: {_HASH_EN}"),
+    },
     "companies": {
         "name": Entry(
             "상호", "기업의 현재 상호(체인에 마지막으로 공개된 그대로)", "the company's current name, as last published"

@@ -24,7 +24,7 @@ from registry.chain.deployment import DeploymentManifest
 from registry.chain.devkeys import dev_account
 from registry.chain.devload import DevLoad
 from registry.domain.enums import Grade, ObjectionSubject, OutcomeType, ProjectStatus
-from registry.domain.records import AuditResult, OutcomeDetails, ProgramTerms
+from registry.domain.records import AuditResult, CommercializationFigures, OutcomeDetails, ProgramTerms
 from registry.settings import Settings
 from tests.helpers.indexer import index_once
 from tests.helpers.registry import second_auditor_key
@@ -80,8 +80,9 @@ PAPER_VENUE = "Journal of Urban Data Science"
 
 def add_cases_of_the_citys_rules(w3: Web3, manifest: DeploymentManifest, project_id: int) -> None:
     """What contracts 1.1.0 add, once each on one active project: a pending restriction under an open
-    objection, a rejected milestone whose objection was upheld, a paper with details corrected once, a
-    technology transfer with its fee, and the project's company renamed."""
+    objection, a rejected milestone whose objection was upheld, a disputed report whose objection was
+    dismissed, a paper with details corrected once, a technology transfer with its fee, and the project's
+    company renamed."""
     admin = RegistryClient(w3, manifest, account=dev_account(0))
     auditor = RegistryClient(w3, manifest, account=dev_account(1))
     second = RegistryClient(w3, manifest, account=second_auditor_key())
@@ -110,6 +111,13 @@ def add_cases_of_the_citys_rules(w3: Web3, manifest: DeploymentManifest, project
     transfer = OutcomeDetails(counterparty="(주)인천모빌리티", country="KR", date=until, amount=30_000_000)
     clerk.execute(clerk.ops.add_outcome(project_id, OutcomeType.TECHNOLOGY_TRANSFER, "TT-2022-1",
                                         keccak(text="api-case:transfer"), transfer))  # fmt: skip
+    figures = CommercializationFigures(sales=120_000_000, investment=0, royalties=0, jobs=2)
+    report = clerk.execute(clerk.ops.report_commercialization(project_id, 2031, figures,
+                                                              keccak(text="api-case:report"))).record  # fmt: skip
+    auditor.execute(auditor.ops.dispute_report(report.report_id, keccak(text="api-case:dispute")))
+    disputed = clerk.execute(clerk.ops.file_objection(ObjectionSubject.REPORT_DISPUTE, report.report_id, 0,
+                                                      keccak(text="api-case:report-objection"))).record  # fmt: skip
+    second.execute(second.ops.resolve_objection(disputed.objection_id, False, keccak(text="api-case:dismissed")))
     admin.execute(admin.ops.rename_company(company, RENAMED))
 
 

@@ -35,7 +35,15 @@ from registry.api.graphql import PATH, SCHEMA_PATH
 from registry.api.graphql.models import json_name
 from registry.api.schemas.batches import EvidenceBatch
 from registry.api.schemas.documents import AnchoredDocument
-from registry.api.schemas.grants import Evaluation, Milestone, MilestoneDetail, Program, Project, ProjectDetail
+from registry.api.schemas.grants import (
+    Evaluation,
+    EvaluationDetail,
+    Milestone,
+    MilestoneDetail,
+    Program,
+    Project,
+    ProjectDetail,
+)
 from registry.api.schemas.outcomes import (
     CommercializationReport,
     CommercializationReportDetail,
@@ -184,7 +192,7 @@ def test_every_list_holds_the_rest_lists_records_field_for_field(
         ("project", "/api/v1/projects", ProjectDetail, "projectId"),
         ("outcome", "/api/v1/outcomes", OutcomeDetail, "outcomeId"),
         ("commercializationReport", "/api/v1/commercialization-reports", CommercializationReportDetail, "reportId"),
-        ("evaluation", "/api/v1/evaluations", Evaluation, "auditId"),
+        ("evaluation", "/api/v1/evaluations", EvaluationDetail, "auditId"),
     ],
 )
 def test_every_record_by_id_reads_as_its_rest_detail_with_its_history(

@@ -26,7 +26,15 @@ from registry.api.provenance import RegistryContracts
 from registry.api.schemas.batches import EvidenceBatch
 from registry.api.schemas.common import Page, Provenance
 from registry.api.schemas.documents import AnchoredDocument
-from registry.api.schemas.grants import Evaluation, Milestone, MilestoneDetail, Program, Project, ProjectDetail
+from registry.api.schemas.grants import (
+    Evaluation,
+    EvaluationDetail,
+    Milestone,
+    MilestoneDetail,
+    Program,
+    Project,
+    ProjectDetail,
+)
 from registry.api.schemas.outcomes import (
     CommercializationReport,
     CommercializationReportDetail,
@@ -34,7 +42,8 @@ from registry.api.schemas.outcomes import (
     Outcome,
     OutcomeDetail,
 )
-from registry.store.queries import evidence, grants, outcomes
+from registry.domain.enums import ObjectionSubject
+from registry.store.queries import evidence, grants, objections, outcomes
 from registry.store.queries.keyset import Seek, SortKey
 from registry.store.queries.prepared import Snapshot
 from registry.store.schema import audits, commercialization_reports, milestones, projects
@@ -108,7 +117,9 @@ def _milestone(reader: Snapshot, chain: RegistryContracts, key: tuple[int, int])
         return None
     steps = grants.milestone_steps(reader, project_id, milestone_index)
     documents = grants.milestone_evidence(reader, project_id, milestone_index)
-    return MilestoneDetail.from_rows(row, steps, documents, chain)
+    contested = objections.objections_against(reader, ObjectionSubject.MILESTONE_REJECTION, project_id,
+                                              milestone_index)  # fmt: skip
+    return MilestoneDetail.from_rows(row, steps, documents, chain, contested)
 
 
 def _outcome(reader: Snapshot, chain: RegistryContracts, outcome_id: int) -> OutcomeDetail | None:
@@ -123,12 +134,17 @@ def _report(reader: Snapshot, chain: RegistryContracts, report_id: int) -> Comme
     row = outcomes.report(reader, report_id)
     if row is None:
         return None
-    return CommercializationReportDetail.from_rows(row, outcomes.report_steps(reader, report_id), chain)
+    contested = objections.objections_against(reader, ObjectionSubject.REPORT_DISPUTE, report_id)
+    return CommercializationReportDetail.from_rows(row, outcomes.report_steps(reader, report_id), chain, contested)
 
 
-def _evaluation(reader: Snapshot, chain: RegistryContracts, audit_id: int) -> Evaluation | None:
+def _evaluation(reader: Snapshot, chain: RegistryContracts, audit_id: int) -> EvaluationDetail | None:
     row = grants.audit(reader, audit_id)
-    return None if row is None else Evaluation.from_row(row, chain)
+    if row is None:
+        return None
+    confirmations = objections.sanction_confirmations_of(reader, audit_id)
+    contested = objections.objections_against(reader, ObjectionSubject.EVALUATION, audit_id)
+    return EvaluationDetail.from_rows(row, confirmations, contested, chain)
 
 
 def _batch(reader: Snapshot, chain: RegistryContracts, root: bytes) -> EvidenceBatch | None:
@@ -314,8 +330,9 @@ CommercializationReportObject = object_type(
     relations={"project": _relation(_project_of, "ProjectObject", "The project the figures are of.")},
 )
 EvaluationObject = object_type(
-    Evaluation,
+    EvaluationDetail,
     name="Evaluation",
+    summary_of=(Evaluation, _detail(EVALUATION, lambda e: e.audit_id)),
     relations={"project": _relation(_project_of, "ProjectObject", "The project evaluated.")},
 )
 AnchoredDocumentObject = object_type(AnchoredDocument, name="AnchoredDocument")

@@ -31,14 +31,21 @@ from registry.api.parameters import (
     sort_parameter,
 )
 from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Page
-from registry.api.schemas.grants import Evaluation, GradeName
-from registry.store.queries import grants
+from registry.api.schemas.grants import Evaluation, EvaluationDetail, GradeName
+from registry.api.schemas.objections import SanctionStatusName
+from registry.domain.enums import ObjectionSubject
+from registry.store.queries import grants, objections
 from registry.store.queries.grants import AUDIT_SORTS, AuditFilter
 
 router = APIRouter(prefix="/api/v1/evaluations", tags=["evaluations"])
 
 EvaluationSort = Annotated[str | None, sort_parameter(AUDIT_SORTS, "id")]
 GradeQuery = Annotated[GradeName | None, Query(description="Only evaluations with this grade.")]
+SanctionQuery = Annotated[
+    SanctionStatusName | None,
+    Query(description="Only evaluations whose sanction is in this state (pending: recorded, awaiting a second "
+          "auditor's confirmation)."),
+]  # fmt: skip
 
 _FILTERS_DOC = "`year` is the year of the project's program; `from`/`to` compare when the evaluation was recorded."
 
@@ -49,13 +56,14 @@ async def _filter(
     year: Year = None,
     company: Company = None,
     grade: GradeQuery = None,
+    sanction: SanctionQuery = None,
     start: DateFrom = None,
     end: DateTo = None,
 ) -> AuditFilter:
     """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     first, after = day_range(start, end)
     return AuditFilter(project_id=project, program_id=program, year=year, company_id=company_param(company),
-                       grade=grade, recorded_from=first, recorded_before=after)  # fmt: skip
+                       grade=grade, recorded_from=first, recorded_before=after, sanction=sanction)  # fmt: skip
 
 
 Filters = Annotated[AuditFilter, Depends(_filter)]
@@ -101,29 +109,31 @@ async def export_evaluations(
                        export_format=export_format, csv=csv)  # fmt: skip
 
 
-async def evaluation_detail(context: ApiContext, audit_id: int) -> Evaluation:
+async def evaluation_detail(context: ApiContext, audit_id: int) -> EvaluationDetail:
     """The answer of `get_evaluation`, which the direct route gives too (registry/api/direct_routes.py)."""
 
-    def answer() -> Evaluation:
+    def answer() -> EvaluationDetail:
         with context.snapshot() as reader:
             row = grants.audit(reader, audit_id)
             if row is None:
                 raise NotFound(f"no evaluation {audit_id}")
-            return Evaluation.from_row(row, context.contracts())
+            confirmations = objections.sanction_confirmations_of(reader, audit_id)
+            contested = objections.objections_against(reader, ObjectionSubject.EVALUATION, audit_id)
+            return EvaluationDetail.from_rows(row, confirmations, contested, context.contracts())
 
     return await context.read(answer)
 
 
 @router.get(
     "/{auditId}",
-    response_model=Evaluation,
-    summary="One evaluation",
+    response_model=EvaluationDetail,
+    summary="One evaluation, with its sanction's confirmations and the objections to it",
     responses={**NOT_FOUND_RESPONSE, **ERROR_RESPONSES},
 )
 async def get_evaluation(
     context: Context,
     audit_id: Annotated[int, Path(alias="auditId", ge=1, le=MAX_ID, examples=[1])],
-) -> Evaluation:
+) -> EvaluationDetail:
     return await evaluation_detail(context, audit_id)
 
 

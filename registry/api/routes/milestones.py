@@ -32,7 +32,8 @@ from registry.api.parameters import (
 )
 from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Page
 from registry.api.schemas.grants import Milestone, MilestoneDetail, MilestoneStatusName
-from registry.store.queries import grants
+from registry.domain.enums import ObjectionSubject
+from registry.store.queries import grants, objections
 from registry.store.queries.grants import MILESTONE_SORTS, MilestoneFilter
 
 router = APIRouter(tags=["milestones"])
@@ -114,7 +115,9 @@ async def milestone_detail(context: ApiContext, project_id: int, milestone_index
                 raise NotFound(f"project {project_id} has no milestone {milestone_index}")
             steps = grants.milestone_steps(reader, project_id, milestone_index)
             evidence = grants.milestone_evidence(reader, project_id, milestone_index)
-            return MilestoneDetail.from_rows(row, steps, evidence, context.contracts())
+            contested = objections.objections_against(reader, ObjectionSubject.MILESTONE_REJECTION, project_id,
+                                                      milestone_index)  # fmt: skip
+            return MilestoneDetail.from_rows(row, steps, evidence, context.contracts(), contested)
 
     return await context.read(answer)
 

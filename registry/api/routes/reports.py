@@ -31,7 +31,8 @@ from registry.api.parameters import (
 )
 from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Page
 from registry.api.schemas.outcomes import CommercializationReport, CommercializationReportDetail, ReportStatusName
-from registry.store.queries import outcomes
+from registry.domain.enums import ObjectionSubject
+from registry.store.queries import objections, outcomes
 from registry.store.queries.outcomes import REPORT_SORTS, ReportFilter
 
 router = APIRouter(prefix="/api/v1/commercialization-reports", tags=["commercialization"])
@@ -114,7 +115,8 @@ async def report_detail(context: ApiContext, report_id: int) -> Commercializatio
             if row is None:
                 raise NotFound(f"no commercialization report {report_id}")
             steps = outcomes.report_steps(reader, report_id)
-            return CommercializationReportDetail.from_rows(row, steps, context.contracts())
+            contested = objections.objections_against(reader, ObjectionSubject.REPORT_DISPUTE, report_id)
+            return CommercializationReportDetail.from_rows(row, steps, context.contracts(), contested)
 
     return await context.read(answer)
 

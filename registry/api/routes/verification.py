@@ -74,6 +74,7 @@ RECORD_PATHS = {
     "audit": "/api/v1/evaluations/{id}",
     "outcome": "/api/v1/outcomes/{id}",
     "report": "/api/v1/commercialization-reports/{id}",
+    "objection": "/api/v1/objections/{id}",
 }
 BATCH_PATH = "/api/v1/batches/{root}"
 

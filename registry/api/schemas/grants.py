@@ -11,6 +11,7 @@ from pydantic import Field
 from registry.api.provenance import RegistryContracts, Row
 from registry.api.schemas.common import Address, ApiModel, Hex32, Provenance, Timestamp, Won, from_unix
 from registry.api.schemas.names import ByName
+from registry.api.schemas.objections import Objection, Sanction, SanctionConfirmation, objections_of
 from registry.domain.enums import Grade, MilestoneStatus, ProgramStatus, ProjectStatus
 from registry.domain.types import ZERO_HASH
 
@@ -168,6 +169,7 @@ class Milestone(ApiModel):
 
 class MilestoneDetail(Milestone):
     history: list[MilestoneStep] = Field(description="Every step, oldest first; nothing is ever rewritten.")
+    objections: list[Objection] = Field(description="The company's objections to its rejections, oldest first.")
 
     @classmethod
     def from_rows(
@@ -176,6 +178,7 @@ class MilestoneDetail(Milestone):
         steps: Sequence[Row],
         evidence: Mapping[tuple[int, int], list[bytes]],
         chain: RegistryContracts,
+        objections: Sequence[Row] = (),
     ) -> MilestoneDetail:
         history = []
         for step in steps:
@@ -189,11 +192,11 @@ class MilestoneDetail(Milestone):
                     provenance=chain.event(step, chain.grant_registry),
                 )
             )  # fmt: skip
-        return cls(**cls.fields_of(row, chain), history=history)
+        return cls(**cls.fields_of(row, chain), history=history, objections=objections_of(objections, chain))
 
 
 class Evaluation(ApiModel):
-    """An auditor's evaluation of a project, with its sanctions."""
+    """An auditor's evaluation of a project, with its sanctions and where they stand."""
 
     audit_id: int = Field(examples=[1])
     project_id: int
@@ -205,16 +208,41 @@ class Evaluation(ApiModel):
     recorded_at: Timestamp
     auditor: Address
     findings_hash: Hex32
+    sanction: Sanction = Field(
+        description="The clawback and restriction take effect only once a second auditor confirms them: until "
+        "then `pending`."
+    )
     provenance: Provenance = Field(description="The AuditRecorded event.")
     last_change: Provenance
 
     @classmethod
-    def from_row(cls, row: Row, chain: RegistryContracts) -> Evaluation:
+    def fields_of(cls, row: Row, chain: RegistryContracts) -> dict[str, Any]:
         contract = chain.grant_registry
         until = row["restricted_until"]
-        return cls(
+        return dict(
             audit_id=row["audit_id"], project_id=row["project_id"], grade=row["grade"],
             clawback_amount=row["clawback_amount"], restricted_until=None if until is None else from_unix(until),
             recorded_at=from_unix(row["recorded_at"]), auditor=row["auditor"], findings_hash=row["findings_hash"],
-            provenance=chain.created(row, contract), last_change=chain.last_change(row, contract),
+            sanction=Sanction.from_row(row), provenance=chain.created(row, contract),
+            last_change=chain.last_change(row, contract),
+        )  # fmt: skip
+
+    @classmethod
+    def from_row(cls, row: Row, chain: RegistryContracts) -> Evaluation:
+        return cls(**cls.fields_of(row, chain))
+
+
+class EvaluationDetail(Evaluation):
+    confirmations: list[SanctionConfirmation] = Field(
+        description="Confirmations of its sanction by auditors other than the recorder, oldest first."
+    )
+    objections: list[Objection] = Field(description="The company's objections to it, oldest first.")
+
+    @classmethod
+    def from_rows(
+        cls, row: Row, confirmations: Sequence[Row], objections: Sequence[Row], chain: RegistryContracts
+    ) -> EvaluationDetail:
+        return cls(
+            **cls.fields_of(row, chain), confirmations=[SanctionConfirmation.from_row(c, chain) for c in confirmations],
+            objections=objections_of(objections, chain),
         )  # fmt: skip

@@ -12,6 +12,7 @@ from registry.api.provenance import RegistryContracts, Row
 from registry.api.schemas.common import Address, ApiModel, Hex32, Provenance, Timestamp, Won, from_unix
 from registry.api.schemas.grants import optional_hash
 from registry.api.schemas.names import ByName
+from registry.api.schemas.objections import Objection, objections_of
 from registry.domain.enums import IpStatus, OutcomeType, ReportStatus
 
 OutcomeTypeName = Annotated[OutcomeType, ByName(OutcomeType)]
@@ -163,13 +164,16 @@ class ReportStep(ApiModel):
 
 class CommercializationReportDetail(CommercializationReport):
     history: list[ReportStep] = Field(description="Every step, oldest first.")
+    objections: list[Objection] = Field(description="The company's objections to its dispute, oldest first.")
 
     @classmethod
-    def from_rows(cls, row: Row, steps: Sequence[Row], chain: RegistryContracts) -> CommercializationReportDetail:
+    def from_rows(
+        cls, row: Row, steps: Sequence[Row], chain: RegistryContracts, objections: Sequence[Row] = ()
+    ) -> CommercializationReportDetail:
         contract = chain.outcome_registry
         history = [
             ReportStep(action=step["action"], status=step["status"], actor=step["actor"],
                        document_hash=optional_hash(step["document_hash"]), provenance=chain.event(step, contract))
             for step in steps
         ]  # fmt: skip
-        return cls(**cls.fields_of(row, chain), history=history)
+        return cls(**cls.fields_of(row, chain), history=history, objections=objections_of(objections, chain))

@@ -16,6 +16,7 @@ from sqlalchemy import Select, bindparam, select
 from registry.domain.enums import MilestoneStatus
 from registry.store.queries.keyset import SortKey
 from registry.store.queries.names import companies_named, company_name_of
+from registry.store.queries.objections import open_objection_of, sanction_quorum_now
 from registry.store.queries.prepared import PreparedQuery, Row, Snapshot
 from registry.store.queries.provenance import block_time, event_provenance, record_provenance
 from registry.store.queries.scope import in_range, programs_of_year, project_scope
@@ -231,10 +232,17 @@ class AuditFilter:
     #: Recorded at or after / before these unix times.
     recorded_from: int | None = None
     recorded_before: int | None = None
+    #: Only evaluations whose sanction is in this state (`SanctionStatus`).
+    sanction: int | None = None
 
 
 def _audits() -> Select[Any]:
-    return select(audits, *record_provenance(audits))
+    return select(
+        audits,
+        open_objection_of(audits.c.audit_id).label("held_by_objection"),
+        sanction_quorum_now().label("sanction_quorum"),
+        *record_provenance(audits),
+    )
 
 
 _AUDIT = PreparedQuery(_audits().where(audits.c.audit_id == bindparam("id")))
@@ -254,4 +262,6 @@ def audits_query(wanted: AuditFilter) -> Select[Any]:
         query = query.where(scope)
     if wanted.grade is not None:
         query = query.where(audits.c.grade == wanted.grade)
+    if wanted.sanction is not None:
+        query = query.where(audits.c.sanction_status == wanted.sanction)
     return query.where(*in_range(audits.c.recorded_at, wanted.recorded_from, wanted.recorded_before))

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from registry.chain.client import RegistryClient
+from registry.chain.client import Operation, RegistryClient
 from registry.cli.context import (
     AccountOption,
     DevKeyOption,
@@ -26,6 +26,7 @@ from registry.cli.context import (
     won,
 )
 from registry.cli.output import console, emit, user_errors
+from registry.domain.deadlines import is_overdue, now_seconds
 from registry.domain.enums import MilestoneStatus
 from registry.domain.money import format_won
 from registry.domain.records import Milestone
@@ -229,7 +230,8 @@ def reject(
     password_file: PasswordFileOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Reject a submitted milestone with a reason; the company may resubmit (auditor).
+    """Reject a submitted milestone of an active project with a reason; the company may resubmit, or object
+    within the program's objection days (auditor).
 
     Example: rnd-registry milestone reject 3 1 --reason-text "Test log missing for scenario B." --account auditor
     """
@@ -237,9 +239,21 @@ def reject(
         reason_hash = required_document(
             reason, reason_text, name="rejection-reason.txt", what="rejection reason", public=public
         )
-        run(Signer(account, dev_key, password_file),
-            lambda c: c.ops.reject_milestone(project_id, milestone_index, reason_hash),
-            as_json=as_json, show=show_milestone)  # fmt: skip
+        window: list[int] = []
+
+        def build(c: RegistryClient) -> Operation[Milestone]:
+            window.append(c.program_rules(c.project(project_id).program_id).objection_days)
+            return c.ops.reject_milestone(project_id, milestone_index, reason_hash)
+
+        def show(milestone: Milestone) -> None:
+            show_milestone(milestone)
+            console.print(
+                f"  the company may resubmit, or object within {window[-1]} day(s): "
+                f"`rnd-registry objection file --milestone {project_id}/{milestone_index} --evidence FILE`",
+                soft_wrap=True,
+            )
+
+        run(Signer(account, dev_key, password_file), build, as_json=as_json, show=show)
 
 
 @app.command()
@@ -248,17 +262,24 @@ def show(
     milestone_index: MilestoneArgument,
     as_json: JsonOption = False,
 ) -> None:
-    """Show a milestone's current state and every planning, submission and review of it (anyone).
+    """Show a milestone's current state (overdue marked, as on the project) and every planning, submission
+    and review of it (anyone).
 
     Example: rnd-registry milestone show 3 1
     """
     with user_errors():
         client = open_client()
         milestone = client.milestone(project_id, milestone_index)
+        project = client.project(project_id)
         history = milestone_history(client, project_id, milestone_index)
+    overdue = is_overdue(milestone.status, milestone.due_date, project.status, now_seconds())
 
     def text() -> None:
-        show_milestone(milestone)
+        console.print(describe_milestone(milestone) + ("  [bold red]OVERDUE[/bold red]" if overdue else ""),
+                      soft_wrap=True)  # fmt: skip
+        if milestone.description_hash != ZERO_HASH:
+            console.print(f"  description 0x{milestone.description_hash.hex()}", soft_wrap=True)
         show_history(history)
 
-    emit({"milestone": milestone.model_dump(mode="json"), "history": history}, as_json=as_json, text=text)
+    data = {"milestone": milestone.model_dump(mode="json"), "overdue": overdue, "history": history}
+    emit(data, as_json=as_json, text=text)

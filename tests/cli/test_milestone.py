@@ -213,6 +213,30 @@ def test_auditor_rejects_with_a_reason_file(cli: Cli, registry: RegistryHarness,
 
     assert f"milestone 1 of project {project_id} — rejected" in said(result)
     assert registry.grants.functions.getMilestone(project_id, 1).call()[0] == 4  # rejected
+    assert (f"the company may resubmit, or object within 30 day(s): `rnd-registry objection file --milestone "
+            f"{project_id}/1 --evidence FILE`") in said(result)  # fmt: skip
+
+
+def test_a_milestone_of_a_project_no_longer_active_cannot_be_rejected(
+    cli: Cli, registry: RegistryHarness, tmp_path: Path
+) -> None:
+    project_id = submitted(cli, registry, tmp_path)
+    cli.ok(f'rnd-registry project terminate {project_id} --reason-text "The company withdrew." {ADMIN}')
+    before = chain_state(registry, project_id)
+    result = cli.fails(f"rnd-registry milestone reject {project_id} 1 --reason-text late {AUDITOR}")
+    assert f"project {project_id} is terminated" in said(result)
+    assert chain_state(registry, project_id) == before
+
+
+def test_milestone_show_marks_overdue_as_project_show_does(cli: Cli, registry: RegistryHarness) -> None:
+    project_id = planned(cli, registry)  # due 2021-08-31, never submitted
+    shown = json.loads(cli.ok(f"rnd-registry milestone show {project_id} 1 --json").stdout)
+    on_project = json.loads(cli.ok(f"rnd-registry project show {project_id} --json").stdout)["milestones"][0]
+    assert shown["overdue"] is True and on_project["overdue"] is True
+    assert "— planned, due 2021-08-31, tranche ₩40,000,000  OVERDUE" in cli.ok(
+        f"rnd-registry milestone show {project_id} 1").stdout  # fmt: skip
+    cli.ok(f'rnd-registry project terminate {project_id} --reason-text "ended" {ADMIN}')
+    assert json.loads(cli.ok(f"rnd-registry milestone show {project_id} 1 --json").stdout)["overdue"] is False
 
 
 def test_reject_without_a_reason_is_refused(cli: Cli, registry: RegistryHarness, tmp_path: Path) -> None:

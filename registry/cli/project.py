@@ -374,6 +374,7 @@ def list_projects(
             client.program(program_id)  # an unknown program is an error, not an empty list
         projects = [client.project(i) for i in range(1, client.counts()["projects"] + 1)]
         projects = [p for p in projects if program_id is None or p.program_id == program_id]
+        names = {company: client.company_name(company) for company in {p.company_id for p in projects}}
 
     def text() -> None:
         if not projects:
@@ -382,9 +383,11 @@ def list_projects(
         table = listing("#", "program", "company", "status", "grant", "period", "milestones",
                         money=("grant",), wrap=("company", "period"))  # fmt: skip
         for p in projects:
-            table.add_row(str(p.project_id), str(p.program_id), short_hash(p.company_id), status_name(p.status),
+            company = visible_bidi(names[p.company_id]) or short_hash(p.company_id)
+            table.add_row(str(p.project_id), str(p.program_id), escape(company), status_name(p.status),
                           format_won(p.amount), f"{p.start_date:%Y-%m-%d} to {p.end_date:%Y-%m-%d}",
                           str(p.milestone_count))  # fmt: skip
         console.print(table)
 
-    emit([p.model_dump(mode="json") for p in projects], as_json=as_json, text=text)
+    emit([{**p.model_dump(mode="json"), "companyName": names[p.company_id] or None} for p in projects],
+         as_json=as_json, text=text)  # fmt: skip

@@ -247,6 +247,8 @@ def test_list_shows_every_project_or_those_of_one_program(cli: Cli, registry: Re
     assert [p["project_id"] for p in everything] == [1, 2, 3]
     assert [(p["project_id"], p["amount"]) for p in of_second] == [(2, 100_000_000), (3, 50_000_000)]
     assert "₩50,000,000" in table and "₩20,000,000" not in table
+    assert {p["companyName"] for p in everything} == {COMPANY_A_NAME}
+    assert COMPANY_A_NAME in table
 
 
 def test_list_of_an_unknown_program_says_so(cli: Cli, registry: RegistryHarness) -> None:

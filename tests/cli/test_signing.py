@@ -17,6 +17,8 @@ from tests.helpers.registry import RegistryHarness
 COMPANY_A_KEY = "--dev-key 3"
 COMPANY_B_KEY = "--dev-key 4"
 RELAYER_KEY = "--dev-key 6"
+#: What identifies a paper: its DOI and journal.
+PAPER = "--id 10.1000/182 --journal J"
 
 
 @pytest.fixture
@@ -158,7 +160,7 @@ def test_sign_refuses_what_the_registry_would_refuse_and_writes_no_file(
     project_id = registry.funded_project()
     request = tmp_path / "request.json"
     refused(cli, registry,
-            f"rnd-registry sign {request} -- outcome add {project_id} --type paper --evidence {evidence} "
+            f"rnd-registry sign {request} -- outcome add {project_id} --type paper {PAPER} --evidence {evidence} "
             f"{COMPANY_B_KEY}",
             f"{registry.actors.company_b} does not act for the company of project {project_id}")  # fmt: skip
     assert not request.exists()
@@ -183,7 +185,7 @@ def test_sign_refuses_what_it_cannot_sign_and_writes_no_file(
     request = tmp_path / "request.json"
     refused(cli, registry, f"rnd-registry sign {request} -- program show 1", "records nothing")
     refused(cli, registry,
-            f"rnd-registry sign {request} -- outcome add {project_id} --type paper "
+            f"rnd-registry sign {request} -- outcome add {project_id} --type paper {PAPER} "
             f"--evidence {tmp_path / 'missing.pdf'} {COMPANY_A_KEY}",
             "missing.pdf: no such file")  # fmt: skip
     refused(cli, registry, f"rnd-registry sign {request} --", "say which command to sign")
@@ -199,7 +201,7 @@ def test_sign_refuses_what_it_cannot_sign_and_writes_no_file(
 
     request.write_text("an earlier request")
     refused(cli, registry,
-            f"rnd-registry sign {request} -- outcome add {project_id} --type paper --evidence {evidence} "
+            f"rnd-registry sign {request} -- outcome add {project_id} --type paper {PAPER} --evidence {evidence} "
             f"{COMPANY_A_KEY}",
             "already exists")  # fmt: skip
     assert request.read_text() == "an earlier request"

@@ -32,6 +32,7 @@ from registry.web import formatting
 from registry.web.i18n import Language, catalogue
 from tests.api.conftest import IndexedRegistry
 from tests.helpers.api import all_items
+from tests.helpers.registry import second_auditor_key
 from tests.web.conftest import ReviewedMilestone
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -285,15 +286,18 @@ def test_a_claim_is_the_api_json_of_the_field_safe_in_a_single_quoted_attribute(
 
 @pytest.fixture(scope="module")
 def restricted(indexed: IndexedRegistry, reviewed: ReviewedMilestone, w3: Web3) -> Iterator[None]:
-    """An evaluation restricting a company, indexed; reverted and rolled out of the database after the
-    module."""
+    """An evaluation restricting a company, confirmed by the second auditor and indexed; reverted and rolled
+    out of the database after the module."""
     snapshot = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
     try:
         auditor = RegistryClient(w3, indexed.manifest, account=dev_account(AUDITOR))
         until = int(w3.eth.get_block("latest")["timestamp"]) + 400 * 24 * 3600
         result = AuditResult(grade=Grade.VERY_POOR, findings_hash=keccak(text="claims:findings"),
                              restricted_until=until)  # fmt: skip
-        auditor.execute(auditor.ops.record_audit(2, result))
+        audit_id = auditor.execute(auditor.ops.record_audit(2, result)).record.audit_id
+        # A restriction takes effect once a second auditor confirms it.
+        second = RegistryClient(w3, indexed.manifest, account=second_auditor_key())
+        second.execute(second.ops.confirm_sanction(audit_id))
         indexed.index()
         yield
     finally:

@@ -185,7 +185,8 @@ def test_a_hash_the_reader_got_wrong_is_said_in_the_pages_language_without_askin
 
 
 def test_after_a_search_focus_lands_on_the_answer_and_a_refused_field_is_said_once(desktop: BrowserTab) -> None:
-    desktop.visit("/search?company=xyz", status=400)
+    # Digits are a business registration number, so a wrong count of them is refused; letters are a name.
+    desktop.visit("/search?company=131-81-1000", status=400)
     assert desktop.page.locator(".notice-error").count() == 0
     assert desktop.page.locator("#company-error").count() == 1
     assert desktop.page.evaluate("document.activeElement.id") == "company"

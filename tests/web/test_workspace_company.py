@@ -357,7 +357,8 @@ def test_the_clerk_records_a_paper_by_its_doi_and_a_technology_transfer_with_its
     assert client.outcome(transfer_id).outcome_type is OutcomeType.TECHNOLOGY_TRANSFER
     recorded = client.history(client.outcomes, ["OutcomeDetailsRecorded"], {"outcomeId": transfer_id})
     march_15 = 1_805_068_800  # 2027-03-15 00:00 UTC
-    assert [tuple(dict(e["details"]).values()) for e in recorded] == [("", "", "(주)미래모빌리티", march_15, 120_000_000, False)]
+    expected = ("", "", "(주)미래모빌리티", march_15, 120_000_000, False)
+    assert [tuple(dict(e["details"]).values()) for e in recorded] == [expected]
 
     # The paper corrected: a new record that replaces it, with the reason published.
     page.wait_for_selector(f"#amend-original option[value='{paper_id}']", state="attached", timeout=STEP_TIMEOUT_MS)

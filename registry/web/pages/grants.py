@@ -11,6 +11,7 @@ from fastapi import Request
 from starlette.responses import Response
 
 from registry.api.deps import Context
+from registry.api.provenance import Row
 from registry.api.schemas.grants import (
     Evaluation,
     Milestone,
@@ -22,7 +23,7 @@ from registry.api.schemas.grants import (
 from registry.api.schemas.outcomes import CommercializationReport, Outcome
 from registry.api.schemas.statistics import ProgramStatistics
 from registry.domain.deadlines import is_overdue, now_seconds
-from registry.domain.enums import Grade
+from registry.domain.enums import Grade, ObjectionStatus, ObjectionSubject
 from registry.store.queries import grants, outcomes
 from registry.store.queries.grants import (
     AUDIT_SORTS,
@@ -36,6 +37,17 @@ from registry.store.queries.grants import (
 )
 from registry.store.queries.outcomes import OUTCOME_SORTS, REPORT_SORTS, OutcomeFilter, ReportFilter
 from registry.web import parameters
+from registry.web.city_rules import (
+    SanctionShown,
+    follow_up,
+    objections_against,
+    objections_of_project,
+    reports_owed,
+    rules_of,
+    sanction_of,
+    targets_against_results,
+    targets_of,
+)
 from registry.web.errors import error_page
 from registry.web.listing import read_listing
 from registry.web.rendering import render
@@ -73,15 +85,21 @@ def program_page(request: Request, context: Context, program_id: str, cursor: st
                             lambda r: Project.from_row(r, contracts), cursor=cursor)  # fmt: skip
     found = context.statistics.programs(None, program_id=number).value
     summary = ProgramStatistics.of(found[0]) if found else None
+    rules = rules_of(row)
+    with context.engine.connect() as connection:
+        owed = reports_owed(connection, projects.items, outcomes.reports_query(ReportFilter(program_id=number)),
+                            {number: rules}, now_seconds())  # fmt: skip
     return render(request, "program.html", program=program, projects=projects.items,
-                  next_cursor=projects.next_cursor, summary=summary)  # fmt: skip
+                  next_cursor=projects.next_cursor, summary=summary, rules=rules, owed=owed,
+                  owed_late=sum(len(o.late) for o in owed.values()),
+                  owed_due=sum(len(o.due) for o in owed.values()))  # fmt: skip
 
 
 @router.get("/projects/{project_id}")
 def project_page(request: Request, context: Context, project_id: str) -> Response:
     number = parameters.record_id(project_id)
     contracts = context.contracts()
-    project = program = None
+    project = program = row = program_row = None
     if number is not None:
         with context.snapshot() as reader:
             row = grants.project(reader, number)
@@ -89,7 +107,7 @@ def project_page(request: Request, context: Context, project_id: str) -> Respons
                 project = ProjectDetail.from_rows(row, grants.project_status_history(reader, number), contracts)
                 program_row = grants.program(reader, project.program_id)
                 program = Program.from_row(program_row, contracts) if program_row is not None else None
-    if number is None or project is None:
+    if number is None or project is None or row is None:
         return error_page(request, 404, "errors.no_project", id=project_id)
     engine, rows = context.engine, PROJECT_PART_ROWS
     milestones = read_listing(engine, grants.milestones_query(MilestoneFilter(project_id=number)), MILESTONE_SORTS,
@@ -98,12 +116,24 @@ def project_page(request: Request, context: Context, project_id: str) -> Respons
                                   lambda r: Outcome.from_row(r, contracts), rows=rows)  # fmt: skip
     reports = read_listing(engine, outcomes.reports_query(ReportFilter(project_id=number)), REPORT_SORTS,
                            lambda r: CommercializationReport.from_row(r, contracts), rows=rows)  # fmt: skip
-    evaluations = read_listing(engine, grants.audits_query(AuditFilter(project_id=number)), AUDIT_SORTS,
-                               lambda r: Evaluation.from_row(r, contracts), rows=rows)  # fmt: skip
+    sanctions: dict[int, SanctionShown | None] = {}
+    with engine.connect() as connection:
+
+        def evaluation(r: Row) -> Evaluation:
+            sanctions[r["audit_id"]] = sanction_of(connection, r)
+            return Evaluation.from_row(r, contracts)
+
+        evaluations = read_listing(engine, grants.audits_query(AuditFilter(project_id=number)), AUDIT_SORTS,
+                                   evaluation, rows=rows)  # fmt: skip
+        open_objections = [o for o in objections_of_project(connection, number) if o.status is ObjectionStatus.OPEN]
     now = now_seconds()
     overdue = {ms.milestone_index for ms in milestones.items if is_overdue(ms.status, ms.due_date, project.status, now)}
+    schedule = follow_up(project.status, project.end_date, reports.items, rules_of(program_row), now)
     return render(request, "project.html", project=project, program=program, milestones=milestones.items,
                   overdue=overdue, outcomes=found_outcomes.items, reports=reports.items, evaluations=evaluations.items,
+                  targets=targets_against_results(targets_of(row), found_outcomes.items, reports.items),
+                  schedule=schedule, rules=rules_of(program_row), sanctions=sanctions,
+                  open_objections=open_objections,
                   truncated=any(x.next_cursor for x in (milestones, found_outcomes, reports, evaluations)))  # fmt: skip
 
 
@@ -126,7 +156,11 @@ def milestone_page(request: Request, context: Context, project_id: str, index: s
     if milestone is None:
         return error_page(request, 404, "errors.no_milestone", project=project_id, index=index)
     overdue = project is not None and is_overdue(milestone.status, milestone.due_date, project.status, now_seconds())
-    return render(request, "milestone.html", milestone=milestone, project=project, program=program, overdue=overdue)
+    with context.engine.connect() as connection:
+        objections = objections_against(connection, ObjectionSubject.MILESTONE_REJECTION, milestone.project_id,
+                                        milestone.milestone_index)  # fmt: skip
+    return render(request, "milestone.html", milestone=milestone, project=project, program=program, overdue=overdue,
+                  objections=objections)  # fmt: skip
 
 
 @router.get("/evaluations")
@@ -159,4 +193,8 @@ def evaluation_page(request: Request, context: Context, audit_id: str) -> Respon
             row = grants.audit(reader, number)
     if number is None or row is None:
         return error_page(request, 404, "errors.no_evaluation", id=audit_id)
-    return render(request, "evaluation.html", evaluation=Evaluation.from_row(row, context.contracts()))
+    with context.engine.connect() as connection:
+        sanction = sanction_of(connection, row)
+        objections = objections_against(connection, ObjectionSubject.EVALUATION, number)
+    return render(request, "evaluation.html", evaluation=Evaluation.from_row(row, context.contracts()),
+                  sanction=sanction, objections=objections)  # fmt: skip

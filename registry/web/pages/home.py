@@ -3,6 +3,7 @@ company, program, year and outcome type."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import Query, Request
@@ -15,11 +16,12 @@ from registry.api.schemas.grants import Program, Project
 from registry.api.schemas.outcomes import Outcome
 from registry.api.schemas.statistics import YearStatistics
 from registry.domain.enums import OutcomeType
+from registry.store.folding import contains_pattern
 from registry.store.queries import grants, outcomes
 from registry.store.queries.grants import PROGRAM_SORTS, PROJECT_SORTS, ProgramFilter, ProjectFilter
 from registry.store.queries.outcomes import OUTCOME_SORTS, OutcomeFilter
 from registry.web import parameters
-from registry.web.listing import read_listing
+from registry.web.listing import Listing, read_listing
 from registry.web.parameters import FormProblem
 from registry.web.rendering import render
 from registry.web.routing import page_router
@@ -65,16 +67,21 @@ def search_page(
     if not asked:
         return render(request, "search.html", asked=False, problem=None, **shared)
     try:
-        company_id = parameters.company(company)
+        company_id, name_pattern = _company_asked(company)
         program_id = parameters.program(program)
         chosen_year = parameters.year(year)
         chosen_type = parameters.enum_value("type", OutcomeType, outcome_type)
         found_projects = read_listing(
             context.engine,
-            grants.projects_query(ProjectFilter(program_id=program_id, year=chosen_year, company_id=company_id)),
+            grants.projects_query(ProjectFilter(program_id=program_id, year=chosen_year, company_id=company_id,
+                                                company_name=name_pattern)),
             PROJECT_SORTS, lambda r: Project.from_row(r, contracts), cursor=projects_cursor,
             cursor_field="projects_cursor",
         )  # fmt: skip
+        # A part of a name: the companies it found (on this page of projects); their outcomes when it is one.
+        named = {p.company_id: p.company_name for p in found_projects.items} if name_pattern is not None else {}
+        if name_pattern is not None and len(named) == 1:
+            company_id = next(iter(named))
         found_outcomes = read_listing(
             context.engine,
             outcomes.outcomes_query(OutcomeFilter(program_id=program_id, year=chosen_year, company_id=company_id,
@@ -84,5 +91,25 @@ def search_page(
         )  # fmt: skip
     except FormProblem as problem:
         return render(request, "search.html", status=400, asked=True, problem=problem, **shared)
+    if name_pattern is not None and len(named) != 1:
+        found_outcomes = Listing(items=[], next_cursor=None)  # several companies, or none: choose one first
     return render(request, "search.html", asked=True, problem=None, projects=found_projects,
-                  outcomes=found_outcomes, outcome_type_filtered=chosen_type is not None, **shared)  # fmt: skip
+                  outcomes=found_outcomes, outcome_type_filtered=chosen_type is not None,
+                  named_companies=sorted(named.items(), key=lambda c: c[1] or ""), by_name=name_pattern is not None,
+                  **shared)  # fmt: skip
+
+
+#: What is read as a business registration number or a company id (and refused if it is not a valid one),
+#: rather than as a part of a company's name.
+_NUMBER_LIKE = re.compile(r"^(?:0x[0-9a-fA-F]*|[0-9 \-]+)$")
+
+
+def _company_asked(text: str | None) -> tuple[bytes | None, str | None]:
+    """The company the search asks for: (its id, None) for a business registration number or a company id,
+    (None, a LIKE pattern) for a part of its name (상호), (None, None) when the field is empty."""
+    try:
+        return parameters.company(text), None
+    except FormProblem:
+        if text is None or _NUMBER_LIKE.match(text.strip()):
+            raise
+        return None, contains_pattern(text.strip())

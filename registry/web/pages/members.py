@@ -15,8 +15,9 @@ from registry.api.deps import Context
 from registry.api.schemas.batches import EvidenceBatch
 from registry.api.schemas.grants import Project
 from registry.api.schemas.members import CompanyAccount, CompanyRestriction, RoleMember
+from registry.domain.deadlines import now_seconds
 from registry.evidence.hashing import InvalidDocumentHash, parse_hash
-from registry.store.queries import evidence, grants, members
+from registry.store.queries import evidence, grants, members, outcomes
 from registry.store.queries.grants import PROJECT_SORTS, ProjectFilter
 from registry.store.queries.members import (
     COMPANY_ACCOUNT_SORTS,
@@ -26,8 +27,11 @@ from registry.store.queries.members import (
     RestrictionFilter,
     RoleMemberFilter,
 )
+from registry.store.queries.outcomes import ReportFilter
+from registry.store.records import read_company_names
 from registry.store.schema import batch_members
 from registry.web import parameters
+from registry.web.city_rules import reports_owed, rules_of
 from registry.web.errors import error_page
 from registry.web.listing import read_listing
 from registry.web.parameters import FormProblem
@@ -61,9 +65,15 @@ def company_page(request: Request, context: Context, company: str, cursor: str |
                             lambda r: Project.from_row(r, contracts), cursor=cursor)  # fmt: skip
     if not (accounts.items or restrictions.items or projects.items or cursor):
         return error_page(request, 404, "errors.no_company", id=company)
-    return render(request, "company.html", company_id=company_id, accounts=accounts.items,
+    with context.snapshot() as reader:
+        rules = {number: rules_of(grants.program(reader, number)) for number in {p.program_id for p in projects.items}}
+    with context.engine.connect() as connection:
+        name = read_company_names(connection).get(company_id)
+        owed = reports_owed(connection, projects.items, outcomes.reports_query(ReportFilter(company_id=company_id)),
+                            rules, now_seconds())  # fmt: skip
+    return render(request, "company.html", company_id=company_id, company_name=name, accounts=accounts.items,
                   restriction=restrictions.items[0] if restrictions.items else None, projects=projects.items,
-                  next_cursor=projects.next_cursor)  # fmt: skip
+                  next_cursor=projects.next_cursor, owed=owed)  # fmt: skip
 
 
 @router.get("/members")

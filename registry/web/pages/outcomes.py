@@ -10,10 +10,13 @@ from registry.api.deps import Context
 from registry.api.provenance import RegistryContracts
 from registry.api.schemas.grants import Program, Project
 from registry.api.schemas.outcomes import CommercializationReportDetail, OutcomeDetail
+from registry.domain.enums import ObjectionSubject
 from registry.store.queries import grants, outcomes
 from registry.store.queries.prepared import Snapshot
 from registry.web import parameters
+from registry.web.city_rules import details_shown, objections_against
 from registry.web.errors import error_page
+from registry.web.i18n import Translator, requested_language
 from registry.web.rendering import render
 from registry.web.routing import page_router
 
@@ -36,7 +39,7 @@ def _project_and_program(
 def outcome_page(request: Request, context: Context, outcome_id: str) -> Response:
     number = parameters.record_id(outcome_id)
     contracts = context.contracts()
-    outcome = project = program = None
+    outcome = project = program = row = None
     if number is not None:
         with context.snapshot() as reader:
             row = outcomes.outcome(reader, number)
@@ -45,9 +48,11 @@ def outcome_page(request: Request, context: Context, outcome_id: str) -> Respons
                 outcome = OutcomeDetail.from_rows(row, history.amendment, history.revocation,
                                                   history.ip_status_changes, contracts)  # fmt: skip
                 project, program = _project_and_program(reader, outcome.project_id, contracts)
-    if outcome is None:
+    if outcome is None or row is None:
         return error_page(request, 404, "errors.no_outcome", id=outcome_id)
-    return render(request, "outcome.html", outcome=outcome, project=project, program=program)
+    language = requested_language(request)[0]
+    details = details_shown(outcome.outcome_type, row, language.value, Translator(language)("outcome.detail_yes"))
+    return render(request, "outcome.html", outcome=outcome, project=project, program=program, details=details)
 
 
 @router.get("/reports/{report_id}")
@@ -63,4 +68,6 @@ def report_page(request: Request, context: Context, report_id: str) -> Response:
                 project, program = _project_and_program(reader, report.project_id, contracts)
     if report is None:
         return error_page(request, 404, "errors.no_report", id=report_id)
-    return render(request, "report.html", report=report, project=project, program=program)
+    with context.engine.connect() as connection:
+        objections = objections_against(connection, ObjectionSubject.REPORT_DISPUTE, report.report_id)
+    return render(request, "report.html", report=report, project=project, program=program, objections=objections)

@@ -24,6 +24,7 @@ from registry.chain.devkeys import dev_account
 from registry.chain.forwarder import sign_request
 from registry.chain.reverts import RevertDecoder
 from registry.chain.transactions import TransactionSender
+from registry.domain.records import OutcomeDetails, ProgramRules, ProjectTargets
 from registry.evidence.merkle import MerkleTree
 from registry.settings import PROJECT_ROOT
 
@@ -42,7 +43,7 @@ def main() -> int:
     try:
         w3 = connect(node.rpc_url)
         decoder = RevertDecoder(a.abi for a in artifacts.values())
-        admin, auditor, company = (TransactionSender(w3, dev_account(i), decoder) for i in (0, 1, 3))
+        admin, auditor, second_auditor, company = (TransactionSender(w3, dev_account(i), decoder) for i in (0, 1, 2, 3))
         manifest = deploy_registry(w3, admin, artifacts, admin_transfer_delay=3600)
         grants = w3.eth.contract(address=manifest.address(GRANT_REGISTRY), abi=artifacts[GRANT_REGISTRY].abi)
         outcomes = w3.eth.contract(address=manifest.address(OUTCOME_REGISTRY), abi=artifacts[OUTCOME_REGISTRY].abi)
@@ -57,17 +58,27 @@ def main() -> int:
             return used
 
         admin.send(g.grantRole(g.AUDITOR_ROLE().call(), auditor.address))
+        admin.send(g.grantRole(g.AUDITOR_ROLE().call(), second_auditor.address))
         company_id = keccak(text="brn:131-81-10001")
-        measure("bind company account", admin, g.bindCompanyAccount(company.address, company_id))
+        measure(
+            "bind company account (first, named)",
+            admin,
+            g.bindCompanyAccount(company.address, company_id, "(주)한빛데이터"),
+        )
+        measure("rename company", admin, g.renameCompany(company_id, "(주)한빛데이터랩"))
+        rules = ProgramRules().as_abi()
         measure(
             "create program",
             admin,
-            g.createProgram(("New-growth-engine R&D", 2021, 800_000_000, 100_000_000, "D.N.A.", doc("notice"), "")),
+            g.createProgram(
+                ("New-growth-engine R&D", 2021, 800_000_000, 100_000_000, "D.N.A.", doc("notice"), "", rules)
+            ),
         )
+        targets = ProjectTargets(papers=2, patents=1, sales=500_000_000, investment=100_000_000, jobs=3).as_abi()
         measure(
             "register project",
             admin,
-            g.registerProject((1, company_id, 100_000_000, now, now + 300 * 86400, doc("plan"))),
+            g.registerProject((1, company_id, 100_000_000, now, now + 300 * 86400, doc("plan"), targets)),
         )
         for i in range(3):
             measure(
@@ -77,6 +88,8 @@ def main() -> int:
             )
         measure("submit milestone (1 evidence)", company, g.submitMilestone(1, 1, [doc("evidence-1")]))
         measure("reject milestone", auditor, g.rejectMilestone(1, 1, doc("reason")))
+        measure("file objection (to the rejection)", company, o.fileObjection(1, 1, 1, doc("objection")))
+        measure("resolve objection (second auditor)", second_auditor, o.resolveObjection(1, False, doc("dismissal")))
         measure("resubmit milestone (1 evidence)", company, g.submitMilestone(1, 1, [doc("evidence-2")]))
         measure("approve milestone", auditor, g.approveMilestone(1, 1, doc("review")))
         measure(
@@ -97,7 +110,8 @@ def main() -> int:
         )
         measure("submit milestone, signed and relayed", admin, forwarder.functions.execute(request.execute_args()))
 
-        measure("add outcome (patent application)", company, o.addOutcome(1, 2, "10-2021-0123456", doc("patent")))
+        kr = OutcomeDetails(country="KR").as_abi()
+        measure("add outcome (patent application)", company, o.addOutcome(1, 2, "10-2021-0123456", kr, doc("patent")))
         measure("update IP status", company, o.updateIpStatus(1, 1, doc("filing")))
         measure(
             "report commercialization",
@@ -106,6 +120,8 @@ def main() -> int:
         )
         measure("verify report", auditor, o.verifyReport(1, doc("note")))
         measure("record audit", auditor, g.recordAudit(1, (2, doc("findings"), 0, 0)))
+        measure("record audit with a clawback (pending)", auditor, g.recordAudit(1, (5, doc("misuse"), 10_000_000, 0)))
+        measure("confirm sanction (clawback takes effect)", second_auditor, g.confirmSanction(2))
 
         documents = [doc(f"batch-doc-{i}") for i in range(256)]
         tree = MerkleTree.build(documents)

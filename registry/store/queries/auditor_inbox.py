@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, or
 
 from registry.domain.deadlines import WAITING_FOR_COMPANY, overdue_cutoff
 from registry.domain.enums import MilestoneStatus, ProjectStatus, ReportStatus
+from registry.store.queries.names import company_name_of
 from registry.store.queries.provenance import record_provenance
 from registry.store.schema import audits, commercialization_reports, milestones, projects
 
@@ -104,7 +105,7 @@ def projects_to_evaluate(as_of: int) -> Select[Any]:
         and_(projects.c.status == _ACTIVE, projects.c.end_date < overdue_cutoff(as_of)),
     )
     return (
-        select(projects, *record_provenance(projects))
+        select(projects, company_name_of(projects.c.company_id).label("company_name"), *record_provenance(projects))
         .where(over, ~evaluated)
         .order_by(projects.c.end_date, projects.c.project_id)
     )

@@ -185,8 +185,51 @@ _COMMERCIALIZATION = {
     ),
 }
 
+_TARGETS_KO, _TARGETS_EN = "협약 때 정한 성과목표", "the performance target agreed at registration"
+_RESULTS_KO = (
+    "성과 실적(논문: 정정·취소되지 않은 논문 성과, 특허: 출원·등록 성과, 매출·투자·고용: 인정된 사업화 보고의 합계)"
+)
+_RESULTS_EN = (
+    "achieved (papers: current, not revoked paper outcomes; patents: applications and registrations; sales, "
+    "investment, jobs: sums of the counted commercialization reports)"
+)
+_PERFORMANCE = {
+    **{
+        f"{side}.{measure}": Entry(f"{label} {name_ko}", f"{ko}: {name_ko}", f"{en}: {name_en}", unit)
+        for side, label, ko, en in (
+            ("targets", "목표", _TARGETS_KO, _TARGETS_EN),
+            ("results", "실적", _RESULTS_KO, _RESULTS_EN),
+        )
+        for measure, name_ko, name_en, unit in (
+            ("papers", "논문 수", "papers", Unit.COUNT),
+            ("patents", "특허 수", "patents", Unit.COUNT),
+            ("sales", "매출", "sales", Unit.WON),
+            ("investment", "투자 유치", "investment", Unit.WON),
+            ("jobs", "고용", "jobs", Unit.PEOPLE),
+        )
+    },
+    "targets.projects": Entry(
+        "목표 기록 과제 수", "성과목표가 기록된 과제 수", "projects whose targets were recorded", Unit.COUNT
+    ),
+}
+
 #: Entries that mean the same in every data set.
 SHARED: dict[str, Entry] = {
+    **_PERFORMANCE,
+    "rules.followUpYears": Entry(
+        "사업화 추적 기간(년)",
+        "과제 종료 후 매년 사업화 실적을 보고하는 햇수",
+        "years after a project ends during which it reports its commercialization each year",
+    ),
+    "rules.objectionDays": Entry(
+        "이의신청 기간(일)", "결정 후 기업이 이의를 신청할 수 있는 날수", "days after a decision to object"
+    ),
+    "rules.maxRestrictionDays": Entry(
+        "최장 참여 제한(일)", "평가가 정할 수 있는 가장 긴 참여 제한", "the longest restriction an evaluation may set"
+    ),
+    "rules.maxClawbackPercent": Entry(
+        "최대 환수 비율(%)", "지원액 대비 최대 환수 비율", "the largest clawback, in percent of the grant"
+    ),
     "programId": Entry("지원사업 번호", "지원사업의 번호(등록부가 1부터 매김)", "the grant program's number (from 1)"),
     "programName": Entry(
         "지원사업명", "지원사업의 이름(체인에 기록된 그대로)", "the grant program's name, as recorded"

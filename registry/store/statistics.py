@@ -22,10 +22,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Connection, Integer, and_, case, cast, func, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ColumnElement,
+    Connection,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+)
 
 from registry.domain.deadlines import WAITING_FOR_COMPANY, overdue_cutoff
 from registry.domain.enums import MilestoneStatus, OutcomeType, ProjectStatus, ReportStatus, SanctionStatus
+from registry.store.queries.prepared import PreparedQuery, Snapshot
 from registry.store.schema import (
     UnsignedInteger,
     audits,
@@ -81,6 +95,41 @@ class CommercializationTotals:
 
 
 @dataclass
+class Targets:
+    """Performance targets (성과목표) added up over projects; a project with none recorded adds nothing."""
+
+    papers: int = 0
+    patents: int = 0
+    sales: int = 0
+    investment: int = 0
+    jobs: int = 0
+    #: Projects whose targets were recorded (`ProjectTargetsSet`).
+    projects: int = 0
+
+
+@dataclass(frozen=True)
+class Results:
+    """What projects achieved against their targets: papers are current, not revoked Paper outcomes;
+    patents Patent application and registration outcomes alike; sales, investment and jobs the counted
+    commercialization reports' figures (reported or verified)."""
+
+    papers: int
+    patents: int
+    sales: int
+    investment: int
+    jobs: int
+
+    @classmethod
+    def of(cls, outcomes: OutcomeCounts, commercialization: CommercializationTotals) -> Results:
+        by_type = outcomes.by_type
+        return cls(
+            papers=by_type.get(OutcomeType.PAPER, 0),
+            patents=by_type.get(OutcomeType.PATENT_APPLICATION, 0) + by_type.get(OutcomeType.PATENT_REGISTRATION, 0),
+            sales=commercialization.sales, investment=commercialization.investment, jobs=commercialization.jobs,
+        )  # fmt: skip
+
+
+@dataclass
 class Activity:
     """What happened under a group of projects (a program's, a company's)."""
 
@@ -95,6 +144,11 @@ class Activity:
     outcomes: OutcomeCounts = field(default_factory=OutcomeCounts)
     commercialization: CommercializationTotals = field(default_factory=CommercializationTotals)
     clawbacks: int = 0
+    targets: Targets = field(default_factory=Targets)
+
+    @property
+    def results(self) -> Results:
+        return Results.of(self.outcomes, self.commercialization)
 
     def add(self, other: Activity) -> None:
         """Adds `other`'s counts and sums to these."""
@@ -112,6 +166,8 @@ class Activity:
         for name in CommercializationTotals.__dataclass_fields__:
             total = getattr(self.commercialization, name) + getattr(other.commercialization, name)
             setattr(self.commercialization, name, total)
+        for name in Targets.__dataclass_fields__:
+            setattr(self.targets, name, getattr(self.targets, name) + getattr(other.targets, name))
 
 
 @dataclass(frozen=True)
@@ -227,6 +283,20 @@ def _activity(
         activity.projects = int(row[1])
         amount, paid, returned = (_combine(row[2 + i * width : 2 + (i + 1) * width], dialect) for i in range(3))
         activity.granted, activity.paid, activity.returned = amount - returned, paid, returned
+
+    p = projects
+    target_sums = [_exact_sum(p.c.target_sales, dialect), _exact_sum(p.c.target_investment, dialect)]
+    width = len(target_sums[0])
+    query = select(
+        key, func.count(), func.sum(p.c.target_papers), func.sum(p.c.target_patents), func.sum(p.c.target_jobs),
+        *[part for parts in target_sums for part in parts],
+    ).where(p.c.target_papers.is_not(None)).group_by(key)  # fmt: skip
+    for row in connection.execute(_where(query, condition)):
+        targets = found[_key(row[0])].targets
+        targets.projects = int(row[1])
+        targets.papers, targets.patents, targets.jobs = (int(v or 0) for v in row[2:5])
+        targets.sales = _combine(row[5 : 5 + width], dialect)
+        targets.investment = _combine(row[5 + width : 5 + 2 * width], dialect)
 
     late = and_(  # registry.domain.deadlines.is_overdue, in SQL
         milestones.c.due_date < overdue_cutoff(as_of),
@@ -354,3 +424,45 @@ def _combine(values: Sequence[Any] | Iterable[Any], dialect: str) -> int:
     if dialect != "sqlite":
         return int(values[0] or 0)
     return sum(int(value or 0) * 10 ** (_SLICE_DIGITS * position) for position, value in enumerate(values))
+
+
+# ---- one project's results against its targets ----------------------------------------------------------
+
+_PROJECT_RESULTS: dict[str, PreparedQuery] = {}
+_PATENTS = (int(OutcomeType.PATENT_APPLICATION), int(OutcomeType.PATENT_REGISTRATION))
+
+
+def _project_results_query(dialect: str) -> PreparedQuery:
+    o, r = outcomes, commercialization_reports
+    wanted = bindparam("id", type_=BigInteger)
+    standing = and_(o.c.project_id == wanted, o.c.revoked.is_(False), o.c.amended_by == 0)
+
+    def count(*where: ColumnElement[bool]) -> ColumnElement[Any]:
+        return select(func.count()).select_from(o).where(standing, *where).scalar_subquery()
+
+    # Compiled once, so no IN over a list (SQLAlchemy renders its values at execution).
+    counted = and_(r.c.project_id == wanted, or_(*(r.c.status == int(s) for s in COUNTED_REPORTS)))
+    sums: list[ColumnElement[Any]] = []
+    for name in ("sales", "investment"):
+        sums += [select(part).where(counted).scalar_subquery() for part in _exact_sum(r.c[name], dialect)]
+    jobs = select(func.coalesce(func.sum(r.c.jobs), 0)).where(counted).scalar_subquery()
+    return PreparedQuery(
+        select(count(o.c.outcome_type == int(OutcomeType.PAPER)).label("papers"),
+               count(or_(*(o.c.outcome_type == kind for kind in _PATENTS))).label("patents"), jobs.label("jobs"),
+               *(part.label(f"part_{i}") for i, part in enumerate(sums)))
+    )  # fmt: skip
+
+
+def project_results(reader: Snapshot, project_id: int) -> Results:
+    """What one project achieved, counted as `Results` says (the figures the statistics add up)."""
+    dialect = reader.dialect.name
+    prepared = _PROJECT_RESULTS.get(dialect)
+    if prepared is None:
+        prepared = _PROJECT_RESULTS[dialect] = _project_results_query(dialect)
+    (row,) = prepared.rows(reader, id=project_id)
+    parts = [row[f"part_{i}"] for i in range(len(row) - 3)]
+    width = len(parts) // 2
+    return Results(
+        papers=int(row["papers"]), patents=int(row["patents"]), sales=_combine(parts[:width], dialect),
+        investment=_combine(parts[width:], dialect), jobs=int(row["jobs"] or 0),
+    )  # fmt: skip

@@ -15,7 +15,7 @@ def test_every_program_reads_as_the_chain_holds_it(api: TestClient, indexed: Ind
     count = client.counts()["programs"]
     assert count >= 3
     for program_id in range(1, count + 1):
-        chain = client.program(program_id)
+        chain, rules = client.program(program_id), client.program_rules(program_id)
         body = api.get(f"/api/v1/programs/{program_id}").json()
         assert {k: v for k, v in body.items() if k not in ("provenance", "lastChange", "createdBy")} == {
             "programId": program_id,
@@ -30,7 +30,10 @@ def test_every_program_reads_as_the_chain_holds_it(api: TestClient, indexed: Ind
             "field": chain.field,
             "metadataHash": "0x" + chain.metadata_hash.hex(),
             "metadataUri": chain.metadata_uri,
-        }
+            "rules": {"followUpYears": rules.follow_up_years, "objectionDays": rules.objection_days,
+                      "maxRestrictionDays": rules.max_restriction_days,
+                      "maxClawbackPercent": rules.max_clawback_percent},
+        }  # fmt: skip
 
 
 def test_a_program_points_at_its_creation_and_its_last_change_on_chain(

@@ -43,6 +43,7 @@ from registry.api.schemas.outcomes import (
     OutcomeDetail,
 )
 from registry.domain.enums import ObjectionSubject
+from registry.store import statistics
 from registry.store.queries import evidence, grants, objections, outcomes
 from registry.store.queries.keyset import Seek, SortKey
 from registry.store.queries.prepared import Snapshot
@@ -107,7 +108,8 @@ def _project(reader: Snapshot, chain: RegistryContracts, project_id: int) -> Pro
     row = grants.project(reader, project_id)
     if row is None:
         return None
-    return ProjectDetail.from_rows(row, grants.project_status_history(reader, project_id), chain)
+    results = statistics.project_results(reader, project_id)
+    return ProjectDetail.from_rows(row, grants.project_status_history(reader, project_id), chain, results)
 
 
 def _milestone(reader: Snapshot, chain: RegistryContracts, key: tuple[int, int]) -> MilestoneDetail | None:

@@ -32,6 +32,7 @@ from registry.api.parameters import (
 )
 from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Page
 from registry.api.schemas.grants import Project, ProjectDetail, ProjectStatusName
+from registry.store import statistics
 from registry.store.queries import grants
 from registry.store.queries.grants import PROJECT_SORTS, ProjectFilter
 
@@ -114,7 +115,8 @@ async def project_detail(context: ApiContext, project_id: int) -> ProjectDetail:
             if row is None:
                 raise NotFound(f"no project {project_id}")
             changes = grants.project_status_history(reader, project_id)
-            return ProjectDetail.from_rows(row, changes, context.contracts())
+            results = statistics.project_results(reader, project_id)
+            return ProjectDetail.from_rows(row, changes, context.contracts(), results)
 
     return await context.read(answer)
 

@@ -14,6 +14,7 @@ from registry.api.schemas.names import ByName
 from registry.api.schemas.objections import Objection, Sanction, SanctionConfirmation, objections_of
 from registry.domain.enums import Grade, MilestoneStatus, ProgramStatus, ProjectStatus
 from registry.domain.types import ZERO_HASH
+from registry.store import statistics as figures
 
 ProgramStatusName = Annotated[ProgramStatus, ByName(ProgramStatus)]
 ProjectStatusName = Annotated[ProjectStatus, ByName(ProjectStatus)]
@@ -26,6 +27,55 @@ def optional_hash(value: bytes | None) -> bytes | None:
     return None if value is None or value == ZERO_HASH else value
 
 
+class ProgramRules(ApiModel):
+    """The rules a program set for its projects when it opened (contracts 1.1.0)."""
+
+    follow_up_years: int = Field(description="Years after a project ends during which it reports its "
+                                 "commercialization each year.", examples=[5])
+    objection_days: int = Field(description="Days after a decision within which the company may object.",
+                                examples=[30])
+    max_restriction_days: int = Field(description="The longest participation restriction an evaluation may set.")
+    max_clawback_percent: int = Field(description="The largest clawback, in percent of the grant.")
+
+    @classmethod
+    def from_row(cls, row: Row) -> ProgramRules | None:
+        if row["follow_up_years"] is None:
+            return None
+        return cls(follow_up_years=row["follow_up_years"], objection_days=row["objection_days"],
+                   max_restriction_days=row["max_restriction_days"],
+                   max_clawback_percent=row["max_clawback_percent"])  # fmt: skip
+
+
+class Targets(ApiModel):
+    """Performance targets (성과목표) or results in the same measures."""
+
+    papers: int
+    patents: int = Field(description="Patent applications and registrations.")
+    sales: Won
+    investment: Won
+    jobs: int
+
+
+class ProjectTargets(Targets):
+    @classmethod
+    def from_row(cls, row: Row) -> ProjectTargets | None:
+        if row["target_papers"] is None:
+            return None
+        return cls(papers=row["target_papers"], patents=row["target_patents"], sales=row["target_sales"],
+                   investment=row["target_investment"], jobs=row["target_jobs"])  # fmt: skip
+
+
+class Results(Targets):
+    """What projects achieved, in their targets' measures: papers are current, not revoked Paper outcomes;
+    patents the Patent application and registration outcomes alike; sales, investment and jobs the sums of
+    the commercialization reports counted (reported or verified)."""
+
+    @classmethod
+    def of(cls, found: figures.Results) -> Results:
+        return cls(papers=found.papers, patents=found.patents, sales=found.sales, investment=found.investment,
+                   jobs=found.jobs)  # fmt: skip
+
+
 class Program(ApiModel):
     """A grant program: its budget, the per-project cap, and what has been granted from it."""
 
@@ -34,7 +84,8 @@ class Program(ApiModel):
     year: int = Field(examples=[2021])
     budget: Won
     per_project_cap: Won
-    granted: Won = Field(description="The sum of the grants of the program's projects.")
+    granted: Won = Field(description="The grants of the program's projects less the unpaid parts returned when "
+                         "one was terminated or clawed back, as the chain keeps it.")
     remaining: Won = Field(description="budget - granted: what the program can still grant.")
     project_count: int
     status: ProgramStatusName
@@ -42,6 +93,8 @@ class Program(ApiModel):
     metadata_hash: Hex32 | None = Field(description="SHA-256 of the program notice, if one was anchored.")
     metadata_uri: str
     created_by: Address
+    rules: ProgramRules | None = Field(description="The program's rules; null for a program opened before "
+                                       "contracts 1.1.0, which had none.")
     provenance: Provenance = Field(description="The ProgramCreated event.")
     last_change: Provenance
 
@@ -53,7 +106,7 @@ class Program(ApiModel):
             per_project_cap=row["per_project_cap"], granted=row["granted"], remaining=row["budget"] - row["granted"],
             project_count=row["project_count"], status=row["status"], field=row["field"],
             metadata_hash=optional_hash(row["metadata_hash"]), metadata_uri=row["metadata_uri"],
-            created_by=row["created_by"], provenance=chain.created(row, contract),
+            created_by=row["created_by"], rules=ProgramRules.from_row(row), provenance=chain.created(row, contract),
             last_change=chain.last_change(row, contract),
         )  # fmt: skip
 
@@ -93,6 +146,10 @@ class Project(ApiModel):
     plan_hash: Hex32 | None = Field(description="SHA-256 of the project plan.")
     milestone_count: int
     planned_tranches: Won = Field(description="The sum of the payment tranches of the project's milestones.")
+    paid: Won = Field(description="The tranches of its approved milestones (fundsOf).")
+    returned: Won = Field(description="The unpaid part returned to the program on termination or clawback.")
+    targets: ProjectTargets | None = Field(description="The performance targets agreed at registration; null when "
+                                           "none were recorded (before contracts 1.1.0).")
     registered_by: Address
     provenance: Provenance = Field(description="The ProjectRegistered event.")
     last_change: Provenance
@@ -105,7 +162,8 @@ class Project(ApiModel):
             company_name=row["company_name"], status=row["status"], amount=row["amount"],
             start_date=from_unix(row["start_date"]), end_date=from_unix(row["end_date"]),
             plan_hash=optional_hash(row["plan_hash"]),
-            milestone_count=row["milestone_count"], planned_tranches=row["planned_tranches"],
+            milestone_count=row["milestone_count"], planned_tranches=row["planned_tranches"], paid=row["paid"],
+            returned=row["returned"], targets=ProjectTargets.from_row(row),
             registered_by=row["registered_by"], provenance=chain.created(row, contract),
             last_change=chain.last_change(row, contract),
         )  # fmt: skip
@@ -117,12 +175,17 @@ class Project(ApiModel):
 
 class ProjectDetail(Project):
     status_changes: list[ProjectStatusChange] = Field(description="Completion, termination, clawback; oldest first.")
+    results: Results | None = Field(description="What the project achieved, in its targets' measures "
+                                    "(`registry.store.statistics.project_results`).")
 
     @classmethod
-    def from_rows(cls, row: Row, changes: Sequence[Row], chain: RegistryContracts) -> ProjectDetail:
+    def from_rows(
+        cls, row: Row, changes: Sequence[Row], chain: RegistryContracts, results: figures.Results | None = None
+    ) -> ProjectDetail:
         return cls(
-            **cls.fields_of(row, chain), status_changes=[ProjectStatusChange.from_row(c, chain) for c in changes]
-        )
+            **cls.fields_of(row, chain), status_changes=[ProjectStatusChange.from_row(c, chain) for c in changes],
+            results=None if results is None else Results.of(results),
+        )  # fmt: skip
 
 
 class MilestoneStep(ApiModel):

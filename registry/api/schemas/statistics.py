@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from pydantic import Field, create_model
 
 from registry.api.schemas.common import ApiModel, Hex32, Timestamp, Won, from_unix
-from registry.api.schemas.grants import ProgramStatusName
+from registry.api.schemas.grants import ProgramStatusName, Results, Targets
 from registry.domain.enums import OutcomeType, ProgramStatus
 from registry.store import statistics as figures
 
@@ -87,6 +87,19 @@ class CommercializationFigures(ApiModel):
                    investment=totals.investment, royalties=totals.royalties, jobs=totals.jobs)  # fmt: skip
 
 
+class TargetFigures(Targets):
+    """The performance targets of the projects, added up."""
+
+    projects: int = Field(description="Projects whose targets were recorded.")
+
+    @classmethod
+    def of(cls, targets: figures.Targets) -> TargetFigures:
+        return cls(papers=targets.papers, patents=targets.patents, sales=targets.sales,
+                   investment=targets.investment, jobs=targets.jobs, projects=targets.projects)  # fmt: skip
+
+
+_TARGETS = "The projects' performance targets added up (a project without targets adds nothing)."
+_RESULTS = "What the projects achieved in the targets' measures (see Results)."
 _PAID = "Tranches of the projects' approved milestones."
 _RETURNED = "Unpaid grants of terminated or clawed-back projects, returned to their programs."
 _CLAWBACKS = "Clawbacks ordered by evaluations of the projects and in effect (confirmed by a second auditor)."
@@ -112,6 +125,8 @@ class ProgramStatistics(ApiModel):
     milestones: MilestoneFigures
     outcomes: OutcomeFigures
     commercialization: CommercializationFigures
+    targets: TargetFigures = Field(description=_TARGETS)
+    results: Results = Field(description=_RESULTS)
     program_path: str = Field(description="The program in this API.")
 
     @classmethod
@@ -125,6 +140,7 @@ class ProgramStatistics(ApiModel):
             milestones=MilestoneFigures.of(done.milestones),
             outcomes=OutcomeFigures.of(done.outcomes),
             commercialization=CommercializationFigures.of(done.commercialization),
+            targets=TargetFigures.of(done.targets), results=Results.of(done.results),
             program_path=f"/api/v1/programs/{program.program_id}",
         )  # fmt: skip
 
@@ -145,6 +161,8 @@ class YearStatistics(ApiModel):
     milestones: MilestoneFigures
     outcomes: OutcomeFigures
     commercialization: CommercializationFigures
+    targets: TargetFigures = Field(description=_TARGETS)
+    results: Results = Field(description=_RESULTS)
 
     @classmethod
     def of(cls, year: int, programs: list[figures.ProgramStatistics]) -> YearStatistics:
@@ -159,6 +177,7 @@ class YearStatistics(ApiModel):
             milestones=MilestoneFigures.of(done.milestones),
             outcomes=OutcomeFigures.of(done.outcomes),
             commercialization=CommercializationFigures.of(done.commercialization),
+            targets=TargetFigures.of(done.targets), results=Results.of(done.results),
         )  # fmt: skip
 
 
@@ -191,6 +210,8 @@ class CompanyStatistics(ApiModel):
     milestones: MilestoneFigures
     outcomes: OutcomeFigures
     commercialization: CommercializationFigures
+    targets: TargetFigures = Field(description=_TARGETS)
+    results: Results = Field(description=_RESULTS)
     company_path: str = Field(description="This summary in this API.")
 
     @classmethod
@@ -205,6 +226,7 @@ class CompanyStatistics(ApiModel):
             restricted=until is not None and until > as_of, milestones=MilestoneFigures.of(done.milestones),
             outcomes=OutcomeFigures.of(done.outcomes),
             commercialization=CommercializationFigures.of(done.commercialization),
+            targets=TargetFigures.of(done.targets), results=Results.of(done.results),
             company_path=f"/api/v1/statistics/companies/0x{company.company_id.hex()}",
         )  # fmt: skip
 

@@ -37,10 +37,17 @@ def _objections() -> Select[Any]:
     o = objections
     project = projects.alias("objected_project")
     program = programs.alias("objected_program")
-    company = select(project.c.company_id).where(project.c.project_id == o.c.project_id).scalar_subquery()
+    # Correlated with `objections` however deep they sit (the company's name nests the company's id).
+    company = (
+        select(project.c.company_id)
+        .where(project.c.project_id == o.c.project_id)
+        .correlate_except(project)
+        .scalar_subquery()
+    )
     days = (
         select(program.c.objection_days)
         .where(program.c.program_id == project.c.program_id, project.c.project_id == o.c.project_id)
+        .correlate_except(program, project)
         .scalar_subquery()
     )
     return select(

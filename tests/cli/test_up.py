@@ -141,7 +141,7 @@ def demo_served(registry: Registry) -> bool:
     programs = registry.get("/api/v1/programs")["items"]
     projects = registry.get("/api/v1/projects?limit=100")["items"]
     audits = registry.get("/api/v1/evaluations")["items"]
-    return len(programs) == 3 and len(projects) == 5 and len(audits) == 3
+    return len(programs) == 3 and len(projects) == 5 and len(audits) == 4
 
 
 def test_up_serves_the_demo_stops_on_ctrl_c_and_resumes_without_duplicates(registry: Registry) -> None:
@@ -292,7 +292,7 @@ def test_the_banner_lists_the_demo_accounts_by_number_with_the_companies_registr
     lines = ready_banner(tmp_path)
     start = lines.index("Demo accounts (anvil's public dev keys; use `--dev-key N` with the CLI):") + 1
     accounts = lines[start : lines.index("", start)]
-    assert [int(line.split()[0]) for line in accounts] == list(range(8))
+    assert [int(line.split()[0]) for line in accounts] == list(range(9))  # the second auditor is 8
     for company in COMPANIES:
         line = accounts[company.account]
         assert line.split()[2] == "company"

@@ -195,6 +195,17 @@ def test_list_shows_the_evaluations_of_one_project(cli: Cli, registry: RegistryH
 
     assert [(a["audit_id"], a["project_id"], a["grade"]) for a in audits] == [(2, second, 3)]
     assert "good" in table and "fair" in table
+    assert audits[0]["sanction"] == {"audit_id": 2, "status": 0, "confirmations": 0, "held_by_objection": 0}
+
+
+def test_list_says_which_sanctions_are_pending_and_which_in_effect(cli: Cli, registry: RegistryHarness) -> None:
+    pending = registry.record_audit(registry.funded_project(), clawback=10_000_000)
+    registry.sanction(registry.funded_project(), clawback=20_000_000)
+    listed = {a["audit_id"]: a["sanction"]["status"] for a in json.loads(cli.ok("rnd-registry audit list --json")
+                                                                          .stdout)}  # fmt: skip
+    assert listed == {pending: 1, pending + 1: 2}  # pending, in effect
+    rows = [line for line in cli.ok("rnd-registry audit list").stdout.splitlines() if "₩" in line]
+    assert "pending" in rows[0] and "in effect" in rows[1]
 
 
 def test_show_of_an_unknown_audit_says_so(cli: Cli, registry: RegistryHarness) -> None:

@@ -124,6 +124,33 @@ def test_each_outcome_type_is_recorded_and_its_evidence_anchored(
     assert grant_anchor(registry, evidence) == mined_anchor(registry, receipt, a, AnchorKind.OUTCOME_EVIDENCE)
 
 
+DETAIL_FIELDS = ("venue", "country", "counterparty", "date", "amount", "sciIndexed")
+
+
+def test_the_details_of_an_outcome_and_of_its_amendment_are_recorded_in_their_event(
+    registry: RegistryHarness,
+) -> None:
+    project = registry.funded_project()
+    paper = ("Journal of Applied R&D", "", "", 1_640_995_200, 0, True)
+    call = registry.outcomes.functions.addOutcome(project, OutcomeType.PAPER, "10.1000/xyz", paper, doc("paper"))
+    receipt = registry.send(registry.actors.company_a, call)
+    assert registry.event(receipt, registry.outcomes, "OutcomeDetailsRecorded") == {
+        "outcomeId": 1,
+        "details": dict(zip(DETAIL_FIELDS, paper, strict=True)),
+    }
+    transfer = ("", "KR", "(주)누리테크", 1_656_633_600, 150_000_000, False)
+    call = registry.outcomes.functions.amendOutcome(
+        1, OutcomeType.TECHNOLOGY_TRANSFER, "TT-2022-07", transfer, doc("licence"), doc("wrong type")
+    )
+    receipt = registry.send(registry.actors.company_a, call)
+    assert registry.event(receipt, registry.outcomes, "OutcomeDetailsRecorded") == {
+        "outcomeId": 2,
+        "details": dict(zip(DETAIL_FIELDS, transfer, strict=True)),
+    }
+    # The details live in the events only; the stored outcome is what it was.
+    assert outcome(registry, 2)["externalId"] == "TT-2022-07"
+
+
 def test_outcomes_count_from_one_and_external_id_may_be_empty(registry: RegistryHarness) -> None:
     project = registry.funded_project()
     ids = [

@@ -459,6 +459,31 @@ BY_DATASET: dict[str, dict[str, Entry]] = {
             f"the time of the block that planned the milestone, {_TIME_EN}",
         ),
     },
+    "outcomes": {
+        "current": Entry(
+            "현재 판",
+            "정정으로 대체되지 않았으면 true(목록은 기본으로 현재 판만 보여 줌)",
+            "true unless a correction replaced it",
+        ),
+        "details.venue": Entry("게재지", "논문의 학술지·학회명; 해당 없으면 빈 칸", "a paper's journal or conference"),
+        "details.country": Entry("국가", "ISO 3166 두 글자 국가 코드(특허청, 실시권자 등)", "ISO 3166 alpha-2 country"),
+        "details.counterparty": Entry(
+            "상대방",
+            "기술이전의 실시권자, 인증 기관 등(이름 또는 0x 해시)",
+            "a licensee or certifying body (name or 0x hash)",
+        ),
+        "details.date": Entry(
+            "계약일",
+            f"유형이 기록하는 날짜(기술이전 계약일), {_TIME_KO}",
+            f"the type's date (a transfer's contract), {_TIME_EN}",
+        ),
+        "details.amount": Entry(
+            "금액", "유형이 기록하는 금액(기술이전 기술료)", "the type's amount (a transfer's fee)", Unit.WON
+        ),
+        "details.sciIndexed": Entry(
+            "SCI(E) 여부", "논문 학술지가 SCI(E)에 등재되었으면 true", "whether SCI(E)-indexed"
+        ),
+    },
     "ip-status-changes": {
         "from": Entry("이전 상태", "바뀌기 전의 지식재산 상태", "the IP status before the change"),
         "to": Entry("바뀐 상태", "바뀐 뒤의 지식재산 상태", "the IP status after the change"),

@@ -124,19 +124,24 @@ class Query:
     async def milestone(self, info: Info, project: int, index: int) -> Any:
         return await info.context.loaders.lookup(MILESTONE).load((project, index))
 
-    @_list("OutcomePage", "R&D outcomes, corrections and revoked ones included. `from`/`to` compare when the "
-           "outcome was recorded.")  # fmt: skip
+    @_list("OutcomePage", "R&D outcomes, revoked ones included; corrected ones only in their current version "
+           "unless `superseded` is given (true: only the replaced versions, false: only current ones; "
+           "`allVersions: true`: both). `from`/`to` compare when the outcome was recorded.")  # fmt: skip
     async def outcomes(
         self, info: Info, project: ProjectId = None, program: ProgramId = None, year: Year = None,
         company: Company = None, type: OutcomeType | None = None,
         ip_status: Annotated[IpStatus | None, strawberry.argument(name="ipStatus")] = None,
         revoked: bool | None = None, start: From = None, end: To = None, sort: OutcomeSort = None,
-        cursor: Cursor = None, limit: Limit = None,
+        cursor: Cursor = None, limit: Limit = None, superseded: bool | None = None,
+        all_versions: Annotated[bool, strawberry.argument(name="allVersions")] = False,
+        sci_indexed: Annotated[bool | None, strawberry.argument(name="sciIndexed")] = None,
     ) -> Page[Any]:  # fmt: skip
         first, after = day_range(start, end)
+        versions = None if all_versions else (False if superseded is None else superseded)
         wanted = outcomes.OutcomeFilter(project_id=project, program_id=program, year=checked_year(year),
                                         company_id=company_param(company), outcome_type=type, ip_status=ip_status,
-                                        revoked=revoked, recorded_from=first, recorded_before=after)  # fmt: skip
+                                        revoked=revoked, recorded_from=first, recorded_before=after,
+                                        superseded=versions, sci_indexed=sci_indexed)  # fmt: skip
         return await read_list(info, OUTCOMES, wanted, sort, cursor, limit)
 
     @_one("OutcomeObject", "One R&D outcome, with its correction, revocation and IP history; null if there is none.")

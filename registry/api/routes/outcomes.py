@@ -3,7 +3,7 @@ revocations and intellectual-property status."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
@@ -32,6 +32,7 @@ from registry.api.parameters import (
 )
 from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Page
 from registry.api.schemas.outcomes import IpStatusChange, IpStatusName, Outcome, OutcomeDetail, OutcomeTypeName
+from registry.store.folding import contains_pattern
 from registry.store.queries import outcomes
 from registry.store.queries.outcomes import IP_CHANGE_SORTS, OUTCOME_SORTS, IpChangeFilter, OutcomeFilter
 
@@ -43,8 +44,30 @@ IpStatusQuery = Annotated[
     IpStatusName | None, Query(alias="ipStatus", description="Only outcomes with this IP status.")
 ]
 Revoked = Annotated[bool | None, Query(description="true: only revoked outcomes; false: only standing ones.")]
+Versions = Annotated[
+    Literal["current", "all", "superseded"],
+    Query(description="Which versions of corrected outcomes: current (the default) leaves out those a correction "
+          "replaced (their amendedBy names it); all lists both; superseded only the replaced ones."),
+]  # fmt: skip
+SciIndexed = Annotated[
+    bool | None, Query(alias="sciIndexed", description="true: only papers in SCI(E)-indexed journals; false: others.")
+]
+Country = Annotated[
+    str | None,
+    Query(pattern="^[A-Za-z]{2}$", description="Only outcomes whose details name this ISO 3166 alpha-2 country.",
+          examples=["KR"]),
+]  # fmt: skip
+Venue = Annotated[
+    str | None,
+    Query(min_length=1, max_length=200, description="Only outcomes whose venue (a paper's journal) contains this, "
+          "in any letter case.", examples=["urban"]),
+]  # fmt: skip
+_SUPERSEDED = {"current": False, "all": None, "superseded": True}
 
-_FILTERS_DOC = "`year` is the year of the project's program; `from`/`to` compare when the outcome was recorded."
+_FILTERS_DOC = (
+    "`year` is the year of the project's program; `from`/`to` compare when the outcome was recorded. Only current "
+    "versions unless `versions` says otherwise: a corrected outcome is replaced by its correction."
+)
 
 
 async def _filter(
@@ -57,12 +80,18 @@ async def _filter(
     revoked: Revoked = None,
     start: DateFrom = None,
     end: DateTo = None,
+    versions: Versions = "current",
+    sci_indexed: SciIndexed = None,
+    country: Country = None,
+    venue: Venue = None,
 ) -> OutcomeFilter:
     """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     first, after = day_range(start, end)
     return OutcomeFilter(project_id=project, program_id=program, year=year, company_id=company_param(company),
                          outcome_type=outcome_type, ip_status=ip_status, revoked=revoked, recorded_from=first,
-                         recorded_before=after)  # fmt: skip
+                         recorded_before=after, superseded=_SUPERSEDED[versions], sci_indexed=sci_indexed,
+                         country=None if country is None else country.upper(),
+                         venue=None if venue is None else contains_pattern(venue))  # fmt: skip
 
 
 Filters = Annotated[OutcomeFilter, Depends(_filter)]

@@ -20,6 +20,28 @@ IpStatusName = Annotated[IpStatus, ByName(IpStatus)]
 ReportStatusName = Annotated[ReportStatus, ByName(ReportStatus)]
 
 
+class OutcomeDetails(ApiModel):
+    """What identifies an outcome beyond its identifier, as recorded with it (OutcomeDetailsRecorded); which
+    fields a type uses is `registry/domain/outcome_details.json`."""
+
+    venue: str = Field(description="A paper's journal or conference; empty when the type has none.",
+                       examples=["Journal of Urban Data Science"])
+    country: str = Field(description="ISO 3166 alpha-2 country (of a patent office, a licensee...).", examples=["KR"])
+    counterparty: str = Field(description="A licensee, buyer or certifying body (a name or a 0x hash).")
+    date: Timestamp | None = Field(description="The date the type records (a technology transfer's contract date).")
+    amount: Won = Field(description="The amount the type records (a technology transfer's fee), in won.")
+    sci_indexed: bool = Field(description="Whether the paper's journal is SCI(E)-indexed.")
+
+    @classmethod
+    def from_row(cls, row: Row) -> OutcomeDetails | None:
+        if row["venue"] is None:
+            return None
+        date = row["details_date"]
+        return cls(venue=row["venue"], country=row["country"], counterparty=row["counterparty"],
+                   date=None if date is None else from_unix(date), amount=row["details_amount"],
+                   sci_indexed=row["sci_indexed"])  # fmt: skip
+
+
 class Outcome(ApiModel):
     """An R&D outcome of a project: a paper, patent, software registration, prototype..."""
 
@@ -29,12 +51,15 @@ class Outcome(ApiModel):
     ip_status: IpStatusName = Field(description="Where its intellectual property stands; none for other types.")
     revoked: bool
     amends: int | None = Field(description="The outcome this one corrects, if it is a correction.")
-    amended_by: int | None = Field(description="The outcome that corrects this one, if one does.")
+    amended_by: int | None = Field(description="The outcome that replaces this one (its correction), if one does: "
+                                   "this one is then superseded, and lists leave it out unless asked.")
+    current: bool = Field(description="True unless a correction replaced it.")
     recorded_at: Timestamp
     evidence_hash: Hex32
     external_id: str = Field(description="Patent number, DOI, software registration number...",
                              examples=["10-2021-0123456"])  # fmt: skip
     submitter: Address
+    details: OutcomeDetails | None = Field(description="Its details; null when none were recorded (before 1.1.0).")
     provenance: Provenance = Field(description="The OutcomeAdded or OutcomeAmended event.")
     last_change: Provenance
 
@@ -44,8 +69,9 @@ class Outcome(ApiModel):
         return dict(
             outcome_id=row["outcome_id"], project_id=row["project_id"], outcome_type=row["outcome_type"],
             ip_status=row["ip_status"], revoked=row["revoked"], amends=row["amends"] or None,
-            amended_by=row["amended_by"] or None, recorded_at=from_unix(row["recorded_at"]),
-            evidence_hash=row["evidence_hash"], external_id=row["external_id"], submitter=row["submitter"],
+            amended_by=row["amended_by"] or None, current=not row["amended_by"],
+            recorded_at=from_unix(row["recorded_at"]), evidence_hash=row["evidence_hash"],
+            external_id=row["external_id"], submitter=row["submitter"], details=OutcomeDetails.from_row(row),
             provenance=chain.created(row, contract), last_change=chain.last_change(row, contract),
         )  # fmt: skip
 

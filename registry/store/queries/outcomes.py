@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, func, select
 
 from registry.store.queries.keyset import SortKey
 from registry.store.queries.prepared import PreparedQuery, Row, Snapshot
@@ -42,6 +42,13 @@ class OutcomeFilter:
     #: Recorded at or after / before these unix times.
     recorded_from: int | None = None
     recorded_before: int | None = None
+    #: False: only current versions (not replaced by a correction); True: only superseded ones; None: both.
+    superseded: bool | None = None
+    #: Details (OutcomeDetailsRecorded): whether SCI(E)-indexed; the ISO 3166 country; a LIKE pattern on
+    #: the venue folded (`registry.store.folding.contains_pattern`, matched against its lower case).
+    sci_indexed: bool | None = None
+    country: str | None = None
+    venue: str | None = None
 
 
 def _outcomes() -> Select[Any]:
@@ -69,6 +76,14 @@ def outcomes_query(wanted: OutcomeFilter) -> Select[Any]:
         query = query.where(outcomes.c.ip_status == wanted.ip_status)
     if wanted.revoked is not None:
         query = query.where(outcomes.c.revoked == wanted.revoked)
+    if wanted.superseded is not None:
+        query = query.where((outcomes.c.amended_by != 0) == wanted.superseded)
+    if wanted.sci_indexed is not None:
+        query = query.where(outcomes.c.sci_indexed == wanted.sci_indexed)
+    if wanted.country is not None:
+        query = query.where(outcomes.c.country == wanted.country)
+    if wanted.venue is not None:
+        query = query.where(func.lower(outcomes.c.venue).like(wanted.venue, escape="\\"))
     return query.where(*in_range(outcomes.c.recorded_at, wanted.recorded_from, wanted.recorded_before))
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, or
 from registry.domain.deadlines import WAITING_FOR_COMPANY, overdue_cutoff
 from registry.domain.enums import MilestoneStatus, ProjectStatus, ReportStatus
 from registry.store.queries.names import company_name_of
+from registry.store.queries.objections import open_objection_of, sanction_quorum_now
 from registry.store.queries.provenance import record_provenance
 from registry.store.schema import audits, commercialization_reports, milestones, projects
 
@@ -113,7 +114,12 @@ def projects_to_evaluate(as_of: int) -> Select[Any]:
 
 def evaluations_recorded() -> Select[Any]:
     """Recorded evaluations, the latest first."""
-    return select(audits, *record_provenance(audits)).order_by(audits.c.audit_id.desc())
+    return select(
+        audits,
+        open_objection_of(audits.c.audit_id).label("held_by_objection"),
+        sanction_quorum_now().label("sanction_quorum"),
+        *record_provenance(audits),
+    ).order_by(audits.c.audit_id.desc())
 
 
 @dataclass(frozen=True)

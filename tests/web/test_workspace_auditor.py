@@ -312,7 +312,7 @@ def test_the_auditor_verifies_and_disputes_reports_and_records_an_evaluation_wit
     page.wait_for_selector(f"[data-list='list-decided-reports'] tr[data-report='{disputed}']")
 
     project = int(page.get_attribute("[data-list='list-evaluations'] tbody tr", "data-project"))  # type: ignore[arg-type]
-    grant = client.project(project).amount
+    grant, status_before = client.project(project).amount, client.project(project).status
     page.click(f"[data-list='list-evaluations'] tr[data-project='{project}'] button.pick")
     page.select_option("#evaluation-grade", "4")
     findings = "성과 목표의 절반을 달성하지 못했습니다. Half of the targets were missed."
@@ -323,10 +323,11 @@ def test_the_auditor_verifies_and_disputes_reports_and_records_an_evaluation_wit
     page.wait_for_selector("#evaluation-error:not([hidden])")
     assert "The program claws back at most 100% of a grant" in str(page.text_content("#evaluation-error"))
     page.fill("#evaluation-clawback", "2천만")
-    page.fill("#evaluation-until", "2040-12-31")
+    longest = client.program_rules(client.project(project).program_id).max_restriction_days
+    page.fill("#evaluation-until", "2099-12-31")
     page.click("#evaluation button[type=submit]")
     page.wait_for_selector("#evaluation-error:not([hidden])")
-    assert "restricts a company for at most 1825 days" in str(page.text_content("#evaluation-error"))
+    assert f"restricts a company for at most {longest} days" in str(page.text_content("#evaluation-error"))
     page.fill("#evaluation-until", "2030-12-31")
     page.fill("#evaluation-clawback", "2천만")
     assert "20,000,000" in str(page.text_content("#evaluation-clawback-understood"))
@@ -340,13 +341,13 @@ def test_the_auditor_verifies_and_disputes_reports_and_records_an_evaluation_wit
     assert audit.restricted_until is not None and f"{audit.restricted_until:%Y-%m-%d}" == "2030-12-31"
     # Pending until a second auditor confirms: the project is not clawed back yet.
     assert client.sanction(audit.audit_id).status is SanctionStatus.PENDING
-    assert client.project(project).status.name == "ACTIVE"
+    assert client.project(project).status is status_before
     shown = api_json(workspace_url, f"/api/v1/evaluations/{audit.audit_id}")
     assert (shown["grade"], shown["clawbackAmount"]) == ("poor", "20000000")
     page.wait_for_selector(f"[data-list='list-recorded'] tr[data-evaluation='{audit.audit_id}']")
     assert page.locator(f"[data-list='list-evaluations'] tr[data-project='{project}']").count() == 0
     row = f"tr[data-sanction='{audit.audit_id}']"
-    page.wait_for_selector(f"{row}[data-sanction-status='pending']", timeout=STEP_TIMEOUT_MS)
+    page.wait_for_selector(f"{row}[data-sanction-status='pending'] [data-no-confirm]", timeout=STEP_TIMEOUT_MS)
     assert "Pending: 1 of 2 confirmations" in str(page.text_content(f"{row} [data-sanction-state]"))
     assert page.locator(f"{row} button.pick").count() == 0
     assert "You recorded this evaluation" in str(page.text_content(f"{row} [data-sanction-action]"))
@@ -398,7 +399,7 @@ def test_an_objection_is_resolved_by_an_auditor_other_than_the_one_who_decided(
     sign_in(page, write_keystore(tmp_path, "kim-auditor", dev_account(AUDITOR), PASSWORD), PASSWORD)
     wait_signed_in(page)
     row = f"[data-list='objections'] tr[data-objection='{filed.objection_id}']"
-    page.wait_for_selector(row, timeout=STEP_TIMEOUT_MS)
+    page.wait_for_selector(f"{row} [data-no-resolve]", timeout=STEP_TIMEOUT_MS)
     assert f"Rejection of milestone {index} of project {project}" in str(page.text_content(row))
     assert page.locator(f"{row} button.pick").count() == 0
     assert "You made the contested decision" in str(page.text_content(row))
@@ -413,6 +414,7 @@ def test_an_objection_is_resolved_by_an_auditor_other_than_the_one_who_decided(
     wait_signed_in(page)
     page.click(f"{row} button.pick", timeout=STEP_TIMEOUT_MS)
     assert page.input_value("#resolve-objection") == str(filed.objection_id)
+    page.fill("#resolve-note", "")
     page.click("#objection-resolve button[value='dismiss']")
     page.wait_for_selector("#objection-resolve-error:not([hidden])")
     assert "An objection is resolved with a reason" in str(page.text_content("#objection-resolve-error"))

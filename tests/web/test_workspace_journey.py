@@ -1,8 +1,11 @@
 """The CLI's end-to-end journey (tests/cli/test_end_to_end.py) done in Chromium through the workspace alone, no
 CLI step and no direct contract call: the program office opens a program, registers a company's project,
-binds the company's account and plans a milestone; the clerk submits the milestone with a real file; the
-auditor rejects it with a typed note; the clerk reads the note and resubmits; the auditor approves; the clerk
-adds a patent outcome and a commercialization report; the public verify page finds the file. After each step
+binds the company's account (with the company's name) and plans a milestone; the clerk submits the milestone
+with a real file; the auditor rejects it with a typed note; the clerk objects, the second auditor dismisses
+the objection (the first may not); the clerk reads the note and resubmits; the auditor approves; the clerk
+adds a patent outcome and a commercialization report; the auditor's clawback waits for the second auditor's
+confirmation; the project page names the company and shows target against result; the public verify page
+finds the file. After each step
 the chain (read with the client) and the API agree with what the page shows. The whole journey's traffic,
 recorded with every body and header, holds no private key in any spelling and no password."""
 
@@ -19,9 +22,19 @@ from playwright.sync_api import Browser, Page
 from registry.chain.devkeys import dev_account
 from registry.chain.devload import ADMIN, AUDITOR, RELAYER
 from registry.domain.companies import company_id
-from registry.domain.enums import MilestoneStatus, OutcomeType, ProgramStatus, ProjectStatus, ReportStatus
+from registry.domain.enums import (
+    MilestoneStatus,
+    ObjectionStatus,
+    ObjectionSubject,
+    OutcomeType,
+    ProgramStatus,
+    ProjectStatus,
+    ReportStatus,
+    SanctionStatus,
+)
 from registry.domain.roles import Role
 from tests.api.conftest import IndexedRegistry
+from tests.helpers.registry import second_auditor_key
 from tests.helpers.workspace import STEP_TIMEOUT_MS, confirm_signing, sign_in, wait_signed_in, write_keystore
 from tests.web.conftest import DESKTOP
 from tests.web.test_workspace_auditor import api_json, wait_for_dialog
@@ -30,9 +43,11 @@ from tests.web.test_workspace_company import send_and_wait, submit_milestone
 from tests.web.test_workspace_office import wait_for_status as wait_for_office_status
 from tests.web.test_workspace_traffic import _everything_sent_and_received
 
-PASSWORDS = {"city-admin": "grant-office-2021", "kim-auditor": "audit-office-2021", "acme-clerk": "acme-clerk-2021"}
+PASSWORDS = {"city-admin": "grant-office-2021", "kim-auditor": "audit-office-2021", "acme-clerk": "acme-clerk-2021",
+             "lee-auditor": "second-audit-2021"}
 PROGRAM = "신성장동력 R&D사업"
 BUSINESS_NUMBER = "131-81-00071"
+COMPANY_NAME = "(주)에이아이데이터"
 NOTE = "Test results are missing.\n시험 결과가 빠졌습니다."
 APPROVAL = "시험 결과를 확인했습니다. Test results checked."
 PATENT = "10-2021-0123456"
@@ -67,9 +82,11 @@ def test_the_whole_journey_of_the_office_the_clerk_and_the_auditor_through_the_w
 ) -> None:
     client = workspace_registry.client
     admin, auditor, clerk = dev_account(ADMIN), dev_account(AUDITOR), unbound_account(workspace_registry)
+    second = second_auditor_key()
     keys = {
         label: write_keystore(tmp_path, label, account, PASSWORDS[label])
-        for label, account in (("city-admin", admin), ("kim-auditor", auditor), ("acme-clerk", clerk))
+        for label, account in (("city-admin", admin), ("kim-auditor", auditor), ("acme-clerk", clerk),
+                               ("lee-auditor", second))
     }
     company = company_id(BUSINESS_NUMBER)
     har_path = tmp_path / "journey.har"
@@ -106,6 +123,9 @@ def test_the_whole_journey_of_the_office_the_clerk_and_the_auditor_through_the_w
         page.fill("#project-amount", "1억")
         page.fill("#project-start", "2027-01-01")
         page.fill("#project-end", "2027-12-31")
+        page.fill("#project-patents", "1")
+        page.fill("#project-sales", "3억")
+        page.fill("#project-jobs", "2")
         page.click("#project-register button[type=submit]")
         sign_form(page, "project-register")
         said = wait_for_office_status(page, f"under program {program_id}.")
@@ -118,14 +138,18 @@ def test_the_whole_journey_of_the_office_the_clerk_and_the_auditor_through_the_w
         assert (shown["programId"], shown["companyId"], shown["amount"], shown["status"]) == (
             program_id, "0x" + company.hex(), "100000000", "active")  # fmt: skip
         page.wait_for_selector(f"tr[data-project='{project_id}']")
+        [targets] = client.history(client.grants, ["ProjectTargetsSet"], {"projectId": project_id})
+        assert dict(targets["targets"]) == {"papers": 0, "patents": 1, "sales": 300_000_000, "investment": 0, "jobs": 2}
 
-        # 3. ... binds the clerk's account to the company.
+        # 3. ... binds the clerk's account to the company, its first, so with the company's name.
         page.fill("#bind-account", clerk.address)
         page.fill("#bind-company", BUSINESS_NUMBER)
+        page.fill("#bind-name", COMPANY_NAME)
         page.click("#account-bind button[value='bind']")
         sign_form(page, "account-bind")
-        wait_for_office_status(page, f"{clerk.address} now acts for company {BUSINESS_NUMBER}.")
+        wait_for_office_status(page, f"{clerk.address} now acts for company {BUSINESS_NUMBER} ({COMPANY_NAME}).")
         assert client.company_of(clerk.address) == company
+        assert client.company_name(company) == COMPANY_NAME
         found = api_json(workspace_url, f"/api/v1/members/companies?account={clerk.address}&active=true")["items"]
         assert [a["companyId"] for a in found] == ["0x" + company.hex()]
         page.wait_for_selector(f"[data-list='accounts'] tr[data-account='{clerk.address}']")
@@ -178,6 +202,33 @@ def test_the_whole_journey_of_the_office_the_clerk_and_the_auditor_through_the_w
         resubmissions = f"[data-list='list-resubmissions'] tr[data-project='{project_id}'][data-milestone='1']"
         page.wait_for_selector(resubmissions)
         assert page.locator(waiting).count() == 0
+
+        # 6b. The clerk objects to the rejection within its window; the auditor who rejected may not resolve it,
+        # the second auditor dismisses it with a reason.
+        open_as(page, workspace_url, "/workspace/company", keys["acme-clerk"], "acme-clerk")
+        page.wait_for_selector("body[data-agenda-loaded]")
+        decision = f"milestone:{project_id}:1"
+        page.wait_for_selector(f"#objection-decision option[value='{decision}']", state="attached")
+        page.select_option("#objection-decision", decision)
+        page.wait_for_selector("#objection-window[data-open='true']")
+        annex = tmp_path / "부록-B.pdf"
+        annex.write_bytes(b"%PDF-1.4 annex B: the test results were attached\n")
+        page.set_input_files("#objection-evidence", str(annex))
+        objection_id = client.counts()["objections"] + 1
+        send_and_wait(page, "#objection-send")
+        filed = client.objection(objection_id)
+        assert (filed.subject, filed.subject_id, filed.milestone_index, filed.status, filed.decided_by) == (
+            ObjectionSubject.MILESTONE_REJECTION, project_id, 1, ObjectionStatus.OPEN, auditor.address)  # fmt: skip
+        open_as(page, workspace_url, "/workspace/auditor", keys["kim-auditor"], "kim-auditor")
+        objection_row = f"[data-list='objections'] tr[data-objection='{objection_id}']"
+        page.wait_for_selector(f"{objection_row} [data-no-resolve]")
+        open_as(page, workspace_url, "/workspace/auditor", keys["lee-auditor"], "lee-auditor")
+        page.click(f"{objection_row} button.pick")
+        page.fill("#resolve-note", "부록 B에 시험 결과가 없습니다. Annex B has no test results.")
+        page.click("#objection-resolve button[value='dismiss']")
+        sign_form(page, "objection-resolve")
+        wait_for_auditor_status(page, f"Objection {objection_id} is dismissed.")
+        assert client.objection(objection_id).status is ObjectionStatus.DISMISSED
 
         # 7. The clerk reads the note and resubmits with the test results.
         open_as(page, workspace_url, "/workspace/company", keys["acme-clerk"], "acme-clerk")
@@ -251,6 +302,32 @@ def test_the_whole_journey_of_the_office_the_clerk_and_the_auditor_through_the_w
             "reported", "350000000", "500000000", "0", 4)  # fmt: skip
         assert f"Report {report_id} is now" in str(page.text_content(f"#clerk-result [data-report='{report_id}']"))
 
+        # 9b. The auditor evaluates the project with a clawback: pending until the second auditor confirms it.
+        open_as(page, workspace_url, "/workspace/auditor", keys["kim-auditor"], "kim-auditor")
+        page.fill("#evaluation-project", str(project_id))
+        page.select_option("#evaluation-grade", "4")
+        page.fill("#evaluation-findings", "매출 목표에 미달했습니다. The sales target was missed.")
+        page.fill("#evaluation-clawback", "1천만")
+        page.click("#evaluation button[type=submit]")
+        sign_form(page, "evaluation")
+        wait_for_auditor_status(page, f"The evaluation of project {project_id} is recorded.")
+        audit_id = client.counts()["audits"]
+        assert client.sanction(audit_id).status is SanctionStatus.PENDING
+        page.wait_for_selector(f"tr[data-sanction='{audit_id}'][data-sanction-status='pending'] [data-no-confirm]")
+        open_as(page, workspace_url, "/workspace/auditor", keys["lee-auditor"], "lee-auditor")
+        page.click(f"tr[data-sanction='{audit_id}'] button.pick")
+        page.click("#sanction-confirm button[type=submit]")
+        sign_form(page, "sanction-confirm")
+        wait_for_auditor_status(page, f"Evaluation {audit_id}: confirmed (2 of 2); its sanction is now in effect.")
+        assert client.sanction(audit_id).status is SanctionStatus.IN_EFFECT
+        assert client.project(project_id).status is ProjectStatus.CLAWED_BACK
+
+        # 9c. The public project page names the company and shows target against result.
+        page.goto(f"{workspace_url}/projects/{project_id}?lang=en")
+        assert page.text_content("article dl.facts [data-company-name]") == COMPANY_NAME
+        assert page.get_attribute("[data-targets] tr[data-target='patents']", "data-met") == "true"
+        assert page.get_attribute("[data-targets] tr[data-target='sales']", "data-result-value") == "350000000"
+
         # 10. Anyone finds the resubmitted file on the public verify page, hashed in the browser.
         page.goto(f"{workspace_url}/verify?lang=en")
         page.set_input_files("#document", str(revised))
@@ -266,7 +343,7 @@ def test_the_whole_journey_of_the_office_the_clerk_and_the_auditor_through_the_w
     har = json.loads(har_path.read_text())
     traffic = "\n".join(_everything_sent_and_received(har))
     assert "/api/v1/relay" in traffic and "/api/v1/documents" in traffic and "/api/v1/verify" in traffic
-    for account in (admin, auditor, clerk):
+    for account in (admin, auditor, clerk, second):
         key = bytes(account.key)
         for spelling in (key.hex(), key.hex().upper(), base64.b64encode(key).decode(), base64.urlsafe_b64encode(key)
                          .decode().rstrip("=")):  # fmt: skip

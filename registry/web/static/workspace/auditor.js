@@ -314,7 +314,7 @@
         el("td", {}, action));
     });
     const headings = ["auditor.col_objection", "auditor.col_contested", "auditor.col_project", "auditor.col_filed", "auditor.col_decided_by", "auditor.col_action"];
-    box.replaceChildren(el("div", { class: "table-scroll", role: "region", tabindex: "0", "aria-labelledby": "objections-heading" },
+    box.replaceChildren(el("div", { class: "table-scroll", role: "region", tabindex: "0", "aria-label": say("auditor.objections_table") },
       el("table", { "data-list": "objections" },
         el("thead", {}, el("tr", {}, headings.map((key) => el("th", { scope: "col" }, say(key))))),
         el("tbody", {}, rows))));
@@ -350,10 +350,16 @@
     }, () => say(upheld ? "auditor.done_uphold" : "auditor.done_dismiss", { id: objectionId }));
   }
 
-  /** The parts read from the chain, asked again after each write and whenever someone signs in or out. */
-  async function showChainParts() {
-    await showSanctions();
-    await showObjections();
+  /** The parts read from the chain, asked again after each write and whenever someone signs in or out; one
+   * reading at a time, in turn, so that the last asked is the one shown (a sign-in during the page's first
+   * reading is not overwritten by it). */
+  let chainReading = Promise.resolve();
+  function showChainParts() {
+    chainReading = chainReading.then(async () => {
+      await showSanctions();
+      await showObjections();
+    }).catch(() => undefined);
+    return chainReading;
   }
 
   const handlers = {

@@ -470,6 +470,8 @@ class DevLoad:
         self._send(audits)
 
         # 8. The second auditor confirms each sanction, which puts it into effect.
+        if not audits:
+            return  # nothing was mined, so there are no logs to read
         audit_recorded = "AuditRecorded(uint32,uint32,address,uint8,bytes32,uint96,uint40)"
         confirmations = []
         for entry in self._logs(started, self.grants, audit_recorded):

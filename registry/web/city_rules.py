@@ -1,10 +1,8 @@
-"""What the city's rules (issue 14) make of a record, for the portal's pages: a project's targets against
-its results, its commercialization follow-up (each year due, late or reported, by the program's
-`follow_up_years` and `registry.domain.deadlines`), an evaluation's sanction (pending with its
-confirmations, in effect, cancelled), and the objections filed against a decision.
-
-Read from the SQL copy's rows as the indexer keeps them (`registry.store.records` turns them into the domain
-records); the rules themselves are the domain's, never restated here.
+"""What the city's rules (issue 14) make of a record, for the portal's pages: a project's targets beside its
+results (as `registry.store.statistics.project_results` counts them), its commercialization follow-up (each
+year due, late or reported, by the program's `follow_up_years` and `registry.domain.deadlines`), the reports
+owed by the projects of a list, and an outcome's typed details labelled as the outcome-details table labels
+them. The rules are the domain's and the counts the store's; nothing is restated here.
 """
 
 from __future__ import annotations
@@ -16,32 +14,25 @@ from typing import Any
 
 from sqlalchemy import Connection, Select
 
-from registry.api.schemas.grants import Project
-from registry.api.schemas.outcomes import CommercializationReport, Outcome
+from registry.api.schemas.grants import Project, ProjectTargets, Results
+from registry.api.schemas.outcomes import CommercializationReport
 from registry.domain.deadlines import FollowUpYear, ReportState, commercialization_schedule
-from registry.domain.enums import ObjectionStatus, ObjectionSubject, OutcomeType, ProjectStatus, SanctionStatus
+from registry.domain.enums import OutcomeType, ProjectStatus
 from registry.domain.money import format_won
 from registry.domain.outcome_details import outcome_rules, type_key
-from registry.domain.records import DEFAULT_FOLLOW_UP_YEARS, Objection, ProgramRules, ProjectTargets
-from registry.store.records import (
-    outcome_details,
-    program_rules,
-    project_targets,
-    read_objections,
-    read_sanction_quorum,
-)
-from registry.store.statistics import COUNTED_REPORTS
+from registry.domain.records import DEFAULT_FOLLOW_UP_YEARS, ProgramRules
+from registry.store.records import outcome_details, program_rules
 
-#: The outcome types a target counts: papers, and patents applied for or registered.
-PAPER_TYPES = frozenset({OutcomeType.PAPER})
-PATENT_TYPES = frozenset({OutcomeType.PATENT_APPLICATION, OutcomeType.PATENT_REGISTRATION})
+#: The measures of a target, in the order the pages list them, and which are amounts of won.
+MEASURES = ("papers", "patents", "sales", "investment", "jobs")
+MONEY = frozenset({"sales", "investment"})
 
 
 @dataclass(frozen=True)
 class TargetLine:
     """One target of a project and what the registry records against it."""
 
-    kind: str  # papers, patents, sales, investment, jobs
+    kind: str
     target: int
     result: int
     money: bool
@@ -51,36 +42,20 @@ class TargetLine:
         return self.result >= self.target
 
 
-def targets_against_results(
-    targets: ProjectTargets | None, outcomes: Iterable[Outcome], reports: Iterable[CommercializationReport]
-) -> list[TargetLine]:
-    """Each target a project agreed (zero is no target) beside its result: current outcomes (not revoked, not
-    replaced by a correction) of the counted types, and the figures of disclosed, undisputed reports summed,
-    as the statistics count them."""
+def target_lines(targets: ProjectTargets | None, results: Results | None) -> list[TargetLine]:
+    """Each target a project agreed (zero is no target) beside its result; none when it recorded no targets."""
     if targets is None:
         return []
-    current = [o for o in outcomes if not o.revoked and not o.amended_by]
-    counted = [r for r in reports if r.status in COUNTED_REPORTS]
-    results = {
-        "papers": sum(1 for o in current if o.outcome_type in PAPER_TYPES),
-        "patents": sum(1 for o in current if o.outcome_type in PATENT_TYPES),
-        "sales": sum(r.sales or 0 for r in counted),
-        "investment": sum(r.investment or 0 for r in counted),
-        "jobs": sum(r.jobs or 0 for r in counted),
-    }
-    wanted = {"papers": targets.papers, "patents": targets.patents, "sales": targets.sales,
-              "investment": targets.investment, "jobs": targets.jobs}  # fmt: skip
-    money = {"sales", "investment"}
-    return [TargetLine(kind, wanted[kind], results[kind], kind in money) for kind in wanted if wanted[kind]]
+    return [
+        TargetLine(kind, getattr(targets, kind), getattr(results, kind) if results is not None else 0, kind in MONEY)
+        for kind in MEASURES
+        if getattr(targets, kind)
+    ]
 
 
 def rules_of(program_row: Mapping[str, Any] | None) -> ProgramRules | None:
     """A program's rules from its row; None for a program recorded before the rules existed."""
     return program_rules(program_row) if program_row is not None else None
-
-
-def targets_of(project_row: Mapping[str, Any]) -> ProjectTargets | None:
-    return project_targets(project_row)
 
 
 def follow_up(
@@ -124,54 +99,11 @@ def reports_owed(
             project.status, project.end_date, reported.get(project.project_id, set()), as_of,
             years.follow_up_years if years is not None else DEFAULT_FOLLOW_UP_YEARS,
         )  # fmt: skip
-        owed[project.project_id] = ReportsOwed(due_years(schedule), late_years(schedule))
+        owed[project.project_id] = ReportsOwed(
+            due=[e.year for e in schedule if e.state is ReportState.DUE],
+            late=[e.year for e in schedule if e.state is ReportState.LATE],
+        )
     return owed
-
-
-def late_years(schedule: Iterable[FollowUpYear]) -> list[int]:
-    return [entry.year for entry in schedule if entry.state is ReportState.LATE]
-
-
-def due_years(schedule: Iterable[FollowUpYear]) -> list[int]:
-    return [entry.year for entry in schedule if entry.state is ReportState.DUE]
-
-
-@dataclass(frozen=True)
-class SanctionShown:
-    """An evaluation's sanction as its page says it."""
-
-    status: SanctionStatus
-    confirmations: int
-    quorum: int
-    held_by: Objection | None
-
-
-def sanction_of(connection: Connection, audit_row: Mapping[str, Any]) -> SanctionShown | None:
-    """The sanction of the evaluation `audit_row` holds; None when it has none (no clawback, no restriction)."""
-    status = SanctionStatus(audit_row["sanction_status"])
-    if status is SanctionStatus.NONE:
-        return None
-    held = [o for o in objections_against(connection, ObjectionSubject.EVALUATION, audit_row["audit_id"])
-            if o.status is ObjectionStatus.OPEN]  # fmt: skip
-    quorum = read_sanction_quorum(connection)
-    return SanctionShown(status, audit_row["confirmations"], quorum, held[0] if held else None)
-
-
-def objections_of_project(connection: Connection, project_id: int) -> list[Objection]:
-    """Every objection filed about the project's decisions, oldest first."""
-    return [o for o in read_objections(connection) if o.project_id == project_id]
-
-
-def objections_against(
-    connection: Connection, subject: ObjectionSubject, subject_id: int, milestone_index: int = 0
-) -> list[Objection]:
-    """The objections filed against one decision (a milestone's rejection, a report's dispute, an evaluation),
-    oldest first. (The copy is read whole and filtered here: a registry has few objections; a store query by
-    subject would spare it.)"""
-    return [
-        o for o in read_objections(connection)
-        if o.subject is subject and o.subject_id == subject_id and o.milestone_index == milestone_index
-    ]  # fmt: skip
 
 
 def details_shown(

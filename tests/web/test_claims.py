@@ -265,7 +265,7 @@ def test_a_claim_is_the_api_json_of_the_field_safe_in_a_single_quoted_attribute(
     program = Program(program_id=7, name="Kim's <R&D>", year=2021, budget=1_600_000_000 * 10**9,
                       per_project_cap=20_000_000, granted=0, remaining=1_600_000_000 * 10**9, project_count=0,
                       status=ProgramStatus.OPEN, field="", metadata_hash=None, metadata_uri="",
-                      created_by="0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", provenance=provenance,
+                      created_by="0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", rules=None, provenance=provenance,
                       last_change=provenance)  # fmt: skip
     api_json = program.model_dump(mode="json", by_alias=True)
     for path in ["budget", "perProjectCap", "status", "metadataHash", "name", "year", "provenance.blockTime",

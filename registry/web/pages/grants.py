@@ -11,7 +11,6 @@ from fastapi import Request
 from starlette.responses import Response
 
 from registry.api.deps import Context
-from registry.api.provenance import Row
 from registry.api.schemas.grants import (
     Evaluation,
     Milestone,
@@ -20,11 +19,14 @@ from registry.api.schemas.grants import (
     Project,
     ProjectDetail,
 )
+from registry.api.schemas.objections import Objection, objections_of
 from registry.api.schemas.outcomes import CommercializationReport, Outcome
 from registry.api.schemas.statistics import ProgramStatistics
 from registry.domain.deadlines import is_overdue, now_seconds
 from registry.domain.enums import Grade, ObjectionStatus, ObjectionSubject
+from registry.store import statistics
 from registry.store.queries import grants, outcomes
+from registry.store.queries import objections as objection_queries
 from registry.store.queries.grants import (
     AUDIT_SORTS,
     MILESTONE_SORTS,
@@ -35,19 +37,10 @@ from registry.store.queries.grants import (
     ProgramFilter,
     ProjectFilter,
 )
+from registry.store.queries.objections import OBJECTION_SORTS, ObjectionFilter
 from registry.store.queries.outcomes import OUTCOME_SORTS, REPORT_SORTS, OutcomeFilter, ReportFilter
 from registry.web import parameters
-from registry.web.city_rules import (
-    SanctionShown,
-    follow_up,
-    objections_against,
-    objections_of_project,
-    reports_owed,
-    rules_of,
-    sanction_of,
-    targets_against_results,
-    targets_of,
-)
+from registry.web.city_rules import follow_up, reports_owed, rules_of, target_lines
 from registry.web.errors import error_page
 from registry.web.listing import read_listing
 from registry.web.rendering import render
@@ -104,7 +97,8 @@ def project_page(request: Request, context: Context, project_id: str) -> Respons
         with context.snapshot() as reader:
             row = grants.project(reader, number)
             if row is not None:
-                project = ProjectDetail.from_rows(row, grants.project_status_history(reader, number), contracts)
+                project = ProjectDetail.from_rows(row, grants.project_status_history(reader, number), contracts,
+                                                  statistics.project_results(reader, number))  # fmt: skip
                 program_row = grants.program(reader, project.program_id)
                 program = Program.from_row(program_row, contracts) if program_row is not None else None
     if number is None or project is None or row is None:
@@ -116,23 +110,19 @@ def project_page(request: Request, context: Context, project_id: str) -> Respons
                                   lambda r: Outcome.from_row(r, contracts), rows=rows)  # fmt: skip
     reports = read_listing(engine, outcomes.reports_query(ReportFilter(project_id=number)), REPORT_SORTS,
                            lambda r: CommercializationReport.from_row(r, contracts), rows=rows)  # fmt: skip
-    sanctions: dict[int, SanctionShown | None] = {}
-    with engine.connect() as connection:
-
-        def evaluation(r: Row) -> Evaluation:
-            sanctions[r["audit_id"]] = sanction_of(connection, r)
-            return Evaluation.from_row(r, contracts)
-
-        evaluations = read_listing(engine, grants.audits_query(AuditFilter(project_id=number)), AUDIT_SORTS,
-                                   evaluation, rows=rows)  # fmt: skip
-        open_objections = [o for o in objections_of_project(connection, number) if o.status is ObjectionStatus.OPEN]
+    evaluations = read_listing(engine, grants.audits_query(AuditFilter(project_id=number)), AUDIT_SORTS,
+                               lambda r: Evaluation.from_row(r, contracts), rows=rows)  # fmt: skip
+    open_objections = read_listing(
+        engine, objection_queries.objections_query(ObjectionFilter(project_id=number, status=ObjectionStatus.OPEN)),
+        OBJECTION_SORTS, lambda r: Objection.from_row(r, contracts), rows=rows,
+    ).items  # fmt: skip
     now = now_seconds()
     overdue = {ms.milestone_index for ms in milestones.items if is_overdue(ms.status, ms.due_date, project.status, now)}
     schedule = follow_up(project.status, project.end_date, reports.items, rules_of(program_row), now)
     return render(request, "project.html", project=project, program=program, milestones=milestones.items,
                   overdue=overdue, outcomes=found_outcomes.items, reports=reports.items, evaluations=evaluations.items,
-                  targets=targets_against_results(targets_of(row), found_outcomes.items, reports.items),
-                  schedule=schedule, rules=rules_of(program_row), sanctions=sanctions,
+                  targets=target_lines(project.targets, project.results),
+                  schedule=schedule, rules=rules_of(program_row),
                   open_objections=open_objections,
                   truncated=any(x.next_cursor for x in (milestones, found_outcomes, reports, evaluations)))  # fmt: skip
 
@@ -148,7 +138,9 @@ def milestone_page(request: Request, context: Context, project_id: str, index: s
             if row is not None:
                 steps = grants.milestone_steps(reader, number, position)
                 evidence = grants.milestone_evidence(reader, number, position)
-                milestone = MilestoneDetail.from_rows(row, steps, evidence, contracts)
+                against = objection_queries.objections_against(reader, ObjectionSubject.MILESTONE_REJECTION, number,
+                                                               position)  # fmt: skip
+                milestone = MilestoneDetail.from_rows(row, steps, evidence, contracts, against)
                 project_row = grants.project(reader, number)
                 project = Project.from_row(project_row, contracts) if project_row is not None else None
                 program_row = grants.program(reader, project.program_id) if project is not None else None
@@ -156,11 +148,8 @@ def milestone_page(request: Request, context: Context, project_id: str, index: s
     if milestone is None:
         return error_page(request, 404, "errors.no_milestone", project=project_id, index=index)
     overdue = project is not None and is_overdue(milestone.status, milestone.due_date, project.status, now_seconds())
-    with context.engine.connect() as connection:
-        objections = objections_against(connection, ObjectionSubject.MILESTONE_REJECTION, milestone.project_id,
-                                        milestone.milestone_index)  # fmt: skip
     return render(request, "milestone.html", milestone=milestone, project=project, program=program, overdue=overdue,
-                  objections=objections)  # fmt: skip
+                  objections=milestone.objections)  # fmt: skip
 
 
 @router.get("/evaluations")
@@ -193,8 +182,9 @@ def evaluation_page(request: Request, context: Context, audit_id: str) -> Respon
             row = grants.audit(reader, number)
     if number is None or row is None:
         return error_page(request, 404, "errors.no_evaluation", id=audit_id)
-    with context.engine.connect() as connection:
-        sanction = sanction_of(connection, row)
-        objections = objections_against(connection, ObjectionSubject.EVALUATION, number)
-    return render(request, "evaluation.html", evaluation=Evaluation.from_row(row, context.contracts()),
-                  sanction=sanction, objections=objections)  # fmt: skip
+    with context.snapshot() as reader:
+        against = objection_queries.objections_against(reader, ObjectionSubject.EVALUATION, number)
+    contracts = context.contracts()
+    evaluation = Evaluation.from_row(row, contracts)
+    return render(request, "evaluation.html", evaluation=evaluation, sanction=evaluation.sanction,
+                  objections=objections_of(against, contracts))  # fmt: skip

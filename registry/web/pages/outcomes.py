@@ -9,12 +9,14 @@ from starlette.responses import Response
 from registry.api.deps import Context
 from registry.api.provenance import RegistryContracts
 from registry.api.schemas.grants import Program, Project
+from registry.api.schemas.objections import objections_of
 from registry.api.schemas.outcomes import CommercializationReportDetail, OutcomeDetail
 from registry.domain.enums import ObjectionSubject
 from registry.store.queries import grants, outcomes
+from registry.store.queries import objections as objection_queries
 from registry.store.queries.prepared import Snapshot
 from registry.web import parameters
-from registry.web.city_rules import details_shown, objections_against
+from registry.web.city_rules import details_shown
 from registry.web.errors import error_page
 from registry.web.i18n import Translator, requested_language
 from registry.web.rendering import render
@@ -68,6 +70,7 @@ def report_page(request: Request, context: Context, report_id: str) -> Response:
                 project, program = _project_and_program(reader, report.project_id, contracts)
     if report is None:
         return error_page(request, 404, "errors.no_report", id=report_id)
-    with context.engine.connect() as connection:
-        objections = objections_against(connection, ObjectionSubject.REPORT_DISPUTE, report.report_id)
-    return render(request, "report.html", report=report, project=project, program=program, objections=objections)
+    with context.snapshot() as reader:
+        against = objection_queries.objections_against(reader, ObjectionSubject.REPORT_DISPUTE, report.report_id)
+    return render(request, "report.html", report=report, project=project, program=program,
+                  objections=objections_of(against, contracts))  # fmt: skip

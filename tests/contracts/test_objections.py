@@ -101,7 +101,7 @@ def test_an_objection_is_filed_within_the_window_and_refused_after_it(registry: 
 
 
 def test_the_window_is_the_programs(registry: RegistryHarness) -> None:
-    terms = ("Long window", 2021, 10 * CAP, CAP, "D.N.A.", doc("long window"), "", (5, 60, 1825, 100))
+    terms = ("Long window", 2021, 10 * CAP, CAP, "D.N.A.", doc("long window"), "", (RULES[0], 60, *RULES[2:]))
     receipt = registry.send(registry.actors.admin, registry.grants.functions.createProgram(terms))
     project = registry.register_project(int(registry.event(receipt, registry.grants, "ProgramCreated")["programId"]))
     project, index = registry.submitted_milestone(project)

@@ -293,7 +293,7 @@ def test_a_restriction_that_ended_before_its_confirmation_restricts_nothing(regi
 
 # limits from the program's rules ---------------------------------------------------------------
 def test_a_program_allowing_200_percent_lets_a_clawback_reach_twice_the_grant(registry: RegistryHarness) -> None:
-    project = registry.register_project(program_with(registry, (5, 30, 1825, 200)))
+    project = registry.register_project(program_with(registry, (*RULES[:3], 200)))
     registry.reverts(
         registry.actors.auditor,
         registry.grants.functions.recordAudit(project, (Grade.VERY_POOR, doc("f"), 2 * CAP + 1, 0)),
@@ -307,7 +307,7 @@ def test_a_program_allowing_200_percent_lets_a_clawback_reach_twice_the_grant(re
 
 
 def test_a_program_allowing_no_clawback_refuses_any(registry: RegistryHarness) -> None:
-    project = registry.register_project(program_with(registry, (5, 30, 1825, 0)))
+    project = registry.register_project(program_with(registry, (*RULES[:3], 0)))
     registry.reverts(
         registry.actors.auditor,
         registry.grants.functions.recordAudit(project, (Grade.VERY_POOR, doc("f"), 1, 0)),
@@ -320,7 +320,7 @@ def test_a_program_allowing_no_clawback_refuses_any(registry: RegistryHarness) -
 
 
 def test_a_restriction_beyond_the_programs_longest_is_refused(registry: RegistryHarness) -> None:
-    project = registry.register_project(program_with(registry, (5, 30, 365, 100)))
+    project = registry.register_project(program_with(registry, (*RULES[:2], 365, RULES[3])))
     too_late = registry.now() + 400 * DAY
     refused = registry.reverts(
         registry.actors.auditor,

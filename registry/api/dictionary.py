@@ -208,6 +208,21 @@ _PERFORMANCE = {
             ("jobs", "고용", "jobs", Unit.PEOPLE),
         )
     },
+    "followUp.due": Entry(
+        "사업화 보고 제출 기한 중",
+        "끝난 해의 사업화 실적 보고가 아직 없고 제출 기한(다음 해 3월 31일) 전인 과제·연도 수",
+        "project-years ended whose report is not in yet, before its due day (March 31 of the next year)",
+        Unit.COUNT,
+    ),
+    "followUp.late": Entry(
+        "사업화 보고 지연",
+        "제출 기한이 지나도록 보고가 없는 과제·연도 수",
+        "project-years past their due day with no report",
+        Unit.COUNT,
+    ),
+    "followUp.reported": Entry(
+        "사업화 보고 완료", "보고가 기록된 추적 기간 과제·연도 수", "project-years with a report on record", Unit.COUNT
+    ),
     "targets.projects": Entry(
         "목표 기록 과제 수", "성과목표가 기록된 과제 수", "projects whose targets were recorded", Unit.COUNT
     ),

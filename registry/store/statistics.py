@@ -18,7 +18,7 @@ What counts (the API repeats this in its field descriptions):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,8 +37,17 @@ from sqlalchemy import (
     select,
 )
 
-from registry.domain.deadlines import WAITING_FOR_COMPANY, overdue_cutoff
+from registry.domain.deadlines import (
+    WAITING_FOR_COMPANY,
+    FollowUpYear,
+    ReportState,
+    commercialization_schedule,
+    overdue_cutoff,
+)
 from registry.domain.enums import MilestoneStatus, OutcomeType, ProjectStatus, ReportStatus, SanctionStatus
+from registry.domain.records import DEFAULT_FOLLOW_UP_YEARS
+from registry.store.queries import grants
+from registry.store.queries import outcomes as outcome_queries
 from registry.store.queries.prepared import PreparedQuery, Snapshot
 from registry.store.schema import (
     UnsignedInteger,
@@ -130,6 +139,19 @@ class Results:
 
 
 @dataclass
+class FollowUpCounts:
+    """Commercialization follow-up years of the projects at the moment asked, as
+    `registry.domain.deadlines.commercialization_schedule` decides each (program's `follow_up_years`)."""
+
+    #: Ended years whose report is not in yet and still within its due date.
+    due: int = 0
+    #: Years whose due date passed with no report.
+    late: int = 0
+    #: Years with a report on record.
+    reported: int = 0
+
+
+@dataclass
 class Activity:
     """What happened under a group of projects (a program's, a company's)."""
 
@@ -145,6 +167,7 @@ class Activity:
     commercialization: CommercializationTotals = field(default_factory=CommercializationTotals)
     clawbacks: int = 0
     targets: Targets = field(default_factory=Targets)
+    follow_up: FollowUpCounts = field(default_factory=FollowUpCounts)
 
     @property
     def results(self) -> Results:
@@ -168,6 +191,8 @@ class Activity:
             setattr(self.commercialization, name, total)
         for name in Targets.__dataclass_fields__:
             setattr(self.targets, name, getattr(self.targets, name) + getattr(other.targets, name))
+        for name in FollowUpCounts.__dataclass_fields__:
+            setattr(self.follow_up, name, getattr(self.follow_up, name) + getattr(other.follow_up, name))
 
 
 @dataclass(frozen=True)
@@ -338,6 +363,9 @@ def _activity(
     for value, totals in _commercialization(connection, key, condition).items():
         found[value].commercialization = totals
 
+    for value, owed in _follow_up(connection, key, as_of, condition).items():
+        found[value].follow_up = owed
+
     # A clawback counts once a second auditor put it into effect; a pending or cancelled one does not.
     clawed = _exact_sum(audits.c.clawback_amount, dialect)
     query = (
@@ -348,6 +376,37 @@ def _activity(
     )
     for row in connection.execute(_where(query, condition)):
         found[_key(row[0])].clawbacks = _combine(row[1:], dialect)
+    return dict(found)
+
+
+def _follow_up(
+    connection: Connection, key: Column[Any], as_of: int, condition: ColumnElement[bool] | None
+) -> dict[Any, FollowUpCounts]:
+    """Follow-up years due, late and reported per value of `key`, each project's schedule decided by
+    `registry.domain.deadlines` (not restated in SQL: the rule lives in one place)."""
+    r = commercialization_reports
+    reported: dict[int, set[int]] = defaultdict(set)
+    years_reported = select(r.c.project_id, r.c.year).select_from(
+        r.join(projects, projects.c.project_id == r.c.project_id)
+    )
+    for project_id, year in connection.execute(_where(years_reported.distinct(), condition)):
+        reported[int(project_id)].add(int(year))
+    found: dict[Any, FollowUpCounts] = defaultdict(FollowUpCounts)
+    ended = select(key, projects.c.project_id, projects.c.status, projects.c.end_date, programs.c.follow_up_years)
+    ended = ended.select_from(projects.join(programs, programs.c.program_id == projects.c.program_id))
+    for value, project_id, status, end_date, years in connection.execute(_where(ended, condition)):
+        schedule = commercialization_schedule(
+            ProjectStatus(status), int(end_date), reported.get(int(project_id), set()), as_of,
+            years or DEFAULT_FOLLOW_UP_YEARS,
+        )  # fmt: skip
+        counts = found[_key(value)]
+        for entry in schedule:
+            if entry.state is ReportState.DUE:
+                counts.due += 1
+            elif entry.state is ReportState.LATE:
+                counts.late += 1
+            elif entry.state is ReportState.REPORTED:
+                counts.reported += 1
     return dict(found)
 
 
@@ -465,4 +524,15 @@ def project_results(reader: Snapshot, project_id: int) -> Results:
     return Results(
         papers=int(row["papers"]), patents=int(row["patents"]), sales=_combine(parts[:width], dialect),
         investment=_combine(parts[width:], dialect), jobs=int(row["jobs"] or 0),
+    )  # fmt: skip
+
+
+def project_follow_up(reader: Snapshot, project_row: Mapping[str, Any], as_of: int) -> list[FollowUpYear]:
+    """One project's follow-up years at `as_of`, each with its due day and state, as
+    `registry.domain.deadlines` decides them with its program's `follow_up_years`."""
+    program = grants.program(reader, project_row["program_id"])
+    years = program["follow_up_years"] if program is not None else None
+    return commercialization_schedule(
+        ProjectStatus(project_row["status"]), int(project_row["end_date"]),
+        outcome_queries.report_years(reader, project_row["project_id"]), as_of, years or DEFAULT_FOLLOW_UP_YEARS,
     )  # fmt: skip

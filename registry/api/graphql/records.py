@@ -42,6 +42,7 @@ from registry.api.schemas.outcomes import (
     Outcome,
     OutcomeDetail,
 )
+from registry.domain.deadlines import now_seconds
 from registry.domain.enums import ObjectionSubject
 from registry.store import statistics
 from registry.store.queries import evidence, grants, objections, outcomes
@@ -109,7 +110,8 @@ def _project(reader: Snapshot, chain: RegistryContracts, project_id: int) -> Pro
     if row is None:
         return None
     results = statistics.project_results(reader, project_id)
-    return ProjectDetail.from_rows(row, grants.project_status_history(reader, project_id), chain, results)
+    follow_up = statistics.project_follow_up(reader, row, now_seconds())
+    return ProjectDetail.from_rows(row, grants.project_status_history(reader, project_id), chain, results, follow_up)
 
 
 def _milestone(reader: Snapshot, chain: RegistryContracts, key: tuple[int, int]) -> MilestoneDetail | None:

@@ -32,6 +32,7 @@ from registry.api.parameters import (
 )
 from registry.api.schemas.common import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Page
 from registry.api.schemas.grants import Project, ProjectDetail, ProjectStatusName
+from registry.domain.deadlines import now_seconds
 from registry.store import statistics
 from registry.store.queries import grants
 from registry.store.queries.grants import PROJECT_SORTS, ProjectFilter
@@ -116,7 +117,8 @@ async def project_detail(context: ApiContext, project_id: int) -> ProjectDetail:
                 raise NotFound(f"no project {project_id}")
             changes = grants.project_status_history(reader, project_id)
             results = statistics.project_results(reader, project_id)
-            return ProjectDetail.from_rows(row, changes, context.contracts(), results)
+            follow_up = statistics.project_follow_up(reader, row, now_seconds())
+            return ProjectDetail.from_rows(row, changes, context.contracts(), results, follow_up)
 
     return await context.read(answer)
 

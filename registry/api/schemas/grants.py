@@ -12,6 +12,7 @@ from registry.api.provenance import RegistryContracts, Row
 from registry.api.schemas.common import Address, ApiModel, Hex32, Provenance, Timestamp, Won, from_unix
 from registry.api.schemas.names import ByName
 from registry.api.schemas.objections import Objection, Sanction, SanctionConfirmation, objections_of
+from registry.domain import deadlines
 from registry.domain.enums import Grade, MilestoneStatus, ProgramStatus, ProjectStatus
 from registry.domain.types import ZERO_HASH
 from registry.store import statistics as figures
@@ -173,18 +174,42 @@ class Project(ApiModel):
         return cls(**cls.fields_of(row, chain))
 
 
+class FollowUpYear(ApiModel):
+    """One year of a project's commercialization follow-up: its report's due day and where it stands."""
+
+    year: int = Field(examples=[2023])
+    due_date: Timestamp = Field(description="March 31 of the next year (UTC).")
+    state: str = Field(description="upcoming (the year has not ended), due (ended, due date not passed), late (due "
+                       "date passed with no report) or reported (a report for the year is on record).",
+                       examples=["due"])  # fmt: skip
+
+    @classmethod
+    def of(cls, entry: deadlines.FollowUpYear) -> FollowUpYear:
+        return cls(year=entry.year, due_date=entry.due_date, state=entry.state.value)
+
+
 class ProjectDetail(Project):
     status_changes: list[ProjectStatusChange] = Field(description="Completion, termination, clawback; oldest first.")
     results: Results | None = Field(description="What the project achieved, in its targets' measures "
                                     "(`registry.store.statistics.project_results`).")
+    follow_up: list[FollowUpYear] | None = Field(
+        description="Its commercialization follow-up now: each year its program's followUpYears asks a report for, "
+        "with its due day and state (registry/domain/deadlines.py); empty for a project ended by a sanction."
+    )
 
     @classmethod
     def from_rows(
-        cls, row: Row, changes: Sequence[Row], chain: RegistryContracts, results: figures.Results | None = None
+        cls,
+        row: Row,
+        changes: Sequence[Row],
+        chain: RegistryContracts,
+        results: figures.Results | None = None,
+        follow_up: Sequence[deadlines.FollowUpYear] | None = None,
     ) -> ProjectDetail:
         return cls(
             **cls.fields_of(row, chain), status_changes=[ProjectStatusChange.from_row(c, chain) for c in changes],
             results=None if results is None else Results.of(results),
+            follow_up=None if follow_up is None else [FollowUpYear.of(entry) for entry in follow_up],
         )  # fmt: skip
 
 

@@ -98,6 +98,19 @@ class TargetFigures(Targets):
                    investment=targets.investment, jobs=targets.jobs, projects=targets.projects)  # fmt: skip
 
 
+class FollowUpFigures(ApiModel):
+    """Commercialization follow-up years of the projects at `asOf`, each project's decided by
+    registry/domain/deadlines.py with its program's followUpYears."""
+
+    due: int = Field(description="Ended years whose report is not in yet, still before its due day (March 31).")
+    late: int = Field(description="Years whose due day passed with no report.")
+    reported: int = Field(description="Years with a report on record.")
+
+    @classmethod
+    def of(cls, counts: figures.FollowUpCounts) -> FollowUpFigures:
+        return cls(due=counts.due, late=counts.late, reported=counts.reported)
+
+
 _TARGETS = "The projects' performance targets added up (a project without targets adds nothing)."
 _RESULTS = "What the projects achieved in the targets' measures (see Results)."
 _PAID = "Tranches of the projects' approved milestones."
@@ -127,6 +140,7 @@ class ProgramStatistics(ApiModel):
     commercialization: CommercializationFigures
     targets: TargetFigures = Field(description=_TARGETS)
     results: Results = Field(description=_RESULTS)
+    follow_up: FollowUpFigures
     program_path: str = Field(description="The program in this API.")
 
     @classmethod
@@ -141,6 +155,7 @@ class ProgramStatistics(ApiModel):
             outcomes=OutcomeFigures.of(done.outcomes),
             commercialization=CommercializationFigures.of(done.commercialization),
             targets=TargetFigures.of(done.targets), results=Results.of(done.results),
+            follow_up=FollowUpFigures.of(done.follow_up),
             program_path=f"/api/v1/programs/{program.program_id}",
         )  # fmt: skip
 
@@ -163,6 +178,7 @@ class YearStatistics(ApiModel):
     commercialization: CommercializationFigures
     targets: TargetFigures = Field(description=_TARGETS)
     results: Results = Field(description=_RESULTS)
+    follow_up: FollowUpFigures
 
     @classmethod
     def of(cls, year: int, programs: list[figures.ProgramStatistics]) -> YearStatistics:
@@ -178,6 +194,7 @@ class YearStatistics(ApiModel):
             outcomes=OutcomeFigures.of(done.outcomes),
             commercialization=CommercializationFigures.of(done.commercialization),
             targets=TargetFigures.of(done.targets), results=Results.of(done.results),
+            follow_up=FollowUpFigures.of(done.follow_up),
         )  # fmt: skip
 
 
@@ -212,6 +229,7 @@ class CompanyStatistics(ApiModel):
     commercialization: CommercializationFigures
     targets: TargetFigures = Field(description=_TARGETS)
     results: Results = Field(description=_RESULTS)
+    follow_up: FollowUpFigures
     company_path: str = Field(description="This summary in this API.")
 
     @classmethod
@@ -227,6 +245,7 @@ class CompanyStatistics(ApiModel):
             outcomes=OutcomeFigures.of(done.outcomes),
             commercialization=CommercializationFigures.of(done.commercialization),
             targets=TargetFigures.of(done.targets), results=Results.of(done.results),
+            follow_up=FollowUpFigures.of(done.follow_up),
             company_path=f"/api/v1/statistics/companies/0x{company.company_id.hex()}",
         )  # fmt: skip
 

@@ -218,3 +218,16 @@ _REPORT_STEPS = PreparedQuery(
 def report_steps(reader: Snapshot, report_id: int) -> list[Row]:
     """Every step of a report, oldest first."""
     return _REPORT_STEPS.rows(reader, id=report_id)
+
+
+_REPORT_YEARS = PreparedQuery(
+    select(commercialization_reports.c.year)
+    .where(commercialization_reports.c.project_id == bindparam("id"))
+    .distinct()
+)
+
+
+def report_years(reader: Snapshot, project_id: int) -> set[int]:
+    """The years the project has a commercialization report on record for (any status), as
+    `registry.domain.deadlines` counts a year reported."""
+    return {int(row["year"]) for row in _REPORT_YEARS.rows(reader, id=project_id)}

@@ -171,7 +171,10 @@
       return;
     }
     agenda = answer.body;
-    agendaHint.textContent = agenda.projects.length ? say("company.agenda_for", { company: who.companyId }) : say("company.no_projects");
+    const named = agenda.projects.map((entry) => entry.project.companyName).find(Boolean);
+    agendaHint.textContent = agenda.projects.length
+      ? say("company.agenda_for", { company: named ? named + " (" + who.companyId + ")" : who.companyId })
+      : say("company.no_projects");
     agendaBox.replaceChildren(...agenda.projects.map(projectSection));
     fillForms();
     forms.hidden = false;

@@ -127,6 +127,7 @@ def parameters(registry: Registry) -> dict[str, str]:
         "auditId": str(evaluation["auditId"]),
         "root": batch["root"],
         "company": companies[0]["companyId"],
+        "objectionId": str(registry.get("/api/v1/objections")["items"][0]["objectionId"]),
         "dataset": "outcomes",  # an open-data set: its catalogue entry and its dictionary
     }
 
@@ -174,7 +175,7 @@ def capture(registry: Registry) -> dict[str, Any]:
             if "application/json" not in content:
                 continue
             key = f"{method.upper()} {template}"
-            if key == RELAY:
+            if key in (RELAY, RELAY_CHECK):
                 continue  # last, once every other example is taken: it records an outcome
             if key == DOCUMENT_UPLOAD:
                 examples[key] = published_note(registry)

@@ -15,5 +15,7 @@ def folded(text: str) -> str:
 
 def contains_pattern(text: str) -> str:
     """A LIKE pattern (escape character `\\`) matching any folded text that contains `text` folded."""
-    escaped = folded(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    # A NUL is stored as U+FFFD (registry.indexer.abi.text), and PostgreSQL refuses it in a parameter.
+    escaped = folded(text).replace("\x00", "\ufffd")
+    escaped = escaped.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"

@@ -52,7 +52,7 @@ from registry.errors import (
 )
 from registry.settings import PROJECT_ROOT, Settings
 from tests.helpers import flaky_proxy
-from tests.helpers.registry import BUDGET, CAP, COMPANY_A, DAY, Actors, RegistryHarness, doc
+from tests.helpers.registry import BUDGET, CAP, COMPANY_A, COMPANY_A_NAME, DAY, Actors, RegistryHarness, doc
 
 SESSION_CHAIN_ID = 31337
 OTHER_CHAIN_ID = 4242
@@ -123,7 +123,7 @@ def test_open_reads_the_manifest_of_the_settings_and_checks_the_registry(
     assert client.manifest == manifest
     assert client.grants.address == manifest.address(GRANT_REGISTRY)
     assert client.w3.eth.chain_id == SESSION_CHAIN_ID
-    assert client.counts() == {"programs": 0, "projects": 0, "audits": 0, "outcomes": 0, "reports": 0}
+    assert client.counts() == {"programs": 0, "projects": 0, "audits": 0, "outcomes": 0, "reports": 0, "objections": 0}
 
 
 def test_open_where_nothing_listens_raises_chain_unreachable_naming_the_url_and_the_remedy(
@@ -585,7 +585,7 @@ def test_a_company_account_without_any_ether_submits_a_milestone_on_a_fee_less_c
     settings = make_settings(tmp_path, consortium.node.rpc_url, gas_price=0)
     office = RegistryClient.open(settings, account=dev_account(0), manifest=consortium.manifest)
     company: LocalAccount = Account.create()
-    office.execute(office.ops.bind_company_account(company.address, COMPANY_A))
+    office.execute(office.ops.bind_company_account(company.address, COMPANY_A, COMPANY_A_NAME))
     program_id = office.execute(office.ops.create_program(program_terms())).record.program_id
     project_id = office.execute(office.ops.register_project(project_terms(office, program_id))).record.project_id
     index = office.execute(office.ops.plan_milestone(project_id, due_date(office), CAP // 4)).record.milestone_index

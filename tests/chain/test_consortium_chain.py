@@ -32,7 +32,7 @@ from registry.domain.records import ProgramTerms, ProjectTerms
 from registry.indexer.rpc import JsonRpc
 from registry.settings import PROJECT_ROOT, get_settings
 from tests.cli.conftest import Cli
-from tests.helpers.registry import CAP, COMPANY_A, DAY, doc
+from tests.helpers.registry import CAP, COMPANY_A, COMPANY_A_NAME, DAY, doc
 
 CONSORTIUM_CHAIN_ID = 2021
 PASSWORD = "consortium trial password"
@@ -112,7 +112,7 @@ def test_the_registry_deploys_from_an_account_without_ether_and_a_program_projec
     assert (settings.gas_price, settings.chain_id, settings.confirmations) == (0, CONSORTIUM_CHAIN_ID, 0)
     office = RegistryClient.open(settings, account=unlock("city-admin", PASSWORD, settings=settings))
     clerk: LocalAccount = Account.create()
-    written = [office.execute(office.ops.bind_company_account(clerk.address, COMPANY_A))]
+    written = [office.execute(office.ops.bind_company_account(clerk.address, COMPANY_A, COMPANY_A_NAME))]
     written.append(office.execute(office.ops.create_program(_program())))
     program_id = written[-1].record.program_id
     written.append(office.execute(office.ops.register_project(_project(office, program_id))))

@@ -32,7 +32,7 @@ from registry.domain.records import ProgramTerms, ProjectTerms
 from registry.domain.roles import Role
 from registry.errors import TransactionRejected
 from registry.settings import PROJECT_ROOT, Settings
-from tests.helpers.registry import BUDGET, CAP, COMPANY_A, DAY, doc
+from tests.helpers.registry import BUDGET, CAP, COMPANY_A, COMPANY_A_NAME, DAY, doc
 
 pytestmark = pytest.mark.slow
 
@@ -100,7 +100,7 @@ def test_each_evm_target_deploys_on_a_chain_of_that_hardfork_and_runs_a_mileston
     office_account, auditor_account, company_account = dev_account(0), dev_account(1), dev_account(3)
     office = open_client(w3, manifest, office_account, tmp_path)
     office.execute(office.ops.grant_role(Role.AUDITOR, auditor_account.address))
-    office.execute(office.ops.bind_company_account(company_account.address, COMPANY_A))
+    office.execute(office.ops.bind_company_account(company_account.address, COMPANY_A, COMPANY_A_NAME))
     program = office.execute(
         office.ops.create_program(ProgramTerms(name=f"R&D on {evm_version}", year=2024, budget=BUDGET,
                                                per_project_cap=CAP, metadata_hash=doc(evm_version)))

@@ -35,6 +35,7 @@ from registry.web.app import create_app
 from registry.web.i18n import Language, Translator
 from tests.api.conftest import IndexedRegistry
 from tests.helpers.api import all_items
+from tests.helpers.registry import second_auditor_key
 from tests.web.conftest import DESKTOP, SCREENSHOTS, ReviewedMilestone
 
 KO = Translator(Language.KOREAN)
@@ -52,8 +53,8 @@ def _serve(settings: Settings) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def restricted(indexed: IndexedRegistry, reviewed: ReviewedMilestone, w3: Web3) -> Iterator[IndexedRegistry]:
-    """The portal's registry with an evaluation that restricts a company (the demo sets none); the
-    chain is reverted and the database follows it back after the module."""
+    """The portal's registry with an evaluation that restricts a company, confirmed by the second auditor
+    (the demo sets none); the chain is reverted and the database follows it back after the module."""
     snapshot = w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
     try:
         auditor = RegistryClient(w3, indexed.manifest, account=dev_account(1))
@@ -61,7 +62,10 @@ def restricted(indexed: IndexedRegistry, reviewed: ReviewedMilestone, w3: Web3) 
         result = AuditResult(
             grade=Grade.VERY_POOR, findings_hash=keccak(text="chain-check:findings"), restricted_until=until
         )
-        auditor.execute(auditor.ops.record_audit(2, result))
+        audit_id = auditor.execute(auditor.ops.record_audit(2, result)).record.audit_id
+        # A restriction takes effect once a second auditor confirms it.
+        second = RegistryClient(w3, indexed.manifest, account=second_auditor_key())
+        second.execute(second.ops.confirm_sanction(audit_id))
         indexed.index()
         yield indexed
     finally:

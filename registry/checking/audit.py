@@ -127,6 +127,11 @@ def chain_keys(node: Node, addresses: RegistryAddresses, kind: str, block: int) 
             "0x" + bytes(a["companyId"]).hex() for a in logged("GrantRegistry", "CompanyRestrictionSet")
         )
         yield from ({"companyId": company} for company in companies)
+    elif kind == "company":
+        named = dict.fromkeys("0x" + bytes(a["companyId"]).hex() for a in logged("GrantRegistry", "CompanyNamed"))
+        yield from ({"companyId": company} for company in named)
+    elif kind == "objection":
+        yield from ({"objectionId": n} for n in range(1, count("OutcomeRegistry", "objectionCount") + 1))
     elif kind == "batch":
         yield from ({"root": "0x" + bytes(a["root"]).hex()} for a in logged("GrantRegistry", "BatchAnchored"))
 

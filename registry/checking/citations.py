@@ -131,6 +131,8 @@ CITING_ARGUMENTS: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
     ("OutcomeRegistry", "CommercializationCommitted"): (("evidenceHash",), "submitter"),
     ("OutcomeRegistry", "CommercializationVerified"): (("noteHash",), "auditor"),
     ("OutcomeRegistry", "CommercializationDisputed"): (("reasonHash",), "auditor"),
+    ("OutcomeRegistry", "ObjectionFiled"): (("evidenceHash",), "company"),
+    ("OutcomeRegistry", "ObjectionResolved"): (("reasonHash",), "auditor"),
 }
 
 

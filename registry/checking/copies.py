@@ -51,6 +51,8 @@ ROUTES: dict[str, KindRoutes] = {
     "role-member": KindRoutes("/api/v1/members", None, ("roleId", "account")),
     "company-account": KindRoutes("/api/v1/members/companies", None, ("account",)),
     "company-restriction": KindRoutes("/api/v1/members/restrictions", None, ("companyId",)),
+    "company": KindRoutes("/api/v1/companies", "/api/v1/companies/{companyId}", ("companyId",)),
+    "objection": KindRoutes("/api/v1/objections", "/api/v1/objections/{objectionId}", ("objectionId",)),
     "batch": KindRoutes("/api/v1/batches", "/api/v1/batches/{root}", ("root",)),
     # The anchor book: listed by its entries, shown in full (citations too) by the verify answer.
     "document": KindRoutes("/api/v1/documents", "/api/v1/verify/{sha256}", ("sha256",)),

@@ -12,6 +12,7 @@ one record at one block.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -71,6 +72,8 @@ class ChainEvidence:
     events: list[LoggedEvent]
     block_times: dict[int, int]
     relays: list[Relay] = field(default_factory=list)
+    #: The kind's other views (`views` in records.json), by name, asked at the same block.
+    views: dict[str, dict[str, Any] | None] = field(default_factory=dict)
 
 
 # ---- the record from the chain ------------------------------------------------------------------
@@ -106,15 +109,21 @@ def parse_key(kind: str, key: Mapping[str, Any]) -> dict[str, Any]:
     return parsed
 
 
+def _equal_argument(value: Any, wanted: Any) -> bool:
+    if isinstance(wanted, str):
+        return isinstance(value, str) and value.lower() == wanted.lower()
+    return bool(value == wanted)
+
+
 def _matches(event: LoggedEvent, rule: Mapping[str, Any], key: Mapping[str, Any]) -> bool:
     if event.contract != rule["contract"] or event.name != rule["event"]:
         return False
-    for argument, key_field in rule["where"].items():
-        value, wanted = event.args.get(argument), key[key_field]
-        if isinstance(wanted, str):
-            if not isinstance(value, str) or value.lower() != wanted.lower():
-                return False
-        elif value != wanted:
+    if not all(_equal_argument(event.args.get(a), key[k]) for a, k in rule["where"].items()):
+        return False
+    # `match`: arguments the event does not index, held to a key field or a constant after decoding.
+    for argument, wanted in rule.get("match", {}).items():
+        expected = json.loads(wanted[6:]) if wanted.startswith("const:") else key[wanted]
+        if not _equal_argument(event.args.get(argument), expected):
             return False
     return True
 
@@ -154,8 +163,14 @@ def encode_value(value: Any, encoding: str) -> Any:
         return None if int(value) == 0 else int(value)
     if encoding == "text":
         return _text(value)
+    if encoding == "text?":
+        return None if _text(value) == "" else _text(value)
     if encoding == "address":
         return str(to_checksum_address(value))
+    if encoding == "address?":
+        return None if int(str(value), 16) == 0 else str(to_checksum_address(value))
+    if encoding.startswith("is:"):
+        return int(value) == int(encoding[3:])
     if encoding == "hash":
         return _hex(value)
     if encoding == "hash?":
@@ -184,27 +199,66 @@ def _path(values: Mapping[str, Any] | None, path: str) -> Any:
     return current
 
 
-def _value(rule: str, key: Mapping[str, Any], view: Mapping[str, Any] | None,
-           created: LoggedEvent | None, last: LoggedEvent | None, event: LoggedEvent | None) -> Any:  # fmt: skip
-    source, encoding = rule.rsplit("|", 1)
+@dataclass(frozen=True)
+class _Sources:
+    """What a rule's source can read: the key, the kind's views, and the events at hand (the record's
+    creating and last events, a history item's event, the first event of each `singles` entry)."""
+
+    key: Mapping[str, Any]
+    view: Mapping[str, Any] | None = None
+    views: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
+    events: Mapping[str, LoggedEvent | None] = field(default_factory=dict)
+    block_times: Mapping[int, int] = field(default_factory=dict)
+
+
+_MISSING = object()  # a source whose event is not there: the field is null
+
+
+def _raw(source: str, sources: _Sources) -> Any:
     kind, _, name = source.partition(":")
     if kind == "const":
         return json.loads(name)
     if kind == "key":
-        raw = key[name]
-    elif kind == "view":
-        raw = _path(view, name)
-    elif kind == "diff":
+        return sources.key[name]
+    if kind == "view":
+        return _path(sources.view, name)
+    if kind == "views":
+        view_name, _, inner = name.partition(".")
+        answered = sources.views.get(view_name)
+        return _MISSING if answered is None else _path(answered, inner)
+    if kind == "diff":
         first, second = name.split(",")
-        raw = _path(view, first) - _path(view, second)
-    elif kind in ("created", "last", "event"):
-        chosen = {"created": created, "last": last, "event": event}[kind]
-        if chosen is None:
-            return None
-        raw = chosen.args[name]
-    else:
-        raise ValueError(f"unknown source {source!r}")
+        return _path(sources.view, first) - _path(sources.view, second)
+    if kind == "plusdays":
+        start, days = (_raw(part, sources) for part in name.split("+"))
+        return _MISSING if _MISSING in (start, days) else int(start) + int(days) * 86_400
+    if kind == "at":
+        event = sources.events.get(name)
+        return _MISSING if event is None else sources.block_times[event.block_number]
+    if kind in ("created", "last", "event", "single"):
+        event_name, argument = (kind, name) if kind != "single" else tuple(name.split(".", 1))
+        event = sources.events.get(event_name)
+        return _MISSING if event is None else _path(event.args, argument)
+    raise ValueError(f"unknown source {source!r}")
+
+
+def _value(rule: str, sources: _Sources) -> Any:
+    source, encoding = rule.rsplit("|", 1)
+    raw = _raw(source, sources)
+    if raw is _MISSING:
+        return None
+    if source.startswith("const:"):
+        return raw
     return encode_value(raw, encoding)
+
+
+def _set(record: dict[str, Any], dotted: str, value: Any) -> None:
+    """`rules.followUpYears` sets `record["rules"]["followUpYears"]`."""
+    *parents, last = dotted.split(".")
+    holder = record
+    for part in parents:
+        holder = holder.setdefault(part, {})
+    holder[last] = value
 
 
 def _signer(evidence: ChainEvidence, event: LoggedEvent) -> str | None:
@@ -230,9 +284,17 @@ def provenance(evidence: ChainEvidence, event: LoggedEvent) -> dict[str, Any]:
 def _item(
     evidence: ChainEvidence, rule: Mapping[str, Any], key: Mapping[str, Any], event: LoggedEvent
 ) -> dict[str, Any]:
-    item = {name: _value(field_rule, key, None, None, None, event) for name, field_rule in rule["item"].items()}
+    sources = _Sources(key, events={"event": event}, block_times=evidence.block_times)
+    item: dict[str, Any] = {}
+    for name, field_rule in rule["item"].items():
+        _set(item, name, _value(field_rule, sources))
     item["provenance"] = provenance(evidence, event)
     return item
+
+
+def _hidden_rules(spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    hidden = spec.get("hidden")
+    return [] if hidden is None else list(hidden) if isinstance(hidden, list) else [hidden]
 
 
 def derive(kind: str, key: Mapping[str, Any], evidence: ChainEvidence) -> dict[str, Any] | None:
@@ -245,10 +307,18 @@ def derive(kind: str, key: Mapping[str, Any], evidence: ChainEvidence) -> dict[s
     created = created_events[0]
     touching = _events(evidence, [*spec["created"], *spec["changes"]], key)
     last = touching[-1]
-    record = {name: _value(rule, key, evidence.view, created, last, None) for name, rule in spec["fields"].items()}
-    hidden = spec.get("hidden")
-    if hidden and record[hidden["when"]] == hidden["equals"]:
-        record.update(dict.fromkeys(hidden["fields"]))
+    events: dict[str, LoggedEvent | None] = {"created": created, "last": last}
+    for name, rules in spec.get("singles", {}).items():
+        found_single = _events(evidence, rules, key)
+        events[name] = found_single[0] if found_single else None
+    sources = _Sources(key, evidence.view, evidence.views, events, evidence.block_times)
+    record: dict[str, Any] = {}
+    for name, rule in spec["fields"].items():
+        _set(record, name, _value(rule, sources))
+    for hidden in _hidden_rules(spec):
+        shown = record[hidden["when"]]
+        if shown == hidden.get("equals", _MISSING) or shown in hidden.get("in", []):
+            record.update(dict.fromkeys(hidden["fields"]))
     record["provenance"] = provenance(evidence, created)
     if spec["lastChange"]:
         record["lastChange"] = provenance(evidence, last)
@@ -298,16 +368,33 @@ def _event_key(item: Any) -> tuple[str, Any] | None:
     return None
 
 
-def _compare(copy: Any, chain: Any, path: str, differences: list[Difference], unchecked: list[str]) -> int:
+@dataclass
+class _Tally:
+    differences: list[Difference] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
+    derived: list[str] = field(default_factory=list)
+    #: The kind's derived fields (`derived` in records.json), list positions written `[]`.
+    declared: frozenset[str] = frozenset()
+
+
+def _general(path: str) -> str:
+    return re.sub(r"\[\+?\d+\]", "[]", path)
+
+
+def _compare(copy: Any, chain: Any, path: str, tally: _Tally) -> int:
     """Appends the differences below `path`; returns how many values were compared."""
+    differences = tally.differences
     if isinstance(copy, Mapping) and isinstance(chain, Mapping):
         compared = 0
         for name, value in copy.items():
             where = f"{path}.{name}" if path else name
-            if name not in chain:
-                unchecked.append(where)
+            if _general(where) in tally.declared:
+                tally.derived.append(where)
                 continue
-            compared += _compare(value, chain[name], where, differences, unchecked)
+            if name not in chain:
+                tally.unchecked.append(where)
+                continue
+            compared += _compare(value, chain[name], where, tally)
         return compared
     if (
         isinstance(copy, list)
@@ -322,7 +409,7 @@ def _compare(copy: Any, chain: Any, path: str, differences: list[Difference], un
                 differences.append(Difference(f"{path}[{n}]", item, None))
                 compared += 1
             else:
-                compared += _compare(item, on_chain[item_key][1], f"{path}[{n}]", differences, unchecked)
+                compared += _compare(item, on_chain[item_key][1], f"{path}[{n}]", tally)
         for item_key, (n, item) in on_chain.items():
             if item_key not in in_copy:
                 differences.append(Difference(f"{path}[+{n}]", None, item))
@@ -349,6 +436,9 @@ class RecordComparison:
     compared: int
     unchecked: list[str]
     chain: dict[str, Any] | None
+    #: Fields of the copy the kind declares derived (aggregates of other records, each checked on its
+    #: own): neither compared nor unchecked, and said as such.
+    derived: list[str] = field(default_factory=list)
 
     def words(self) -> str:
         where = f"chain {self.chain_id} at block {self.block_number:,}"
@@ -356,10 +446,16 @@ class RecordComparison:
         if self.verdict == "not-on-chain":
             return f"{label}: the chain has no such record ({where})"
         if self.verdict == "matches":
-            return f"{label}: matches the chain, {self.compared} value(s) compared ({where})"
+            return f"{label}: matches the chain, {self.compared} value(s) compared ({where}){self._derived_words()}"
         return f"{label}: {len(self.differences)} difference(s) with the chain ({where}): " + "; ".join(
             d.words() for d in self.differences
-        )
+        ) + self._derived_words()
+
+    def _derived_words(self) -> str:
+        if not self.derived:
+            return ""
+        return "; derived from other records, each checked on its own: " + ", ".join(dict.fromkeys(
+            _general(p) for p in self.derived))
 
 
 def compare(
@@ -375,8 +471,9 @@ def compare_values(
     chain_id: int, block_number: int,
 ) -> RecordComparison:
     """The copy's values against the chain's (None: the record is not there), field by field."""
-    differences: list[Difference] = []
-    unchecked: list[str] = []
+    declared = frozenset(record_spec()["kinds"].get(kind, {}).get("derived", {}))
+    tally = _Tally(declared=declared)
+    differences = tally.differences
     if chain is None:
         verdict: RecordVerdict = "not-on-chain"
         compared = 0
@@ -386,10 +483,10 @@ def compare_values(
         verdict, compared = "differs", 1
         differences.append(Difference("", None, dict(chain)))
     else:
-        compared = _compare(dict(copy), dict(chain), "", differences, unchecked)
+        compared = _compare(dict(copy), dict(chain), "", tally)
         verdict = "differs" if differences else "matches"
-    return RecordComparison(kind, dict(key), chain_id, block_number, verdict, differences, compared, unchecked,
-                            None if chain is None else dict(chain))  # fmt: skip
+    return RecordComparison(kind, dict(key), chain_id, block_number, verdict, differences, compared, tally.unchecked,
+                            None if chain is None else dict(chain), tally.derived)  # fmt: skip
 
 
 # ---- asking a node --------------------------------------------------------------------------------
@@ -481,6 +578,18 @@ def read_raw_evidence(
                 **_raw_log(raw),
             }
     ordered = [logs[p] for p in sorted(logs)]
+    views: dict[str, str | None] = {}
+    for name, asked_view in spec.get("views", {}).items():
+        so_far = evidence_from_raw({"kind": kind, "chainId": 0, "blockNumber": block, "view": result, "logs": ordered,
+                                    "blockTimes": {}, "views": views})  # fmt: skip
+        arguments = view_arguments(kind, name, parsed, so_far)
+        other = view_function(asked_view.get("contract", spec["contract"]), asked_view["function"])
+        try:
+            views[name] = None if arguments is None else node.call(
+                addresses.of(asked_view.get("contract", spec["contract"])), other.calldata(arguments), block
+            )
+        except CallReverted:
+            views[name] = None
     blocks = sorted({int(log["blockNumber"], 16) for log in ordered})
     relays = []
     if addresses.forwarder is not None:
@@ -493,10 +602,32 @@ def read_raw_evidence(
         "blockNumber": block,
         "kind": kind,
         "view": result,
+        "views": views,
         "logs": ordered,
         "blockTimes": {str(number): node.block(number).timestamp for number in blocks},
         "relays": relays,
     }
+
+
+def view_arguments(kind: str, name: str, key: Mapping[str, Any], evidence: ChainEvidence) -> list[Any] | None:
+    """The arguments of the kind's view `name` (records.json `views`), from the key, the main view,
+    the views before it and the record's events; None when one of them is not there (no such record,
+    or no such event)."""
+    spec = kind_spec(kind)
+    created = _events(evidence, spec["created"], key)
+    touching = _events(evidence, [*spec["created"], *spec["changes"]], key)
+    events = {"created": created[0] if created else None, "last": touching[-1] if touching else None}
+    sources = _Sources(key, evidence.view, evidence.views, events)
+    arguments = []
+    for source in spec["views"][name]["args"]:
+        try:
+            value = _raw(source if ":" in source else f"key:{source}", sources)
+        except (KeyError, TypeError):  # a view not answered (None) or without that value
+            return None
+        if value is _MISSING:
+            return None
+        arguments.append(value)
+    return arguments
 
 
 def _raw_log(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -516,6 +647,11 @@ def evidence_from_raw(raw: Mapping[str, Any]) -> ChainEvidence:
     spec = kind_spec(raw["kind"])
     view = view_function(spec["contract"], spec["view"]["function"])
     values = None if raw["view"] is None else view.decode_result(raw["view"])
+    views: dict[str, dict[str, Any] | None] = {}
+    for name, answer in raw.get("views", {}).items():
+        asked = spec["views"][name]
+        other = view_function(asked.get("contract", spec["contract"]), asked["function"])
+        views[name] = None if answer is None else other.decode_result(answer)
     events = []
     for log in raw["logs"]:
         logged = decode_log(log["contract"], log)
@@ -530,7 +666,7 @@ def evidence_from_raw(raw: Mapping[str, Any]) -> ChainEvidence:
                 Relay(logged.transaction_hash, logged.log_index, str(to_checksum_address(logged.args["signer"])))
             )
     times = {int(number): int(seconds) for number, seconds in raw["blockTimes"].items()}
-    return ChainEvidence(int(raw["chainId"]), int(raw["blockNumber"]), values, events, times, relays)
+    return ChainEvidence(int(raw["chainId"]), int(raw["blockNumber"]), values, events, times, relays, views)
 
 
 def forwarder_of(node: Node, grant_registry: str, block: int) -> str:

@@ -1,5 +1,5 @@
 """Checking fixtures: the API package's indexed registry (the session chain with demo activity),
-plus a participation restriction, so that every record kind has records to check."""
+plus a participation restriction (confirmed by a second auditor), so that every record kind has records to check."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from registry.chain.devkeys import dev_account
 from registry.domain.enums import Grade
 from registry.domain.records import AuditResult
 from tests.api.conftest import IndexedRegistry, indexed  # noqa: F401 - the fixture, reused for this package
+from tests.helpers.registry import second_auditor_key
 
 
 @pytest.fixture(scope="package")
@@ -26,7 +27,9 @@ def registry_copy(indexed: IndexedRegistry, w3: Web3) -> Iterator[IndexedRegistr
         until = int(w3.eth.get_block("latest")["timestamp"]) + 400 * 24 * 3600
         result = AuditResult(grade=Grade.VERY_POOR, findings_hash=keccak(text="checking:findings"),
                              restricted_until=until)  # fmt: skip
-        auditor.execute(auditor.ops.record_audit(2, result))
+        audit_id = auditor.execute(auditor.ops.record_audit(2, result)).record.audit_id
+        second = RegistryClient(w3, indexed.manifest, account=second_auditor_key())
+        second.execute(second.ops.confirm_sanction(audit_id))  # in effect only once a second auditor confirms
         indexed.index()
         yield indexed
     finally:

@@ -1,6 +1,6 @@
 // The browser's side of the shared record vectors: reads a vectors file (tests/checking/vectors/
 // records.json), runs each case through registry/web/static/record-check.js as the page does, and
-// prints one JSON array, per case {name, verdict, chain, differences: [paths]}, for the pytest that
+// prints one JSON array, per case {name, verdict, chain, differences: [paths], derived: [paths]}, for the pytest that
 // holds it equal to registry/checking/records.py's answers.
 //
 //   node tests/checking/run_record_vectors.mjs tests/checking/vectors/records.json
@@ -28,6 +28,6 @@ const checker = createChecker({
 const answers = read(file).cases.map((c) => {
   const evidence = checker.evidenceOf(c.kind, c.evidence);
   const result = compareRecord(checker, c.kind, c.key, c.copy === undefined ? null : c.copy, evidence);
-  return { name: c.name, verdict: result.verdict, chain: result.chain, differences: result.differences.map((d) => d.path) };
+  return { name: c.name, verdict: result.verdict, chain: result.chain, differences: result.differences.map((d) => d.path), derived: result.derived };
 });
 process.stdout.write(JSON.stringify(answers) + "\n");

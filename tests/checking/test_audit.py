@@ -50,7 +50,8 @@ def test_the_honest_copy_matches_the_chain_record_for_record(registry_copy: Inde
     assert summary["differing"] == 0 and summary["records"] == summary["matching"] > 50
     assert {r["kind"] for r in summary["results"]} >= {"program", "project", "milestone", "outcome", "report",
                                                         "evaluation", "role-member", "company-account",
-                                                        "company-restriction", "batch"}  # fmt: skip
+                                                        "company-restriction", "batch", "company",
+                                                        "objection"}  # fmt: skip
 
 
 def _one(sql: str) -> Callable[[sqlite3.Connection], Any]:
@@ -76,6 +77,17 @@ LIES: list[tuple[str, list[str], tuple[str, str]]] = [
                         "(SELECT min(report_id) FROM commercialization_reports WHERE status != 1)"],
      ("report", "sales")),
     ("a participation restriction deleted", ["DELETE FROM company_restrictions"], ("company-restriction", "")),
+    ("a company name", ["UPDATE companies SET name = '(주)다른이름' WHERE company_id = (SELECT min(company_id) "
+                        "FROM companies)"],
+     ("company", "name")),
+    ("a pending sanction shown in effect", ["UPDATE audits SET sanction_status = 2 WHERE sanction_status = 1"],
+     ("evaluation", "sanction.status")),
+    ("an open objection deleted", ["DELETE FROM objections WHERE status = 1"], ("objection", "")),
+    ("a target", ["UPDATE projects SET target_papers = target_papers + 1 WHERE project_id = 1"],
+     ("project", "targets.papers")),
+    ("an outcome's SCI flag", ["UPDATE outcomes SET sci_indexed = NOT sci_indexed WHERE outcome_id = "
+                               "(SELECT min(outcome_id) FROM outcomes WHERE sci_indexed IS NOT NULL)"],
+     ("outcome", "details.sciIndexed")),
 ]  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy as copying
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ from registry.checking.records import (
     forwarder_of,
     read_raw_evidence,
 )
+from registry.checking.spec import record_spec
 from registry.settings import PROJECT_ROOT
 from tests.api.conftest import IndexedRegistry
 from tests.helpers.api import all_items
@@ -49,13 +51,27 @@ def _lies(kind: str, record: dict[str, Any]) -> list[tuple[str, dict[str, Any] |
     """The ways the issue's dishonest operator changed the SQL copy, as they show in a record's JSON."""
     lied: list[tuple[str, dict[str, Any] | None]] = []
 
-    def changed(name: str, **fields: Any) -> None:
-        lied.append((name, {**copying.deepcopy(record), **fields}))
+    def changed(lie: str, **fields: Any) -> None:
+        lied.append((lie, {**copying.deepcopy(record), **fields}))
 
     if kind == "program":
         changed("a grant budget raised", budget=str(int(record["budget"]) + 1_000_000))
     if kind == "project":
         changed("a grant amount changed", amount=str(int(record["amount"]) * 2))
+        if record.get("targets") is not None:
+            changed("a target changed", targets={**record["targets"], "papers": record["targets"]["papers"] + 1})
+    if kind in ("company", "project") and record.get("name", record.get("companyName")) is not None:
+        field = "name" if kind == "company" else "companyName"
+        changed("a company name changed", **{field: record[field] + " (renamed by hand)"})
+    if kind == "evaluation" and record["sanction"]["status"] == "pending":
+        changed("a pending sanction shown in effect", sanction={**record["sanction"], "status": "in-effect"})
+    if kind in ("milestone", "report", "evaluation") and any(o["open"] for o in record.get("objections", [])):
+        changed("an open objection deleted", objections=[o for o in record["objections"] if not o["open"]])
+    if kind == "objection" and record["open"]:
+        lied.append(("an open objection deleted", None))
+    if kind == "outcome" and record.get("details") is not None:
+        changed("an outcome's SCI flag flipped",
+                details={**record["details"], "sciIndexed": not record["details"]["sciIndexed"]})  # fmt: skip
     if kind == "milestone" and any(step["status"] == "rejected" for step in record["history"]):
         changed("a rejection deleted from the history",
                 history=[s for s in record["history"] if s["status"] != "rejected"])  # fmt: skip
@@ -97,7 +113,8 @@ def written(registry_copy: IndexedRegistry) -> Iterator[None]:
             detailed = [api.get(p).json() if (p := routes.detail(key_of(kind, i))) else i for i in items]
             detailed.sort(key=lambda r: -len(json.dumps(r)))
             chosen = detailed[:1]
-            for wanted in ('"signer": "0x', '"revocation": {', '"sales": "'):
+            for wanted in ('"signer": "0x', '"revocation": {', '"sales": "', '"open": true', '"status": "pending"',
+                           '"sciIndexed": true'):
                 found = [r for r in detailed if wanted in json.dumps(r) and r not in chosen]
                 if found and not any(wanted in json.dumps(r) for r in chosen):
                     chosen.append(found[0])
@@ -110,7 +127,8 @@ def written(registry_copy: IndexedRegistry) -> Iterator[None]:
                         "name": f"{kind} {json.dumps(key)}: {name}", "kind": kind, "key": key, "evidence": raw,
                         "copy": lie,
                         "expected": {"verdict": result.verdict, "chain": result.chain,
-                                     "differences": [d.path for d in result.differences]},
+                                     "differences": [d.path for d in result.differences],
+                                     "derived": result.derived},
                     })  # fmt: skip
         missing = {"programId": 999_999}
         raw = read_raw_evidence(node, addresses, "program", missing, head)
@@ -118,7 +136,8 @@ def written(registry_copy: IndexedRegistry) -> Iterator[None]:
         result = compare("program", missing, forged, evidence_from_raw(raw))
         cases.append({"name": "a program the chain does not have", "kind": "program", "key": missing,
                       "evidence": raw, "copy": forged,
-                      "expected": {"verdict": result.verdict, "chain": None, "differences": [""]}})  # fmt: skip
+                      "expected": {"verdict": result.verdict, "chain": None, "differences": [""],
+                                   "derived": []}})  # fmt: skip
     VECTORS.parent.mkdir(exist_ok=True)
     VECTORS.write_text(json.dumps({"format": "rnd-registry-record-vectors/1", "cases": cases}, indent=1,
                                   ensure_ascii=False) + "\n", encoding="utf-8")  # fmt: skip
@@ -132,8 +151,20 @@ def test_the_vectors_cover_every_record_kind_and_every_kind_of_lie(written: None
     assert verdicts == {"matches", "differs", "not-on-chain"}
     names = " ".join(c["name"] for c in cases)
     for lie in ("budget raised", "amount changed", "rejection deleted", "type changed", "revocation deleted",
-                "sales figure raised", "restriction deleted", "forged anchoring"):  # fmt: skip
+                "sales figure raised", "restriction deleted", "forged anchoring", "company name changed",
+                "pending sanction shown in effect", "open objection deleted", "target changed",
+                "SCI flag flipped"):  # fmt: skip
         assert lie in names, f"no vector for {lie}"
+
+
+def test_derived_fields_are_said_as_derived_and_only_where_declared(written: None) -> None:
+    cases = {c["name"]: c for c in _cases()}
+    [project] = [c for n, c in cases.items() if n.startswith("project ") and n.endswith("honest copy")][:1]
+    assert {"results", "followUp"} <= set(project["expected"]["derived"])
+    for case in cases.values():
+        declared = record_spec()["kinds"][case["kind"]].get("derived", {})
+        for path in case["expected"]["derived"]:
+            assert re.sub(r"\[\+?\d+\]", "[]", path) in declared, (case["name"], path)
 
 
 def test_the_python_checker_answers_every_vector(written: None) -> None:
@@ -142,6 +173,7 @@ def test_the_python_checker_answers_every_vector(written: None) -> None:
         assert result.verdict == case["expected"]["verdict"], case["name"]
         assert result.chain == case["expected"]["chain"], case["name"]
         assert [d.path for d in result.differences] == case["expected"]["differences"], case["name"]
+        assert result.derived == case["expected"]["derived"], case["name"]
         if case["name"].endswith("honest copy"):
             assert result.verdict == "matches" and result.unchecked == [], case["name"]
         else:
@@ -160,3 +192,4 @@ def test_the_browser_checker_answers_every_vector_as_the_python_one(written: Non
         assert got["verdict"] == case["expected"]["verdict"], case["name"]
         assert got["chain"] == case["expected"]["chain"], case["name"]
         assert got["differences"] == case["expected"]["differences"], case["name"]
+        assert got["derived"] == case["expected"]["derived"], case["name"]

@@ -408,9 +408,15 @@ function start(config) {
         const relayed = await cached(relayCache, number, () => logs(url, forwarder, [checker.relayTopic()], number, number));
         for (const log of relayed) relays.push({ ...log, contract: "RegistryForwarder" });
       }
-      return checker.evidenceOf(kind, {
-        chainId, blockNumber: block, view: view && view.reverted ? null : view, logs: found, blockTimes, relays,
-      });
+      const raw = { chainId, blockNumber: block, view: view && view.reverted ? null : view, logs: found, blockTimes, relays, views: {} };
+      // The kind's other views, at the same block, each with arguments from what was answered before it.
+      for (const name of checker.viewNames(kind)) {
+        const call = checker.viewCall(kind, name, key, checker.evidenceOf(kind, raw));
+        const answer = call === null ? null
+          : await rpc(url, "eth_call", [{ to: addressOf[call.contract], data: call.data }, hexBlock(block)]);
+        raw.views[name] = answer && answer.reverted ? null : answer;
+      }
+      return checker.evidenceOf(kind, raw);
     }
 
     const results = [];

@@ -68,7 +68,9 @@ export function createChecker({ ethers, spec, abi }) {
       case "id?": return BigInt(value) === 0n ? null : Number(value);
       // As the indexer stores strings: NUL becomes U+FFFD.
       case "text": return String(value).split("\u0000").join("\ufffd");
+      case "text?": return String(value) === "" ? null : String(value).split("\u0000").join("\ufffd");
       case "address": return ethers.getAddress(value);
+      case "address?": return isZero(value) ? null : ethers.getAddress(value);
       case "hash": return String(value).toLowerCase();
       case "hash?": return isZero(value) ? null : String(value).toLowerCase();
       case "hashes": return Array.from(value).filter((v) => !isZero(v)).map((v) => String(v).toLowerCase());
@@ -80,6 +82,7 @@ export function createChecker({ ethers, spec, abi }) {
       }
       case "json": return value;
       default:
+        if (encoding.startsWith("is:")) return BigInt(value) === BigInt(encoding.slice(3));
         if (encoding.startsWith("enum:")) {
           const names = spec.enums[encoding.slice(5)];
           const number = Number(value);
@@ -98,26 +101,67 @@ export function createChecker({ ethers, spec, abi }) {
     return current;
   }
 
-  function fieldValue(rule, key, view, created, last, event) {
-    const bar = rule.lastIndexOf("|");
-    const source = rule.slice(0, bar);
-    const encoding = rule.slice(bar + 1);
+  // A source whose event (or view) is not there: the field is null.
+  const MISSING = Symbol("missing");
+
+  /** The raw value of a rule's source (records.py `_raw`). `sources`: { key, view, views (by name),
+   * events (created, last, event, and the first event of each `singles` entry, by name), blockTimes }. */
+  function rawValue(source, sources) {
     const colon = source.indexOf(":");
     const kind = colon < 0 ? source : source.slice(0, colon);
     const name = colon < 0 ? "" : source.slice(colon + 1);
-    let raw;
     if (kind === "const") return JSON.parse(name);
-    if (kind === "key") raw = key[name];
-    else if (kind === "view") raw = path(view, name);
-    else if (kind === "diff") {
+    if (kind === "key") return sources.key[name];
+    if (kind === "view") return path(sources.view, name);
+    if (kind === "views") {
+      const dot = name.indexOf(".");
+      const answered = (sources.views || {})[dot < 0 ? name : name.slice(0, dot)];
+      return answered === null || answered === undefined ? MISSING : path(answered, dot < 0 ? "" : name.slice(dot + 1));
+    }
+    if (kind === "diff") {
       const [first, second] = name.split(",");
-      raw = BigInt(path(view, first)) - BigInt(path(view, second));
-    } else if (kind === "created" || kind === "last" || kind === "event") {
-      const chosen = { created, last, event }[kind];
-      if (chosen === null || chosen === undefined) return null;
-      raw = chosen.args[name];
-    } else throw new Error(`unknown source ${JSON.stringify(source)}`);
-    return encodeValue(raw, encoding);
+      return BigInt(path(sources.view, first)) - BigInt(path(sources.view, second));
+    }
+    if (kind === "plusdays") {
+      const [start, days] = name.split("+").map((part) => rawValue(part, sources));
+      return start === MISSING || days === MISSING ? MISSING : BigInt(start) + BigInt(days) * 86400n;
+    }
+    const events = sources.events || {};
+    if (kind === "at") {
+      const event = events[name];
+      if (event === null || event === undefined) return MISSING;
+      const seconds = sources.blockTimes[String(event.blockNumber)];
+      if (seconds === undefined) throw new Error(`no time for block ${event.blockNumber}`);
+      return seconds;
+    }
+    if (kind === "created" || kind === "last" || kind === "event" || kind === "single") {
+      const dot = name.indexOf(".");
+      const [eventName, argument] = kind === "single" ? [name.slice(0, dot), name.slice(dot + 1)] : [kind, name];
+      const event = events[eventName];
+      if (event === null || event === undefined) return MISSING;
+      return path(event.args, argument);
+    }
+    throw new Error(`unknown source ${JSON.stringify(source)}`);
+  }
+
+  function fieldValue(rule, sources) {
+    const bar = rule.lastIndexOf("|");
+    const source = rule.slice(0, bar);
+    const raw = rawValue(source, sources);
+    if (raw === MISSING) return null;
+    if (source.startsWith("const:")) return raw;
+    return encodeValue(raw, rule.slice(bar + 1));
+  }
+
+  // `rules.followUpYears` sets record.rules.followUpYears.
+  function setField(record, dotted, value) {
+    const parts = dotted.split(".");
+    let holder = record;
+    for (const part of parts.slice(0, -1)) {
+      if (!Object.prototype.hasOwnProperty.call(holder, part)) holder[part] = {};
+      holder = holder[part];
+    }
+    holder[parts[parts.length - 1]] = value;
   }
 
   // ---- keys -------------------------------------------------------------------------------------
@@ -180,6 +224,40 @@ export function createChecker({ ethers, spec, abi }) {
     return { view, logs };
   }
 
+  /** The names of the kind's other views (records.json `views`), in the order they are asked. */
+  function viewNames(kind) {
+    return Object.keys(kindSpec(kind).views || {});
+  }
+
+  /** The call of the kind's view `name` (contract, calldata), its arguments from the key, the main
+   * view, the views before it and the record's events (`evidence` decoded so far); null when one is
+   * not there. As records.py's `view_arguments`. */
+  function viewCall(kind, name, key, evidence) {
+    const s = kindSpec(kind);
+    const asked = s.views[name];
+    const contract = asked.contract || s.contract;
+    const parsed = parseKey(kind, key);
+    const created = eventsOf(evidence, s.created, parsed);
+    const touching = eventsOf(evidence, [...s.created, ...s.changes], parsed);
+    const sources = {
+      key: parsed, view: evidence.view, views: evidence.views,
+      events: { created: created.length ? created[0] : null, last: touching.length ? touching[touching.length - 1] : null },
+      blockTimes: evidence.blockTimes,
+    };
+    const args = [];
+    for (const source of asked.args) {
+      let value;
+      try {
+        value = rawValue(source.includes(":") ? source : "key:" + source, sources);
+      } catch (_) {
+        return null; // a view not answered, or without that value
+      }
+      if (value === MISSING) return null;
+      args.push(value);
+    }
+    return { contract, data: interfaces[contract].encodeFunctionData(asked.function, args) };
+  }
+
   /** The topic of the forwarder's relays (`ExecutedForwardRequest`). */
   function relayTopic() {
     return interfaces.RegistryForwarder.getEvent("ExecutedForwardRequest").topicHash;
@@ -187,13 +265,17 @@ export function createChecker({ ethers, spec, abi }) {
 
   // ---- decoding what the node answered -----------------------------------------------------------
 
-  function decodeView(kind, result) {
+  function decodeResult(contract, functionName, result) {
     if (result === null || result === undefined) return null;
-    const s = kindSpec(kind);
-    const entry = abiEntry(s.contract, "function", s.view.function);
-    const values = interfaces[s.contract].decodeFunctionResult(s.view.function, result);
+    const entry = abiEntry(contract, "function", functionName);
+    const values = interfaces[contract].decodeFunctionResult(functionName, result);
     if (entry.outputs.length === 1 && entry.outputs[0].type === "tuple") return named(entry.outputs[0].components, values[0]);
     return named(entry.outputs, values);
+  }
+
+  function decodeView(kind, result) {
+    const s = kindSpec(kind);
+    return decodeResult(s.contract, s.view.function, result);
   }
 
   /** A raw log of a registry contract, decoded; null for a log its ABI does not declare. */
@@ -242,10 +324,17 @@ export function createChecker({ ethers, spec, abi }) {
     }
     const blockTimes = {};
     for (const [block, seconds] of Object.entries(raw.blockTimes || {})) blockTimes[String(number(block))] = Number(seconds);
+    const s = kindSpec(kind);
+    const views = {};
+    for (const [name, answer] of Object.entries(raw.views || {})) {
+      const asked = s.views[name];
+      views[name] = decodeResult(asked.contract || s.contract, asked.function, answer);
+    }
     return {
       chainId: number(raw.chainId),
       blockNumber: number(raw.blockNumber),
       view: decodeView(kind, raw.view),
+      views,
       events: ordered,
       blockTimes,
       relays,
@@ -262,7 +351,10 @@ export function createChecker({ ethers, spec, abi }) {
 
   function matches(event, rule, key) {
     if (event.contract !== rule.contract || event.name !== rule.event) return false;
-    return Object.entries(rule.where).every(([argument, keyField]) => argEquals(event.args[argument], key[keyField]));
+    if (!Object.entries(rule.where).every(([argument, keyField]) => argEquals(event.args[argument], key[keyField]))) return false;
+    // `match`: arguments the event does not index, held to a key field or a constant after decoding.
+    return Object.entries(rule.match || {}).every(([argument, wanted]) =>
+      argEquals(event.args[argument], wanted.startsWith("const:") ? JSON.parse(wanted.slice(6)) : key[wanted]));
   }
 
   function eventsOf(evidence, rules, key) {
@@ -291,7 +383,8 @@ export function createChecker({ ethers, spec, abi }) {
 
   function item(evidence, rule, key, event) {
     const out = {};
-    for (const [name, fieldRule] of Object.entries(rule.item)) out[name] = fieldValue(fieldRule, key, null, null, null, event);
+    const sources = { key, events: { event }, blockTimes: evidence.blockTimes };
+    for (const [name, fieldRule] of Object.entries(rule.item)) setField(out, name, fieldValue(fieldRule, sources));
     out.provenance = provenance(evidence, event);
     return out;
   }
@@ -311,9 +404,21 @@ export function createChecker({ ethers, spec, abi }) {
     if (evidence.view === null || created.length === 0) return null;
     const touching = eventsOf(evidence, [...s.created, ...s.changes], key);
     const last = touching[touching.length - 1];
+    const events = { created: created[0], last };
+    for (const [name, rules] of Object.entries(s.singles || {})) {
+      const found = eventsOf(evidence, rules, key);
+      events[name] = found.length ? found[0] : null;
+    }
+    const sources = { key, view: evidence.view, views: evidence.views || {}, events, blockTimes: evidence.blockTimes };
     const record = {};
-    for (const [name, rule] of Object.entries(s.fields)) record[name] = fieldValue(rule, key, evidence.view, created[0], last, null);
-    if (s.hidden && record[s.hidden.when] === s.hidden.equals) for (const name of s.hidden.fields) record[name] = null;
+    for (const [name, rule] of Object.entries(s.fields)) setField(record, name, fieldValue(rule, sources));
+    const hiddenRules = s.hidden === undefined ? [] : Array.isArray(s.hidden) ? s.hidden : [s.hidden];
+    for (const hidden of hiddenRules) {
+      const shown = record[hidden.when];
+      if (("equals" in hidden && shown === hidden.equals) || (hidden.in || []).includes(shown)) {
+        for (const name of hidden.fields) record[name] = null;
+      }
+    }
     record.provenance = provenance(evidence, created[0]);
     if (s.lastChange) record.lastChange = provenance(evidence, last);
     for (const [name, rules] of Object.entries(s.singles || {})) {
@@ -326,7 +431,7 @@ export function createChecker({ ethers, spec, abi }) {
     return record;
   }
 
-  return { kinds, kindSpec, parseKey, questions, relayTopic, decodeView, decodeLog, evidenceOf, derive, encodeValue };
+  return { kinds, kindSpec, parseKey, questions, viewNames, viewCall, relayTopic, decodeView, decodeLog, evidenceOf, derive, encodeValue };
 }
 
 // ---- comparing a copy with the chain's record (records.py `compare`) ------------------------------
@@ -361,16 +466,24 @@ function eventKey(item) {
   return "none";
 }
 
-function compareValues(copy, chain, where, differences, unchecked) {
+// A path with its list positions written `[]`, as records.json's `derived` names them.
+const general = (path) => path.replace(/\[\+?\d+\]/g, "[]");
+
+function compareValues(copy, chain, where, tally) {
+  const { differences } = tally;
   if (isMapping(copy) && isMapping(chain)) {
     let compared = 0;
     for (const [name, value] of Object.entries(copy)) {
       const at = where ? `${where}.${name}` : name;
-      if (!(name in chain)) {
-        unchecked.push(at);
+      if (tally.declared.has(general(at))) {
+        tally.derived.push(at);
         continue;
       }
-      compared += compareValues(value, chain[name], at, differences, unchecked);
+      if (!(name in chain)) {
+        tally.unchecked.push(at);
+        continue;
+      }
+      compared += compareValues(value, chain[name], at, tally);
     }
     return compared;
   }
@@ -386,7 +499,7 @@ function compareValues(copy, chain, where, differences, unchecked) {
         differences.push({ path: `${where}[${n}]`, copy: item, chain: null });
         compared += 1;
       } else {
-        compared += compareValues(item, onChain.get(key)[1], `${where}[${n}]`, differences, unchecked);
+        compared += compareValues(item, onChain.get(key)[1], `${where}[${n}]`, tally);
       }
     }
     for (const [key, [n, item]] of onChain) {
@@ -403,11 +516,12 @@ function compareValues(copy, chain, where, differences, unchecked) {
 
 /** The copy's record (its API JSON, or the part a page shows) against the chain's: `{ verdict
  * ("matches" | "differs" | "not-on-chain"), differences [{path, copy, chain}], compared, unchecked,
- * chain }`, as records.py's `compare`. `checker` from createChecker, `evidence` decoded. */
+ * derived (the copy's fields records.json declares derived from other records), chain }`, as
+ * records.py's `compare`. `checker` from createChecker, `evidence` decoded. */
 export function compareRecord(checker, kind, key, copy, evidence) {
   const chain = checker.derive(kind, checker.parseKey(kind, key), evidence);
-  const differences = [];
-  const unchecked = [];
+  const tally = { differences: [], unchecked: [], derived: [], declared: new Set(Object.keys(checker.kindSpec(kind).derived || {})) };
+  const { differences, unchecked } = tally;
   let verdict;
   let compared;
   if (chain === null) {
@@ -419,8 +533,8 @@ export function compareRecord(checker, kind, key, copy, evidence) {
     compared = 1;
     differences.push({ path: "", copy: null, chain });
   } else {
-    compared = compareValues(copy, chain, "", differences, unchecked);
+    compared = compareValues(copy, chain, "", tally);
     verdict = differences.length ? "differs" : "matches";
   }
-  return { kind, key, chainId: evidence.chainId, blockNumber: evidence.blockNumber, verdict, differences, compared, unchecked, chain };
+  return { kind, key, chainId: evidence.chainId, blockNumber: evidence.blockNumber, verdict, differences, compared, unchecked, derived: tally.derived, chain };
 }

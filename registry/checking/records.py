@@ -377,7 +377,9 @@ class _Tally:
     declared: frozenset[str] = frozenset()
 
 
-def _general(path: str) -> str:
+def general_path(path: str) -> str:
+    """A path with its list positions written `[]` (`objections[2].status` -> `objections[].status`), as
+    records.json's `derived` names fields."""
     return re.sub(r"\[\+?\d+\]", "[]", path)
 
 
@@ -388,7 +390,7 @@ def _compare(copy: Any, chain: Any, path: str, tally: _Tally) -> int:
         compared = 0
         for name, value in copy.items():
             where = f"{path}.{name}" if path else name
-            if _general(where) in tally.declared:
+            if general_path(where) in tally.declared:
                 tally.derived.append(where)
                 continue
             if name not in chain:
@@ -455,7 +457,7 @@ class RecordComparison:
         if not self.derived:
             return ""
         return "; derived from other records, each checked on its own: " + ", ".join(dict.fromkeys(
-            _general(p) for p in self.derived))
+            general_path(p) for p in self.derived))
 
 
 def compare(

@@ -21,7 +21,7 @@ from registry.chain.deployment import FORWARDER, GRANT_REGISTRY, OUTCOME_REGISTR
 from registry.checking.audit import AUDIT_KINDS, DOCUMENT, AuditScope, audit_copy, check_addresses, parse_document_key
 from registry.checking.copies import ApiCopy
 from registry.checking.node import Node
-from registry.checking.records import RecordComparison, RegistryAddresses, forwarder_of, parse_key
+from registry.checking.records import RecordComparison, RegistryAddresses, forwarder_of, general_path, parse_key
 from registry.cli.context import JsonOption
 from registry.cli.output import console, emit, errors, user_errors
 from registry.errors import ConfigurationError, RegistryError
@@ -102,6 +102,11 @@ def audit_copy_command(
             soft_wrap=True,
             highlight=False,
         )
+        derived = sorted({f"{r.kind} {general_path(path)}" for r in results for path in r.derived})
+        if derived:
+            words = ", ".join(derived)
+            console.print(f"derived from other records, each checked on its own (not compared): {escape(words)}",
+                          soft_wrap=True, highlight=False)  # fmt: skip
 
     emit(summary, as_json=as_json, text=text)
     if differing:
@@ -188,4 +193,5 @@ def _as_json(result: RecordComparison) -> dict[str, Any]:
         "compared": result.compared,
         "differences": [{"field": d.path, "copy": d.copy, "chain": d.chain} for d in result.differences],
         "notChecked": result.unchecked,
+        "derived": result.derived,
     }

@@ -48,6 +48,8 @@ def test_the_honest_copy_matches_the_chain_record_for_record(registry_copy: Inde
     status, summary = _audit(registry_copy, copy)
     assert status == 0, [r for r in summary["results"] if r["verdict"] != "matches"]
     assert summary["differing"] == 0 and summary["records"] == summary["matching"] > 50
+    project = next(r for r in summary["results"] if r["kind"] == "project")
+    assert {"results", "followUp"} <= set(project["derived"]) and project["notChecked"] == []
     assert {r["kind"] for r in summary["results"]} >= {"program", "project", "milestone", "outcome", "report",
                                                         "evaluation", "role-member", "company-account",
                                                         "company-restriction", "batch", "company",

@@ -84,8 +84,9 @@ def search_page(
             company_id = next(iter(named))
         found_outcomes = read_listing(
             context.engine,
+            # The current versions, as the API's list gives them: a corrected outcome is shown by its correction.
             outcomes.outcomes_query(OutcomeFilter(program_id=program_id, year=chosen_year, company_id=company_id,
-                                                  outcome_type=chosen_type)),
+                                                  outcome_type=chosen_type, superseded=False)),
             OUTCOME_SORTS, lambda r: Outcome.from_row(r, contracts), cursor=outcomes_cursor,
             cursor_field="outcomes_cursor",
         )  # fmt: skip

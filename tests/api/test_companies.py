@@ -67,3 +67,14 @@ def test_projects_are_found_by_their_companys_name_and_exported_with_it(api: Tes
     assert [r["companyName"] for r in records] == [RENAMED] * len(projects)
     milestones = csv_records(api.get("/api/v1/milestones/export"))
     assert milestones and all(r["companyName"] for r in milestones)
+
+
+def test_every_list_of_project_records_is_found_by_the_companys_name(api: TestClient) -> None:
+    [company] = all_items(api, "/api/v1/companies", companyName="quantum")
+    for path in ("/api/v1/milestones", "/api/v1/evaluations", "/api/v1/commercialization-reports",
+                 "/api/v1/objections", "/api/v1/ip-status-changes"):  # fmt: skip
+        by_name = all_items(api, path, companyName="QuantumLab")
+        assert by_name == all_items(api, path, company=company["companyId"]), path
+    outcomes = all_items(api, "/api/v1/outcomes", companyName="quantumlab", versions="all")
+    assert outcomes and outcomes == all_items(api, "/api/v1/outcomes", company=company["companyId"], versions="all")
+    assert all_items(api, "/api/v1/milestones", companyName="없는회사") == []

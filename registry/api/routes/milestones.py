@@ -18,6 +18,7 @@ from registry.api.pagination import seek
 from registry.api.parameters import (
     MAX_ID,
     Company,
+    CompanyName,
     Cursor,
     DateFrom,
     DateTo,
@@ -25,6 +26,7 @@ from registry.api.parameters import (
     ProgramId,
     ProjectId,
     Year,
+    company_name_param,
     company_param,
     day_range,
     page_size,
@@ -52,6 +54,7 @@ async def _filter(
     program: ProgramId = None,
     year: Year = None,
     company: Company = None,
+    company_name: CompanyName = None,
     status: Status = None,
     start: DateFrom = None,
     end: DateTo = None,
@@ -59,6 +62,7 @@ async def _filter(
     """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     first, after = day_range(start, end)
     return MilestoneFilter(project_id=project, program_id=program, year=year, company_id=company_param(company),
+                           company_name=company_name_param(company_name),
                            status=status, due_from=first, due_before=after)  # fmt: skip
 
 

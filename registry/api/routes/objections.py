@@ -16,11 +16,13 @@ from registry.api.pagination import seek
 from registry.api.parameters import (
     MAX_ID,
     Company,
+    CompanyName,
     Cursor,
     Limit,
     ProgramId,
     ProjectId,
     Year,
+    company_name_param,
     company_param,
     page_size,
     sort_parameter,
@@ -45,11 +47,13 @@ async def _filter(
     program: ProgramId = None,
     year: Year = None,
     company: Company = None,
+    company_name: CompanyName = None,
     subject: SubjectQuery = None,
     status: StatusQuery = None,
 ) -> ObjectionFilter:
     """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     return ObjectionFilter(project_id=project, program_id=program, year=year, company_id=company_param(company),
+                           company_name=company_name_param(company_name),
                            subject=subject, status=status)  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from registry.api.pagination import seek
 from registry.api.parameters import (
     MAX_ID,
     Company,
+    CompanyName,
     Cursor,
     DateFrom,
     DateTo,
@@ -25,6 +26,7 @@ from registry.api.parameters import (
     ProgramId,
     ProjectId,
     Year,
+    company_name_param,
     company_param,
     day_range,
     page_size,
@@ -75,6 +77,7 @@ async def _filter(
     program: ProgramId = None,
     year: Year = None,
     company: Company = None,
+    company_name: CompanyName = None,
     outcome_type: OutcomeTypeQuery = None,
     ip_status: IpStatusQuery = None,
     revoked: Revoked = None,
@@ -88,6 +91,7 @@ async def _filter(
     """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     first, after = day_range(start, end)
     return OutcomeFilter(project_id=project, program_id=program, year=year, company_id=company_param(company),
+                         company_name=company_name_param(company_name),
                          outcome_type=outcome_type, ip_status=ip_status, revoked=revoked, recorded_from=first,
                          recorded_before=after, superseded=_SUPERSEDED[versions], sci_indexed=sci_indexed,
                          country=None if country is None else country.upper(),
@@ -179,11 +183,13 @@ async def _ip_filter(
     program: ProgramId = None,
     year: Year = None,
     company: Company = None,
+    company_name: CompanyName = None,
     status: ToStatus = None,
 ) -> IpChangeFilter:
     """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     return IpChangeFilter(outcome_id=outcome, project_id=project, program_id=program, year=year,
-                          company_id=company_param(company), status=status)  # fmt: skip
+                          company_id=company_param(company),
+                          company_name=company_name_param(company_name), status=status)  # fmt: skip
 
 
 IpFilters = Annotated[IpChangeFilter, Depends(_ip_filter)]

@@ -18,12 +18,14 @@ from registry.api.pagination import seek
 from registry.api.parameters import (
     MAX_ID,
     Company,
+    CompanyName,
     Cursor,
     DateFrom,
     DateTo,
     Limit,
     ProgramId,
     ProjectId,
+    company_name_param,
     company_param,
     day_range,
     page_size,
@@ -51,6 +53,7 @@ async def _filter(
     project: ProjectId = None,
     program: ProgramId = None,
     company: Company = None,
+    company_name: CompanyName = None,
     year: ReportYear = None,
     status: Status = None,
     start: DateFrom = None,
@@ -58,7 +61,8 @@ async def _filter(
 ) -> ReportFilter:
     """The filters of the list and of its export, read and checked by FastAPI (a dependency of both)."""
     first, after = day_range(start, end)
-    return ReportFilter(project_id=project, program_id=program, company_id=company_param(company), year=year,
+    return ReportFilter(project_id=project, program_id=program, company_id=company_param(company),
+                        company_name=company_name_param(company_name), year=year,
                         status=status, recorded_from=first, recorded_before=after)  # fmt: skip
 
 

@@ -144,6 +144,8 @@ class MilestoneFilter:
     program_id: int | None = None
     year: int | None = None
     company_id: bytes | None = None
+    #: A LIKE pattern on the company's folded name (`registry.store.folding.contains_pattern`).
+    company_name: str | None = None
     status: int | None = None
     #: Due at or after / before these unix times.
     due_from: int | None = None
@@ -170,7 +172,7 @@ def milestones_query(wanted: MilestoneFilter) -> Select[Any]:
     if wanted.project_id is not None:
         query = query.where(milestones.c.project_id == wanted.project_id)
     scope = project_scope(milestones.c.project_id, program_id=wanted.program_id, year=wanted.year,
-                          company_id=wanted.company_id)  # fmt: skip
+                          company_id=wanted.company_id, company_name=wanted.company_name)  # fmt: skip
     if scope is not None:
         query = query.where(scope)
     if wanted.status is not None:
@@ -228,6 +230,8 @@ class AuditFilter:
     program_id: int | None = None
     year: int | None = None
     company_id: bytes | None = None
+    #: A LIKE pattern on the company's folded name (`registry.store.folding.contains_pattern`).
+    company_name: str | None = None
     grade: int | None = None
     #: Recorded at or after / before these unix times.
     recorded_from: int | None = None
@@ -257,7 +261,7 @@ def audits_query(wanted: AuditFilter) -> Select[Any]:
     if wanted.project_id is not None:
         query = query.where(audits.c.project_id == wanted.project_id)
     scope = project_scope(audits.c.project_id, program_id=wanted.program_id, year=wanted.year,
-                          company_id=wanted.company_id)  # fmt: skip
+                          company_id=wanted.company_id, company_name=wanted.company_name)  # fmt: skip
     if scope is not None:
         query = query.where(scope)
     if wanted.grade is not None:

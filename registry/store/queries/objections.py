@@ -29,6 +29,8 @@ class ObjectionFilter:
     program_id: int | None = None
     year: int | None = None
     company_id: bytes | None = None
+    #: A LIKE pattern on the company's folded name (`registry.store.folding.contains_pattern`).
+    company_name: str | None = None
     subject: int | None = None
     status: int | None = None
 
@@ -72,7 +74,7 @@ def objections_query(wanted: ObjectionFilter) -> Select[Any]:
     if wanted.project_id is not None:
         query = query.where(o.c.project_id == wanted.project_id)
     scope = project_scope(o.c.project_id, program_id=wanted.program_id, year=wanted.year,
-                          company_id=wanted.company_id)  # fmt: skip
+                          company_id=wanted.company_id, company_name=wanted.company_name)  # fmt: skip
     if scope is not None:
         query = query.where(scope)
     if wanted.subject is not None:

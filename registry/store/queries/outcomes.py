@@ -36,6 +36,8 @@ class OutcomeFilter:
     program_id: int | None = None
     year: int | None = None
     company_id: bytes | None = None
+    #: A LIKE pattern on the company's folded name (`registry.store.folding.contains_pattern`).
+    company_name: str | None = None
     outcome_type: int | None = None
     ip_status: int | None = None
     revoked: bool | None = None
@@ -67,7 +69,7 @@ def outcomes_query(wanted: OutcomeFilter) -> Select[Any]:
     if wanted.project_id is not None:
         query = query.where(outcomes.c.project_id == wanted.project_id)
     scope = project_scope(outcomes.c.project_id, program_id=wanted.program_id, year=wanted.year,
-                          company_id=wanted.company_id)  # fmt: skip
+                          company_id=wanted.company_id, company_name=wanted.company_name)  # fmt: skip
     if scope is not None:
         query = query.where(scope)
     if wanted.outcome_type is not None:
@@ -136,6 +138,8 @@ class IpChangeFilter:
     program_id: int | None = None
     year: int | None = None
     company_id: bytes | None = None
+    #: A LIKE pattern on the company's folded name (`registry.store.folding.contains_pattern`).
+    company_name: str | None = None
     #: The status the change gave.
     status: int | None = None
 
@@ -151,7 +155,7 @@ def ip_changes_query(wanted: IpChangeFilter) -> Select[Any]:
         if wanted.project_id is not None:
             chosen = chosen.where(outcomes.c.project_id == wanted.project_id)
         scope = project_scope(outcomes.c.project_id, program_id=wanted.program_id, year=wanted.year,
-                              company_id=wanted.company_id)  # fmt: skip
+                              company_id=wanted.company_id, company_name=wanted.company_name)  # fmt: skip
         if scope is not None:
             chosen = chosen.where(scope)
         query = query.where(ip.c.outcome_id.in_(chosen))
@@ -174,6 +178,8 @@ class ReportFilter:
     project_id: int | None = None
     program_id: int | None = None
     company_id: bytes | None = None
+    #: A LIKE pattern on the company's folded name (`registry.store.folding.contains_pattern`).
+    company_name: str | None = None
     #: The year the figures are for (not the program's year).
     year: int | None = None
     status: int | None = None
@@ -198,7 +204,8 @@ def reports_query(wanted: ReportFilter) -> Select[Any]:
     query = _reports()
     if wanted.project_id is not None:
         query = query.where(c.c.project_id == wanted.project_id)
-    scope = project_scope(c.c.project_id, program_id=wanted.program_id, company_id=wanted.company_id)
+    scope = project_scope(c.c.project_id, program_id=wanted.program_id, company_id=wanted.company_id,
+                          company_name=wanted.company_name)  # fmt: skip
     if scope is not None:
         query = query.where(scope)
     if wanted.year is not None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, select
 
+from registry.store.queries.names import companies_named
 from registry.store.schema import programs, projects
 
 
@@ -20,10 +21,12 @@ def project_scope(
     program_id: int | None = None,
     year: int | None = None,
     company_id: bytes | None = None,
+    company_name: str | None = None,
 ) -> ColumnElement[bool] | None:
-    """A condition that `project_id` names a project of `program_id`, of a program of `year`, and of
-    `company_id` (each only if given); None if none is."""
-    if program_id is None and year is None and company_id is None:
+    """A condition that `project_id` names a project of `program_id`, of a program of `year`, of
+    `company_id`, and of a company whose name matches the LIKE pattern `company_name`
+    (`registry.store.folding.contains_pattern`) (each only if given); None if none is."""
+    if program_id is None and year is None and company_id is None and company_name is None:
         return None
     chosen = select(projects.c.project_id)
     if program_id is not None:
@@ -32,6 +35,8 @@ def project_scope(
         chosen = chosen.where(projects.c.program_id.in_(programs_of_year(year)))
     if company_id is not None:
         chosen = chosen.where(projects.c.company_id == company_id)
+    if company_name is not None:
+        chosen = chosen.where(projects.c.company_id.in_(companies_named(company_name)))
     return project_id.in_(chosen)
 
 

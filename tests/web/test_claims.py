@@ -177,6 +177,10 @@ class Api:
                 return self._get(f"/api/v1/commercialization-reports/{key['reportId']}")
             case "evaluation":
                 return self._get(f"/api/v1/evaluations/{key['auditId']}")
+            case "objection":
+                return self._get(f"/api/v1/objections/{key['objectionId']}")
+            case "company":
+                return self._get(f"/api/v1/companies/{key['companyId']}")
             case "batch":
                 return self._get(f"/api/v1/batches/{key['root']}")
             case "role-member":
@@ -226,6 +230,7 @@ _KEY_FIELDS = {
     "program": ("programId",), "project": ("projectId",), "milestone": ("projectId", "milestoneIndex"),
     "outcome": ("outcomeId",), "report": ("reportId",), "evaluation": ("auditId",), "batch": ("root",),
     "role-member": ("roleId", "account"), "company-account": ("account",), "company-restriction": ("companyId",),
+    "objection": ("objectionId",), "company": ("companyId",),
 }  # fmt: skip
 
 

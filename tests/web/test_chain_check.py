@@ -174,6 +174,11 @@ def _tell_lies(db: sqlite3.Connection, api: TestClient, reviewed: ReviewedMilest
         f"/reports/{report['reportId']}", "sales", _won(int(report["sales"]) + 1_000), _won(int(report["sales"]))
     )
 
+    named = api.get("/api/v1/projects/1").json()
+    db.execute("UPDATE companies SET name = ? WHERE company_id = ?",
+               ("(주)가짜이름", bytes.fromhex(named["companyId"][2:])))  # fmt: skip
+    lies["company name"] = Lie("/projects/1", "companyName", "(주)가짜이름", named["companyName"])
+
     restriction = all_items(api, "/api/v1/members/restrictions")[0]
     db.execute("DELETE FROM company_restrictions WHERE company_id = ?", (bytes.fromhex(restriction["companyId"][2:]),))
     lies["deleted restriction"] = Lie(f"/companies/{restriction['companyId']}", "", "", "")
@@ -317,6 +322,7 @@ def test_the_check_speaks_english_on_the_english_page(page: Page, honest_url: st
         "outcome type",
         "deleted revocation",
         "report sales",
+        "company name",
     ],
 )
 def test_a_lie_of_the_copy_is_flagged_on_its_page_naming_the_field_with_both_values(

@@ -535,6 +535,9 @@ function start(config) {
     for (const { record, result } of results) {
       const names = [...new Set([...(result ? result.unchecked : []), ...record.unmarked])];
       if (names.length) items.push(el("li", null, say("not_checked_fields", { record: recordName(record), fields: names.join(", ") })));
+      // Fields records.json declares derived (a project's results): said as such, never as matching.
+      const derived = [...new Set((result ? result.derived || [] : []).map((path) => path.replace(/\[\+?\d+\]/g, "[]")))];
+      if (derived.length) items.push(el("li", { "data-derived": derived.join(" ") }, say("derived_fields", { record: recordName(record), fields: derived.join(", ") })));
     }
     items.push(el("li", null, say("not_checked_rest")));
     return el("div", null, el("h3", null, say("not_checked_heading")), el("ul", { class: "chain-check-unchecked" }, items));

@@ -179,6 +179,24 @@ def _tell_lies(db: sqlite3.Connection, api: TestClient, reviewed: ReviewedMilest
                ("(주)가짜이름", bytes.fromhex(named["companyId"][2:])))  # fmt: skip
     lies["company name"] = Lie("/projects/1", "companyName", "(주)가짜이름", named["companyName"])
 
+    evaluations = all_items(api, "/api/v1/evaluations")
+    pending = _first([e for e in evaluations if e["sanction"]["status"] == "pending"], "a pending sanction")
+    db.execute("UPDATE audits SET sanction_status = 2 WHERE audit_id = ?", (pending["auditId"],))
+    lies["pending sanction"] = Lie(
+        f"/evaluations/{pending['auditId']}", "sanction.status",
+        KO.enum("sanction_status", "in-effect"), KO.enum("sanction_status", "pending"),
+    )  # fmt: skip
+
+    objection = _first([o for o in all_items(api, "/api/v1/objections") if o["open"]], "an open objection")
+    db.execute("UPDATE objections SET status = 3 WHERE objection_id = ?", (objection["objectionId"],))
+    subject = objection["subjectId"]
+    page_of = {"milestone-rejection": f"/projects/{subject}/milestones/{objection['milestoneIndex']}",
+               "report-dispute": f"/reports/{subject}", "evaluation": f"/evaluations/{subject}"}  # fmt: skip
+    lies["open objection"] = Lie(
+        page_of[objection["subject"]], "status",
+        KO.enum("objection_status", "dismissed"), KO.enum("objection_status", "open"),
+    )  # fmt: skip
+
     restriction = all_items(api, "/api/v1/members/restrictions")[0]
     db.execute("DELETE FROM company_restrictions WHERE company_id = ?", (bytes.fromhex(restriction["companyId"][2:]),))
     lies["deleted restriction"] = Lie(f"/companies/{restriction['companyId']}", "", "", "")
@@ -323,6 +341,8 @@ def test_the_check_speaks_english_on_the_english_page(page: Page, honest_url: st
         "deleted revocation",
         "report sales",
         "company name",
+        "pending sanction",
+        "open objection",
     ],
 )
 def test_a_lie_of_the_copy_is_flagged_on_its_page_naming_the_field_with_both_values(

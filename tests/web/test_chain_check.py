@@ -174,6 +174,10 @@ def _tell_lies(db: sqlite3.Connection, api: TestClient, reviewed: ReviewedMilest
         f"/reports/{report['reportId']}", "sales", _won(int(report["sales"]) + 1_000), _won(int(report["sales"]))
     )
 
+    db.execute("UPDATE projects SET target_papers = target_papers + 1 WHERE project_id = 1")
+    papers = project["targets"]["papers"]
+    lies["project target"] = Lie("/projects/1", "targets.papers", str(papers + 1), str(papers))
+
     named = api.get("/api/v1/projects/1").json()
     db.execute("UPDATE companies SET name = ? WHERE company_id = ?",
                ("(주)가짜이름", bytes.fromhex(named["companyId"][2:])))  # fmt: skip
@@ -321,6 +325,14 @@ def test_every_record_page_of_the_honest_copy_matches_the_chain_naming_node_chai
     _screenshot(page, "honest-match")
 
 
+def test_a_projects_results_are_said_derived_from_other_records_not_matched(page: Page, honest_url: str) -> None:
+    verdict, _ = _check(page, honest_url + "/projects/1")
+    assert verdict == "matches"
+    derived = page.locator("#chain-check-result [data-derived]")
+    assert derived.count() == 1 and derived.get_attribute("data-derived") == "results"
+    assert "results" in derived.inner_text() and KO("check.kind.project") in derived.inner_text()
+
+
 def test_the_check_speaks_english_on_the_english_page(page: Page, honest_url: str) -> None:
     verdict, text = _check(page, honest_url + "/programs/1?lang=en")
     assert verdict == "matches"
@@ -341,6 +353,7 @@ def test_the_check_speaks_english_on_the_english_page(page: Page, honest_url: st
         "deleted revocation",
         "report sales",
         "company name",
+        "project target",
         "pending sanction",
         "open objection",
     ],

@@ -21,6 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from eth_abi.exceptions import DecodingError
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
@@ -51,6 +52,7 @@ from registry.chain.forwarder import (
 from registry.chain.reverts import RevertDecoder
 from registry.chain.transactions import TransactionSender
 from registry.domain.enums import AnchorKind, IpStatus, ObjectionSubject, OutcomeType
+from registry.domain.outcome_details import check_outcome_details
 from registry.domain.records import (
     Anchor,
     Audit,
@@ -152,8 +154,9 @@ class RelayResult:
 class RequestNotRelayable(RegistryError):
     """A signed request the forwarder would refuse, found out before anything is sent.
 
-    `problem` names why: `other-registry`, `unknown-target`, `already-used`, `out-of-order`,
-    `expired` or `signature-mismatch`; `korean` says it in Korean, for the relay's Korean readers.
+    `problem` names why: `other-registry`, `unknown-target`, `details-invalid` (an outcome's identifiers
+    not in its type's form), `already-used`, `out-of-order`, `expired` or `signature-mismatch`; `korean`
+    says it in Korean, for the relay's Korean readers.
     """
 
     def __init__(self, problem: str, message: str, korean: str) -> None:
@@ -317,6 +320,36 @@ class RegistryClient:
                 f"서명이 요청과 맞지 않습니다: {request.signer}이(가) 서명한 뒤에 요청이 바뀌었거나, 그 계정이 "
                 "서명하지 않았습니다",
             )
+        self._check_outcome_details(request)
+
+    def _check_outcome_details(self, request: SignedRequest) -> None:
+        """Refuses an outcome whose type's identifiers are not in their form (a DOI that is no DOI...): the
+        contracts take any text, so the relay checks what the CLI and the workspace check before signing."""
+        if request.target != self.outcomes.address:
+            return
+        try:
+            function, args = self.outcomes.decode_function_input(request.data)
+        except (ValueError, DecodingError):
+            return  # not a call of the outcome registry's: the registry's own refusal will say so
+        if function.fn_name not in ("addOutcome", "amendOutcome"):
+            return
+        given = dict(args["details"])  # web3 decodes the struct by its components' names
+        try:
+            check_outcome_details(
+                OutcomeType(args["outcomeType"]),
+                args["externalId"],
+                OutcomeDetails(
+                    venue=given["venue"], country=given["country"], counterparty=given["counterparty"],
+                    date=given["date"] or None, amount=given["amount"], sci_indexed=given["sciIndexed"],
+                ),
+            )
+        except ValueError as error:  # InvalidOutcomeDetails, or a value OutcomeDetails itself refuses
+            field = getattr(error, "field", "details")
+            raise RequestNotRelayable(
+                "details-invalid",
+                f"the outcome's {field} is not in the form its type records: {error}; correct it and sign again",
+                f"성과의 {field} 값이 그 유형이 기록하는 형식이 아닙니다: {error}. 고쳐서 다시 서명하세요",
+            ) from None
 
     def _send_relayed(self, request: SignedRequest) -> TxReceipt:
         self.check_relayable(request)

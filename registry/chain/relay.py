@@ -47,7 +47,8 @@ RELAY_PASSWORD_ENV_VAR = "RND_RELAY_PASSWORD"
 
 #: Why the relay refuses a request, as a code (the API's answer lists them, with what each means).
 RefusalReason = Literal[
-    "relay-off", "rate-limited", "other-registry", "unknown-target", "signature-mismatch", "already-used",
+    "relay-off", "rate-limited", "other-registry", "unknown-target", "details-invalid", "signature-mismatch",
+    "already-used",
     "out-of-order", "expired", "registry-refused", "chain-unreachable", "node-refused", "pending",
 ]  # fmt: skip
 
@@ -57,6 +58,7 @@ RefusalReason = Literal[
 _NOT_RELAYABLE: dict[str, tuple[RefusalReason, int]] = {
     "other-registry": ("other-registry", 403),
     "unknown-target": ("unknown-target", 403),
+    "details-invalid": ("details-invalid", 422),
     "signature-mismatch": ("signature-mismatch", 403),
     "expired": ("expired", 403),
     "already-used": ("already-used", 409),

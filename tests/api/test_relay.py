@@ -24,6 +24,7 @@ from registry.chain.client import RegistryClient
 from registry.chain.devkeys import dev_account
 from registry.chain.forwarder import FORWARD_REQUEST_TYPES, SignedRequest, sign_request
 from registry.domain.enums import OutcomeType, ProjectStatus
+from registry.domain.outcome_details import InvalidOutcomeDetails, check_outcome_details
 from tests.api.conftest import IndexedRegistry
 
 RELAYER = dev_account(6)
@@ -281,6 +282,26 @@ def test_a_request_calling_a_contract_not_the_registrys_is_refused(api: TestClie
         f"this request calls {foreign}, which is not part of this registry",
         f"이 요청은 이 등록부의 계약이 아닌 {foreign}을(를) 호출합니다",
     )  # fmt: skip
+
+
+def test_an_outcome_whose_identifier_is_not_in_its_types_form_is_refused(
+    api: TestClient, chain: IndexedRegistry
+) -> None:
+    """The contracts take any text as a patent number; the relay checks the type's form as the CLI does."""
+    clerk, project_id, _ = clerks(chain)
+    problem = check_problem(OutcomeType.PATENT_APPLICATION, "ten twenty-one")
+    refused(
+        api, chain, signed_outcome(chain, clerk, project_id, external_id="ten twenty-one"), 422, "details-invalid",
+        f"the outcome's externalId is not in the form its type records: {problem}; correct it and sign again",
+        f"성과의 externalId 값이 그 유형이 기록하는 형식이 아닙니다: {problem}. 고쳐서 다시 서명하세요",
+    )  # fmt: skip
+
+
+def check_problem(outcome_type: OutcomeType, external_id: str) -> str:
+    """What the one table of outcome details says is wrong with `external_id`."""
+    with pytest.raises(InvalidOutcomeDetails) as refusal:
+        check_outcome_details(outcome_type, external_id)
+    return str(refusal.value)
 
 
 def test_a_request_signed_for_another_chain_is_refused(api: TestClient, chain: IndexedRegistry) -> None:

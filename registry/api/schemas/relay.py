@@ -125,6 +125,7 @@ class RelayRefusalDetail(ErrorDetail):
     reason: RefusalReason = Field(
         description="Why, as a code: relay-off (no relayer account is configured), rate-limited (see Retry-After), "
         "other-registry (signed for another chain or forwarder), unknown-target (a contract not the registry's), "
+        "details-invalid (an outcome whose identifiers are not in its type's form: a DOI that is no DOI...), "
         "signature-mismatch (not signed by `from`, or changed since), already-used (the nonce was used, or is "
         "being relayed now), out-of-order (an earlier nonce of the signer is not yet used), expired, "
         "registry-refused (the registry would refuse the call: see registryError), chain-unreachable, "

@@ -6,9 +6,10 @@ change only when the indexer writes a registry event (every record comes from on
 between, which a QBFT chain makes every second or two, change nothing), or, for "now", as time
 passes (a milestone falls overdue, a restriction ends). So an answer is kept while the newest indexed
 event is the same one: an answer for a given moment as long as that lasts, an answer for now also
-at most `max_age` seconds, and it says which moment it holds for (`asOf`) and the block the database
-is indexed to. Requests for the same figures while they are being computed wait for that
-computation instead of starting their own.
+at most `max_age` seconds and never past the end of its UTC day (when milestones fall overdue and
+reports late, as every face decides them: `registry.domain.deadlines`), and it says which moment it
+holds for (`asOf`) and the block the database is indexed to. Requests for the same figures while they
+are being computed wait for that computation instead of starting their own.
 
 Thread-safe: the portal's pages run in worker threads, the API's statistics in others.
 """
@@ -20,11 +21,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine, select
 
+from registry.domain import deadlines
+from registry.domain.deadlines import overdue_cutoff
 from registry.indexer.checkpoint import read_checkpoint
 from registry.store import statistics
 from registry.store.schema import raw_events
@@ -120,7 +122,11 @@ class StatisticsCache:
         )  # fmt: skip
 
     def _fresh(self, found: Figures[Any], as_of: int | None) -> bool:
-        return as_of is not None or time.monotonic() - found.computed_at <= self._max_age
+        if as_of is not None:
+            return True
+        if overdue_cutoff(deadlines.now_seconds()) != overdue_cutoff(found.as_of):
+            return False  # a UTC day ended since: milestones fall overdue and reports late at midnight
+        return time.monotonic() - found.computed_at <= self._max_age
 
     def _compute(
         self,
@@ -131,7 +137,7 @@ class StatisticsCache:
         compute: Callable[[Connection, int], T],
     ) -> Figures[T]:
         try:
-            moment = as_of if as_of is not None else int(datetime.now(UTC).timestamp())
+            moment = as_of if as_of is not None else deadlines.now_seconds()
             figures = Figures(compute(connection, moment), moment, state[0], state[1], time.monotonic())
             with self._lock:
                 self._answers[entry] = figures

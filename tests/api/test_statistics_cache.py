@@ -7,12 +7,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, Engine, delete, update
 
 from registry.api.statistics_cache import StatisticsCache
+from registry.domain import deadlines
 from registry.store.engine import open_engine, upgrade
 from registry.store.schema import indexer_state, raw_events
 
@@ -102,6 +104,21 @@ def test_figures_for_now_are_reused_only_for_their_maximum_age_and_say_when_now_
 
     never = StatisticsCache(engine, max_age=0)
     assert [never.figures("programs", None, compute).value[0] for _ in range(2)] == [3, 4]
+
+
+def test_figures_for_now_are_not_reused_past_the_end_of_their_utc_day(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At midnight UTC milestones fall overdue and reports late, as the record pages decide them at once."""
+    cache = StatisticsCache(engine, max_age=3600)
+    compute = Counting()
+    evening = int(datetime(2026, 3, 31, 23, 59, 30, tzinfo=UTC).timestamp())
+    monkeypatch.setattr(deadlines, "now_seconds", lambda: evening)
+    assert cache.figures("programs", None, compute).value == (1, evening)
+    monkeypatch.setattr(deadlines, "now_seconds", lambda: evening + 20)
+    assert cache.figures("programs", None, compute).value == (1, evening)  # the same day: kept
+    monkeypatch.setattr(deadlines, "now_seconds", lambda: evening + 40)
+    assert cache.figures("programs", None, compute).value == (2, evening + 40)  # April 1: figured again
 
 
 def test_requests_arriving_while_figures_are_added_up_wait_for_that_one_computation(engine: Engine) -> None:

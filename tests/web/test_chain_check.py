@@ -182,6 +182,7 @@ def _tell_lies(db: sqlite3.Connection, api: TestClient, reviewed: ReviewedMilest
     db.execute("UPDATE companies SET name = ? WHERE company_id = ?",
                ("(주)가짜이름", bytes.fromhex(named["companyId"][2:])))  # fmt: skip
     lies["company name"] = Lie("/projects/1", "companyName", "(주)가짜이름", named["companyName"])
+    lies["company page name"] = Lie(f"/companies/{named['companyId']}", "name", "(주)가짜이름", named["companyName"])
 
     evaluations = all_items(api, "/api/v1/evaluations")
     pending = _first([e for e in evaluations if e["sanction"]["status"] == "pending"], "a pending sanction")
@@ -353,6 +354,7 @@ def test_the_check_speaks_english_on_the_english_page(page: Page, honest_url: st
         "deleted revocation",
         "report sales",
         "company name",
+        "company page name",
         "project target",
         "pending sanction",
         "open objection",

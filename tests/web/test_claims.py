@@ -419,9 +419,9 @@ def test_a_company_page_shows_its_accounts_restriction_and_projects(
 ) -> None:
     [restriction] = all_items(client, "/api/v1/members/restrictions")
     company = restriction["companyId"]
-    records = _record_page(client, api, f"/companies/{company}", "company-account")
+    records = _record_page(client, api, f"/companies/{company}", "company")
     kinds = [r.kind for r in records]
-    assert kinds.count("company-restriction") == 1
+    assert kinds.count("company") == 1 and kinds.count("company-restriction") == 1
     assert kinds.count("company-account") == len(all_items(client, "/api/v1/members/companies", company=company))
     assert kinds.count("project") == len(all_items(client, "/api/v1/projects", company=company)) > 0
     until = next(c for r in records if r.kind == "company-restriction" for c in r.fields if c.path == "restrictedUntil")

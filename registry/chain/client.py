@@ -52,6 +52,7 @@ from registry.chain.forwarder import (
 from registry.chain.reverts import RevertDecoder
 from registry.chain.transactions import TransactionSender
 from registry.domain.enums import AnchorKind, IpStatus, ObjectionSubject, OutcomeType
+from registry.domain.objections import contested_decision
 from registry.domain.outcome_details import check_outcome_details
 from registry.domain.records import (
     Anchor,
@@ -738,7 +739,7 @@ class RegistryOperations:
         call = self._c.outcomes.functions.fileObjection(int(subject), subject_id, milestone_index, evidence_hash)
         read_id = self._event_id(self._c.outcomes, "ObjectionFiled", "objectionId")
         return Operation(
-            f"object to the {_words(subject)} of {_subject_words(subject, subject_id, milestone_index)}",
+            f"object to the {contested_decision(subject, subject_id, milestone_index)}",
             call,
             lambda r: self._c.objection(read_id(r), r["blockNumber"]),
         )
@@ -883,15 +884,6 @@ def commitment_of(project_id: int, year: int, figures: CommercializationFigures,
 def _words(member: IntEnum) -> str:
     """An enum member in an operation's description, as people say it: `patent application`."""
     return member.name.lower().replace("_", " ")
-
-
-def _subject_words(subject: ObjectionSubject, subject_id: int, milestone_index: int) -> str:
-    """What an objection contests, as people say it: `milestone 2 of project 1`, `report 3`, `evaluation 4`."""
-    if subject is ObjectionSubject.MILESTONE_REJECTION:
-        return f"milestone {milestone_index} of project {subject_id}"
-    if subject is ObjectionSubject.REPORT_DISPUTE:
-        return f"report {subject_id}"
-    return f"evaluation {subject_id}"
 
 
 def _with_article(words: str) -> str:

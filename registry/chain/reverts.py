@@ -17,6 +17,7 @@ from eth_utils.crypto import keccak
 from web3.exceptions import ContractLogicError
 
 from registry.domain.money import format_won_korean
+from registry.domain.objections import contested_decision, contested_decision_ko
 from registry.domain.roles import Role
 from registry.errors import (
     ContractRevert,
@@ -148,19 +149,6 @@ def _day(value: int) -> str:
     return f"{datetime.fromtimestamp(value, UTC):%Y-%m-%d}"
 
 
-def _subject(subject: int, subject_id: int, milestone_index: int) -> str:
-    """What an objection contests: `milestone 2 of project 1`, `report 3`, `evaluation 4`."""
-    if subject == 1:
-        return f"milestone {milestone_index} of project {subject_id}" if milestone_index else f"project {subject_id}"
-    return f"report {subject_id}" if subject == 2 else f"evaluation {subject_id}"
-
-
-def _subject_ko(subject: int, subject_id: int, milestone_index: int) -> str:
-    if subject == 1:
-        return f"{subject_id}번 과제의 {milestone_index}번 단계 목표" if milestone_index else f"{subject_id}번 과제"
-    return f"{subject_id}번 실적 보고" if subject == 2 else f"{subject_id}번 평가"
-
-
 def _role(value: bytes) -> str:
     role = Role.from_id(value)
     return role.label if role else _hex(value)
@@ -262,10 +250,9 @@ _EXPLANATIONS: dict[str, Callable[[dict[str, Any]], str]] = {
         f"(given {a['followUpYears']} years, {a['objectionDays']} days)"),
     "ObjectionNotFound": lambda a: f"there is no objection {a['objectionId']}",
     "ObjectionDecisionNotFound": lambda a: (
-        f"there is no {_status('ObjectionSubject')(a['subject'])} of "
-        f"{_subject(a['subject'], a['subjectId'], a['milestoneIndex'])} to object to"),
+        f"there is no {contested_decision(a['subject'], a['subjectId'], a['milestoneIndex'])} to object to"),
     "ObjectionWindowClosed": lambda a: (
-        f"the objection window for {_subject(a['subject'], a['subjectId'], 0)} closed on "
+        f"the objection window for the {contested_decision(a['subject'], a['subjectId'])} closed on "
         f"{datetime.fromtimestamp(a['deadline'], UTC):%Y-%m-%d %H:%M} UTC"),
     "ObjectionAlreadyFiled": lambda a: f"objection {a['objectionId']} was already filed against this decision",
     "ObjectionNotOpen": lambda a: (
@@ -440,10 +427,9 @@ _KOREAN_EXPLANATIONS: dict[str, Callable[[dict[str, Any]], str]] = {
         f"{a['objectionDays']}일)"),
     "ObjectionNotFound": lambda a: f"{a['objectionId']}번 이의신청은 없습니다",
     "ObjectionDecisionNotFound": lambda a: (
-        f"{_subject_ko(a['subject'], a['subjectId'], a['milestoneIndex'])}에 대해 이의를 신청할 "
-        f"'{_status_ko('ObjectionSubject')(a['subject'])}' 결정이 없습니다"),
+        f"이의를 신청할 결정({contested_decision_ko(a['subject'], a['subjectId'], a['milestoneIndex'])})이 없습니다"),
     "ObjectionWindowClosed": lambda a: (
-        f"{_subject_ko(a['subject'], a['subjectId'], 0)}에 대한 이의신청 기간이 {_time_ko(a['deadline'])}에 "
+        f"{contested_decision_ko(a['subject'], a['subjectId'])}에 대한 이의신청 기간이 {_time_ko(a['deadline'])}에 "
         "끝났습니다"),
     "ObjectionAlreadyFiled": lambda a: f"이 결정에는 이미 {a['objectionId']}번 이의신청이 있습니다",
     "ObjectionNotOpen": lambda a: (

@@ -47,6 +47,7 @@ from registry.cli.context import (
 )
 from registry.cli.output import console, emit, errors, user_errors
 from registry.domain.enums import SOLIDITY_ENUMS, AnchorKind, OutcomeType
+from registry.domain.objections import contested_decision
 from registry.domain.records import Anchor, Batch
 from registry.errors import RegistryError
 from registry.evidence.batches import MANIFEST_NAME, batch_member, store_batch
@@ -477,6 +478,11 @@ CITATION_WORDS: dict[tuple[str, str], Callable[[dict[str, Any]], str]] = {
     ("CommercializationVerified", "noteHash"): lambda e: f"note verifying commercialization report {e['reportId']}",
     ("CommercializationDisputed", "reasonHash"):
         lambda e: f"reason for disputing commercialization report {e['reportId']}",
+    ("ObjectionFiled", "evidenceHash"):
+        lambda e: f"objection {e['objectionId']} to the "
+                  f"{contested_decision(e['subject'], e['subjectId'], e['milestoneIndex'])}",
+    ("ObjectionResolved", "reasonHash"):
+        lambda e: f"reason for {'upholding' if e['upheld'] else 'dismissing'} objection {e['objectionId']}",
 }  # fmt: skip
 
 

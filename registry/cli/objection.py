@@ -29,6 +29,7 @@ from registry.cli.output import console, emit, listing, user_errors
 from registry.cli.project import describe_objection, subject_words
 from registry.domain.deadlines import now_seconds
 from registry.domain.enums import ObjectionStatus, ObjectionSubject
+from registry.domain.objections import contested_decision
 from registry.domain.records import Decision, Objection
 from registry.errors import RegistryError
 
@@ -86,14 +87,6 @@ def _subject(milestone: str | None, report: int | None, evaluation: int | None) 
     return ObjectionSubject.MILESTONE_REJECTION, int(project), int(index)
 
 
-def _decision_words(subject: ObjectionSubject, subject_id: int, milestone_index: int) -> str:
-    if subject is ObjectionSubject.MILESTONE_REJECTION:
-        return f"rejection of milestone {milestone_index} of project {subject_id}"
-    if subject is ObjectionSubject.REPORT_DISPUTE:
-        return f"dispute of report {subject_id}"
-    return f"evaluation {subject_id}"
-
-
 @app.command()
 def file(
     milestone: Annotated[
@@ -127,7 +120,7 @@ def file(
         subject, subject_id, index = _subject(milestone, report, evaluation)
         if evidence is None and evidence_text is None:
             raise RegistryError("an objection needs its grounds: give --evidence FILE or --evidence-text TEXT")
-        what = _decision_words(subject, subject_id, index)
+        what = contested_decision(subject, subject_id, index)
         stored: list[bytes] = []
 
         def build(c: RegistryClient) -> Operation[Objection]:

@@ -31,8 +31,9 @@ from registry.cli.milestone import describe_milestone, required_document
 from registry.cli.output import console, emit, listing, user_errors
 from registry.domain.companies import company_id
 from registry.domain.deadlines import FollowUpYear, ReportState, commercialization_schedule, is_overdue, now_seconds
-from registry.domain.enums import ObjectionStatus, ObjectionSubject, ProjectStatus
+from registry.domain.enums import ObjectionStatus, ProjectStatus
 from registry.domain.money import format_won
+from registry.domain.objections import contested_decision
 from registry.domain.records import Milestone, Objection, Project, ProjectFunds, ProjectTargets, ProjectTerms
 from registry.domain.text import visible_bidi
 from registry.domain.types import ZERO_HASH, Hash32
@@ -350,11 +351,7 @@ def describe_objection(objection: Objection) -> str:
 
 def subject_words(objection: Objection) -> str:
     """What an objection contests, as people say it."""
-    if objection.subject is ObjectionSubject.MILESTONE_REJECTION:
-        return f"rejection of milestone {objection.milestone_index} of project {objection.subject_id}"
-    if objection.subject is ObjectionSubject.REPORT_DISPUTE:
-        return f"dispute of report {objection.subject_id}"
-    return f"evaluation {objection.subject_id}"
+    return contested_decision(objection.subject, objection.subject_id, objection.milestone_index)
 
 
 @app.command(name="list")

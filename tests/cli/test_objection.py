@@ -40,7 +40,7 @@ def test_a_company_objects_to_a_rejection_and_another_auditor_dismisses_it(
 
     filed = cli.ok(f"rnd-registry objection file --milestone {project_id}/{index} --evidence {grounds} {COMPANY_A}")
     said = " ".join(filed.stdout.split())
-    assert f"done: object to the milestone rejection of milestone {index} of project {project_id}" in said
+    assert f"done: object to the rejection of milestone {index} of project {project_id}" in said
     objection = registry.outcomes.functions.getObjection(1).call()
     expected = (project_id, ObjectionSubject.MILESTONE_REJECTION, project_id, index, ObjectionStatus.OPEN)
     assert tuple(objection[:5]) == expected

@@ -407,6 +407,12 @@ def test_the_clerk_sees_the_window_and_objects_to_a_rejection_with_evidence(
     assert (objection.subject, objection.subject_id, objection.milestone_index, objection.status) == (
         ObjectionSubject.MILESTONE_REJECTION, clerk.project_id, index, ObjectionStatus.OPEN)  # fmt: skip
     assert (objection.filed_by, objection.decided_by) == (clerk.account.address, dev_account(AUDITOR).address)
+    # The agenda, read again, says the decision has its objection.
+    page.wait_for_function(
+        "([key, id]) => (document.querySelector(`#objection-decision option[value='${key}']`) || {}).textContent"
+        "?.includes(`objection ${id} filed (Open)`)",
+        arg=[key, objection_id], timeout=STEP_TIMEOUT_MS,
+    )  # fmt: skip
     assert page_problems(workspace_tab) == []
 
 
@@ -606,7 +612,8 @@ def test_the_relay_client_sends_one_request_at_a_time_and_answers_each_record_or
         """([project, foreign, type, evidence]) => {
           const add = (p, id) => RndWorkspace.relay.send({contract: "OutcomeRegistry", fn: "addOutcome",
             args: [p, type, id, ["", "KR", "", 0, 0, false], evidence], summary: "add " + id});
-          window.sent = Promise.all([add(project, "A-1"), add(project, "A-2"), add(foreign, "B-1")]);
+          window.sent = Promise.all([add(project, "10-2021-0000001"), add(project, "10-2021-0000002"),
+                                     add(foreign, "10-2021-0000003")]);
         }""",
         [clerk.project_id, clerk.foreign_project_id, patent, evidence],
     )
@@ -617,8 +624,8 @@ def test_the_relay_client_sends_one_request_at_a_time_and_answers_each_record_or
     first, second, refused = answers
     assert first["ok"] and second["ok"]
     assert second["relayed"]["nonce"] == first["relayed"]["nonce"] + 1
-    assert [first["record"]["externalId"], second["record"]["externalId"]] == ["A-1", "A-2"]
-    assert workspace_registry.client.outcome(second["record"]["outcomeId"]).external_id == "A-2"
+    assert [first["record"]["externalId"], second["record"]["externalId"]] == ["10-2021-0000001", "10-2021-0000002"]
+    assert workspace_registry.client.outcome(second["record"]["outcomeId"]).external_id == "10-2021-0000002"
     assert refused["ok"] is False and refused["status"] == 409 and refused["reason"] == "registry-refused"
     assert refused["registryError"] == {
         "name": "ProjectUnauthorizedCompany",

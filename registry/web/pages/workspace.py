@@ -21,6 +21,7 @@ from starlette.responses import Response
 from registry.api.deps import ApiContext, Context
 from registry.api.provenance import RegistryContracts, Row
 from registry.api.schemas.grants import Evaluation, Milestone, MilestoneStep, Program, Project, optional_hash
+from registry.api.schemas.objections import Objection
 from registry.api.schemas.outcomes import CommercializationReport, Outcome
 from registry.browser_libraries import ETHERS
 from registry.chain.deployment import GRANT_REGISTRY, OUTCOME_REGISTRY
@@ -28,6 +29,7 @@ from registry.domain.deadlines import commercialization_years_due, is_overdue, n
 from registry.domain.enums import IP_OUTCOME_TYPES, IpStatus, MilestoneStatus, OutcomeType
 from registry.domain.outcome_details import outcome_rules
 from registry.store.queries import grants, outcomes
+from registry.store.queries import objections as objection_queries
 from registry.store.queries.grants import (
     AUDIT_SORTS,
     MILESTONE_SORTS,
@@ -37,6 +39,7 @@ from registry.store.queries.grants import (
     ProjectFilter,
 )
 from registry.store.queries.keyset import SortKey
+from registry.store.queries.objections import OBJECTION_SORTS, ObjectionFilter
 from registry.store.queries.outcomes import OUTCOME_SORTS, REPORT_SORTS, OutcomeFilter, ReportFilter
 from registry.web import parameters
 from registry.web.formatting import enum_name
@@ -148,7 +151,8 @@ def workspace_contracts(context: Context) -> Response:
 def company_agenda(request: Request, context: Context, company: str | None = None) -> Response:
     """A company's projects and what each has due, for the clerk's page: its milestones (each marked overdue
     or not by `registry.domain.deadlines`, a rejected one with the auditor's reason), outcomes, reports,
-    evaluations (which the company may object to) and the commercialization years it owes. Read from the
+    evaluations (which the company may object to), the objections it filed and the commercialization years
+    it owes. Read from the
     registry's copy, like every portal page."""
     company_id = parameters.company(company)
     if company_id is None:
@@ -177,6 +181,8 @@ def _agenda(context: ApiContext, company_id: bytes) -> dict[str, Any]:
                          lambda r: CommercializationReport.from_row(r, contracts))  # fmt: skip
         evaluations = listed(grants.audits_query(AuditFilter(project_id=number)), AUDIT_SORTS,
                              lambda r: Evaluation.from_row(r, contracts))  # fmt: skip
+        filed = listed(objection_queries.objections_query(ObjectionFilter(project_id=number)), OBJECTION_SORTS,
+                       lambda r: Objection.from_row(r, contracts))  # fmt: skip
         with context.snapshot() as reader:
             program_row = grants.program(reader, project.program_id)
             rejections = {
@@ -200,6 +206,7 @@ def _agenda(context: ApiContext, company_id: bytes) -> dict[str, Any]:
                 "outcomes": [o.model_dump(mode="json", by_alias=True) for o in found_outcomes],
                 "reports": [r.model_dump(mode="json", by_alias=True) for r in reports],
                 "evaluations": [e.model_dump(mode="json", by_alias=True) for e in evaluations],
+                "objections": [o.model_dump(mode="json", by_alias=True) for o in filed],
                 "reportYearsDue": commercialization_years_due(
                     project.status, project.end_date, {r.year for r in reports}, as_of
                 ),

@@ -208,17 +208,24 @@
   function contestable() {
     const found = [];
     for (const entry of agenda.projects) {
+      // An objection already filed against a decision is said beside it (the registry takes one per decision).
+      const filedAgainst = (subject, id, index) => (entry.objections || []).filter((o) => o.subject === subject &&
+        o.subjectId === id && (o.milestoneIndex || 0) === index);
+      const withFiled = (label, subject, id, index) => [label, ...filedAgainst(subject, id, index).map((o) =>
+        say("company.already_objected", { id: o.objectionId, status: enumLabel("objection_status", o.status) }))].join(" · ");
       for (const m of entry.milestones.filter((m) => m.status === "rejected")) {
         found.push({ key: "milestone:" + m.projectId + ":" + m.milestoneIndex, subject: SUBJECT.milestone, subjectId: m.projectId,
-          index: m.milestoneIndex, label: say("company.object_milestone", { project: m.projectId, index: m.milestoneIndex }) });
+          index: m.milestoneIndex, label: withFiled(say("company.object_milestone", { project: m.projectId, index: m.milestoneIndex }),
+            "milestone-rejection", m.projectId, m.milestoneIndex) });
       }
       for (const r of entry.reports.filter((r) => r.status === "disputed")) {
         found.push({ key: "report:" + r.reportId, subject: SUBJECT.report, subjectId: r.reportId, index: 0,
-          label: say("company.object_report", { report: r.reportId, project: r.projectId, year: r.year }) });
+          label: withFiled(say("company.object_report", { report: r.reportId, project: r.projectId, year: r.year }), "report-dispute", r.reportId, 0) });
       }
       for (const e of entry.evaluations || []) {
         found.push({ key: "evaluation:" + e.auditId, subject: SUBJECT.evaluation, subjectId: e.auditId, index: 0,
-          label: say("company.object_evaluation", { evaluation: e.auditId, project: e.projectId, grade: enumLabel("grade", e.grade) }) });
+          label: withFiled(say("company.object_evaluation", { evaluation: e.auditId, project: e.projectId, grade: enumLabel("grade", e.grade) }),
+            "evaluation", e.auditId, 0) });
       }
     }
     return found;
@@ -393,6 +400,8 @@
       document.body.dataset.lastResult = "recorded:" + result.relayed.transactionHash;
       form.reset();
       if (request.after) request.after();
+      // A write the API has no record page for (an objection) is read in the agenda once the copy has its block.
+      if (!result.record) await api.indexedUpTo(result.relayed.blockNumber, data.recordWaitSeconds || 90);
       await loadAgenda();
       resultBox.focus();
     } catch (error) {

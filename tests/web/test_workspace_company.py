@@ -328,7 +328,7 @@ def test_the_clerk_records_a_paper_by_its_doi_and_a_technology_transfer_with_its
     page.fill("#outcome-venue", "Nature")
     page.set_input_files("#outcome-evidence", str(article))
     page.click("#outcome-send")
-    page.wait_for_function("document.getElementById('clerk-status').textContent.includes('10.NNNN/suffix')")
+    page.wait_for_function("() => document.getElementById('clerk-status').textContent.includes('10.NNNN/suffix')")
     assert page.get_attribute("#outcome-id", "aria-invalid") == "true"
     assert page.locator("#confirm-signing[open]").count() == 0
     assert client.counts() == before

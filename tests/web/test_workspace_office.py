@@ -234,7 +234,7 @@ def test_the_office_plans_a_milestone_binds_an_account_changes_roles_and_closes_
     page.fill("#bind-account", clerk.address.lower())
     page.fill("#bind-company", NEW_COMPANY)
     page.dispatch_event("#bind-company", "change")
-    page.wait_for_function("document.getElementById('bind-company-current').textContent.includes('no name')")
+    page.wait_for_function("() => document.getElementById('bind-company-current').textContent.includes('no name')")
     # A company's first binding needs its name: refused before signing, nothing sent.
     before = chain_state(workspace_registry)
     page.click("#account-bind button[value='bind']")

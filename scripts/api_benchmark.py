@@ -97,6 +97,7 @@ from registry.evidence.merkle import MerkleTree  # noqa: E402
 from registry.store import schema  # noqa: E402
 from registry.store.bulk import insert_rows  # noqa: E402
 from registry.store.engine import open_engine, upgrade  # noqa: E402
+from registry.store.folding import folded  # noqa: E402
 
 PROGRAMS = 1_000
 PROJECTS = 550_000
@@ -189,15 +190,22 @@ def build_database(path: Path) -> int:
         "program_id": p, "name": f"Program {p} R&D사업", "year": 2020 + p % 5, "budget": amount * 1000,
         "per_project_cap": amount, "granted": amount * (PROJECTS // PROGRAMS), "project_count": PROJECTS // PROGRAMS,
         "status": int(ProgramStatus.OPEN), "field": "D.N.A.", "metadata_hash": document_hash(-p),
-        "metadata_uri": "https://example.org/program", "created_by": ACCOUNT, **_created(events),
+        "metadata_uri": "https://example.org/program", "created_by": ACCOUNT, "follow_up_years": 5,
+        "objection_days": 30, "max_restriction_days": 1825, "max_clawback_percent": 100, **_created(events),
     } for p in range(1, PROGRAMS + 1)))  # fmt: skip
+    # Every company published by name, so the lists measured join names in as they serve them.
+    write(schema.companies, ({
+        "company_id": hashlib.sha256(b"c%d" % c).digest(), "name": f"(주)벤치마크{c} Benchmark {c}",
+        "name_folded": folded(f"(주)벤치마크{c} Benchmark {c}"), **_created(events),
+    } for c in range(5000)))  # fmt: skip
     write(schema.projects, ({
         "project_id": i, "program_id": 1 + (i - 1) % PROGRAMS,
         "company_id": hashlib.sha256(b"c%d" % (i % 5000)).digest(), "status": int(ProjectStatus.ACTIVE),
         "amount": amount, "start_date": now - 100 * 86400, "end_date": now + 200 * 86400,
         "plan_hash": document_hash(-PROGRAMS - i), "milestone_count": 2 if i * 2 <= MILESTONES else 0,
         "planned_tranches": amount // 5 * 2 if i * 2 <= MILESTONES else 0, "registered_by": ACCOUNT,
-        **_created(events),
+        "paid": 0, "returned": 0, "target_papers": 1, "target_patents": 1, "target_sales": amount * 5,
+        "target_investment": amount * 2, "target_jobs": 3, **_created(events),
     } for i in range(1, PROJECTS + 1)))  # fmt: skip
     write(schema.milestones, ({
         "project_id": 1 + m // 2, "milestone_index": 1 + m % 2, "status": int(MilestoneStatus.SUBMITTED), "attempts": 1,
